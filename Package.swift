@@ -1,0 +1,65 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// sandboxd uses the toolchain only: no third-party packages (see README, "Why no dependencies").
+let package = Package(
+    name: "sandboxd",
+    products: [
+        .executable(name: "sandboxd", targets: ["sandboxd"])
+    ],
+    targets: [
+        // Pure: models, desired-state reader, journal codec and state, planner, notification text.
+        .target(name: "SandboxCore", dependencies: ["SandboxCrypto"]),
+        // Pure: SHA-256, HMAC-SHA256, CRC32C.
+        .target(name: "SandboxCrypto"),
+        // The small HTTP layer both API clients share (URLSession, no redirects, timeouts).
+        .target(name: "SandboxHTTP"),
+        // Effects: file journal, executor, clock, logging, metrics, sd_notify, signals.
+        .target(name: "SandboxRuntime", dependencies: ["SandboxCore", "SandboxCrypto"]),
+        // Adapter: AWS Service Catalog over SigV4 (and STS/IMDS/ECS for credentials).
+        .target(name: "SandboxAWS", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
+        // Adapter: GitHub REST (verification and pull-request comments).
+        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxHTTP"]),
+        // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
+        .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxRuntime"]),
+        // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
+        .target(
+            name: "SandboxCommands",
+            dependencies: ["SandboxCore", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal"]
+        ),
+        .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
+        // Test support: fakes and a loopback HTTP/1.1 server.
+        .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxHTTP"]),
+
+        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxTesting"]),
+        .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "SandboxRuntimeTests",
+            dependencies: ["SandboxRuntime", "SandboxCore", "SandboxLocal", "SandboxTesting"]
+        ),
+        .testTarget(
+            name: "SandboxAWSTests",
+            dependencies: ["SandboxAWS", "SandboxCore", "SandboxRuntime", "SandboxTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SandboxGitHubTests",
+            dependencies: ["SandboxGitHub", "SandboxCore", "SandboxRuntime", "SandboxTesting"]
+        ),
+        .testTarget(
+            name: "SandboxCommandsTests",
+            dependencies: ["SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,0 +1,2 @@
+/// The SandboxAWS module. See docs/architecture.md.
+enum SandboxAWSModule {}

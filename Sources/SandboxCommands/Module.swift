@@ -1,0 +1,2 @@
+/// The SandboxCommands module. See docs/architecture.md.
+enum SandboxCommandsModule {}

@@ -1,0 +1,2 @@
+/// The SandboxCore module. See docs/architecture.md.
+enum SandboxCoreModule {}

@@ -1,0 +1,2 @@
+/// The SandboxCrypto module. See docs/architecture.md.
+enum SandboxCryptoModule {}

@@ -1,0 +1,2 @@
+/// The SandboxGitHub module. See docs/architecture.md.
+enum SandboxGitHubModule {}

@@ -1,0 +1,2 @@
+/// The SandboxHTTP module. See docs/architecture.md.
+enum SandboxHTTPModule {}

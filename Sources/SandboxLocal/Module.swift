@@ -1,0 +1,2 @@
+/// The SandboxLocal module. See docs/architecture.md.
+enum SandboxLocalModule {}

@@ -1,0 +1,2 @@
+/// The SandboxRuntime module. See docs/architecture.md.
+enum SandboxRuntimeModule {}

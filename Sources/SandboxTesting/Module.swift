@@ -1,0 +1,2 @@
+/// The SandboxTesting module. See docs/architecture.md.
+enum SandboxTestingModule {}

@@ -1,0 +1,3 @@
+import SandboxCommands
+
+await SandboxCommandLine.main()

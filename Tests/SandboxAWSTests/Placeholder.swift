@@ -1,0 +1,5 @@
+import Testing
+
+@Test func SandboxAWSTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func SandboxCommandsTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func SandboxCoreTestsBuilds() {
+    #expect(Bool(true))
+}

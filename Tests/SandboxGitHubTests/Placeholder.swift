@@ -1,0 +1,5 @@
+import Testing
+
+@Test func SandboxGitHubTestsBuilds() {
+    #expect(Bool(true))
+}

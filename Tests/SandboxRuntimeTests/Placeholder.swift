@@ -1,0 +1,5 @@
+import Testing
+
+@Test func SandboxRuntimeTestsBuilds() {
+    #expect(Bool(true))
+}
