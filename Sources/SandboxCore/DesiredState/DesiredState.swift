@@ -1,0 +1,49 @@
+/// Everything read from the desired-state directory in one pass.
+///
+/// A bad `pool.json` makes ``pool`` `nil` (and the pass changes nothing); a bad request file
+/// makes only its entry ``RequestEntry/invalid(_:)``.
+public struct DesiredState: Sendable, Hashable {
+    /// The validated pool, or `nil` when `pool.json` is missing or invalid.
+    public var pool: PoolConfiguration?
+    /// Every request file by id, valid or not.
+    public var requests: [RequestID: RequestEntry]
+    /// Whether `requests/` exists (the safety brake treats a missing directory like an empty one).
+    public var requestsDirectoryExists: Bool
+    /// Notification templates from `templates/<event>.md`.
+    public var templates: [NotificationEvent: String]
+    /// Every problem found, errors and warnings, in a stable order.
+    public var diagnostics: [Diagnostic]
+    /// The path of request files as GitHub sees them: `<prefix>/requests/` (SPEC §5).
+    public var repositoryPathPrefix: String
+
+    public init(
+        pool: PoolConfiguration?,
+        requests: [RequestID: RequestEntry] = [:],
+        requestsDirectoryExists: Bool = true,
+        templates: [NotificationEvent: String] = [:],
+        diagnostics: [Diagnostic] = [],
+        repositoryPathPrefix: String = "desired-state"
+    ) {
+        self.pool = pool
+        self.requests = requests
+        self.requestsDirectoryExists = requestsDirectoryExists
+        self.templates = templates
+        self.diagnostics = diagnostics
+        self.repositoryPathPrefix = repositoryPathPrefix
+    }
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// A request file as read: valid, or invalid with what is wrong.
+public enum RequestEntry: Sendable, Hashable {
+    case valid(RequestSpec)
+    case invalid([Diagnostic])
+
+    /// The spec when the file is valid.
+    public var spec: RequestSpec? {
+        if case .valid(let spec) = self { return spec }
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+/// One problem found in the desired state, reported as `PATH: message` (SPEC §4).
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
+    /// How bad it is: errors make `validate` exit 1, warnings do not.
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+    }
+
+    public var severity: Severity
+    /// The file, as a path under the desired-state directory given by the user (`desired-state/requests/a.json`).
+    public var path: String
+    /// The field, as a dotted path (`verification.minAccountAge`), when the problem is in one.
+    public var field: String?
+    /// Position of a syntax problem (1-based).
+    public var line: Int?
+    public var column: Int?
+    /// What is wrong and what to do about it.
+    public var message: String
+
+    public init(
+        _ severity: Severity = .error,
+        path: String,
+        field: String? = nil,
+        line: Int? = nil,
+        column: Int? = nil,
+        message: String
+    ) {
+        self.severity = severity
+        self.path = path
+        self.field = field
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `PATH[:LINE:COLUMN]: [warning: ][field: ]message`.
+    public var description: String {
+        var location = path
+        if let line, let column { location += ":\(line):\(column)" }
+        let prefix = severity == .warning ? "warning: " : ""
+        let fieldPart = field.map { "\($0): " } ?? ""
+        return "\(location): \(prefix)\(fieldPart)\(message)"
+    }
+}

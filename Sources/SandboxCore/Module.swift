@@ -1,2 +1,0 @@
-/// The SandboxCore module. See docs/architecture.md.
-enum SandboxCoreModule {}

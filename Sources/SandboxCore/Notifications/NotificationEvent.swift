@@ -1,0 +1,11 @@
+/// The events a requester is told about by a comment on their pull request (SPEC §6).
+public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable {
+    case queued
+    case ready
+    case expiring
+    case ended
+    case rejected
+    case failed
+    case lost
+    case quarantined
+}

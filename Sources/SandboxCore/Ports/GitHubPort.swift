@@ -1,0 +1,83 @@
+public import Foundation
+
+/// The port through which sandboxd verifies requesters and notifies them (SPEC §5, §6):
+/// GitHub's REST API, or the offline stand-in behind `--local`.
+public protocol GitHubPort: Sendable {
+    /// Checks who asked (SPEC §5) — everything but the one-live-sandbox rule, which the planner applies.
+    func verify(_ request: VerificationRequest) async -> VerificationOutcome
+    /// Looks for a comment of sandboxd's own account on the pull request whose body holds `marker`.
+    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference?
+    /// Posts a new comment.
+    func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference
+    /// Replaces the body of a comment sandboxd posted before.
+    func editComment(_ comment: CommentReference, body: String) async throws(GitHubError)
+}
+
+/// What the verifier is asked about one request.
+public struct VerificationRequest: Hashable, Sendable {
+    public var spec: RequestSpec
+    /// The request file's path in the repository: `<prefix>/requests/<id>.json`.
+    public var repositoryPath: String
+    public var policy: VerificationPolicy
+    /// When sandboxd first saw the file (the unmerged-PR grace runs from here).
+    public var firstSeen: Date
+    public var now: Date
+
+    public init(spec: RequestSpec, repositoryPath: String, policy: VerificationPolicy, firstSeen: Date, now: Date) {
+        self.spec = spec
+        self.repositoryPath = repositoryPath
+        self.policy = policy
+        self.firstSeen = firstSeen
+        self.now = now
+    }
+}
+
+/// The verifier's answer.
+public enum VerificationOutcome: Hashable, Sendable, Codable {
+    /// Everything checked out; `userId` is GitHub's numeric id for the person.
+    case verified(userId: Int64, login: String)
+    /// Offline (`--local`): GitHub checks were skipped.
+    case skipped
+    /// Refused, with a reason a person understands.
+    case rejected(reason: String, userId: Int64?)
+    /// Cannot tell yet (unmerged PR within its grace, GitHub unreachable or rate-limited): ask again at `retryAt`.
+    case pending(reason: String, retryAt: Date?)
+}
+
+/// A comment sandboxd posted.
+public struct CommentReference: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var url: String?
+
+    public init(id: Int64, url: String? = nil) {
+        self.id = id
+        self.url = url
+    }
+}
+
+/// Why a GitHub call failed.
+public struct GitHubError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// Rate limited, 5xx or unreachable: try again at `retryAt` or a later pass.
+        case unavailable
+        /// The token is missing, invalid or lacks a permission.
+        case unauthorized
+        /// The pull request or comment does not exist.
+        case notFound
+        /// Anything else GitHub refused.
+        case rejected
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// When GitHub said to come back (rate-limit reset or `Retry-After`).
+    public var retryAt: Date?
+
+    public init(_ kind: Kind, message: String, retryAt: Date? = nil) {
+        self.kind = kind
+        self.message = message
+        self.retryAt = retryAt
+    }
+
+    public var description: String { message }
+}
