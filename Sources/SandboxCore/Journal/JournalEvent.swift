@@ -1,0 +1,79 @@
+public import Foundation
+
+/// One fact appended to the journal. The journal state is the fold of these (``JournalState/apply(_:)``).
+///
+/// Events named `…Started` are intents, recorded (and fsynced) before the external call they
+/// announce; the matching outcome follows it. An intent without an outcome is resolved by the next
+/// pass by looking at the live state, or by repeating the call with the same idempotency token.
+public enum JournalEvent: Hashable, Sendable, Codable {
+    /// A request file was seen for the first time.
+    case requestSeen(spec: RequestSpec, at: Date)
+    /// A known request's file changed meaning (a valid new version).
+    case requestChanged(spec: RequestSpec, at: Date)
+    /// The verifier could not tell yet.
+    case verificationDeferred(id: RequestID, reason: String, retryAt: Date?)
+    /// The verifier accepted the requester.
+    case verified(id: RequestID, verification: Verification)
+    /// The policy and the one-live-sandbox rule admit a verified request to the queue.
+    case admitted(id: RequestID)
+    /// Refused, with the reason told to the requester.
+    case rejected(id: RequestID, reason: String)
+    /// A queued (or pending) request's file was removed before it got a sandbox.
+    case dropped(id: RequestID)
+    /// Intent: provisioning attempt `attempt` with this exact call.
+    case provisionStarted(id: RequestID, attempt: Int, request: ProvisionRequest)
+    /// Outcome: Service Catalog accepted the provisioning call.
+    case provisionAccepted(id: RequestID, receipt: CatalogReceipt)
+    /// Outcome: Service Catalog refused the call outright (nothing was made); the request waits in the queue.
+    case provisionRefused(id: RequestID, error: String)
+    /// The product is available: the lease starts.
+    case activated(id: RequestID, productId: String, outputs: [ProductOutput], leaseStart: Date, leaseEnd: Date)
+    /// The lease was extended by a raised `lease` in the request file.
+    case leaseExtended(id: RequestID, leaseEnd: Date)
+    /// The attempt failed; its product (if any) must go before the next attempt.
+    case attemptFailed(id: RequestID, reason: String, retryAt: Date)
+    /// Intent: terminate the request's product with this token.
+    case terminateStarted(id: RequestID, purpose: TerminationPurpose, productId: String, token: String)
+    /// Outcome: Service Catalog accepted the termination.
+    case terminateAccepted(id: RequestID, recordId: String)
+    /// Outcome: the termination failed; try again at `retryAt`.
+    case terminateFailed(id: RequestID, error: String, retryAt: Date)
+    /// Retries are exhausted: the slot stays taken until the product is gone.
+    case quarantined(id: RequestID, reason: String)
+    /// The request's product is confirmed gone.
+    case productGone(id: RequestID)
+    /// The product vanished outside sandboxd.
+    case lost(id: RequestID)
+    /// A live product matching this request was found and taken over.
+    case adopted(id: RequestID, product: LiveProduct, leaseStart: Date, leaseEnd: Date?)
+    /// Intent: a comment for `event` (its `occurrence`-th) is about to be posted or edited.
+    case notifyStarted(id: RequestID, event: NotificationEvent, occurrence: Int)
+    /// Outcome: the comment exists.
+    case notified(id: RequestID, event: NotificationEvent, occurrence: Int, comment: CommentReference, position: Int?)
+    /// Intent: terminate a product no request accounts for.
+    case orphanTerminateStarted(product: LiveProduct, token: String)
+    /// Outcome: accepted.
+    case orphanTerminateAccepted(productId: String, recordId: String)
+    /// Outcome: failed; try again at `retryAt`.
+    case orphanTerminateFailed(productId: String, error: String, retryAt: Date)
+    /// The orphan is gone.
+    case orphanGone(productId: String)
+    /// Compaction forgot these final requests whose files are gone.
+    case forgotten(ids: [RequestID])
+
+    /// The request the event is about, if any.
+    public var requestID: RequestID? {
+        switch self {
+        case .requestSeen(let spec, _), .requestChanged(let spec, _): return spec.id
+        case .verificationDeferred(let id, _, _), .verified(let id, _), .admitted(let id), .rejected(let id, _),
+            .dropped(let id), .provisionStarted(let id, _, _), .provisionAccepted(let id, _),
+            .provisionRefused(let id, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
+            .attemptFailed(let id, _, _), .terminateStarted(let id, _, _, _), .terminateAccepted(let id, _),
+            .terminateFailed(let id, _, _), .quarantined(let id, _), .productGone(let id), .lost(let id),
+            .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
+            return id
+        case .orphanTerminateStarted, .orphanTerminateAccepted, .orphanTerminateFailed, .orphanGone, .forgotten:
+            return nil
+        }
+    }
+}

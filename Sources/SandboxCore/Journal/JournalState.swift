@@ -1,0 +1,219 @@
+public import Foundation
+
+/// Everything the journal knows: the fold of its events. Pure and deterministic.
+public struct JournalState: Hashable, Sendable, Codable {
+    /// The journal's identity, made when it was created; part of every idempotency token.
+    public var lineage: String
+    /// Every request sandboxd has seen (and not forgotten by compaction), by id.
+    public var requests: [RequestID: RequestRecord]
+    /// Orphaned products being terminated, by product id.
+    public var orphans: [String: OrphanRecord]
+    /// The next queue-order number.
+    public var nextOrder: UInt64
+
+    public init(lineage: String) {
+        self.lineage = lineage
+        self.requests = [:]
+        self.orphans = [:]
+        self.nextOrder = 1
+    }
+
+    /// The records in queue order (first seen first; ties by id).
+    public var recordsInOrder: [RequestRecord] {
+        requests.values.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
+    }
+
+    /// Applies one event. Unknown request ids are ignored, so applying is total.
+    public mutating func apply(_ event: JournalEvent) {
+        switch event {
+        case .requestSeen(let spec, let at):
+            guard requests[spec.id] == nil else { return }
+            requests[spec.id] = RequestRecord(spec: spec, firstSeen: at, order: nextOrder)
+            nextOrder += 1
+        case .orphanTerminateStarted(let product, let token):
+            var orphan = orphans[product.id] ?? OrphanRecord(productId: product.id, name: product.name)
+            orphan.token = token
+            orphan.recordId = nil
+            orphan.retryAt = nil
+            orphans[product.id] = orphan
+        case .orphanTerminateAccepted(let productId, let recordId):
+            orphans[productId]?.recordId = recordId
+        case .orphanTerminateFailed(let productId, _, let retryAt):
+            orphans[productId]?.failures += 1
+            orphans[productId]?.token = nil
+            orphans[productId]?.recordId = nil
+            orphans[productId]?.retryAt = retryAt
+        case .orphanGone(let productId):
+            orphans[productId] = nil
+        case .forgotten(let ids):
+            for id in ids { requests[id] = nil }
+        default:
+            guard let id = event.requestID, var record = requests[id] else { return }
+            record.apply(event)
+            requests[id] = record
+        }
+    }
+}
+
+extension RequestRecord {
+    /// Applies an event about this request.
+    mutating func apply(_ event: JournalEvent) {
+        switch event {
+        case .requestSeen:
+            break
+        case .requestChanged(let spec, _):
+            let leaseRaised = (spec.lease?.seconds ?? 0) != (self.spec.lease?.seconds ?? 0)
+            self.spec = spec
+            fingerprint = spec.fingerprint
+            if state == .pending || state == .rejected {
+                state = .pending
+                verification = nil
+                verifyRetryAt = nil
+                reason = nil
+            }
+            _ = leaseRaised
+        case .verificationDeferred(_, let why, let retryAt):
+            reason = why
+            verifyRetryAt = retryAt
+        case .verified(_, let verification):
+            self.verification = verification
+            verifyRetryAt = nil
+            reason = nil
+        case .admitted:
+            state = .queued
+            reason = nil
+        case .rejected(_, let why):
+            state = .rejected
+            reason = why
+            rejections += 1
+        case .dropped:
+            state = .ended
+            endReason = .released
+        case .provisionStarted(_, let attempt, let request):
+            state = .provisioning
+            productName = request.name
+            if provisioning?.attempt != attempt || provisioning?.request != request {
+                provisioning = ProvisioningProgress(attempt: attempt, request: request)
+            }
+        case .provisionAccepted(_, let receipt):
+            provisioning?.recordId = receipt.recordId
+            if let productId = receipt.provisionedProductId { self.productId = productId }
+        case .provisionRefused(_, let error):
+            state = .queued
+            reason = error
+            if let attempt = provisioning?.attempt, attempt > 1 {
+                provisioning?.recordId = nil
+            } else {
+                provisioning = nil
+            }
+        case .activated(_, let productId, let outputs, let leaseStart, let leaseEnd):
+            state = .active
+            self.productId = productId
+            self.outputs = outputs
+            self.leaseStart = leaseStart
+            self.leaseEnd = leaseEnd
+            provisioning?.failedReason = nil
+            reason = nil
+        case .leaseExtended(_, let leaseEnd):
+            self.leaseEnd = leaseEnd
+        case .attemptFailed(_, let why, let retryAt):
+            provisioning?.failedReason = why
+            provisioning?.retryAt = retryAt
+            reason = why
+            if productId == nil {
+                // Nothing was made: the attempt is over already.
+                finishFailedAttempt()
+            } else {
+                termination = TerminationProgress(purpose: .failedAttempt, productId: productId!)
+                if provisioning.map({ $0.attempt >= ProvisioningPolicy.maximumAttempts }) ?? true {
+                    state = .terminating
+                }
+            }
+        case .terminateStarted(_, let purpose, let productId, let token):
+            if termination == nil || termination?.productId != productId || termination?.purpose != purpose {
+                var progress = TerminationProgress(purpose: purpose, productId: productId)
+                progress.failures = termination?.productId == productId ? (termination?.failures ?? 0) : 0
+                termination = progress
+            }
+            termination?.token = token
+            termination?.recordId = nil
+            termination?.retryAt = nil
+            if purpose != .failedAttempt || (provisioning?.attempt ?? 0) >= ProvisioningPolicy.maximumAttempts {
+                if state != .quarantined { state = .terminating }
+            }
+            if purpose == .expired { endReason = .expired }
+            if purpose == .released { endReason = .released }
+        case .terminateAccepted(_, let recordId):
+            termination?.recordId = recordId
+        case .terminateFailed(_, let error, let retryAt):
+            termination?.failures += 1
+            termination?.token = nil
+            termination?.recordId = nil
+            termination?.retryAt = retryAt
+            termination?.lastError = error
+        case .quarantined(_, let why):
+            state = .quarantined
+            reason = why
+        case .productGone:
+            let purpose = termination?.purpose
+            termination = nil
+            productId = nil
+            if purpose == .failedAttempt {
+                finishFailedAttempt()
+            } else {
+                state = .ended
+                if endReason == nil { endReason = .released }
+            }
+        case .lost:
+            state = .lost
+            reason = "the product disappeared outside sandboxd"
+            productId = nil
+        case .adopted(_, let product, let leaseStart, let leaseEnd):
+            productId = product.id
+            productName = product.name
+            if let leaseEnd {
+                state = .active
+                self.leaseStart = leaseStart
+                self.leaseEnd = leaseEnd
+            } else {
+                state = .provisioning
+            }
+            if verification == nil { verification = .skipped(at: leaseStart) }
+        case .notifyStarted(_, let event, let occurrence):
+            notifications[event, default: NotificationLog()].unconfirmed = occurrence
+        case .notified(_, let event, let occurrence, let comment, let position):
+            var log = notifications[event, default: NotificationLog()]
+            log.posted = max(log.posted, occurrence)
+            log.comment = comment
+            log.position = position
+            log.unconfirmed = nil
+            notifications[event] = log
+        case .orphanTerminateStarted, .orphanTerminateAccepted, .orphanTerminateFailed, .orphanGone, .forgotten:
+            break
+        }
+    }
+
+    /// A failed attempt with no product left: try again, or give up after the last attempt.
+    private mutating func finishFailedAttempt() {
+        termination = nil
+        if let progress = provisioning, progress.attempt < ProvisioningPolicy.maximumAttempts {
+            state = .provisioning
+        } else {
+            state = .failed
+        }
+    }
+}
+
+/// Limits of the provisioning and termination retries (SPEC §3).
+public enum ProvisioningPolicy {
+    /// Provisioning attempts before a request is `failed`.
+    public static let maximumAttempts = 3
+    /// Failed termination calls before a slot is `quarantined`.
+    public static let maximumTerminationFailures = 5
+
+    /// The wait before retry number `failures` (1-based): 30 s doubling, at most 15 minutes.
+    public static func backoff(afterFailures failures: Int) -> TimeInterval {
+        let exponent = min(max(failures - 1, 0), 10)
+        return min(30 * pow(2, Double(exponent)), 900)
+    }
+}

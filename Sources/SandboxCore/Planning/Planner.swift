@@ -1,0 +1,78 @@
+import Foundation
+
+/// The decisions of sandboxd, as a pure function (SPEC §3).
+///
+/// ``plan(_:)`` looks at the desired state, the journal and the live products at one instant and
+/// says what to do next. It is level-based: the same input gives the same plan, and a plan carried
+/// out halfway is finished by the next one. A pass plans and executes in rounds until a round has
+/// nothing left to do, so a new request can go from file to provisioning in one pass.
+public enum Planner {
+    /// Plans one round.
+    public static func plan(_ input: PlannerInput) -> Plan {
+        guard let pool = input.desired.pool else {
+            return Plan(notes: ["pool.json is not valid: nothing is changed until it is fixed"])
+        }
+        var planner = RoundPlanner(input: input, pool: pool)
+        return planner.run()
+    }
+}
+
+/// The working state of one round of planning.
+struct RoundPlanner {
+    let input: PlannerInput
+    let pool: PoolConfiguration
+    let liveByID: [String: LiveProduct]
+    let liveByName: [String: LiveProduct]
+    var actions: [PlannedAction] = []
+    var notes: [String] = []
+    /// Requests that already have an action this round (their notifications wait for the next round).
+    var busy: Set<RequestID> = []
+
+    init(input: PlannerInput, pool: PoolConfiguration) {
+        self.input = input
+        self.pool = pool
+        let live = input.live ?? []
+        liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        liveByName = Dictionary(live.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    var now: Date { input.now }
+    var journal: JournalState { input.journal }
+    var liveKnown: Bool { input.live != nil }
+
+    mutating func add(_ kind: PlannedAction.Kind, _ id: RequestID?, _ reason: String) {
+        actions.append(PlannedAction(kind, request: id, reason: reason))
+        if let id { busy.insert(id) }
+    }
+
+    mutating func run() -> Plan {
+        observeFiles()
+        for record in journal.recordsInOrder {
+            planProgress(of: record)
+        }
+        admitVerified()
+        dispense()
+        planOrphans()
+        let brake = applySafetyBrake()
+        planNotifications()
+        return Plan(actions: actions, brake: brake.reason, usedMassReleaseAllowance: brake.usedAllowance, notes: notes)
+    }
+
+    /// The file of `id`, if it exists (valid or not).
+    func fileExists(_ id: RequestID) -> Bool { input.desired.requests[id] != nil }
+
+    /// The lease a request gets, capped by the pool's `maxLease`.
+    func leaseLength(of spec: RequestSpec) -> TimeInterval {
+        min(spec.lease ?? pool.lease, pool.maxLease).timeInterval
+    }
+
+    func token(_ subject: String, _ step: String) -> String {
+        IdempotencyToken.make(pool: input.poolName, lineage: journal.lineage, subject: subject, step: step)
+    }
+
+    func product(of record: RequestRecord) -> LiveProduct? {
+        if let id = record.productId { return liveByID[id] }
+        if let name = record.provisioning?.request.name ?? record.productName { return liveByName[name] }
+        return nil
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+extension RoundPlanner {
+    /// Comments owed by each request's current state that the journal does not confirm (level-based:
+    /// a request that moved on before its comment went out is told only where it is now).
+    mutating func planNotifications() {
+        let positions = journal.queuePositions(among: queued.map(\.id).filter { !busy.contains($0) })
+        for record in journal.recordsInOrder where !busy.contains(record.id) {
+            for plan in owedNotifications(record, position: positions[record.id]) {
+                add(.notify(plan), record.id, "tell @\(record.spec.requester): \(plan.event.rawValue)")
+                busy.insert(record.id)
+            }
+        }
+    }
+
+    func owedNotifications(_ record: RequestRecord, position: Int?) -> [NotificationPlan] {
+        func owe(_ event: NotificationEvent, occurrence: Int = 1) -> NotificationPlan? {
+            let log = record.notifications[event] ?? NotificationLog()
+            guard log.posted < occurrence else { return nil }
+            return NotificationPlan(event: event, occurrence: occurrence, lookFirst: log.unconfirmed == occurrence)
+        }
+        switch record.state {
+        case .queued:
+            guard let position else { return [] }
+            let log = record.notifications[.queued] ?? NotificationLog()
+            if log.posted == 0 {
+                return [NotificationPlan(event: .queued, occurrence: 1, position: position,
+                                         lookFirst: log.unconfirmed != nil)]
+            }
+            if log.position != position, let comment = log.comment {
+                return [NotificationPlan(event: .queued, occurrence: 1, edit: comment, position: position)]
+            }
+            return []
+        case .active:
+            if let ready = owe(.ready) { return [ready] }
+            guard let leaseEnd = record.leaseEnd,
+                now >= leaseEnd.addingTimeInterval(-pool.expiryWarning.timeInterval),
+                record.warnedLeaseEnd != leaseEnd
+            else { return [] }
+            return owe(.expiring, occurrence: record.expiryWarnings + 1).map { [$0] } ?? []
+        case .rejected:
+            return owe(.rejected, occurrence: record.rejections).map { [$0] } ?? []
+        case .ended:
+            guard record.verification != nil else { return [] }  // never verified: the PR may not be theirs
+            return owe(.ended).map { [$0] } ?? []
+        case .failed:
+            return owe(.failed).map { [$0] } ?? []
+        case .lost:
+            return owe(.lost).map { [$0] } ?? []
+        case .quarantined:
+            return owe(.quarantined).map { [$0] } ?? []
+        case .pending, .provisioning, .terminating:
+            return []
+        }
+    }
+}
+
+extension JournalState {
+    /// 1-based queue positions of `ids` (already in queue order).
+    public func queuePositions(among ids: [RequestID]) -> [RequestID: Int] {
+        Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0 + 1) })
+    }
+
+    /// 1-based positions of every queued request, first seen first (SPEC §3).
+    public var queuePositions: [RequestID: Int] {
+        queuePositions(among: recordsInOrder.filter { $0.state == .queued }.map(\.id))
+    }
+}

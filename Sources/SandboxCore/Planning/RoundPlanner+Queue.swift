@@ -1,0 +1,136 @@
+import Foundation
+
+extension RoundPlanner {
+    /// Verified requests join the queue, unless the policy or the one-live-sandbox rule refuses them.
+    mutating func admitVerified() {
+        var liveIdentities = Dictionary(
+            journal.requests.values.filter { $0.state.isLiveForRequester }.map { ($0.identity, $0.id) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for record in journal.recordsInOrder where record.state == .pending && record.verification != nil {
+            guard !busy.contains(record.id), fileExists(record.id) else { continue }
+            if let reason = policyRefusal(of: record) {
+                add(.reject(reason: reason), record.id, "refused by the pool's policy")
+            } else if let other = liveIdentities[record.identity] {
+                add(.reject(reason: "@\(record.spec.requester) already has a live sandbox request (`\(other)`); "
+                    + "only one per person at a time. Wait until it ends, or remove its request file first."),
+                    record.id, "one live sandbox per requester")
+            } else {
+                liveIdentities[record.identity] = record.id
+                add(.admit, record.id, "verified")
+            }
+        }
+    }
+
+    /// Why the pool's policy refuses this requester now, if it does (checked again at dispense).
+    func policyRefusal(of record: RequestRecord) -> String? {
+        if pool.verification.denies(record.spec.requester) {
+            return "the GitHub account @\(record.spec.requester) may not request sandboxes from this pool."
+        }
+        return nil
+    }
+
+    /// Requests in the queue, first seen first.
+    var queued: [RequestRecord] {
+        journal.recordsInOrder.filter { $0.state == .queued && fileExists($0.id) }
+    }
+
+    /// Free slots go to the head of the queue.
+    mutating func dispense() {
+        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count
+        var free = pool.capacity - occupied
+        for record in queued where free > 0 && !busy.contains(record.id) {
+            if let reason = policyRefusal(of: record) {
+                add(.reject(reason: reason), record.id, "refused by the pool's policy when its turn came")
+                continue
+            }
+            add(.provision(attempt: 1, request: provisionRequest(for: record, attempt: 1)), record.id,
+                "a slot is free (\(free) of \(pool.capacity))")
+            free -= 1
+        }
+    }
+
+    /// Products of the pool that no request accounts for: adopted if they match a request, else terminated.
+    mutating func planOrphans() {
+        guard let live = input.live else { return }
+        var accountedIDs = Set(journal.orphans.keys)
+        var accountedNames = Set<String>()
+        for record in journal.requests.values {
+            if let id = record.productId { accountedIDs.insert(id) }
+            if let id = record.termination?.productId { accountedIDs.insert(id) }
+            if !record.state.isFinal, let name = record.provisioning?.request.name ?? record.productName {
+                accountedNames.insert(name)
+            }
+        }
+        for orphan in journal.orphans.values.sorted(by: { $0.productId < $1.productId }) {
+            planOrphanTermination(orphan)
+        }
+        for product in live.sorted(by: { $0.name < $1.name })
+        where !accountedIDs.contains(product.id) && !accountedNames.contains(product.name) {
+            let requestName = product.requestTag ?? String(product.name.dropFirst(pool.namePrefix.count))
+            if let id = RequestID(requestName), product.name == pool.namePrefix + requestName {
+                if let record = journal.requests[id], !record.state.isFinal, record.state != .rejected,
+                    record.productId == nil, !busy.contains(id), fileExists(id)
+                {
+                    let available = product.status == .available
+                    let start = product.createdTime ?? now
+                    add(.adopt(product: product, leaseStart: start,
+                               leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil),
+                        id, "a live product \(product.name) matches this request")
+                    continue
+                }
+                if journal.requests[id] == nil, input.desired.requests[id]?.spec != nil {
+                    continue  // seen for the first time this round: adopted next round
+                }
+            }
+            if product.status == .underChange || product.status == .planInProgress { continue }
+            add(.terminateOrphan(product: product, token: token(product.id, "orphan-0")), nil,
+                "\(product.name) (\(product.id)) has the pool's tag but no request accounts for it")
+        }
+    }
+
+    mutating func planOrphanTermination(_ orphan: OrphanRecord) {
+        guard let product = liveByID[orphan.productId] else {
+            add(.settleOrphan(productId: orphan.productId), nil, "the orphan \(orphan.name) is gone")
+            return
+        }
+        if orphan.recordId != nil || product.status == .underChange { return }
+        if let token = orphan.token {
+            add(.terminateOrphan(product: product, token: token), nil, "repeat the orphan's termination call")
+        } else if now >= (orphan.retryAt ?? .distantPast) {
+            add(.terminateOrphan(product: product, token: token(product.id, "orphan-\(orphan.failures)")), nil,
+                "retry terminating the orphan \(orphan.name)")
+        }
+    }
+
+    /// Holds back releases that would purge the pool (SPEC §3): a bad checkout or a lost journal must not.
+    mutating func applySafetyBrake() -> (reason: String?, usedAllowance: Bool) {
+        let knownOrphans = Set(journal.orphans.keys)
+        let isRelease: (PlannedAction) -> Bool = { action in
+            switch action.kind {
+            case .terminate(.released, _, _): return true
+            case .terminateOrphan(let product, _): return !knownOrphans.contains(product.id)
+            default: return false
+            }
+        }
+        let releases = actions.filter(isRelease).count
+        let live = journal.requests.values.filter { $0.state.countsForBrake }.count
+        let noFiles = !input.desired.requestsDirectoryExists || input.desired.requests.isEmpty
+        var reason: String?
+        if noFiles && live > 0 {
+            reason = "requests/ is \(input.desired.requestsDirectoryExists ? "empty" : "missing") while \(live) "
+                + "sandboxes are live"
+        } else if releases >= 2 && releases * 2 > live {
+            reason = "this pass would release \(releases) of \(live) live sandboxes"
+        }
+        guard let reason else { return (nil, false) }
+        if input.allowMassRelease { return (nil, true) }
+        let isHeldBack: (PlannedAction) -> Bool = { isRelease($0) || (noFiles && $0.kind == .drop) }
+        let heldBack = actions.filter(isHeldBack)
+        actions.removeAll(where: isHeldBack)
+        for action in heldBack { if let id = action.request { busy.insert(id) } }
+        return (reason + "; nothing is released until the files come back or a release is allowed once "
+            + "(reconcile --allow-mass-release, or the file allow-mass-release in the state directory)", false)
+    }
+}
+

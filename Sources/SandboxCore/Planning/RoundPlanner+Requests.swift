@@ -1,0 +1,182 @@
+import Foundation
+
+extension RoundPlanner {
+    /// New files and new valid versions of known files.
+    mutating func observeFiles() {
+        for (id, entry) in input.desired.requests.sorted(by: { $0.key < $1.key }) {
+            guard let record = journal.requests[id] else {
+                if let spec = entry.spec { add(.observe(spec, isNew: true), id, "new request file") }
+                continue
+            }
+            guard let spec = entry.spec else {
+                if !record.state.isFinal {
+                    notes.append("\(id): the request file is not valid; its last valid version stays in force")
+                }
+                continue
+            }
+            if spec.fingerprint != record.fingerprint && !record.state.isFinal {
+                add(.observe(spec, isNew: false), id, "the request file changed")
+            }
+        }
+    }
+
+    /// What each known request needs next, by state.
+    mutating func planProgress(of record: RequestRecord) {
+        let id = record.id
+        guard !busy.contains(id) else { return }
+        switch record.state {
+        case .pending:
+            if !fileExists(id) {
+                add(.drop, id, "the request file was removed before it was verified")
+            } else if record.verification == nil, now >= (record.verifyRetryAt ?? .distantPast) {
+                let request = VerificationRequest(
+                    spec: record.spec,
+                    repositoryPath: "\(input.desired.repositoryPathPrefix)/requests/\(id).json",
+                    policy: pool.verification,
+                    firstSeen: record.firstSeen,
+                    now: now
+                )
+                add(.verify(request), id, "verify the requester \(record.spec.requester)")
+            }
+        case .queued:
+            if !fileExists(id) { add(.drop, id, "the request file was removed while queued") }
+        case .provisioning:
+            planProvisioning(record)
+        case .active:
+            planActive(record)
+        case .terminating, .quarantined:
+            planTermination(record)
+        case .rejected, .ended, .failed, .lost:
+            break
+        }
+    }
+
+    mutating func planProvisioning(_ record: RequestRecord) {
+        let id = record.id
+        guard liveKnown, let progress = record.provisioning else { return }
+        if record.termination != nil {
+            planTermination(record)
+            return
+        }
+        if progress.failedReason != nil {
+            // The failed attempt's product is gone: wait out the backoff, then try again.
+            if !fileExists(id) {
+                add(.drop, id, "the request file was removed between provisioning attempts")
+            } else if now >= (progress.retryAt ?? .distantPast) {
+                let attempt = progress.attempt + 1
+                add(.provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)), id,
+                    "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)")
+            }
+            return
+        }
+        guard progress.recordId != nil else {
+            // Intent without outcome (or a call that never got an answer): the same call again.
+            add(.provision(attempt: progress.attempt, request: progress.request), id,
+                "repeat provisioning call \(progress.attempt) with the same token")
+            return
+        }
+        guard let live = product(of: record) else {
+            add(.inspectRecord(recordId: progress.recordId!, purpose: .provision), id,
+                "the product is not listed yet")
+            return
+        }
+        if !fileExists(id) {
+            if live.status == .underChange || live.status == .planInProgress { return }
+            add(.terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)), id,
+                "the request file was removed while provisioning")
+            return
+        }
+        switch live.status {
+        case .available:
+            let leaseEnd = now.addingTimeInterval(leaseLength(of: record.spec))
+            add(.activate(productId: live.id, leaseStart: now, leaseEnd: leaseEnd), id, "the product is available")
+        case .error, .tainted:
+            add(.failAttempt(reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"), id,
+                "provisioning attempt \(progress.attempt) failed")
+        case .underChange, .planInProgress:
+            break
+        }
+    }
+
+    mutating func planActive(_ record: RequestRecord) {
+        let id = record.id
+        guard let leaseStart = record.leaseStart, let leaseEnd = record.leaseEnd else { return }
+        if liveKnown {
+            guard let live = product(of: record) else {
+                add(.markLost, id, "the product \(record.productId ?? "?") disappeared outside sandboxd")
+                return
+            }
+            let settled = live.status != .underChange && live.status != .planInProgress
+            if !fileExists(id) {
+                if settled {
+                    add(.terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
+                        id, "the request file was removed")
+                }
+                return
+            }
+            if now >= leaseEnd {
+                if settled {
+                    add(.terminate(purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
+                        id, "the lease ended at \(leaseEnd)")
+                }
+                return
+            }
+        }
+        // record.spec is the last valid version of the file: a bad edit never changes the lease.
+        let wanted = leaseStart.addingTimeInterval(leaseLength(of: record.spec))
+        if wanted > leaseEnd && now < leaseEnd {
+            add(.extendLease(leaseEnd: wanted), id, "the lease was raised to \(record.spec.lease?.text ?? pool.lease.text)")
+        }
+    }
+
+    mutating func planTermination(_ record: RequestRecord) {
+        let id = record.id
+        guard liveKnown, let termination = record.termination else { return }
+        guard let live = liveByID[termination.productId] else {
+            add(.settle, id, "the product \(termination.productId) is gone")
+            return
+        }
+        if record.state == .quarantined { return }
+        let settled = live.status != .underChange && live.status != .planInProgress
+        if let recordId = termination.recordId {
+            if settled { add(.inspectRecord(recordId: recordId, purpose: .terminate), id, "the termination seems stuck") }
+            return
+        }
+        if let token = termination.token {
+            add(.terminate(purpose: termination.purpose, productId: termination.productId, token: token), id,
+                "repeat the termination call with the same token")
+            return
+        }
+        if termination.failures >= ProvisioningPolicy.maximumTerminationFailures {
+            add(.quarantine(reason: "terminating \(termination.productId) failed \(termination.failures) times: "
+                + (termination.lastError ?? "no reason given")), id, "termination retries are exhausted")
+            return
+        }
+        if settled && now >= (termination.retryAt ?? .distantPast) {
+            add(.terminate(purpose: termination.purpose, productId: termination.productId,
+                           token: terminateToken(record, termination.purpose, failures: termination.failures)),
+                id, termination.failures == 0 ? "clean up the failed attempt's product"
+                    : "retry the termination (\(termination.failures) failed)")
+        }
+    }
+
+    func terminateToken(_ record: RequestRecord, _ purpose: TerminationPurpose, failures: Int = 0) -> String {
+        token(record.id.rawValue, "terminate-\(purpose.rawValue)-\(record.provisioning?.attempt ?? 0)-\(failures)")
+    }
+
+    /// The provisioning call for `record`'s attempt, from the pool as it is now.
+    func provisionRequest(for record: RequestRecord, attempt: Int) -> ProvisionRequest {
+        let fill: (String) -> String = { value in
+            value.replacingOccurrences(of: "{{requester}}", with: record.spec.requester)
+                .replacingOccurrences(of: "{{request}}", with: record.id.rawValue)
+        }
+        return ProvisionRequest(
+            name: pool.namePrefix + record.id.rawValue,
+            token: token(record.id.rawValue, "provision-\(attempt)"),
+            product: pool.product,
+            parameters: pool.parameters.mapValues(fill),
+            tags: [TagKey.pool: input.poolName, TagKey.request: record.id.rawValue,
+                   TagKey.requester: record.spec.requester]
+        )
+    }
+}
