@@ -188,6 +188,10 @@ extension RequestRecord {
             log.position = position
             log.unconfirmed = nil
             notifications[event] = log
+            if event == .expiring {
+                warnedLeaseEnd = leaseEnd
+                expiryWarnings = max(expiryWarnings, occurrence)
+            }
         case .orphanTerminateStarted, .orphanTerminateAccepted, .orphanTerminateFailed, .orphanGone, .forgotten:
             break
         }

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Durable storage of journal records: bytes in, bytes out. ``FileJournal`` is the real one.
+public protocol JournalStore: AnyObject, Sendable {
+    /// The journal's identity, made when it was created.
+    var lineage: String { get }
+    /// Appends one record; durable when it returns. Returns its sequence number.
+    func append(_ payload: [UInt8]) throws -> UInt64
+    /// Replaces everything so far by a snapshot.
+    func compact(snapshot payload: [UInt8]) throws
+}
+
+/// A journal kept in memory, for tests and for planning without a state directory.
+public final class InMemoryJournalStore: JournalStore {
+    private struct Contents {
+        var snapshot: [UInt8]?
+        var records: [[UInt8]] = []
+        var seq: UInt64 = 0
+    }
+
+    public let lineage: String
+    private let contents = Mutex(Contents())
+
+    public init(lineage: String) {
+        self.lineage = lineage
+    }
+
+    public func append(_ payload: [UInt8]) throws -> UInt64 {
+        contents.withLock {
+            $0.records.append(payload)
+            $0.seq += 1
+            return $0.seq
+        }
+    }
+
+    public func compact(snapshot payload: [UInt8]) throws {
+        contents.withLock {
+            $0.snapshot = payload
+            $0.records = []
+        }
+    }
+
+    /// The snapshot and the records after it.
+    public var stored: (snapshot: [UInt8]?, records: [[UInt8]]) {
+        contents.withLock { ($0.snapshot, $0.records) }
+    }
+}

@@ -1,2 +1,0 @@
-/// The SandboxRuntime module. See docs/architecture.md.
-enum SandboxRuntimeModule {}
