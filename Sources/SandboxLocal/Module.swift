@@ -1,2 +1,0 @@
-/// The SandboxLocal module. See docs/architecture.md.
-enum SandboxLocalModule {}
