@@ -1,0 +1,74 @@
+import Foundation
+import SandboxCore
+
+/// What `sandboxd status` shows: every request with its state, requester, product, expiry and queue position.
+struct StatusReport {
+    let poolName: String
+    let capacity: Int?
+    let journal: JournalState
+
+    var rows: [RequestRecord] { journal.recordsInOrder }
+
+    /// `status --json` (SPEC §4): absent values are `null`.
+    var json: JSONOutput {
+        let positions = journal.queuePositions
+        let requests = rows.map { record -> JSONOutput in
+            let product: JSONOutput =
+                record.productName == nil && record.productId == nil
+                ? .null
+                : .object([("name", .optional(record.productName)), ("id", .optional(record.productId))])
+            return .object([
+                ("id", .string(record.id.rawValue)),
+                ("requester", .string(record.spec.requester)),
+                ("state", .string(record.state.rawValue)),
+                ("endReason", .optional(record.endReason?.rawValue)),
+                ("product", product),
+                ("leaseEnd", .optional(record.leaseEnd.map(Timestamp.rfc3339))),
+                ("queuePosition", .optional(positions[record.id])),
+                ("verification", .optional(record.verification?.label)),
+                ("reason", .optional(record.reason)),
+            ])
+        }
+        return .object([
+            ("pool", .string(poolName)),
+            ("capacity", .optional(capacity)),
+            ("requests", .array(requests)),
+        ])
+    }
+
+    /// A readable table.
+    var table: String {
+        let positions = journal.queuePositions
+        let header = ["REQUEST", "REQUESTER", "STATE", "PRODUCT", "LEASE END", "QUEUE", "NOTE"]
+        let body = rows.map { record in
+            [
+                record.id.rawValue,
+                record.spec.requester,
+                record.state.rawValue + (record.endReason.map { " (\($0.rawValue))" } ?? ""),
+                record.productName ?? "-",
+                record.leaseEnd.map(Timestamp.rfc3339) ?? "-",
+                positions[record.id].map(String.init) ?? "-",
+                record.reason.map { String($0.prefix(60)) } ?? "",
+            ]
+        }
+        let live = rows.filter { $0.state.occupiesSlot }.count
+        let summary = "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
+            + "\(positions.count) queued, \(rows.count) requests"
+        guard !body.isEmpty else { return summary + "\n" }
+        return summary + "\n\n" + TextTable.render([header] + body)
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+enum TextTable {
+    static func render(_ rows: [[String]]) -> String {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in
+            rows.map { $0[column].count }.max() ?? 0
+        }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,2 +1,0 @@
-/// The SandboxTesting module. See docs/architecture.md.
-enum SandboxTestingModule {}
