@@ -4,7 +4,7 @@ import SandboxCore
 /// Builds comment bodies from the journal's record of a request.
 enum CommentComposer {
     static func marker(_ id: RequestID, _ event: NotificationEvent, _ occurrence: Int) -> String {
-        occurrence < 2 ? "<!-- sandboxd:\(id):\(event.rawValue) -->" : "<!-- sandboxd:\(id):\(event.rawValue):\(occurrence) -->"
+        NotificationMarker(request: id, event: event, occurrence: occurrence).text
     }
 
     static func body(
@@ -12,14 +12,26 @@ enum CommentComposer {
         plan: NotificationPlan,
         pool: PoolConfiguration,
         poolName: String,
-        template: String?
+        desired: DesiredState
     ) -> String {
-        var lines = ["sandboxd: \(plan.event.rawValue) for `\(request.id)`"]
-        if let position = plan.position { lines.append("Position in the queue: \(position)") }
-        if let reason = request.reason { lines.append("Reason: \(reason)") }
-        if let end = request.leaseEnd { lines.append("Lease ends: \(end)") }
-        for output in request.outputs { lines.append("- \(output.key): \(output.value)") }
-        lines.append(marker(request.id, plan.event, plan.occurrence))
-        return lines.joined(separator: "\n")
+        let context = NotificationContext(
+            request: request.id,
+            requester: request.spec.requester,
+            event: plan.event,
+            occurrence: plan.occurrence,
+            pullRequest: request.spec.pullRequest,
+            leaseEnd: request.leaseEnd,
+            queuePosition: plan.position,
+            reason: request.reason,
+            endReason: request.endReason,
+            outputs: request.outputs,
+            productName: request.productName,
+            purpose: request.spec.purpose,
+            lease: request.spec.lease ?? pool.lease,
+            maxLease: pool.maxLease,
+            poolName: poolName,
+            requestPath: "\(desired.repositoryPathPrefix)/requests/\(request.id).json"
+        )
+        return NotificationRenderer.render(context, template: desired.templates[plan.event])
     }
 }

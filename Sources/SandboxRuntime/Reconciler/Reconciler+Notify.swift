@@ -7,8 +7,7 @@ extension Reconciler {
         async throws -> ActionOutcome
     {
         guard let request = state.requests[id] else { return ActionOutcome() }
-        let body = CommentComposer.body(for: request, plan: plan, pool: pool, poolName: poolName,
-                                        template: desired.templates[plan.event])
+        let body = CommentComposer.body(for: request, plan: plan, pool: pool, poolName: poolName, desired: desired)
         let pullRequest = request.spec.pullRequest
         try record(.notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence))
         do {
