@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// It stores bytes; what they mean is up to the layer above. A record is durable when ``append(_:)`` returns:
 /// it was written with one `write()` on an `O_APPEND` descriptor and flushed with `fdatasync`. The on-disk format
-/// is described in `JournalFormat`; the design follows etcd's WAL (see `docs` and the reliability notes).
+/// is described in `JournalFormat`; recovery follows etcd's WAL (torn tail cut, anything else refused).
 ///
 /// Layout of the journal directory (mode 0700; files mode 0600):
 /// - `NNNNNN.log` — segments, numbered from `000001.log`; records are appended to the highest-numbered one.
