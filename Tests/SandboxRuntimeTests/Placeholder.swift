@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxRuntimeTestsBuilds() {
-    #expect(Bool(true))
-}
