@@ -59,8 +59,8 @@ public enum DesiredStateParser {
             guard file.name.hasSuffix(".json") else {
                 let message =
                     file.content == .notRegularFile(kind: "a directory")
-                    ? "is a directory; requests/ holds only <request-id>.json files: move it out"
-                    : "is not a .json file; requests/ holds only <request-id>.json files: rename or move it"
+                    ? "this is a directory; requests/ holds only <request-id>.json files: move it out"
+                    : "not a .json file; requests/ holds only <request-id>.json files: rename or move it"
                         + " (files starting with '.' are ignored)"
                 state.diagnostics.append(Diagnostic(path: path, message: message))
                 continue
@@ -150,7 +150,7 @@ public enum DesiredStateParser {
 
     /// The message for a file over the size limit.
     static func tooLargeMessage(size: Int) -> String {
-        "is \(size) bytes, over the limit of 64 KiB (\(DesiredStateLimits.maximumFileSize) bytes); make it smaller"
+        "the file is \(size) bytes, over the limit of 64 KiB (\(DesiredStateLimits.maximumFileSize) bytes); make it smaller"
     }
 
     /// What is wrong with a file that is not plain bytes, or `nil` when it is.
@@ -158,13 +158,13 @@ public enum DesiredStateParser {
         switch content {
         case .bytes: return nil
         case .symbolicLink:
-            return "is a symbolic link; sandboxd never follows links in the desired state: commit a regular file instead"
+            return "the file is a symbolic link; sandboxd never follows links in the desired state: commit a regular file"
         case .notRegularFile(let kind):
-            return "is \(kind), not a regular file; replace it with a regular file or remove it"
+            return "this is \(kind), not a regular file; replace it with a regular file or remove it"
         case .tooLarge(let size):
             return tooLargeMessage(size: size)
         case .unreadable(let reason):
-            return "cannot be read (\(reason)); check the file's permissions"
+            return "the file cannot be read (\(reason)); check its permissions"
         }
     }
 
@@ -178,7 +178,7 @@ public enum DesiredStateParser {
             return "the \(what) is a symbolic link; sandboxd never follows links inside the desired state:"
                 + " commit a real directory"
         case .notADirectory:
-            return "is not a directory; the \(what) must be a directory"
+            return "not a directory; the \(what) must be a directory"
         case .unreadable(let reason):
             return "the \(what) cannot be read (\(reason)); check its permissions"
         }

@@ -3,23 +3,32 @@
 struct FieldReader {
     /// The file's display path.
     let path: String
-    private(set) var diagnostics: [Diagnostic] = []
+    private var collected: [Diagnostic] = []
+
+    /// Every diagnostic, in the order of the file (by line and column; those without a position last).
+    var diagnostics: [Diagnostic] {
+        collected.enumerated().sorted { left, right in
+            let l = (left.element.line ?? Int.max, left.element.column ?? Int.max, left.offset)
+            let r = (right.element.line ?? Int.max, right.element.column ?? Int.max, right.offset)
+            return l < r
+        }.map(\.element)
+    }
 
     init(path: String) {
         self.path = path
     }
 
     /// Whether any error was reported (warnings do not count).
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    var hasErrors: Bool { collected.contains { $0.severity == .error } }
 
     mutating func error(_ field: String?, at position: SourcePosition?, _ message: String) {
-        diagnostics.append(
+        collected.append(
             Diagnostic(.error, path: path, field: field, line: position?.line, column: position?.column, message: message)
         )
     }
 
     mutating func warning(_ field: String?, at position: SourcePosition?, _ message: String) {
-        diagnostics.append(
+        collected.append(
             Diagnostic(.warning, path: path, field: field, line: position?.line, column: position?.column, message: message)
         )
     }
