@@ -131,7 +131,9 @@ struct ArgumentParser: Sendable {
                 value = ""
             }
             guard !value.isEmpty else {
-                throw UsageError("missing value for \(option.synopsis)", command: command.name)
+                let next = inlineValue == nil && index < arguments.count ? arguments[index] : nil
+                let hint = next.map { " (for a value starting with '-', write --\(name)=\($0))" } ?? ""
+                throw UsageError("missing value for \(option.synopsis)\(hint)", command: command.name)
             }
             parsed.values[name] = value
         }
