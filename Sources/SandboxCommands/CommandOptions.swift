@@ -164,7 +164,10 @@ public struct CommandOptions: Sendable, Hashable {
 
         if let (repository, source) = value("github-repository", "GITHUB_REPOSITORY") {
             guard CommandOptions.isValidRepository(repository) else {
-                throw UsageError("\(source): '\(repository)' is not OWNER/NAME, such as octo-org/sandboxes", command: name)
+                throw UsageError(
+                    "\(source): '\(repository)' is not OWNER/NAME, such as octo-org/sandboxes",
+                    command: name
+                )
             }
             githubRepository = repository
         }

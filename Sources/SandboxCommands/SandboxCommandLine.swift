@@ -50,7 +50,11 @@ public enum SandboxCommandLine {
     }
 
     /// Runs the command `options` names.
-    public static func dispatch(_ options: CommandOptions, environment: [String: String], output: CommandOutput) async
+    public static func dispatch(
+        _ options: CommandOptions,
+        environment: [String: String],
+        output: CommandOutput
+    ) async
         -> Int32
     {
         let command: any SandboxCommand.Type

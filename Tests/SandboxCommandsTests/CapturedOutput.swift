@@ -22,7 +22,10 @@ final class CapturedOutput: Sendable {
 }
 
 /// Runs `sandboxd` with `arguments` in `environment`, capturing what it writes.
-func runSandboxd(_ arguments: [String], environment: [String: String] = [:]) async -> (status: Int32, output: CapturedOutput) {
+func runSandboxd(
+    _ arguments: [String],
+    environment: [String: String] = [:]
+) async -> (status: Int32, output: CapturedOutput) {
     let captured = CapturedOutput()
     let status = await SandboxCommandLine.run(arguments: arguments, environment: environment, output: captured.output)
     return (status, captured)

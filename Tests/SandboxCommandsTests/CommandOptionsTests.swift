@@ -67,7 +67,8 @@ struct CommandOptionsTests {
         let options = try options(
             [
                 "run", "--desired-state", "ds", "--state-dir=/tmp/s", "--interval", "90s", "--pool-name=blue",
-                "--github-repository", "me/repo", "--github-token-file", "/run/token", "--metrics-file=/m.prom", "--local",
+                "--github-repository", "me/repo", "--github-token-file", "/run/token", "--metrics-file=/m.prom",
+                "--local",
             ],
             Self.environment
         )
@@ -104,8 +105,11 @@ struct CommandOptionsTests {
                 == .environment(variable: "GITHUB_TOKEN")
         )
         #expect(
-            try options(["run", "--github-token-file", "/f"], ["CREDENTIALS_DIRECTORY": "/run/c", "GITHUB_TOKEN": "t"])
-                .githubToken == .file(path: "/f")
+            try options(
+                ["run", "--github-token-file", "/f"],
+                ["CREDENTIALS_DIRECTORY": "/run/c", "GITHUB_TOKEN": "t"]
+            )
+            .githubToken == .file(path: "/f")
         )
         #expect(try options(["run"], ["GITHUB_TOKEN": ""]).githubToken == nil)
     }
@@ -177,7 +181,10 @@ struct CommandOptionsTests {
         let (status, captured) = await runSandboxd(["plan", "--bogus"])
         #expect(status == 64)
         #expect(captured.stdout.isEmpty)
-        #expect(captured.stderr == "sandboxd: error: unknown option '--bogus' for 'plan'\nRun 'sandboxd plan --help' for usage.\n")
+        #expect(
+            captured.stderr
+                == "sandboxd: error: unknown option '--bogus' for 'plan'\nRun 'sandboxd plan --help' for usage.\n"
+        )
     }
 
     @Test("--version prints the version")

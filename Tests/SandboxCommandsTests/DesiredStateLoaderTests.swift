@@ -46,7 +46,10 @@ struct DesiredStateLoaderTests {
         defer { directory.remove() }
         try directory.write("exact.json", bytes: Array(repeating: 0x20, count: 65_536))
         try directory.write("over.json", bytes: Array(repeating: 0x20, count: 70 * 1024))
-        #expect(DesiredStateLoader.readFile(at: directory.path("exact.json")) == .bytes(Array(repeating: 0x20, count: 65_536)))
+        #expect(
+            DesiredStateLoader.readFile(at: directory.path("exact.json"))
+                == .bytes(Array(repeating: 0x20, count: 65_536))
+        )
         #expect(DesiredStateLoader.readFile(at: directory.path("over.json")) == .tooLarge(size: 71_680))
     }
 
@@ -98,7 +101,9 @@ struct DesiredStateLoaderTests {
         #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("repo/deploy/pool-a")) == "deploy/pool-a")
         #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("repo/deploy/pool-a/")) == "deploy/pool-a")
         #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("repo")) == "")
-        #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("worktree/desired-state")) == "desired-state")
+        #expect(
+            DesiredStateLoader.repositoryPathPrefix(of: directory.path("worktree/desired-state")) == "desired-state"
+        )
         #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("plain/desired-state")) == "desired-state")
         // A directory that does not exist yet still gets its path in the work tree.
         #expect(DesiredStateLoader.repositoryPathPrefix(of: directory.path("repo/x/../ds")) == "ds")

@@ -41,7 +41,10 @@ struct ValidateCommandTests {
             "desired-state/requests/latin1.json",
             bytes: Array(#"{"requester": "ivan", "pullRequest": 15, "purpose": "caf"#.utf8) + [0xE9] + Array("\"}".utf8)
         )
-        try directory.symlink("desired-state/requests/link.json", to: directory.path("desired-state/requests/good.json"))
+        try directory.symlink(
+            "desired-state/requests/link.json",
+            to: directory.path("desired-state/requests/good.json")
+        )
 
         let root = directory.path("desired-state")
         let (status, captured) = await runSandboxd(["validate", "--desired-state", root])
@@ -122,6 +125,10 @@ struct ValidateCommandTests {
         defer { directory.remove() }
         let (status, captured) = await runSandboxd(["validate", "--desired-state", directory.path("nope")])
         #expect(status == 1)
-        #expect(captured.lines == ["\(directory.path("nope")): desired-state directory not found; create it, or name it with --desired-state DIR or SANDBOXD_DESIRED_STATE"])
+        #expect(
+            captured.lines == [
+                "\(directory.path("nope")): desired-state directory not found; create it, or name it with --desired-state DIR or SANDBOXD_DESIRED_STATE"
+            ]
+        )
     }
 }

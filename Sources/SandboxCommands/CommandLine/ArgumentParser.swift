@@ -97,7 +97,10 @@ struct ArgumentParser: Sendable {
                 continue
             }
             guard !afterTerminator, argument.hasPrefix("-"), argument != "-" else {
-                throw UsageError("unexpected argument \(quoted(argument)); '\(command.name)' takes only options", command: command.name)
+                throw UsageError(
+                    "unexpected argument \(quoted(argument)); '\(command.name)' takes only options",
+                    command: command.name
+                )
             }
             guard argument.hasPrefix("--") else {
                 throw UsageError("unknown option \(quoted(argument)) for '\(command.name)'", command: command.name)

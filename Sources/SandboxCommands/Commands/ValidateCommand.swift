@@ -7,7 +7,11 @@ import SandboxRuntime
 /// With an error it prints a count on stderr and exits 1; otherwise (warnings alone included) it prints
 /// `DIR: valid (pool: capacity N, M requests)` and exits 0.
 public enum ValidateCommand: SandboxCommand {
-    public static func run(_ options: CommandOptions, environment: [String: String], output: CommandOutput) async -> Int32 {
+    public static func run(
+        _ options: CommandOptions,
+        environment: [String: String],
+        output: CommandOutput
+    ) async -> Int32 {
         let state = DesiredStateLoader(directory: options.desiredState).load()
         for diagnostic in state.diagnostics { output.print(diagnostic.description) }
         let errors = state.diagnostics.count { $0.severity == .error }

@@ -108,7 +108,8 @@ public enum DesiredStateParser {
                         path: path,
                         field: "requester",
                         message: "\(JSONValue.quoted(spec.requester)) also asks in requests/\(first); one requester"
-                            + " has one live sandbox at a time, so this request will be rejected while that one is live:"
+                            + " has one live sandbox at a time, so this request will be rejected while that one is"
+                            + " live:"
                             + " remove one of the two files"
                     )
                 )
@@ -150,7 +151,8 @@ public enum DesiredStateParser {
 
     /// The message for a file over the size limit.
     static func tooLargeMessage(size: Int) -> String {
-        "the file is \(size) bytes, over the limit of 64 KiB (\(DesiredStateLimits.maximumFileSize) bytes); make it smaller"
+        "the file is \(size) bytes, over the limit of 64 KiB (\(DesiredStateLimits.maximumFileSize) bytes);"
+            + " make it smaller"
     }
 
     /// What is wrong with a file that is not plain bytes, or `nil` when it is.
@@ -158,7 +160,8 @@ public enum DesiredStateParser {
         switch content {
         case .bytes: return nil
         case .symbolicLink:
-            return "the file is a symbolic link; sandboxd never follows links in the desired state: commit a regular file"
+            return
+                "the file is a symbolic link; sandboxd never follows links in the desired state: commit a regular file"
         case .notRegularFile(let kind):
             return "this is \(kind), not a regular file; replace it with a regular file or remove it"
         case .tooLarge(let size):

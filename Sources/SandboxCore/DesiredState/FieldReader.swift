@@ -23,13 +23,27 @@ struct FieldReader {
 
     mutating func error(_ field: String?, at position: SourcePosition?, _ message: String) {
         collected.append(
-            Diagnostic(.error, path: path, field: field, line: position?.line, column: position?.column, message: message)
+            Diagnostic(
+                .error,
+                path: path,
+                field: field,
+                line: position?.line,
+                column: position?.column,
+                message: message
+            )
         )
     }
 
     mutating func warning(_ field: String?, at position: SourcePosition?, _ message: String) {
         collected.append(
-            Diagnostic(.warning, path: path, field: field, line: position?.line, column: position?.column, message: message)
+            Diagnostic(
+                .warning,
+                path: path,
+                field: field,
+                line: position?.line,
+                column: position?.column,
+                message: message
+            )
         )
     }
 

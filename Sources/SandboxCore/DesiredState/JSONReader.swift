@@ -231,7 +231,8 @@ public struct JSONReader {
             case UInt8(ascii: "\\"):
                 try parseEscape(into: &buffer)
             case 0x00..<0x20:
-                let what = byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? "a line break" : "a control character"
+                let what =
+                    byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") ? "a line break" : "a control character"
                 throw error(
                     .invalidString,
                     "\(what) (\(scalarName(UInt32(byte)))) inside a string; a string must be on one line:"
@@ -265,7 +266,8 @@ public struct JSONReader {
             throw JSONSyntaxError(
                 .invalidString,
                 at: escapePosition,
-                "invalid escape '\\\(describeCurrent(quoted: false))'; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t"
+                "invalid escape '\\\(describeCurrent(quoted: false))'; JSON escapes are"
+                    + " \\\" \\\\ \\/ \\b \\f \\n \\r \\t"
                     + " and \\uXXXX (write a backslash as \\\\)"
             )
         }

@@ -54,7 +54,11 @@ public enum PoolFileParser {
         if let value = fields["capacity"] {
             capacity = readCapacity(value, reader: &reader)
         } else {
-            reader.missing("capacity", at: root.position, "add how many sandboxes may exist at once, e.g. \"capacity\": 3")
+            reader.missing(
+                "capacity",
+                at: root.position,
+                "add how many sandboxes may exist at once, e.g. \"capacity\": 3"
+            )
         }
 
         func duration(_ key: String, default text: String) -> LeaseDuration? {
@@ -72,7 +76,8 @@ public enum PoolFileParser {
             reader.missing(
                 "product",
                 at: root.position,
-                "add the Service Catalog product to provision: {\"productId\": \"prod-…\", \"provisioningArtifactId\": \"pa-…\"}"
+                "add the Service Catalog product to provision:"
+                    + " {\"productId\": \"prod-…\", \"provisioningArtifactId\": \"pa-…\"}"
             )
         }
 
@@ -148,7 +153,9 @@ public enum PoolFileParser {
         func id(_ key: String, example: String, required: Bool) -> String?? {
             let field = "product.\(key)"
             guard let value = fields[key] else {
-                if required { reader.missing(field, at: value.position, "add the Service Catalog id, e.g. \"\(example)\"") }
+                if required {
+                    reader.missing(field, at: value.position, "add the Service Catalog id, e.g. \"\(example)\"")
+                }
                 return required ? nil : .some(nil)
             }
             guard let text = reader.string(value, field: field) else { return nil }
@@ -157,7 +164,8 @@ public enum PoolFileParser {
                     field,
                     at: value.position,
                     "\(JSONValue.quoted(text)) is not a Service Catalog id; an id has 1 to \(maximumIdLength)"
-                        + " letters, digits, '_' or '-', such as \"\(example)\": copy it from the Service Catalog console"
+                        + " letters, digits, '_' or '-', such as \"\(example)\": copy it from the Service Catalog"
+                        + " console"
                 )
                 return nil
             }
@@ -267,7 +275,11 @@ public enum PoolFileParser {
                 reader.error("outputs[\(index)]", at: position, "an output name cannot be empty; remove it")
                 ok = false
             } else if !seen.insert(name).inserted {
-                reader.warning("outputs[\(index)]", at: position, "\(JSONValue.quoted(name)) is listed twice; remove one")
+                reader.warning(
+                    "outputs[\(index)]",
+                    at: position,
+                    "\(JSONValue.quoted(name)) is listed twice; remove one"
+                )
             }
         }
         return ok ? outputs : nil
@@ -293,7 +305,8 @@ public enum PoolFileParser {
                 reader.error(
                     "\(field)[\(index)]",
                     at: value.elements?[index].position,
-                    "\(JSONValue.quoted(name)) is not a GitHub \(what == "organization names" ? "organization" : "login");"
+                    "\(JSONValue.quoted(name)) is not a GitHub"
+                        + " \(what == "organization names" ? "organization" : "login");"
                         + " a name has 1 to 39 letters, digits or single hyphens, not at the start or end"
                 )
                 valid = false

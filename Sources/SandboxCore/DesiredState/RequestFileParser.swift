@@ -82,14 +82,15 @@ public enum RequestFileParser {
             )
         }
 
-        var lease: LeaseDuration??  = .some(nil)
+        var lease: LeaseDuration?? = .some(nil)
         if let value = fields["lease"] {
             lease = reader.duration(value, field: "lease").map { .some($0) }
             if let asked = lease ?? nil, let maxLease = pool?.maxLease, asked > maxLease {
                 reader.error(
                     "lease",
                     at: value.position,
-                    "\(JSONValue.quoted(asked.text)) is longer than the pool's maxLease \(JSONValue.quoted(maxLease.text));"
+                    "\(JSONValue.quoted(asked.text)) is longer than the pool's maxLease"
+                        + " \(JSONValue.quoted(maxLease.text));"
                         + " ask for at most \(maxLease.text)"
                 )
                 lease = nil

@@ -60,14 +60,19 @@ struct DesiredStateParserTests {
     func missingPool() {
         let state = DesiredStateParser.parse(snapshot(pool: nil, requests: [request("a.json")]))
         #expect(state.pool == nil)
-        #expect(descriptions(state) == [#"desired-state/pool.json: file not found; create it (see README "pool.json")"#])
+        #expect(
+            descriptions(state) == [#"desired-state/pool.json: file not found; create it (see README "pool.json")"#]
+        )
         #expect(state.requests[RequestID("a")!]?.spec != nil)
     }
 
     @Test("a bad pool.json leaves no pool but the requests are still read")
     func badPool() {
         let state = DesiredStateParser.parse(
-            snapshot(pool: .bytes(Array(#"{"capacity": 2.5}"#.utf8)), requests: [request("a.json", extra: #", "lease": "30d""#)])
+            snapshot(
+                pool: .bytes(Array(#"{"capacity": 2.5}"#.utf8)),
+                requests: [request("a.json", extra: #", "lease": "30d""#)]
+            )
         )
         #expect(state.pool == nil)
         #expect(state.hasErrors)
@@ -141,7 +146,9 @@ struct DesiredStateParserTests {
     func dotFilesIgnored() {
         let state = DesiredStateParser.parse(
             snapshot(
-                requests: [file(".gitkeep", ""), file(".draft.json", "{"), FileEntry(name: ".git", content: .symbolicLink)],
+                requests: [
+                    file(".gitkeep", ""), file(".draft.json", "{"), FileEntry(name: ".git", content: .symbolicLink),
+                ],
                 templates: [file(".keep", "\u{FF}")]
             )
         )
@@ -161,7 +168,11 @@ struct DesiredStateParserTests {
         #expect(warning.severity == .warning)
         #expect(warning.path == "desired-state/requests/b.json")
         #expect(warning.field == "requester")
-        #expect(warning.description.hasPrefix("desired-state/requests/b.json: warning: requester: \"OctoCat\" also asks in requests/a.json"))
+        #expect(
+            warning.description.hasPrefix(
+                "desired-state/requests/b.json: warning: requester: \"OctoCat\" also asks in requests/a.json"
+            )
+        )
     }
 
     @Test("lease over the pool's maxLease makes the request invalid")
@@ -257,7 +268,10 @@ struct DesiredStateParserTests {
 
     @Test(
         "paths start with the directory as the user named it",
-        arguments: [("desired-state", "desired-state/requests/a.json"), ("./x/ds/", "./x/ds/requests/a.json"), ("/srv/ds", "/srv/ds/requests/a.json")]
+        arguments: [
+            ("desired-state", "desired-state/requests/a.json"), ("./x/ds/", "./x/ds/requests/a.json"),
+            ("/srv/ds", "/srv/ds/requests/a.json"),
+        ]
     )
     func displayPaths(directory: String, expected: String) {
         var snapshot = snapshot(requests: [file("a.json", "{")])

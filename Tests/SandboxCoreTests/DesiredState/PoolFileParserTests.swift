@@ -3,7 +3,8 @@ import Testing
 
 @Suite("PoolFileParser")
 struct PoolFileParserTests {
-    static let product = #""product": {"productId": "prod-abcdefghijklm", "provisioningArtifactId": "pa-abcdefghijklm"}"#
+    static let product =
+        #""product": {"productId": "prod-abcdefghijklm", "provisioningArtifactId": "pa-abcdefghijklm"}"#
 
     private func parse(_ text: String) -> FileParseResult<PoolConfiguration> {
         PoolFileParser.parse(Array(text.utf8), path: "desired-state/pool.json")
@@ -23,7 +24,10 @@ struct PoolFileParserTests {
             pool
                 == PoolConfiguration(
                     capacity: 3,
-                    product: ProductReference(productId: "prod-abcdefghijklm", provisioningArtifactId: "pa-abcdefghijklm")
+                    product: ProductReference(
+                        productId: "prod-abcdefghijklm",
+                        provisioningArtifactId: "pa-abcdefghijklm"
+                    )
                 )
         )
         #expect(pool.lease.text == "7d")
@@ -85,7 +89,8 @@ struct PoolFileParserTests {
         ]
     )
     func edgeValuesAccepted(extra: String) throws {
-        let text = extra.hasPrefix("\"capacity\"")
+        let text =
+            extra.hasPrefix("\"capacity\"")
             ? "{\(extra), \(Self.product)}" : pool(extra)
         let result = parse(text)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")

@@ -9,7 +9,10 @@ struct RequestFileParserTests {
         product: ProductReference(productId: "prod-a", provisioningArtifactId: "pa-a")
     )
 
-    private func parse(_ text: String, pool: PoolConfiguration? = RequestFileParserTests.pool)
+    private func parse(
+        _ text: String,
+        pool: PoolConfiguration? = RequestFileParserTests.pool
+    )
         -> FileParseResult<RequestSpec>
     {
         RequestFileParser.parse(
@@ -54,7 +57,8 @@ struct RequestFileParserTests {
         ]
     )
     func edgeValuesAccepted(member: String) {
-        let text = member.hasPrefix("\"requester\"")
+        let text =
+            member.hasPrefix("\"requester\"")
             ? "{\(member), \"pullRequest\": 1}" : "{\"requester\": \"octocat\", \"pullRequest\": 1, \(member)}"
         let result = parse(text)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
