@@ -1,0 +1,123 @@
+/// The commands of `sandboxd` and their options (SPEC §4), as the ``ArgumentParser`` reads them.
+enum CommandCatalog {
+    static let desiredState = ArgumentParser.Option(
+        name: "desired-state",
+        kind: .value(placeholder: "DIR"),
+        help: "The desired-state directory: pool.json, requests/, templates/.",
+        environment: "SANDBOXD_DESIRED_STATE",
+        defaultDescription: "./desired-state"
+    )
+
+    static let common: [ArgumentParser.Option] = [
+        desiredState,
+        .init(
+            name: "state-dir",
+            kind: .value(placeholder: "DIR"),
+            help: "Where the journal and the lock live (and, with --local, the simulator and outbox).",
+            environment: "SANDBOXD_STATE_DIR",
+            defaultDescription: "$STATE_DIRECTORY when systemd sets it, else ./.sandboxd"
+        ),
+        .init(
+            name: "interval",
+            kind: .value(placeholder: "DURATION"),
+            help: "Time between passes when nothing changes, such as 60s or 5m.",
+            environment: "SANDBOXD_INTERVAL",
+            defaultDescription: "60s"
+        ),
+        .init(
+            name: "pool-name",
+            kind: .value(placeholder: "NAME"),
+            help: "The pool's name, set as the tag sandboxd:pool on every product it owns.",
+            environment: "SANDBOXD_POOL",
+            defaultDescription: "default"
+        ),
+        .init(
+            name: "github-repository",
+            kind: .value(placeholder: "OWNER/NAME"),
+            help: "The repository whose pull requests add request files.",
+            environment: "GITHUB_REPOSITORY",
+            defaultDescription: "required unless --local"
+        ),
+        .init(
+            name: "github-token-file",
+            kind: .value(placeholder: "PATH"),
+            help: "A file holding the GitHub token. The token is never printed.",
+            environment: "GITHUB_TOKEN holds the token itself",
+            defaultDescription: "$CREDENTIALS_DIRECTORY/github-token when present"
+        ),
+        .init(
+            name: "metrics-file",
+            kind: .value(placeholder: "PATH"),
+            help: "After every pass, write Prometheus metrics to this file (node_exporter textfile).",
+            environment: "SANDBOXD_METRICS_FILE",
+            defaultDescription: "none"
+        ),
+        .init(
+            name: "local",
+            kind: .flag,
+            help: "Run everything on this machine: a Service Catalog simulator in the state directory, no GitHub"
+                + " checks, comments written to <state-dir>/outbox/."
+        ),
+    ]
+
+    static let json = ArgumentParser.Option(name: "json", kind: .flag, help: "Print JSON instead of text.")
+
+    static let commands: [ArgumentParser.Command] = [
+        .init(
+            name: CommandOptions.Command.validate.rawValue,
+            abstract: "Check the desired-state directory on its own (no journal, no network).",
+            discussion: """
+                Prints one line per problem, PATH: message (warnings too), and exits 1 if any is an error,
+                0 otherwise.
+                """,
+            options: [desiredState]
+        ),
+        .init(
+            name: CommandOptions.Command.plan.rawValue,
+            abstract: "Show what one pass would do, without doing it.",
+            discussion: "Exits 0 when there is nothing to do, 2 when changes are pending, 1 on an error.",
+            options: common + [json]
+        ),
+        .init(
+            name: CommandOptions.Command.reconcile.rawValue,
+            abstract: "Run one pass, then exit.",
+            discussion: "Exits 0 unless the pass hit errors.",
+            options: common + [
+                .init(
+                    name: "wait",
+                    kind: .flag,
+                    help: "Pass again (every 1s with --local, 5s otherwise) until nothing is pending, provisioning"
+                        + " or terminating."
+                ),
+                .init(
+                    name: "timeout",
+                    kind: .value(placeholder: "DURATION"),
+                    help: "With --wait: give up and exit 1 after this long.",
+                    defaultDescription: "10m"
+                ),
+                .init(
+                    name: "allow-mass-release",
+                    kind: .flag,
+                    help: "Let this pass release sandboxes even when the safety brake would stop it (more than"
+                        + " half of the live ones, or requests/ empty or missing)."
+                ),
+            ]
+        ),
+        .init(
+            name: CommandOptions.Command.run.rawValue,
+            abstract: "Run the daemon: a pass on every change and every --interval.",
+            discussion: "SIGTERM finishes the call in flight and exits 0; SIGHUP starts a pass at once.",
+            options: common
+        ),
+        .init(
+            name: CommandOptions.Command.status.rawValue,
+            abstract: "Show every request: state, requester, product, expiry, queue position.",
+            discussion: "Only reads the state directory; it never repairs or rewrites anything.",
+            options: common + [json]
+        ),
+    ]
+
+    static let parser = ArgumentParser(programName: "sandboxd", commands: commands)
+
+    static let overview = "Dispenses time-limited AWS sandboxes from a fixed pool, GitOps style."
+}

@@ -1,0 +1,227 @@
+public import SandboxCore
+
+/// Every setting of a `sandboxd` command, resolved from its arguments and the environment (SPEC §4).
+///
+/// Each option comes from its flag, else its environment variable (an empty variable counts as
+/// unset), else its default. Resolution is pure: the environment is a dictionary, so tests pass
+/// their own, and no file is read. Secrets stay where they are: ``githubToken`` says where the
+/// token is, never what it is.
+public struct CommandOptions: Sendable, Hashable {
+    /// The subcommands.
+    public enum Command: String, Sendable, Hashable, CaseIterable {
+        case validate
+        case plan
+        case reconcile
+        case run
+        case status
+    }
+
+    /// Where the GitHub token is to be read from. Its description never contains the token.
+    public enum GitHubTokenSource: Sendable, Hashable, CustomStringConvertible {
+        /// `--github-token-file PATH`.
+        case file(path: String)
+        /// The environment variable holding the token itself (`GITHUB_TOKEN`).
+        case environment(variable: String)
+        /// systemd's credential: `$CREDENTIALS_DIRECTORY/github-token` (it may not exist).
+        case credential(path: String)
+
+        public var description: String {
+            switch self {
+            case .file(let path): return "file \(path)"
+            case .environment(let variable): return "environment variable \(variable)"
+            case .credential(let path): return "systemd credential \(path)"
+            }
+        }
+    }
+
+    public var command: Command
+    /// `--desired-state`, `SANDBOXD_DESIRED_STATE`, `./desired-state`.
+    public var desiredState: String
+    /// `--state-dir`, `SANDBOXD_STATE_DIR`, the first path of `$STATE_DIRECTORY`, `./.sandboxd`.
+    public var stateDirectory: String
+    /// `--interval`, `SANDBOXD_INTERVAL`, `60s`.
+    public var interval: LeaseDuration
+    /// `--pool-name`, `SANDBOXD_POOL`, `default`: the value of the `sandboxd:pool` tag.
+    public var poolName: String
+    /// `--github-repository`, `GITHUB_REPOSITORY`; required unless ``local`` (checked at start-up).
+    public var githubRepository: String?
+    /// `--github-token-file`, else `GITHUB_TOKEN`, else `$CREDENTIALS_DIRECTORY/github-token`.
+    public var githubToken: GitHubTokenSource?
+    /// `GITHUB_API_URL`, `https://api.github.com`, without a trailing slash.
+    public var githubAPIURL: String
+    /// `--metrics-file`, `SANDBOXD_METRICS_FILE`, none.
+    public var metricsFile: String?
+    /// `--local`.
+    public var local: Bool
+    /// `--json` (`plan`, `status`).
+    public var json: Bool
+    /// `--wait` (`reconcile`).
+    public var wait: Bool
+    /// `--timeout` (`reconcile --wait`), `10m`.
+    public var timeout: LeaseDuration
+    /// `--allow-mass-release` (`reconcile`).
+    public var allowMassRelease: Bool
+
+    /// Options with every default, as when nothing is given and the environment is empty.
+    public init(command: Command) {
+        self.command = command
+        desiredState = "./desired-state"
+        stateDirectory = "./.sandboxd"
+        interval = LeaseDuration("60s")!
+        poolName = "default"
+        githubRepository = nil
+        githubToken = nil
+        githubAPIURL = "https://api.github.com"
+        metricsFile = nil
+        local = false
+        json = false
+        wait = false
+        timeout = LeaseDuration("10m")!
+        allowMassRelease = false
+    }
+
+    /// What a command line asks for.
+    public enum Invocation: Sendable, Hashable {
+        /// Print this help on stdout and exit 0.
+        case help(String)
+        /// Print the version and exit 0.
+        case version
+        /// Run a command.
+        case run(CommandOptions)
+    }
+
+    /// Resolves a command line.
+    ///
+    /// - Parameters:
+    ///   - arguments: The arguments after the program name.
+    ///   - environment: The process environment (or a test's).
+    /// - Throws: ``UsageError`` for an unknown command or option, a missing value, or a bad value
+    ///   of an option or of the environment variable behind it.
+    public static func resolve(arguments: [String], environment: [String: String]) throws(UsageError) -> Invocation {
+        let parser = CommandCatalog.parser
+        switch try parser.parse(arguments) {
+        case .version:
+            return .version
+        case .help(nil):
+            return .help(parser.programHelp(overview: CommandCatalog.overview))
+        case .help(let name?):
+            let command = parser.commands.first { $0.name == name }!
+            return .help(parser.help(for: command))
+        case .run(let parsed):
+            return .run(try CommandOptions(parsed, environment: environment))
+        }
+    }
+
+    init(_ parsed: ArgumentParser.Parsed, environment: [String: String]) throws(UsageError) {
+        let command = Command(rawValue: parsed.command)!
+        self.init(command: command)
+        let accepted = Set(CommandCatalog.commands.first { $0.name == parsed.command }!.options.map(\.name))
+        let name = parsed.command
+
+        /// The flag's value, else the variable's (when the command has the option), with where it came from.
+        func value(_ option: String, _ variable: String?) -> (value: String, source: String)? {
+            guard accepted.contains(option) else { return nil }
+            if let value = parsed.values[option] { return (value, "--\(option)") }
+            if let variable, let value = environment[variable], !value.isEmpty { return (value, variable) }
+            return nil
+        }
+
+        func duration(_ option: String, _ variable: String?) throws(UsageError) -> LeaseDuration? {
+            guard let (text, source) = value(option, variable) else { return nil }
+            guard let duration = LeaseDuration(text) else {
+                throw UsageError(
+                    "\(source): '\(text)' is not a duration; write a whole number followed by s, m, h or d,"
+                        + " such as 90s, 15m, 36h or 7d",
+                    command: name
+                )
+            }
+            return duration
+        }
+
+        if let (path, _) = value("desired-state", "SANDBOXD_DESIRED_STATE") { desiredState = path }
+
+        if let (path, _) = value("state-dir", "SANDBOXD_STATE_DIR") {
+            stateDirectory = path
+        } else if accepted.contains("state-dir"), let paths = environment["STATE_DIRECTORY"],
+            let first = paths.split(separator: ":").first(where: { !$0.isEmpty })
+        {
+            // systemd joins several StateDirectory= paths with ':'; the first is ours.
+            stateDirectory = String(first)
+        }
+
+        if let parsedInterval = try duration("interval", "SANDBOXD_INTERVAL") { interval = parsedInterval }
+
+        if let (pool, source) = value("pool-name", "SANDBOXD_POOL") {
+            guard CommandOptions.isValidPoolName(pool) else {
+                throw UsageError(
+                    "\(source): '\(pool)' is not a valid pool name; use 1 to 63 letters, digits, '.', '_' or '-',"
+                        + " starting with a letter or digit",
+                    command: name
+                )
+            }
+            poolName = pool
+        }
+
+        if let (repository, source) = value("github-repository", "GITHUB_REPOSITORY") {
+            guard CommandOptions.isValidRepository(repository) else {
+                throw UsageError(
+                    "\(source): '\(repository)' is not OWNER/NAME, such as octo-org/sandboxes",
+                    command: name
+                )
+            }
+            githubRepository = repository
+        }
+
+        if accepted.contains("github-token-file") {
+            if let path = parsed.values["github-token-file"] {
+                githubToken = .file(path: path)
+            } else if let token = environment["GITHUB_TOKEN"], !token.isEmpty {
+                githubToken = .environment(variable: "GITHUB_TOKEN")
+            } else if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+                let separator = directory.hasSuffix("/") ? "" : "/"
+                githubToken = .credential(path: directory + separator + "github-token")
+            }
+            if let url = environment["GITHUB_API_URL"], !url.isEmpty {
+                guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                    throw UsageError(
+                        "GITHUB_API_URL: '\(url)' is not an http(s) URL, such as https://github.example.com/api/v3",
+                        command: name
+                    )
+                }
+                githubAPIURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            }
+        }
+
+        if let (path, _) = value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
+        local = parsed.flags.contains("local")
+        json = parsed.flags.contains("json")
+        wait = parsed.flags.contains("wait")
+        allowMassRelease = parsed.flags.contains("allow-mass-release")
+        if let parsedTimeout = try duration("timeout", nil) {
+            guard wait else { throw UsageError("--timeout only applies with --wait", command: name) }
+            timeout = parsedTimeout
+        }
+    }
+
+    /// Whether `name` can be the pool's name: `^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`
+    /// (a valid Service Catalog tag value, and short enough for logs and tokens).
+    public static func isValidPoolName(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard (1...63).contains(scalars.count), isAlphanumeric(scalars[0]) else { return false }
+        return scalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    /// Whether `text` reads as `OWNER/NAME`.
+    static func isValidRepository(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        return parts.allSatisfy { part in
+            (1...100).contains(part.count)
+                && part.unicodeScalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+        }
+    }
+
+    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}

@@ -1,0 +1,11 @@
+/// `sandboxd status`: every request with its state, product, expiry and queue position (SPEC §4).
+public enum StatusCommand: SandboxCommand {
+    public static func run(
+        _ options: CommandOptions,
+        environment: [String: String],
+        output: CommandOutput
+    ) async -> Int32 {
+        output.printError("sandboxd status: not implemented yet")
+        return ExitCode.failure
+    }
+}

@@ -1,0 +1,123 @@
+/// Parses and checks one request file, `requests/<request-id>.json` (SPEC §2).
+///
+/// The id comes from the file name (checked by ``DesiredStateParser``). Every problem of the file
+/// is reported. `lease` is checked against the pool's `maxLease` only when a valid pool is given.
+public enum RequestFileParser {
+    /// The keys of a request file.
+    public static let keys = ["requester", "pullRequest", "lease", "purpose"]
+    /// Keys only `pool.json` may set; a request file naming one gets a message of its own.
+    public static let operatorKeys = ["parameters", "product", "tags"]
+
+    /// Parses a request file.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's content.
+    ///   - id: The request id, from the file name.
+    ///   - path: The file as shown in diagnostics (`desired-state/requests/a.json`).
+    ///   - pool: The valid pool, when there is one, to check `lease` against `maxLease`.
+    /// - Returns: The request when the file has no error, and every diagnostic.
+    public static func parse(
+        _ bytes: [UInt8],
+        id: RequestID,
+        path: String,
+        pool: PoolConfiguration?
+    ) -> FileParseResult<RequestSpec> {
+        var reader = FieldReader(path: path)
+        let forbidden = Dictionary(
+            uniqueKeysWithValues: operatorKeys.map {
+                (
+                    $0,
+                    "a request file cannot set parameters, product or tags: only the operator's pool.json can;"
+                        + " remove \(JSONValue.quoted($0))"
+                )
+            }
+        )
+        guard let root = reader.readJSON(bytes),
+            let fields = reader.object(
+                root,
+                field: nil,
+                keys: keys,
+                forbiddenKeys: forbidden,
+                description: "a JSON object such as {\"requester\": \"octocat\", \"pullRequest\": 42}"
+            )
+        else { return FileParseResult(value: nil, diagnostics: reader.diagnostics) }
+
+        var requester: String?
+        if let value = fields["requester"] {
+            if let login = reader.string(value, field: "requester", expected: "a GitHub login (a string)") {
+                if GitHubLogin.isValid(login) {
+                    requester = login
+                } else {
+                    reader.error(
+                        "requester",
+                        at: value.position,
+                        "\(JSONValue.quoted(login)) is not a GitHub login; a login has 1 to 39 letters, digits or"
+                            + " single hyphens, not at the start or end: write it as it appears on github.com"
+                    )
+                }
+            }
+        } else {
+            reader.missing("requester", at: root.position, "add your GitHub login, e.g. \"requester\": \"octocat\"")
+        }
+
+        var pullRequest: Int?
+        if let value = fields["pullRequest"] {
+            let expected = "the pull request's number (a positive integer)"
+            if let number = reader.integer(value, field: "pullRequest", expected: expected) {
+                if number > 0 {
+                    pullRequest = Int(number)
+                } else {
+                    reader.error(
+                        "pullRequest",
+                        at: value.position,
+                        "\(number) is not a pull request number; use the number of the pull request that adds this file"
+                    )
+                }
+            }
+        } else {
+            reader.missing(
+                "pullRequest",
+                at: root.position,
+                "add the number of the pull request that adds this file, e.g. \"pullRequest\": 42"
+            )
+        }
+
+        var lease: LeaseDuration?? = .some(nil)
+        if let value = fields["lease"] {
+            lease = reader.duration(value, field: "lease").map { .some($0) }
+            if let asked = lease ?? nil, let maxLease = pool?.maxLease, asked > maxLease {
+                reader.error(
+                    "lease",
+                    at: value.position,
+                    "\(JSONValue.quoted(asked.text)) is longer than the pool's maxLease"
+                        + " \(JSONValue.quoted(maxLease.text));"
+                        + " ask for at most \(maxLease.text)"
+                )
+                lease = nil
+            }
+        }
+
+        var purpose: String?? = .some(nil)
+        if let value = fields["purpose"] {
+            purpose = reader.string(value, field: "purpose").map { .some($0) }
+            if let text = purpose ?? nil {
+                let length = text.unicodeScalars.count
+                if length > DesiredStateLimits.maximumPurposeLength {
+                    reader.error(
+                        "purpose",
+                        at: value.position,
+                        "is \(length) characters long; shorten it to at most"
+                            + " \(DesiredStateLimits.maximumPurposeLength) characters"
+                    )
+                    purpose = nil
+                }
+            }
+        }
+
+        guard !reader.hasErrors, let requester, let pullRequest, let lease, let purpose else {
+            return FileParseResult(value: nil, diagnostics: reader.diagnostics)
+        }
+        let spec = RequestSpec(id: id, requester: requester, pullRequest: pullRequest, lease: lease, purpose: purpose)
+        return FileParseResult(value: spec, diagnostics: reader.diagnostics)
+    }
+}
