@@ -5,7 +5,9 @@ public enum PlanCommand: SandboxCommand {
         environment: [String: String],
         output: CommandOutput
     ) async -> Int32 {
-        output.printError("sandboxd plan: not implemented yet")
-        return ExitCode.failure
+        await PlanRunner(
+            context: CommandContext(options: options, environment: environment, output: output),
+            json: options.json, allowMassRelease: options.allowMassRelease
+        ).run()
     }
 }

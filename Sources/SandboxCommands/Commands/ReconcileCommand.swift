@@ -1,3 +1,5 @@
+import SandboxCore
+
 /// `sandboxd reconcile`: one pass, then exit; `--wait` passes again until settled (SPEC §4).
 public enum ReconcileCommand: SandboxCommand {
     public static func run(
@@ -5,7 +7,9 @@ public enum ReconcileCommand: SandboxCommand {
         environment: [String: String],
         output: CommandOutput
     ) async -> Int32 {
-        output.printError("sandboxd reconcile: not implemented yet")
-        return ExitCode.failure
+        await ReconcileRunner(
+            context: CommandContext(options: options, environment: environment, output: output),
+            wait: options.wait, timeoutSeconds: options.timeout.timeInterval, allowMassRelease: options.allowMassRelease
+        ).run()
     }
 }

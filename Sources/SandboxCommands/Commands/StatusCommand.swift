@@ -5,7 +5,8 @@ public enum StatusCommand: SandboxCommand {
         environment: [String: String],
         output: CommandOutput
     ) async -> Int32 {
-        output.printError("sandboxd status: not implemented yet")
-        return ExitCode.failure
+        await StatusRunner(
+            context: CommandContext(options: options, environment: environment, output: output), json: options.json
+        ).run()
     }
 }

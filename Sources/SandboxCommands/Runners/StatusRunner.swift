@@ -1,0 +1,24 @@
+import Foundation
+import SandboxCore
+import SandboxRuntime
+
+/// `sandboxd status`: every request with its state; reads the journal only (no credentials needed).
+struct StatusRunner {
+    var context: CommandContext
+    var json: Bool
+
+    func run() async -> Int32 {
+        let output = context.output
+        let journal: JournalState
+        do {
+            journal = try context.readJournal()
+        } catch {
+            output.writeError("sandboxd: \(error)\n")
+            return 1
+        }
+        let capacity = context.loadDesired().pool?.capacity
+        let report = StatusReport(poolName: context.poolName, capacity: capacity, journal: journal)
+        output.writeOutput(json ? report.json.serialized() + "\n" : report.table)
+        return 0
+    }
+}

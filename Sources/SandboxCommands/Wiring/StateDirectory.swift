@@ -1,0 +1,48 @@
+import Foundation
+import SandboxLocal
+
+/// The files sandboxd keeps in its state directory, besides the journal.
+struct StateDirectory {
+    let url: URL
+
+    /// Comments written by `--local`.
+    var outbox: URL { url.appendingPathComponent("outbox", isDirectory: true) }
+    /// Lets one pass of a running daemon past the safety brake; removed by the pass that uses it.
+    var allowMassReleaseFile: URL { url.appendingPathComponent("allow-mass-release") }
+    /// Remembers whether the directory is used with `--local`.
+    var modeFile: URL { url.appendingPathComponent("mode") }
+
+    /// The mode recorded in the directory, if any.
+    func recordedMode() -> String? {
+        guard let data = FileManager.default.contents(atPath: modeFile.path) else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Checks the directory was not used in the other mode, and records the mode when `record` is set.
+    ///
+    /// - Throws: ``CommandFailure`` saying which mode the directory belongs to.
+    func claim(local: Bool, record: Bool) throws {
+        let wanted = local ? "local" : "aws"
+        if let mode = recordedMode(), mode != wanted {
+            throw CommandFailure(
+                "the state directory \(url.path) was used \(mode == "local" ? "with" : "without") --local; "
+                    + "run \(mode == "local" ? "with" : "without") --local, or use another --state-dir")
+        }
+        if record && recordedMode() == nil {
+            try AtomicFile.write(Data((wanted + "\n").utf8), to: modeFile)
+        }
+    }
+
+    /// Whether the allow-mass-release file is present.
+    var massReleaseAllowed: Bool { FileManager.default.fileExists(atPath: allowMassReleaseFile.path) }
+
+    func consumeMassReleaseAllowance() {
+        try? FileManager.default.removeItem(at: allowMassReleaseFile)
+    }
+}
+
+/// A command failed with a message for the user (exit 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
