@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxCommandsTests",
-            dependencies: ["SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting"]
+            dependencies: ["SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting", "sandboxd"]
         ),
     ]
 )

@@ -11,7 +11,7 @@ struct StatusRunner {
         let output = context.output
         let journal: JournalState
         do {
-            journal = try context.readJournal()
+            journal = try context.readJournal(checkMode: false)
         } catch {
             output.writeError("sandboxd: \(error)\n")
             return 1

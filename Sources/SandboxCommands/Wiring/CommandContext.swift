@@ -67,8 +67,11 @@ extension CommandContext {
     }
 
     /// The journal's state, read without the lock and without writing anything (torn tails ignored).
-    func readJournal() throws -> JournalState {
-        try state.claim(local: local, record: false)
+    ///
+    /// - Parameter checkMode: refuse a state directory used in the other mode (`plan` talks to the
+    ///   catalog of its mode; `status` reads only the journal and works on either).
+    func readJournal(checkMode: Bool = true) throws -> JournalState {
+        if checkMode { try state.claim(local: local, record: false) }
         guard let contents = try FileJournal.read(stateDirectory: stateDirectory) else {
             return JournalState(lineage: "")
         }

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxCommandsTestsBuilds() {
-    #expect(Bool(true))
-}
