@@ -239,13 +239,13 @@ struct CommandOptionsTests {
         }
     }
 
-    @Test(
-        "plan, reconcile, run and status dispatch to their command, not implemented yet",
-        arguments: [CommandOptions.Command.plan, .reconcile, .run, .status]
-    )
-    func stubsDispatch(command: CommandOptions.Command) async {
-        let (status, captured) = await runSandboxd([command.rawValue])
-        #expect(status == 1)
-        #expect(captured.stderr == "sandboxd \(command.rawValue): not implemented yet\n")
+    @Test("status on a state directory with no journal shows an empty pool and exits 0")
+    func statusOnNothing() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (status, captured) = await runSandboxd(["status", "--state-dir", directory.path("state"),
+                                                    "--desired-state", directory.path("missing")])
+        #expect(status == 0, "\(captured.stderr)")
+        #expect(captured.stdout.contains("0 requests"))
     }
 }

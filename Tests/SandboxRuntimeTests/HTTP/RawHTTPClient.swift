@@ -3,7 +3,7 @@ import Glibc
 
 /// A scripted client on a raw TCP socket to 127.0.0.1, for testing the server's HTTP handling
 /// byte by byte. It runs on its own thread, so its blocking reads never hold up the Swift
-/// concurrency pool where the server's handlers run. Every read gives up after 5 seconds.
+/// concurrency pool where the server's handlers run. Every read gives up after 30 seconds (generous: the suite runs in parallel on 2 cores).
 enum RawHTTPClient {
     enum Step: Sendable {
         /// Writes these bytes.
@@ -35,7 +35,7 @@ enum RawHTTPClient {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return transcript }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
