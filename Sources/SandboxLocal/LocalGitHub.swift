@@ -1,5 +1,6 @@
 public import Foundation
 public import SandboxCore
+import SandboxRuntime
 
 /// The offline stand-in for GitHub behind `--local` (SPEC §4).
 ///

@@ -5,7 +5,9 @@ public enum RunCommand: SandboxCommand {
         environment: [String: String],
         output: CommandOutput
     ) async -> Int32 {
-        output.printError("sandboxd run: not implemented yet")
-        return ExitCode.failure
+        await DaemonRunner(
+            context: CommandContext(options: options, environment: environment, output: output),
+            interval: options.interval, metricsFile: options.metricsFile
+        ).run()
     }
 }

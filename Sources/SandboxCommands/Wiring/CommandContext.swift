@@ -49,12 +49,17 @@ struct CommandContext: Sendable {
 
 extension CommandContext {
     /// Takes the state directory (lock, journal, mode) and builds a reconciler on it.
-    func openReconciler() throws -> (Reconciler, FileJournal) {
+    ///
+    /// - Parameter counter: when given, every port call is counted for the metrics file.
+    func openReconciler(counter: APICallCounter? = nil) throws -> (Reconciler, FileJournal) {
         let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
         do {
             try state.claim(local: local, record: true)
             for warning in contents.warnings { logger.warning("journal repaired", ["detail": warning]) }
-            let ports = try makePorts(readOnly: false)
+            var ports = try makePorts(readOnly: false)
+            if let counter {
+                ports = (InstrumentedCatalog(ports.catalog, counter: counter), InstrumentedGitHub(ports.github, counter: counter))
+            }
             let reconciler = try Reconciler.replaying(
                 store: journal, snapshot: contents.snapshot?.payload,
                 records: contents.records.map { ($0.seq, $0.payload) }, catalog: ports.catalog,

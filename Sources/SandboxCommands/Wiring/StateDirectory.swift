@@ -1,5 +1,5 @@
 import Foundation
-import SandboxLocal
+import SandboxRuntime
 
 /// The files sandboxd keeps in its state directory, besides the journal.
 struct StateDirectory {

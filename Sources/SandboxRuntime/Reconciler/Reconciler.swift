@@ -18,6 +18,8 @@ public actor Reconciler {
     /// Called after every step (journal append or port call) with its name: the crash-test seam.
     let checkpoint: @Sendable (String) throws -> Void
     var recordsSinceCompaction = 0
+    /// Set by ``requestStop()``: the pass in progress ends after the action in flight.
+    var stopRequested = false
 
     /// Records appended before the journal is compacted.
     public static let compactionThreshold = 500
@@ -61,6 +63,11 @@ public actor Reconciler {
                           poolName: poolName, logger: logger, checkpoint: checkpoint)
     }
 
+    /// Asks the pass in progress to end after the action in flight (SIGTERM). Later passes do nothing.
+    public func requestStop() {
+        stopRequested = true
+    }
+
     /// Appends an event durably and applies it.
     func record(_ event: JournalEvent) throws {
         do {
@@ -100,7 +107,7 @@ public actor Reconciler {
         var needsListing = true
         var allowance = allowMassRelease
         var inspected = false
-        for round in 1...Self.maximumRounds {
+        for round in 1...Self.maximumRounds where !stopRequested {
             if needsListing {
                 do {
                     live = try await catalog.listProducts(pool: poolName)
@@ -131,6 +138,7 @@ public actor Reconciler {
             report.rounds = round
             guard !actions.isEmpty else { break }
             for action in actions {
+                if stopRequested { break }
                 let outcome = try await execute(action, pool: pool, desired: desired, logger: log)
                 report.executed.append(action)
                 if let problem = outcome.problem { report.errors.append(problem) }

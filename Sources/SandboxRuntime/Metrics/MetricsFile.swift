@@ -1,0 +1,54 @@
+public import Foundation
+public import SandboxCore
+
+/// The Prometheus text exposition written after every pass (SPEC §8), replaced atomically as the
+/// node_exporter textfile collector expects.
+public struct MetricsFile: Sendable {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
+
+    /// The metrics text for the current state.
+    public static func render(
+        journal: JournalState,
+        pool: String,
+        capacity: Int?,
+        passDuration: Double,
+        lastSuccess: Date?,
+        apiCalls: [APICallCounter.Key: Int]
+    ) -> String {
+        let label = escape(pool)
+        var lines: [String] = []
+        lines.append("# HELP sandboxd_sandboxes Requests by state.")
+        lines.append("# TYPE sandboxd_sandboxes gauge")
+        let byState = Dictionary(grouping: journal.requests.values, by: \.state)
+        for state in RequestState.allCases {
+            lines.append("sandboxd_sandboxes{pool=\"\(label)\",state=\"\(state.rawValue)\"} \(byState[state]?.count ?? 0)")
+        }
+        lines.append("# HELP sandboxd_queue_length Requests waiting for a slot.")
+        lines.append("# TYPE sandboxd_queue_length gauge")
+        lines.append("sandboxd_queue_length{pool=\"\(label)\"} \(byState[.queued]?.count ?? 0)")
+        lines.append("# HELP sandboxd_capacity Slots in the pool.")
+        lines.append("# TYPE sandboxd_capacity gauge")
+        lines.append("sandboxd_capacity{pool=\"\(label)\"} \(capacity.map(String.init) ?? "NaN")")
+        lines.append("# HELP sandboxd_pass_duration_seconds How long the last pass took.")
+        lines.append("# TYPE sandboxd_pass_duration_seconds gauge")
+        lines.append("sandboxd_pass_duration_seconds{pool=\"\(label)\"} \(String(format: "%.3f", passDuration))")
+        lines.append("# HELP sandboxd_api_calls_total Calls to AWS and GitHub by outcome.")
+        lines.append("# TYPE sandboxd_api_calls_total counter")
+        for (key, count) in apiCalls.sorted(by: { ($0.key.service, $0.key.operation, $0.key.outcome) < ($1.key.service, $1.key.operation, $1.key.outcome) }) {
+            lines.append("sandboxd_api_calls_total{pool=\"\(label)\",service=\"\(escape(key.service))\","
+                + "operation=\"\(escape(key.operation))\",outcome=\"\(escape(key.outcome))\"} \(count)")
+        }
+        lines.append("# HELP sandboxd_last_success_timestamp_seconds When a pass last ended without errors.")
+        lines.append("# TYPE sandboxd_last_success_timestamp_seconds gauge")
+        lines.append("sandboxd_last_success_timestamp_seconds{pool=\"\(label)\"} "
+            + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
