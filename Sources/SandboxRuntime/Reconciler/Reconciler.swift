@@ -22,7 +22,7 @@ public actor Reconciler {
     var stopRequested = false
 
     /// Records appended before the journal is compacted.
-    public static let compactionThreshold = 500
+    let compactionThreshold: Int
     /// Planning rounds in one pass at most.
     public static let maximumRounds = 12
 
@@ -34,8 +34,10 @@ public actor Reconciler {
         clock: any SandboxClock = SystemClock(),
         poolName: String = "default",
         logger: Logger = .silent,
+        compactionThreshold: Int = 500,
         checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
     ) {
+        self.compactionThreshold = compactionThreshold
         self.store = store
         self.state = state
         self.catalog = catalog
@@ -56,11 +58,13 @@ public actor Reconciler {
         clock: any SandboxClock = SystemClock(),
         poolName: String = "default",
         logger: Logger = .silent,
+        compactionThreshold: Int = 500,
         checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
     ) throws -> Reconciler {
         let state = try JournalCodec.replay(lineage: store.lineage, snapshot: snapshot, records: records)
         return Reconciler(store: store, state: state, catalog: catalog, github: github, clock: clock,
-                          poolName: poolName, logger: logger, checkpoint: checkpoint)
+                          poolName: poolName, logger: logger, compactionThreshold: compactionThreshold,
+                          checkpoint: checkpoint)
     }
 
     /// Asks the pass in progress to end after the action in flight (SIGTERM). Later passes do nothing.
@@ -151,7 +155,7 @@ public actor Reconciler {
 
     /// Writes a snapshot when enough records have piled up, forgetting final requests whose files are gone.
     func compactIfNeeded(desired: DesiredState) throws {
-        guard recordsSinceCompaction >= Self.compactionThreshold else { return }
+        guard recordsSinceCompaction >= compactionThreshold else { return }
         let gone = state.requests.values.filter { $0.state.isFinal && desired.requests[$0.id] == nil }.map(\.id)
         var compacted = state
         for id in gone { compacted.requests[id] = nil }
