@@ -37,7 +37,8 @@ extension RoundPlanner {
 
     /// Free slots go to the head of the queue.
     mutating func dispense() {
-        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count
+        let adopted = actions.filter { if case .adopt = $0.kind { return true } else { return false } }.count
+        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
             if let reason = policyRefusal(of: record) {
@@ -70,8 +71,9 @@ extension RoundPlanner {
             let requestName = product.requestTag ?? String(product.name.dropFirst(pool.namePrefix.count))
             if let id = RequestID(requestName), product.name == pool.namePrefix + requestName {
                 if let record = journal.requests[id], !record.state.isFinal, record.state != .rejected,
-                    record.productId == nil, !busy.contains(id), fileExists(id)
+                    record.productId == nil, fileExists(id)
                 {
+                    if busy.contains(id) { continue }  // its file changed this round: adopted next round
                     let available = product.status == .available
                     let start = product.createdTime ?? now
                     add(.adopt(product: product, leaseStart: start,

@@ -196,6 +196,19 @@ struct PlannerRepairTests {
     static let orphanRows: [PlanRow] = [
         PlanRow("a product of the pool that no request accounts for is terminated",
                 live: [stray("zed")], expect: ["terminate-orphan pp-stray-zed"]),
+        PlanRow("a product matching a live request is adopted, its lease counted from its creation",
+                files: [alice], journal: [queued(alice)], live: [stray("a", created: at("-1h"))],
+                expect: ["adopt a from t0-1h to t0+6d23h"]),
+        PlanRow("a product still under change matching a live request is adopted as provisioning",
+                files: [alice], journal: [queued(alice)], live: [stray("a", .underChange, created: at("-1h"))],
+                expect: ["adopt a from t0-1h provisioning"]),
+        PlanRow("an adopted product takes its slot at once",
+                pool: makePool(capacity: 1), files: [alice, bob],
+                journal: [queued(alice, position: 1), queued(bob, position: 2)], live: [stray("a", created: t0)],
+                expect: ["adopt a from t0 to t0+7d", "notify-queued b at 1 (edit)"]),
+        PlanRow("a product matching a request whose file changed this round is adopted next round",
+                files: [request("a", purpose: "edited")], journal: [queued(alice)], live: [stray("a")],
+                expect: ["update a"]),
         PlanRow("a product matching a file seen for the first time waits a round",
                 files: [alice], live: [stray("a")], expect: ["observe a"]),
         PlanRow("a product matching an ended request is terminated",
@@ -216,4 +229,17 @@ struct PlannerRepairTests {
 
     @Test("orphan products", arguments: orphanRows)
     func orphans(_ row: PlanRow) { row.check() }
+
+    // Regression: the planner adopted only a request with no other action that round, so after a lost
+    // journal the product was terminated as an orphan while its request was verified, or made twice.
+    @Test("after a lost journal, a product matching a request file is adopted: not terminated, not made again")
+    func lostJournalAdopts() {
+        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice], live: [stray("a", created: at("-1d"))])
+        world.simulate()
+        #expect(world.state("a") == .active)
+        #expect(world.record("a")?.productId == "pp-stray-a")
+        #expect(world.record("a")?.leaseEnd == at("6d"))
+        #expect(world.catalog.provisionCalls.isEmpty)
+        #expect(world.catalog.live.map(\.id) == ["pp-stray-a"])
+    }
 }
