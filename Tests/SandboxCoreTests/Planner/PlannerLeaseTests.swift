@@ -117,6 +117,37 @@ struct PlannerLeaseTests {
         #expect(world.simulate() == [])
     }
 
+    // Regression: a live request's edit replaced its whole recorded version, so comments went to another
+    // pull request and the one-live-sandbox rule lost track of the person who asked.
+    @Test("changing the requester or pull request of a live request changes nothing")
+    func requesterEdit() {
+        var world = PlannerWorld(pool: makePool(capacity: 2), files: [alice])
+        world.github.verdicts = ["alice": .skipped, "mallory": .skipped]
+        world.simulate()
+        world.write(request("a", by: "mallory", pullRequest: 99))
+        world.simulate()
+        let record = world.record("a")!
+        #expect(record.spec.requester == "alice")
+        #expect(record.spec.pullRequest == 10)
+        // alice still has her live sandbox: a second request of hers is refused
+        world.write(request("b", by: "alice"))
+        world.simulate()
+        #expect(world.state("b") == .rejected)
+    }
+
+    @Test("a queued request's edit brings its new lease, not a new requester")
+    func queuedEdit() {
+        var world = PlannerWorld(pool: makePool(capacity: 0), files: [alice])
+        world.simulate()
+        world.write(request("a", by: "mallory", pullRequest: 99, lease: "3d"))
+        #expect(world.simulate() == ["update a"])
+        world.setPool(makePool(capacity: 1))
+        world.simulate()
+        #expect(world.record("a")?.leaseEnd == at("3d"))
+        #expect(world.catalog.provisionCalls.map { $0.tags[TagKey.requester] } == ["alice"])
+        #expect(world.catalog.provisionCalls.map(\.parameters) == [["SandboxOwner": "alice"]])
+    }
+
     @Test("a bad edit of a live request's file is noted every pass and never changes its lease")
     func invalidEditKeepsLease() {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [request("a", lease: "3d")])
