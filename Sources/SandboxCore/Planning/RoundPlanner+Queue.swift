@@ -45,7 +45,9 @@ extension RoundPlanner {
                 add(.reject(reason: reason), record.id, "refused by the pool's policy when its turn came")
                 continue
             }
-            add(.provision(attempt: 1, request: provisionRequest(for: record, attempt: 1)), record.id,
+            // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
+            let attempt = record.provisioning?.attempt ?? 1
+            add(.provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)), record.id,
                 "a slot is free (\(free) of \(pool.capacity))")
             free -= 1
         }

@@ -13,6 +13,10 @@ struct PlannerRepairTests {
         + [.terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice), token: "tok"),
            .terminateAccepted(id: alice.id, recordId: "rec-term"),
            .productGone(id: alice.id)]
+    /// Attempt 2 was refused outright (nothing made): the request waits in the queue.
+    static let secondAttemptRefused = firstAttemptCleaned
+        + [.provisionStarted(id: alice.id, attempt: 2, request: provisionCall(alice, attempt: 2)),
+           .provisionRefused(id: alice.id, error: "LimitExceededException")]
     /// The third attempt's product ended ERROR and is being cleaned up: the request is `terminating`.
     static let lastAttemptFailed: [JournalEvent] = queued(alice)
         + (1...3).flatMap { attempt -> [JournalEvent] in
@@ -55,6 +59,8 @@ struct PlannerRepairTests {
                 files: [alice], journal: [firstAttemptCleaned], now: at("29s"), expect: []),
         PlanRow("after the backoff the next attempt starts",
                 files: [alice], journal: [firstAttemptCleaned], now: at("30s"), expect: ["provision a#2"]),
+        PlanRow("a refused attempt (nothing made) is made again as the same attempt when a slot is free",
+                files: [alice], journal: [secondAttemptRefused], now: at("1h"), expect: ["provision a#2"]),
         PlanRow("the last attempt's product is terminated",
                 files: [alice], journal: [lastAttemptFailed], live: [product(alice, .error)],
                 expect: ["terminate a failedAttempt"]),
@@ -88,6 +94,19 @@ struct PlannerRepairTests {
         #expect(call.name == provisionCall(alice).name)
         #expect(call.token != provisionCall(alice).token)
         #expect(call.token == provisionCall(alice, attempt: 2).token)
+    }
+
+    // Regression: dispensing a request whose attempt 2 was refused restarted at attempt 1, reusing attempt 1's
+    // token (Service Catalog answers with that first, failed record) and the count of 3 attempts.
+    @Test("a refused attempt keeps its number and token")
+    func refusedAttemptKeepsToken() {
+        let plan = Planner.plan(PlannerInput(desired: makeDesired(files: [alice]),
+                                             journal: makeJournal([Self.secondAttemptRefused]), live: [], now: at("1h")))
+        guard case .provision(2, let call)? = plan.actions.first?.kind else {
+            Issue.record("no second attempt: \(plan.summary)")
+            return
+        }
+        #expect(call == provisionCall(alice, attempt: 2))
     }
 
     @Test("a failed attempt is cleaned up and tried again after its backoff, with a new token and the same name")
