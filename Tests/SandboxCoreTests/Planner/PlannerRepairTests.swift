@@ -228,6 +228,16 @@ struct PlannerRepairTests {
         PlanRow("a product matching a request whose file changed this round is adopted next round",
                 files: [request("a", purpose: "edited")], journal: [queued(alice)], live: [stray("a")],
                 expect: ["update a"]),
+        PlanRow("an adopted product that becomes available is activated, its lease starting then",
+                files: [alice],
+                journal: [queued(alice), [.adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"),
+                                                   leaseEnd: nil)]],
+                live: [stray("a")], expect: ["activate a from t0 to t0+7d"]),
+        PlanRow("an adopted product that ends ERROR fails",
+                files: [alice],
+                journal: [queued(alice), [.adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"),
+                                                   leaseEnd: nil)]],
+                live: [stray("a", .error)], expect: ["fail-attempt a"]),
         PlanRow("a product matching a file seen for the first time waits a round",
                 files: [alice], live: [stray("a")], expect: ["observe a"]),
         PlanRow("a product matching an ended request is terminated",
@@ -248,6 +258,22 @@ struct PlannerRepairTests {
 
     @Test("orphan products", arguments: orphanRows)
     func orphans(_ row: PlanRow) { row.check() }
+
+    // Regression: an adopted product still under change left its request `provisioning` with no attempt,
+    // and the planner followed only requests with an attempt: it was never activated and held its slot.
+    @Test("a product adopted while still under change becomes active once it is available")
+    func adoptedUnderChangeActivates() {
+        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice],
+                                 live: [stray("a", .underChange, created: at("-1h"))])
+        world.simulate()
+        #expect(world.state("a") == .provisioning)
+        world.catalog.products["pp-stray-a"]?.status = .available
+        world.advance("1h")
+        world.simulate()
+        #expect(world.state("a") == .active)
+        #expect(world.record("a")?.leaseEnd == at("7d1h"))
+        #expect(world.github.thread("a") == ["ready"])
+    }
 
     // Regression: the planner adopted only a request with no other action that round, so after a lost
     // journal the product was terminated as an orphan while its request was verified, or made twice.
