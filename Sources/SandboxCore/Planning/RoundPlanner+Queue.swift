@@ -75,7 +75,8 @@ extension RoundPlanner {
                 if let record = journal.requests[id], !record.state.isFinal, record.state != .rejected,
                     record.productId == nil, fileExists(id)
                 {
-                    if busy.contains(id) { continue }  // its file changed this round: adopted next round
+                    // Adopted once its request is live (verified and queued), not before; left alone meanwhile.
+                    if busy.contains(id) || record.state == .pending { continue }
                     let available = product.status == .available
                     let start = product.createdTime ?? now
                     add(.adopt(product: product, leaseStart: start,

@@ -238,6 +238,11 @@ struct PlannerRepairTests {
                 journal: [queued(alice), [.adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"),
                                                    leaseEnd: nil)]],
                 live: [stray("a", .error)], expect: ["fail-attempt a"]),
+        PlanRow("a product matching a request not verified yet is left alone until the request is queued",
+                files: [alice], journal: [pending(alice)], live: [stray("a")], expect: ["verify a"]),
+        PlanRow("a product matching a rejected request is terminated",
+                files: [alice], journal: [rejected(alice)], live: [stray("a")],
+                expect: ["terminate-orphan pp-stray-a"]),
         PlanRow("a product matching a file seen for the first time waits a round",
                 files: [alice], live: [stray("a")], expect: ["observe a"]),
         PlanRow("a product matching an ended request is terminated",
@@ -258,6 +263,18 @@ struct PlannerRepairTests {
 
     @Test("orphan products", arguments: orphanRows)
     func orphans(_ row: PlanRow) { row.check() }
+
+    // Regression: a product was adopted for a request not verified yet, so after a lost journal a requester
+    // the pool now refuses kept a sandbox; it must be verified and queued (live) first, then it is refused.
+    @Test("a product matching a request that verification refuses is terminated, not adopted")
+    func refusedRequestIsNotAdopted() {
+        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice], live: [stray("a", created: at("-1d"))])
+        world.github.verdicts["alice"] = .rejected(reason: "the account is too young", userId: nil)
+        world.simulate()
+        #expect(world.state("a") == .rejected)
+        #expect(world.catalog.live.isEmpty)
+        #expect(world.github.thread("a") == ["rejected"])
+    }
 
     // Regression: an adopted product still under change left its request `provisioning` with no attempt,
     // and the planner followed only requests with an attempt: it was never activated and held its slot.
