@@ -64,6 +64,25 @@ struct PlannerNotificationTests {
                 live: [product(alice)], expect: ["terminate a expired"]),
     ]
 
+    // Regression: a request with any action this round was left out of the positions, so editing the file of
+    // the request at the head of the queue edited the comment of the one behind it to a wrong position, and back.
+    static let positionRows: [PlanRow] = [
+        PlanRow("an edit of a queued request's file moves nobody in the queue",
+                pool: makePool(capacity: 0), files: [request("a", purpose: "edited"), bob],
+                journal: [queued(alice, position: 1), queued(bob, position: 2)], expect: ["update a"]),
+        PlanRow("a request provisioned this round leaves the queue",
+                pool: makePool(capacity: 1), files: [alice, bob],
+                journal: [queued(alice, position: 1), queued(bob, position: 2)],
+                expect: ["provision a#1", "notify-queued b at 1 (edit)"]),
+        PlanRow("a request rejected this round leaves the queue",
+                pool: makePool(capacity: 1, deniedUsers: ["alice"]), files: [alice, bob, carol],
+                journal: [queued(alice, position: 1), queued(bob, position: 2), queued(carol, position: 3)],
+                expect: ["reject a", "provision b#1", "notify-queued c at 1 (edit)"]),
+    ]
+
+    @Test("queue positions shown are those after this round", arguments: positionRows)
+    func positions(_ row: PlanRow) { row.check() }
+
     @Test("each state owes its comment", arguments: rows)
     func owed(_ row: PlanRow) { row.check() }
 
