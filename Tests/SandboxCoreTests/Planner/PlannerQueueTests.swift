@@ -81,7 +81,8 @@ struct PlannerQueueTests {
             now: t0
         )
         let forAgain = Planner.plan(input).actions.filter { $0.request == Self.again.id }.map(\.summary)
-        #expect(forAgain == [state.isLiveForRequester ? "reject b" : "queue b"])
+        let live: Set<RequestState> = [.queued, .provisioning, .active]  // SPEC §3, not the model's own flag
+        #expect(forAgain == [live.contains(state) ? "reject b" : "queue b"])
     }
 
     static let identityRows: [PlanRow] = [
