@@ -26,6 +26,10 @@ struct PlannerRepairTests {
              .attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: t0)]
                 + (attempt < 3 ? [.productGone(id: alice.id)] : [])
         }
+    /// A product adopted for `alice` while it was still under change.
+    static let adoptedUnderChange: [JournalEvent] = [
+        .adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"), leaseEnd: nil)
+    ]
     /// An expired lease whose termination failed `failures` times, the last retry due at `t0+1h`.
     static func terminationFailed(_ failures: Int) -> [JournalEvent] {
         active(alice, from: at("-7d"), until: at("-1d"))
@@ -52,7 +56,8 @@ struct PlannerRepairTests {
         PlanRow("a failed attempt's product confirmed gone is settled",
                 files: [alice],
                 journal: [firstAttemptFailed
-                    + [.terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice), token: "t"),
+                    + [.terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice),
+                                         token: "t"),
                        .terminateAccepted(id: alice.id, recordId: "rec-term")]],
                 expect: ["settle a"]),
         PlanRow("the next attempt waits out its backoff",
@@ -101,7 +106,8 @@ struct PlannerRepairTests {
     @Test("a refused attempt keeps its number and token")
     func refusedAttemptKeepsToken() {
         let plan = Planner.plan(PlannerInput(desired: makeDesired(files: [alice]),
-                                             journal: makeJournal([Self.secondAttemptRefused]), live: [], now: at("1h")))
+                                             journal: makeJournal([Self.secondAttemptRefused]), live: [],
+                                             now: at("1h")))
         guard case .provision(2, let call)? = plan.actions.first?.kind else {
             Issue.record("no second attempt: \(plan.summary)")
             return
@@ -230,13 +236,11 @@ struct PlannerRepairTests {
                 expect: ["update a"]),
         PlanRow("an adopted product that becomes available is activated, its lease starting then",
                 files: [alice],
-                journal: [queued(alice), [.adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"),
-                                                   leaseEnd: nil)]],
+                journal: [queued(alice), adoptedUnderChange],
                 live: [stray("a")], expect: ["activate a from t0 to t0+7d"]),
         PlanRow("an adopted product that ends ERROR fails",
                 files: [alice],
-                journal: [queued(alice), [.adopted(id: alice.id, product: stray("a", .underChange), leaseStart: at("-1h"),
-                                                   leaseEnd: nil)]],
+                journal: [queued(alice), adoptedUnderChange],
                 live: [stray("a", .error)], expect: ["fail-attempt a"]),
         PlanRow("a product matching a request not verified yet is left alone until the request is queued",
                 files: [alice], journal: [pending(alice)], live: [stray("a")], expect: ["verify a"]),
