@@ -62,16 +62,17 @@ extension RequestRecord {
         case .requestSeen:
             break
         case .requestChanged(let spec, _):
-            let leaseRaised = (spec.lease?.seconds ?? 0) != (self.spec.lease?.seconds ?? 0)
-            self.spec = spec
             fingerprint = spec.fingerprint
             if state == .pending || state == .rejected {
+                self.spec = spec
                 state = .pending
                 verification = nil
                 verifyRetryAt = nil
                 reason = nil
+            } else {
+                // Past verification only a new lease counts; other edits change nothing (SPEC §3).
+                self.spec.lease = spec.lease
             }
-            _ = leaseRaised
         case .verificationDeferred(_, let why, let retryAt):
             reason = why
             verifyRetryAt = retryAt

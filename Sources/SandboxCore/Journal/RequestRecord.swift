@@ -3,9 +3,10 @@ public import Foundation
 /// What the journal remembers of one request: the source of truth for what was already done.
 public struct RequestRecord: Hashable, Sendable, Codable {
     public var id: RequestID
-    /// The last valid version of the request file (a later invalid edit never replaces it).
+    /// The last valid version of the request file (a later invalid edit never replaces it). Once the request
+    /// is past verification, a new version only brings its `lease`: who asked and where stay as verified.
     public var spec: RequestSpec
-    /// ``RequestSpec/fingerprint`` of ``spec``.
+    /// ``RequestSpec/fingerprint`` of the last valid version of the file seen.
     public var fingerprint: String
     /// When sandboxd first saw the file.
     public var firstSeen: Date

@@ -47,12 +47,14 @@ struct RoundPlanner {
 
     mutating func run() -> Plan {
         observeFiles()
+        // Before progress: a product that matches a request is adopted before the request is verified,
+        // admitted or provisioned again (after a lost journal it would otherwise be terminated or doubled).
+        planOrphans()
         for record in journal.recordsInOrder {
             planProgress(of: record)
         }
         admitVerified()
         dispense()
-        planOrphans()
         let brake = applySafetyBrake()
         planNotifications()
         return Plan(actions: actions, brake: brake.reason, usedMassReleaseAllowance: brake.usedAllowance, notes: notes)

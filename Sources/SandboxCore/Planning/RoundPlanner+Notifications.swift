@@ -4,7 +4,14 @@ extension RoundPlanner {
     /// Comments owed by each request's current state that the journal does not confirm (level-based:
     /// a request that moved on before its comment went out is told only where it is now).
     mutating func planNotifications() {
-        let positions = journal.queuePositions(among: queued.map(\.id).filter { !busy.contains($0) })
+        // Positions as they will be once this round's requests leaving the queue have left it.
+        let leaving = Set(actions.compactMap { action -> RequestID? in
+            switch action.kind {
+            case .provision, .drop, .reject, .adopt: return action.request
+            default: return nil
+            }
+        })
+        let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
         for record in journal.recordsInOrder where !busy.contains(record.id) {
             for plan in owedNotifications(record, position: positions[record.id]) {
                 add(.notify(plan), record.id, "tell @\(record.spec.requester): \(plan.event.rawValue)")

@@ -37,14 +37,17 @@ extension RoundPlanner {
 
     /// Free slots go to the head of the queue.
     mutating func dispense() {
-        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count
+        let adopted = actions.filter { if case .adopt = $0.kind { return true } else { return false } }.count
+        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
             if let reason = policyRefusal(of: record) {
                 add(.reject(reason: reason), record.id, "refused by the pool's policy when its turn came")
                 continue
             }
-            add(.provision(attempt: 1, request: provisionRequest(for: record, attempt: 1)), record.id,
+            // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
+            let attempt = record.provisioning?.attempt ?? 1
+            add(.provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)), record.id,
                 "a slot is free (\(free) of \(pool.capacity))")
             free -= 1
         }
@@ -70,8 +73,10 @@ extension RoundPlanner {
             let requestName = product.requestTag ?? String(product.name.dropFirst(pool.namePrefix.count))
             if let id = RequestID(requestName), product.name == pool.namePrefix + requestName {
                 if let record = journal.requests[id], !record.state.isFinal, record.state != .rejected,
-                    record.productId == nil, !busy.contains(id), fileExists(id)
+                    record.productId == nil, fileExists(id)
                 {
+                    // Adopted once its request is live (verified and queued), not before; left alone meanwhile.
+                    if busy.contains(id) || record.state == .pending { continue }
                     let available = product.status == .available
                     let start = product.createdTime ?? now
                     add(.adopt(product: product, leaseStart: start,

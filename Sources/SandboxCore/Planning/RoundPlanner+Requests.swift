@@ -53,12 +53,13 @@ extension RoundPlanner {
 
     mutating func planProvisioning(_ record: RequestRecord) {
         let id = record.id
-        guard liveKnown, let progress = record.provisioning else { return }
+        guard liveKnown else { return }
         if record.termination != nil {
             planTermination(record)
             return
         }
-        if progress.failedReason != nil {
+        // An adopted product has no attempt of its own: it is followed by its listing alone.
+        if let progress = record.provisioning, progress.failedReason != nil {
             // The failed attempt's product is gone: wait out the backoff, then try again.
             if !fileExists(id) {
                 add(.drop, id, "the request file was removed between provisioning attempts")
@@ -69,15 +70,16 @@ extension RoundPlanner {
             }
             return
         }
-        guard progress.recordId != nil else {
+        if let progress = record.provisioning, progress.recordId == nil {
             // Intent without outcome (or a call that never got an answer): the same call again.
             add(.provision(attempt: progress.attempt, request: progress.request), id,
                 "repeat provisioning call \(progress.attempt) with the same token")
             return
         }
         guard let live = product(of: record) else {
-            add(.inspectRecord(recordId: progress.recordId!, purpose: .provision), id,
-                "the product is not listed yet")
+            if let recordId = record.provisioning?.recordId {
+                add(.inspectRecord(recordId: recordId, purpose: .provision), id, "the product is not listed yet")
+            }
             return
         }
         if !fileExists(id) {
@@ -92,7 +94,7 @@ extension RoundPlanner {
             add(.activate(productId: live.id, leaseStart: now, leaseEnd: leaseEnd), id, "the product is available")
         case .error, .tainted:
             add(.failAttempt(reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"), id,
-                "provisioning attempt \(progress.attempt) failed")
+                "provisioning attempt \(record.provisioning?.attempt ?? 1) failed")
         case .underChange, .planInProgress:
             break
         }

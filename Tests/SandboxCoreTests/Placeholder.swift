@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxCoreTestsBuilds() {
-    #expect(Bool(true))
-}
