@@ -9,7 +9,7 @@ import Synchronization
 /// flushed (`fsync`), renamed over the old one, and the directory is flushed, so a crash leaves
 /// either the old file or the new one. It is created with mode `0600`.
 ///
-/// The store is small and bounded: at most ``maximumEntries`` answers and ``maximumBytes`` of
+/// The store is small and bounded: at most ``maximumEntries`` answers (256 by default) and ``maximumBytes`` of
 /// bodies; the least recently used are dropped first, and a body larger than
 /// ``maximumEntryBytes`` is not kept at all. A file that cannot be read or parsed is ignored (the
 /// store starts empty and replaces it at the next change); a failed write is remembered in
@@ -17,10 +17,10 @@ import Synchronization
 public final class FileETagStore: ETagStore {
     /// The name of the file in the state directory.
     public static let fileName = "github-etags.json"
-    /// The most answers kept.
-    public static let maximumEntries = 256
+    /// The most answers kept by default.
+    public static let defaultMaximumEntries = 256
     /// The most body bytes kept, all answers together.
-    public static let maximumBytes = 8 << 20
+    public static let maximumBytes = 4 << 20
     /// The largest body kept.
     public static let maximumEntryBytes = 1 << 20
 
@@ -53,12 +53,17 @@ public final class FileETagStore: ETagStore {
 
     /// The file the store is kept in.
     public let file: URL
+    /// The most answers kept.
+    public let maximumEntries: Int
     private let state: Mutex<State>
 
     /// Opens the store in `stateDirectory`, reading what an earlier process left.
-    /// - Parameter stateDirectory: sandboxd's state directory.
-    public init(stateDirectory: URL) {
+    /// - Parameters:
+    ///   - stateDirectory: sandboxd's state directory.
+    ///   - maximumEntries: The most answers kept.
+    public init(stateDirectory: URL, maximumEntries: Int = FileETagStore.defaultMaximumEntries) {
         file = stateDirectory.appendingPathComponent(Self.fileName)
+        self.maximumEntries = max(maximumEntries, 1)
         var initial = State()
         if let data = FileManager.default.contents(atPath: file.path),
             let contents = try? JSONDecoder().decode(FileContents.self, from: data), contents.version == 1
@@ -88,7 +93,7 @@ public final class FileETagStore: ETagStore {
             } else {
                 if state.entries[url]?.entry == entry { return }
                 state.entries[url] = Stored(entry: entry, lastUsed: state.tick())
-                Self.evict(&state)
+                Self.evict(&state, maximumEntries: maximumEntries)
             }
             persist(&state)
         }
@@ -108,7 +113,7 @@ public final class FileETagStore: ETagStore {
     /// Why the last write of the file failed, or `nil` when it succeeded.
     public var lastWriteError: String? { state.withLock { $0.lastWriteError } }
 
-    private static func evict(_ state: inout State) {
+    private static func evict(_ state: inout State, maximumEntries: Int) {
         var bytes = state.entries.values.reduce(0) { $0 + $1.entry.body.count }
         guard state.entries.count > maximumEntries || bytes > maximumBytes else { return }
         for (url, stored) in state.entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {

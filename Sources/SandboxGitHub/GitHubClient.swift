@@ -204,6 +204,8 @@ extension GitHubClient {
         } catch {
             throw GitHubError(.rejected, message: "cannot encode the request body: \(error)")
         }
+        // Fail fast while GitHub says to back off, rather than wait for a turn first.
+        if let refusal = gate.refusal(at: now()) { throw refusal }
         await pacer.acquire()
         let result: Result<Response, GitHubError>
         do {
