@@ -67,18 +67,19 @@ extension GitHubAdapter {
             return "@\(login) is a bot account; sandboxes are for people. Set requester to your own GitHub login."
         }
         if !isPlausibleLogin(login) {
-            return "\"\(login)\" is not a GitHub login (letters, digits and hyphens, at most 39). "
+            return "\"\(login)\" is not a GitHub login (letters, digits, hyphens and underscores, at most 39). "
                 + "Set requester to your own GitHub login, without the @."
         }
         return nil
     }
 
-    /// Letters, digits and hyphens, 1 to 39, not starting with a hyphen. (Old accounts may have
-    /// double or trailing hyphens, so those are let through.)
+    /// Letters, digits, hyphens and underscores, 1 to 39, not starting with a hyphen. (Old accounts
+    /// may have double or trailing hyphens, and Enterprise Managed Users' logins end in
+    /// `_shortcode`, so those are let through.) It goes into a URL path: nothing else may.
     static func isPlausibleLogin(_ login: String) -> Bool {
         let scalars = Array(login.unicodeScalars)
         return (1...39).contains(scalars.count) && scalars[0] != "-"
-            && scalars.allSatisfy { GitHubRepository.isASCIIAlphanumeric($0) || $0 == "-" }
+            && scalars.allSatisfy { GitHubRepository.isASCIIAlphanumeric($0) || $0 == "-" || $0 == "_" }
     }
 
     /// The checks that ask GitHub, in order.

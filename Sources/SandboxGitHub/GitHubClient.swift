@@ -20,10 +20,12 @@ import Synchronization
 ///   0`) or to back off (403/429 with `Retry-After` or a secondary-limit message), every call fails
 ///   at once with ``GitHubError/Kind/unavailable`` and `retryAt`, without a request and without
 ///   sleeping, until that time.
-/// - **Retries.** Reads and edits (idempotent) are retried after a 5xx or a network failure, up to
+/// - **Retries.** Reads and edits (idempotent) are retried after a 5xx or a failed connection, up to
 ///   ``Configuration/attempts`` in all, after ``Configuration/retryDelays``; then the call fails as
-///   `unavailable`. A post is never repeated: a failed post may still have created the comment,
-///   which the executor looks for by its marker before posting again.
+///   `unavailable`, and so does every call for the next 30 seconds (one pass meets an outage once).
+///   A timeout is not retried (a pass must not wait long). A post is never repeated: a failed post
+///   may still have created the comment, which the executor looks for by its marker before
+///   posting again.
 /// - **Writes.** Posts and edits go one at a time, ``Configuration/writeSpacing`` apart.
 ///
 /// The base URL may have a path (GitHub Enterprise Server: `https://HOST/api/v3`); request paths
@@ -244,11 +246,16 @@ extension GitHubClient {
             do {
                 response = try await transport.send(request)
             } catch {
-                if mayRetry && error.isRetryable {
+                // A timeout is not retried: GitHub is slow, and a pass must not wait long (SPEC §4).
+                if mayRetry, case .connectionFailed = error {
                     await pause(before: attempt + 1)
                     continue
                 }
-                throw GitHubError(.unavailable, message: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
+                guard error.isRetryable else {
+                    throw GitHubError(.unavailable, message: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
+                }
+                throw gate.closeForOutage(
+                    at: now(), reason: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
             }
             if let limited = gate.observe(response, at: now()) { throw limited }
             if response.status >= 500 {
@@ -256,9 +263,9 @@ extension GitHubClient {
                     await pause(before: attempt + 1)
                     continue
                 }
-                throw GitHubError(
-                    .unavailable,
-                    message: "GitHub answered HTTP \(response.status) to \(method) \(url.path) \(attempt) time(s); "
+                throw gate.closeForOutage(
+                    at: now(),
+                    reason: "GitHub answered HTTP \(response.status) to \(method) \(url.path) \(attempt) time(s); "
                         + "trying again later"
                 )
             }

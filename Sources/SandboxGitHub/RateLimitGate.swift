@@ -10,8 +10,12 @@ import Synchronization
 /// It closes on:
 /// - any response with `X-RateLimit-Remaining: 0`, until `X-RateLimit-Reset` (the primary limit);
 /// - a 403 or 429 that is a rate limit: until `Retry-After` seconds from now when given, else the
-///   reset when the remaining count is 0, else one minute (GitHub's advice for secondary limits).
+///   reset when the remaining count is 0, else one minute (GitHub's advice for secondary limits);
+/// - an outage (5xx or network failure after the retries, or a timeout), for ``outagePause``, so
+///   one pass meets a down or hanging GitHub once, not once per request.
 final class RateLimitGate: Sendable {
+    /// How long to hold off after GitHub failed (5xx or unreachable after retries, or timed out).
+    static let outagePause: TimeInterval = 30
     /// How long to hold off after a secondary limit that gave no `Retry-After`.
     static let secondaryLimitPause: TimeInterval = 60
     /// How long to hold off when GitHub's reset time is already past by our clock (clock skew).
@@ -74,6 +78,13 @@ final class RateLimitGate: Sendable {
             close(until: resetOrLater, reason: "GitHub's API rate limit for sandboxd's token is used up until its reset")
         }
         return nil
+    }
+
+    /// Closes the gate for ``outagePause`` after GitHub failed; returns the error to throw.
+    func closeForOutage(at now: Date, reason: String) -> GitHubError {
+        let until = now.addingTimeInterval(Self.outagePause)
+        close(until: until, reason: reason)
+        return GitHubError(.unavailable, message: reason, retryAt: until)
     }
 
     private func close(until: Date, reason: String) {

@@ -95,6 +95,13 @@ struct GitHubClientTests {
             return
         }
         #expect(reason.contains("HTTP 503"))
+
+        // The outage is met once: for the next 30 seconds calls fail at once, without a request.
+        let calls = scene.fake.requests.count
+        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))).isPending)
+        #expect(scene.fake.requests.count == calls)
+        scene.clock.advance(by: 31)
+        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))) == .verified(userId: 101, login: "alice"))
     }
 
     @Test("a post that meets a 502 is not repeated: the executor looks for it by marker instead")
@@ -210,5 +217,12 @@ struct GitHubClientTests {
         } catch {
             #expect(error.kind == .notFound)
         }
+    }
+}
+
+extension VerificationOutcome {
+    var isPending: Bool {
+        if case .pending = self { return true }
+        return false
     }
 }
