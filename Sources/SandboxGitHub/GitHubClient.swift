@@ -190,7 +190,8 @@ extension GitHubClient {
             if let link, !isSameOrigin(link) {
                 throw GitHubError(
                     .rejected,
-                    message: "\(doing): GitHub's next-page link points to another host; sandboxd does not send its token there"
+                    message: "\(doing): GitHub's next-page link points to another host; "
+                        + "sandboxd does not send its token there"
                 )
             }
             next = link
@@ -252,7 +253,8 @@ extension GitHubClient {
                     continue
                 }
                 guard error.isRetryable else {
-                    throw GitHubError(.unavailable, message: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
+                    throw GitHubError(
+                        .unavailable, message: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
                 }
                 throw gate.closeForOutage(
                     at: now(), reason: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
@@ -278,7 +280,8 @@ extension GitHubClient {
             let link = response.headers["Link"]
             if response.status == 304 {
                 guard let stored else {
-                    throw GitHubError(.rejected, message: "GitHub answered 304 to \(method) \(url.path) without a validator")
+                    throw GitHubError(
+                        .rejected, message: "GitHub answered 304 to \(method) \(url.path) without a validator")
                 }
                 return Response(status: 200, headers: response.headers, body: stored.body,
                                 link: link ?? stored.link, notModified: true)
@@ -301,10 +304,11 @@ extension GitHubClient {
     /// Whether `url` has the base URL's scheme, host and port.
     func isSameOrigin(_ url: URL) -> Bool {
         let base = configuration.baseURL
-        return url.scheme?.lowercased() == base.scheme?.lowercased() && url.host?.lowercased() == base.host?.lowercased()
-            && url.port == base.port
+        return url.scheme?.lowercased() == base.scheme?.lowercased()
+            && url.host?.lowercased() == base.host?.lowercased() && url.port == base.port
     }
 
+    /// `url` without trailing slashes, so request paths can be appended (`…/api/v3` + `/user`).
     static func trimmingTrailingSlash(_ url: URL) -> URL {
         var text = url.absoluteString
         while text.hasSuffix("/") { text.removeLast() }

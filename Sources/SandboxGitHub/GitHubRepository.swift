@@ -28,18 +28,21 @@ public struct GitHubRepository: Hashable, Sendable, CustomStringConvertible {
     /// `OWNER/NAME`.
     public var description: String { "\(owner)/\(name)" }
 
+    /// Whether `text` can be a user or organization login.
     static func isOwner(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         return (1...39).contains(scalars.count) && scalars[0] != "-"
             && scalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "-" }
     }
 
+    /// Whether `text` can be a repository name.
     static func isName(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         return (1...100).contains(scalars.count) && text != "." && text != ".."
             && scalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "." || $0 == "-" || $0 == "_" }
     }
 
+    /// `[A-Za-z0-9]`.
     static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
     }

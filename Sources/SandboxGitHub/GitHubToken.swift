@@ -86,7 +86,8 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
             )
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw GitHubConfigurationError(.invalidToken, "the GitHub token file \(file) (\(setting)) is not UTF-8 text")
+            throw GitHubConfigurationError(
+                .invalidToken, "the GitHub token file \(file) (\(setting)) is not UTF-8 text")
         }
         do {
             return try GitHubToken(text)

@@ -28,6 +28,9 @@ final class RateLimitGate: Sendable {
 
     private let closure = Mutex<Closure?>(nil)
 
+    /// The reason given while the primary limit is used up.
+    static let usedUp = "GitHub's API rate limit for sandboxd's token is used up until its reset"
+
     /// The error to fail with now, if the gate is closed at `now`.
     func refusal(at now: Date) -> GitHubError? {
         closure.withLock { closure in
@@ -45,7 +48,8 @@ final class RateLimitGate: Sendable {
     /// - Returns: The error for this response when it *is* a rate-limit refusal (403/429), else
     ///   `nil` (a successful response that used the last unit still counts as an answer).
     func observe(_ response: HTTPResponse, at now: Date) -> GitHubError? {
-        let remaining = response.headers["X-RateLimit-Remaining"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let remaining = response.headers["X-RateLimit-Remaining"]
+            .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let reset = response.headers["X-RateLimit-Reset"]
             .flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
             .map { Date(timeIntervalSince1970: $0) }
@@ -61,10 +65,11 @@ final class RateLimitGate: Sendable {
             let reason: String
             if let retryAfter {
                 until = now.addingTimeInterval(max(retryAfter, 1))
-                reason = "GitHub asked sandboxd to slow down (HTTP \(response.status), Retry-After \(Int(retryAfter)) s)"
+                reason = "GitHub asked sandboxd to slow down "
+                    + "(HTTP \(response.status), Retry-After \(Int(retryAfter)) s)"
             } else if remaining == 0 {
                 until = resetOrLater
-                reason = "GitHub's API rate limit for sandboxd's token is used up until its reset"
+                reason = Self.usedUp
             } else if isSecondary || response.status == 429 || message.contains("rate limit") {
                 until = now.addingTimeInterval(Self.secondaryLimitPause)
                 reason = "GitHub's secondary rate limit was hit (HTTP \(response.status))"
@@ -75,7 +80,7 @@ final class RateLimitGate: Sendable {
             return GitHubError(.unavailable, message: reason, retryAt: until)
         }
         if remaining == 0 {
-            close(until: resetOrLater, reason: "GitHub's API rate limit for sandboxd's token is used up until its reset")
+            close(until: resetOrLater, reason: Self.usedUp)
         }
         return nil
     }

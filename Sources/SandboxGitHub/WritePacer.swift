@@ -5,14 +5,22 @@ import Foundation
 ///
 /// Callers queue in arrival order. The wait goes through the injected sleeper, so tests do not wait.
 actor WritePacer {
+    /// The least time between the end of one write and the start of the next.
     let spacing: TimeInterval
+    /// The clock.
     let now: @Sendable () -> Date
+    /// How to wait.
     let sleep: @Sendable (Duration) async -> Void
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var lastWriteEnded: Date?
 
-    init(spacing: TimeInterval, now: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (Duration) async -> Void) {
+    /// Creates a pacer.
+    init(
+        spacing: TimeInterval,
+        now: @escaping @Sendable () -> Date,
+        sleep: @escaping @Sendable (Duration) async -> Void
+    ) {
         self.spacing = spacing
         self.now = now
         self.sleep = sleep

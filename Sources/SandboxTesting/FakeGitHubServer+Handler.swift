@@ -41,7 +41,8 @@ extension FakeGitHubServer {
                 state.secondaryLimited -= 1
                 return Answer(
                     status: 403,
-                    json: ["message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."],
+                    json: ["message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+                        + "before you try again."],
                     headers: ["Retry-After": String(state.secondaryRetryAfter)],
                     cacheable: false
                 )
@@ -95,12 +96,14 @@ extension FakeGitHubServer {
         return .response(status: status, headers: headers, body: body)
     }
 
+    /// The refusal for a request missing a header GitHub requires, if any.
     func headerRefusal(_ request: RecordedRequest) -> Answer? {
         if request.headers["Authorization"] != "Bearer \(token)" {
             return Answer(status: 401, json: ["message": "Bad credentials"], cacheable: false)
         }
         if (request.headers["User-Agent"] ?? "").isEmpty {
-            return Answer(status: 403, json: ["message": "Request forbidden by administrative rules."], cacheable: false)
+            return Answer(status: 403, json: ["message": "Request forbidden by administrative rules."],
+                          cacheable: false)
         }
         if request.headers["Accept"] != "application/vnd.github+json"
             || request.headers["X-GitHub-Api-Version"] != "2022-11-28"
@@ -112,6 +115,7 @@ extension FakeGitHubServer {
 
     // MARK: - Routes
 
+    /// Dispatches to the resource the request names.
     func route(method: String, path: String, query: [String: String], body: Data) -> Answer {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             $0.removingPercentEncoding ?? String($0)
@@ -121,8 +125,10 @@ extension FakeGitHubServer {
             return Answer(status: 200, json: userJSON(viewer))
         case ("GET", 2) where parts[0] == "users":
             return state.withLock { state in
-                guard let account = state.accounts.values.first(where: { $0.login.lowercased() == parts[1].lowercased() })
-                else { return Self.notFound() }
+                let login = parts[1].lowercased()
+                guard let account = state.accounts.values.first(where: { $0.login.lowercased() == login }) else {
+                    return Self.notFound()
+                }
                 return Answer(status: 200, json: userJSON(account))
             }
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships":
@@ -153,7 +159,8 @@ extension FakeGitHubServer {
                 guard let number = Int(rest[1]), state.pulls[number] != nil || state.issues.contains(number) else {
                     return Self.notFound()
                 }
-                let items: [Any] = state.comments.filter { $0.pullRequest == number }.map { commentJSON($0, state: state) }
+                let items: [Any] = state.comments.filter { $0.pullRequest == number }
+                    .map { commentJSON($0, state: state) }
                 return page(items, path: path, query: query, state: state)
             }
         case ("POST", 3) where rest[0] == "issues" && rest[2] == "comments":
@@ -178,7 +185,8 @@ extension FakeGitHubServer {
                     return Self.notFound()
                 }
                 guard state.comments[index].authorID == viewer.id else {
-                    return Answer(status: 403, json: ["message": "Must have admin rights to Repository."], cacheable: false)
+                    return Answer(status: 403, json: ["message": "Must have admin rights to Repository."],
+                                  cacheable: false)
                 }
                 state.comments[index].body = text
                 return Answer(status: 200, json: commentJSON(state.comments[index], state: state), cacheable: false)
@@ -188,6 +196,7 @@ extension FakeGitHubServer {
         }
     }
 
+    /// GitHub's 404.
     static func notFound() -> Answer {
         Answer(status: 404, json: ["message": "Not Found"])
     }
@@ -202,7 +211,8 @@ extension FakeGitHubServer {
             guard viewerIsMember || isSelf else {
                 return Answer(
                     status: 403,
-                    json: ["message": "You must be a member of \(organization) to see membership information for \(login)."],
+                    json: ["message": "You must be a member of \(organization) to see membership information "
+                        + "for \(login)."],
                     cacheable: false)
             }
             guard let account, let membership = members[account.id] else {
@@ -231,9 +241,8 @@ extension FakeGitHubServer {
                               json: ["message": "User does not exist or is not a member of the organization"],
                               cacheable: false)
             }
-            return Answer(status: 302, json: nil,
-                          headers: ["Location": "\(apiURL.absoluteString)/orgs/\(organization)/public_members/\(login)"],
-                          cacheable: false)
+            let location = apiURL.absoluteString + "/orgs/\(organization)/public_members/\(login)"
+            return Answer(status: 302, json: nil, headers: ["Location": location], cacheable: false)
         }
     }
 
@@ -255,11 +264,13 @@ extension FakeGitHubServer {
 
     // MARK: - JSON
 
+    /// A user object.
     func userJSON(_ account: Account) -> [String: Any] {
         ["login": account.login, "id": account.id, "type": account.type, "site_admin": false,
          "created_at": Self.timestamp(account.createdAt)]
     }
 
+    /// A pull request object.
     func pullJSON(_ pull: PullRequest, state: State) -> [String: Any] {
         let author = state.accounts[pull.authorID]
             ?? Account(id: 10_137, login: "ghost", createdAt: Date(timeIntervalSince1970: 1_204_000_000))
@@ -271,15 +282,18 @@ extension FakeGitHubServer {
         ]
     }
 
+    /// A comment object.
     func commentJSON(_ comment: Comment, state: State) -> [String: Any] {
         let author = state.accounts[comment.authorID]
         return [
             "id": comment.id, "body": comment.body,
             "user": ["login": author?.login ?? "ghost", "id": comment.authorID, "type": author?.type ?? "User"],
-            "html_url": "https://github.example/\(owner)/\(repository)/pull/\(comment.pullRequest)#issuecomment-\(comment.id)",
+            "html_url": "https://github.example/\(owner)/\(repository)/pull/\(comment.pullRequest)"
+                + "#issuecomment-\(comment.id)",
         ]
     }
 
+    /// The `body` of a comment create or edit.
     static func commentBody(_ data: Data) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let body = object["body"] as? String
@@ -287,6 +301,7 @@ extension FakeGitHubServer {
         return body
     }
 
+    /// ISO 8601, as GitHub writes times.
     static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle())
     }

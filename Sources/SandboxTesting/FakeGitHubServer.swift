@@ -24,12 +24,16 @@ import Synchronization
 public final class FakeGitHubServer: Sendable {
     /// An account.
     public struct Account: Sendable, Hashable {
+        /// The durable numeric id.
         public var id: Int64
+        /// The login (renamable).
         public var login: String
         /// `User`, `Bot` or `Organization`.
         public var type: String
+        /// When the account was created (`created_at`).
         public var createdAt: Date
 
+        /// Creates an account.
         public init(id: Int64, login: String, type: String = "User", createdAt: Date) {
             self.id = id
             self.login = login
@@ -44,6 +48,7 @@ public final class FakeGitHubServer: Sendable {
         /// `added`, `modified`, `removed`, `renamed`, …
         public var status: String
 
+        /// Creates a changed file; `added` by default.
         public init(_ filename: String, status: String = "added") {
             self.filename = filename
             self.status = status
@@ -52,11 +57,16 @@ public final class FakeGitHubServer: Sendable {
 
     /// A pull request.
     public struct PullRequest: Sendable, Hashable {
+        /// Its number.
         public var number: Int
+        /// The id of the account that opened it (an unknown id reads as `ghost`).
         public var authorID: Int64
+        /// Whether it is merged.
         public var merged: Bool
+        /// Its changed files, in order.
         public var files: [ChangedFile]
 
+        /// Creates a pull request; merged by default.
         public init(number: Int, authorID: Int64, merged: Bool = true, files: [ChangedFile]) {
             self.number = number
             self.authorID = authorID
@@ -67,15 +77,22 @@ public final class FakeGitHubServer: Sendable {
 
     /// An issue comment.
     public struct Comment: Sendable, Hashable {
+        /// Its id.
         public var id: Int64
+        /// The pull request (or issue) it is on.
         public var pullRequest: Int
+        /// The id of its author.
         public var authorID: Int64
+        /// Its body, exactly as received.
         public var body: String
     }
 
     /// A membership of an organization.
     public enum MembershipState: String, Sendable, Hashable {
-        case active, pending
+        /// A member.
+        case active
+        /// Invited, not accepted yet.
+        case pending
     }
 
     struct Membership: Hashable {
@@ -131,7 +148,8 @@ public final class FakeGitHubServer: Sendable {
         owner: String = "octo-org",
         repository: String = "sandboxes",
         token: String = "test-token-s3cr3t",
-        viewer: Account = Account(id: 9_000, login: "sandboxd-bot", createdAt: Date(timeIntervalSince1970: 1_500_000_000)),
+        viewer: Account = Account(id: 9_000, login: "sandboxd-bot",
+                                  createdAt: Date(timeIntervalSince1970: 1_500_000_000)),
         pathPrefix: String = "",
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
@@ -200,7 +218,9 @@ public final class FakeGitHubServer: Sendable {
     }
 
     /// Makes `accountID` a member of `organization` (`nil` removes it).
-    public func setMembership(organization: String, accountID: Int64, _ membership: MembershipState?, isPublic: Bool = false) {
+    public func setMembership(
+        organization: String, accountID: Int64, _ membership: MembershipState?, isPublic: Bool = false
+    ) {
         state.withLock {
             $0.memberships[organization.lowercased(), default: [:]][accountID] =
                 membership.map { Membership(state: $0, isPublic: isPublic) }
