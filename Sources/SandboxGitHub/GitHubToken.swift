@@ -2,9 +2,11 @@ import Foundation
 
 /// The token sandboxd authenticates to GitHub with, sent as `Authorization: Bearer <token>`.
 ///
-/// Its ``description`` is `<redacted>`, so interpolating it into a message or log line never leaks
-/// it; only ``GitHubClient`` reads the value.
-public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// Its ``description`` is `<redacted>` and its mirror is empty, so interpolating or dumping it never
+/// leaks it; only ``GitHubClient`` reads the value.
+public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The secret itself.
     let value: String
 
@@ -31,6 +33,9 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
 
     /// `GitHubToken(<redacted>)`.
     public var debugDescription: String { "GitHubToken(<redacted>)" }
+
+    /// No children: `dump` and debuggers show no value either.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     /// Finds the token as SPEC §4 says: the file `file` (`--github-token-file`) when given, else the
     /// `GITHUB_TOKEN` environment variable, else `$CREDENTIALS_DIRECTORY/github-token` (systemd's

@@ -183,6 +183,9 @@ struct GitHubClientTests {
         #expect(!"\(outcome)".contains(secret))
         #expect("\(try GitHubToken(secret))" == "<redacted>")
         #expect(!String(reflecting: try GitHubToken(secret)).contains(secret))
+        var dumped = ""
+        dump(try GitHubToken(secret), to: &dumped)
+        #expect(!dumped.contains(secret))
     }
 
     @Test("a next-page link to another host is refused: the token is never sent there")
