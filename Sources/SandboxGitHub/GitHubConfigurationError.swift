@@ -1,0 +1,36 @@
+/// Why the GitHub adapter cannot be set up: missing or bad configuration, reported at start-up
+/// as one line saying what to set (SPEC §4).
+///
+/// The message never holds the token.
+public struct GitHubConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Code: String, Sendable, Hashable {
+        /// No token from `--github-token-file`, `GITHUB_TOKEN` or `$CREDENTIALS_DIRECTORY/github-token`.
+        case missingToken
+        /// The token file cannot be read.
+        case unreadableTokenFile
+        /// The token file (or `GITHUB_TOKEN`) is empty, or the token holds characters a header cannot.
+        case invalidToken
+        /// `--github-repository` / `GITHUB_REPOSITORY` is not `OWNER/NAME`.
+        case invalidRepository
+        /// `GITHUB_API_URL` is not an absolute http(s) URL.
+        case invalidAPIURL
+    }
+
+    /// What is wrong.
+    public var code: Code
+    /// What went wrong and what to set.
+    public var message: String
+
+    /// Creates an error.
+    /// - Parameters:
+    ///   - code: What is wrong.
+    ///   - message: What went wrong and what to set.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,294 @@
+public import Foundation
+import SandboxHTTP
+import Synchronization
+
+/// A small, stateful GitHub REST API for tests, served over real HTTP by ``LoopbackHTTPServer``.
+///
+/// It knows one repository, users of every type and age, pull requests (merged or not) with their
+/// changed files, organization memberships, and issue comments; and it behaves like GitHub where
+/// sandboxd depends on it:
+/// - it requires `Authorization: Bearer <token>` (else 401), a `User-Agent` (else 403),
+///   `Accept: application/vnd.github+json` and `X-GitHub-Api-Version: 2022-11-28` (else 400);
+/// - lists are paginated (`per_page`, at most ``maximumPageSize``; `page`) with `Link` headers;
+/// - `200` answers carry an `ETag`; a `GET` whose `If-None-Match` matches is answered `304`, which
+///   costs nothing (``costlyCalls`` counts only answers that use the rate limit);
+/// - every answer carries `X-RateLimit-Limit/Remaining/Reset`; when the remaining count is 0 every
+///   call is refused with 403 until the reset (by the injected clock), when the count refills;
+/// - ``limitSecondary(retryAfter:calls:)`` refuses the next calls with a secondary-limit 403 and
+///   `Retry-After`; ``failNext(_:status:)`` answers the next calls with a 5xx;
+/// - `GET /orgs/{org}/members/{login}` answers `302` to a token whose account is not a member
+///   (or `404` in ``membersAnswer404WhenHidden`` mode, as GitHub Enterprise Server 3.8 did), and
+///   `GET /orgs/{org}/memberships/{login}` answers `403` then.
+///
+/// The API can live under a path prefix (`/api/v3`), as on GitHub Enterprise Server.
+public final class FakeGitHubServer: Sendable {
+    /// An account.
+    public struct Account: Sendable, Hashable {
+        /// The durable numeric id.
+        public var id: Int64
+        /// The login (renamable).
+        public var login: String
+        /// `User`, `Bot` or `Organization`.
+        public var type: String
+        /// When the account was created (`created_at`).
+        public var createdAt: Date
+
+        /// Creates an account.
+        public init(id: Int64, login: String, type: String = "User", createdAt: Date) {
+            self.id = id
+            self.login = login
+            self.type = type
+            self.createdAt = createdAt
+        }
+    }
+
+    /// One changed file of a pull request.
+    public struct ChangedFile: Sendable, Hashable {
+        public var filename: String
+        /// `added`, `modified`, `removed`, `renamed`, …
+        public var status: String
+
+        /// Creates a changed file; `added` by default.
+        public init(_ filename: String, status: String = "added") {
+            self.filename = filename
+            self.status = status
+        }
+    }
+
+    /// A pull request.
+    public struct PullRequest: Sendable, Hashable {
+        /// Its number.
+        public var number: Int
+        /// The id of the account that opened it (an unknown id reads as `ghost`).
+        public var authorID: Int64
+        /// Whether it is merged.
+        public var merged: Bool
+        /// Its changed files, in order.
+        public var files: [ChangedFile]
+
+        /// Creates a pull request; merged by default.
+        public init(number: Int, authorID: Int64, merged: Bool = true, files: [ChangedFile]) {
+            self.number = number
+            self.authorID = authorID
+            self.merged = merged
+            self.files = files
+        }
+    }
+
+    /// An issue comment.
+    public struct Comment: Sendable, Hashable {
+        /// Its id.
+        public var id: Int64
+        /// The pull request (or issue) it is on.
+        public var pullRequest: Int
+        /// The id of its author.
+        public var authorID: Int64
+        /// Its body, exactly as received.
+        public var body: String
+    }
+
+    /// A membership of an organization.
+    public enum MembershipState: String, Sendable, Hashable {
+        /// A member.
+        case active
+        /// Invited, not accepted yet.
+        case pending
+    }
+
+    struct Membership: Hashable {
+        var state: MembershipState
+        var isPublic: Bool
+    }
+
+    struct State {
+        var accounts: [Int64: Account] = [:]
+        var pulls: [Int: PullRequest] = [:]
+        /// Issue numbers (not pull requests): comments work, `pulls/{n}` is 404.
+        var issues: Set<Int> = []
+        var comments: [Comment] = []
+        var nextCommentID: Int64 = 1_001
+        /// organization (lower-cased) → user id → membership.
+        var memberships: [String: [Int64: Membership]] = [:]
+        var limit = 5_000
+        var remaining = 5_000
+        var reset: Date?
+        var costlyCalls = 0
+        var notModifiedCalls = 0
+        var failures: [Int] = []
+        var secondaryLimited = 0
+        var secondaryRetryAfter = 60
+        var maximumPageSize = 100
+        var membersAnswer404WhenHidden = false
+        var refusedForHeaders = 0
+    }
+
+    /// The repository's owner.
+    public let owner: String
+    /// The repository's name.
+    public let repository: String
+    /// The token the fake accepts.
+    public let token: String
+    /// The account the token belongs to (sandboxd's own).
+    public let viewer: Account
+    /// The path the API lives under: `""` (github.com) or e.g. `/api/v3` (GitHub Enterprise Server).
+    public let pathPrefix: String
+    let now: @Sendable () -> Date
+    let state: Mutex<State>
+    private let server: Mutex<LoopbackHTTPServer?>
+
+    /// Starts a fake GitHub on 127.0.0.1.
+    /// - Parameters:
+    ///   - owner: The repository's owner.
+    ///   - repository: The repository's name.
+    ///   - token: The token it accepts.
+    ///   - viewer: sandboxd's own account.
+    ///   - pathPrefix: The API's path (`/api/v3` to play GitHub Enterprise Server).
+    ///   - now: The clock for rate-limit resets.
+    public init(
+        owner: String = "octo-org",
+        repository: String = "sandboxes",
+        token: String = "test-token-s3cr3t",
+        viewer: Account = Account(id: 9_000, login: "sandboxd-bot",
+                                  createdAt: Date(timeIntervalSince1970: 1_500_000_000)),
+        pathPrefix: String = "",
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.owner = owner
+        self.repository = repository
+        self.token = token
+        self.viewer = viewer
+        self.pathPrefix = pathPrefix
+        self.now = now
+        var initial = State()
+        initial.accounts[viewer.id] = viewer
+        state = Mutex(initial)
+        server = Mutex(nil)
+        let started = try LoopbackHTTPServer { [weak self] request in
+            guard let self else { return .dropConnection }
+            return self.handle(request)
+        }
+        server.withLock { $0 = started }
+    }
+
+    deinit {
+        server.withLock { $0?.stop() }
+    }
+
+    /// Stops serving.
+    public func stop() {
+        server.withLock { $0?.stop() }
+    }
+
+    /// The API's base URL, `GITHUB_API_URL`: `http://127.0.0.1:PORT` plus ``pathPrefix``.
+    public var apiURL: URL {
+        let base = server.withLock { $0!.baseURL }
+        return URL(string: base.absoluteString + pathPrefix)!
+    }
+
+    /// Every request received, in order.
+    public var requests: [RecordedRequest] {
+        server.withLock { $0?.requests ?? [] }
+    }
+
+    // MARK: - Setting the scene
+
+    /// Adds (or replaces) an account.
+    public func addAccount(_ account: Account) {
+        state.withLock { $0.accounts[account.id] = account }
+    }
+
+    /// Renames an account (its id stays).
+    public func rename(accountID: Int64, to login: String) {
+        state.withLock { $0.accounts[accountID]?.login = login }
+    }
+
+    /// Adds (or replaces) a pull request.
+    public func addPullRequest(_ pull: PullRequest) {
+        state.withLock { $0.pulls[pull.number] = pull }
+    }
+
+    /// Adds an issue (not a pull request): it can be commented on, but `GET …/pulls/{n}` is 404.
+    public func addIssue(_ number: Int) {
+        state.withLock { _ = $0.issues.insert(number) }
+    }
+
+    /// Marks a pull request merged or not.
+    public func setMerged(_ number: Int, _ merged: Bool) {
+        state.withLock { $0.pulls[number]?.merged = merged }
+    }
+
+    /// Makes `accountID` a member of `organization` (`nil` removes it).
+    public func setMembership(
+        organization: String, accountID: Int64, _ membership: MembershipState?, isPublic: Bool = false
+    ) {
+        state.withLock {
+            $0.memberships[organization.lowercased(), default: [:]][accountID] =
+                membership.map { Membership(state: $0, isPublic: isPublic) }
+        }
+    }
+
+    /// Adds a comment written by `authorID`.
+    @discardableResult
+    public func addComment(pullRequest: Int, authorID: Int64, body: String) -> Int64 {
+        state.withLock { state in
+            let id = state.nextCommentID
+            state.nextCommentID += 1
+            state.comments.append(Comment(id: id, pullRequest: pullRequest, authorID: authorID, body: body))
+            return id
+        }
+    }
+
+    /// The comments on a pull request, oldest first.
+    public func comments(on pullRequest: Int) -> [Comment] {
+        state.withLock { $0.comments.filter { $0.pullRequest == pullRequest } }
+    }
+
+    /// Every comment, oldest first.
+    public var allComments: [Comment] {
+        state.withLock { $0.comments }
+    }
+
+    /// Sets the primary rate limit: `remaining` calls until `reset` (when the count refills).
+    public func setRateLimit(remaining: Int, reset: Date) {
+        state.withLock {
+            $0.remaining = remaining
+            $0.reset = reset
+        }
+    }
+
+    /// Refuses the next `calls` calls with a secondary-limit 403 carrying `Retry-After: retryAfter`.
+    public func limitSecondary(retryAfter: Int, calls: Int = 1) {
+        state.withLock {
+            $0.secondaryLimited = calls
+            $0.secondaryRetryAfter = retryAfter
+        }
+    }
+
+    /// Answers the next `count` calls with `status` (502 by default).
+    public func failNext(_ count: Int, status: Int = 502) {
+        state.withLock { $0.failures += Array(repeating: status, count: count) }
+    }
+
+    /// The most items a page holds, whatever `per_page` asks (GitHub's is 100).
+    public var maximumPageSize: Int {
+        get { state.withLock { $0.maximumPageSize } }
+        set { state.withLock { $0.maximumPageSize = newValue } }
+    }
+
+    /// Answer `404` instead of `302` to a members check the token cannot see (GitHub Enterprise Server 3.8).
+    public var membersAnswer404WhenHidden: Bool {
+        get { state.withLock { $0.membersAnswer404WhenHidden } }
+        set { state.withLock { $0.membersAnswer404WhenHidden = newValue } }
+    }
+
+    // MARK: - Accounting
+
+    /// Answers that counted against the primary rate limit (not 304s, not refusals, not 5xx).
+    public var costlyCalls: Int { state.withLock { $0.costlyCalls } }
+    /// `304 Not Modified` answers (free).
+    public var notModifiedCalls: Int { state.withLock { $0.notModifiedCalls } }
+    /// The remaining primary rate limit.
+    public var remaining: Int { state.withLock { $0.remaining } }
+    /// Calls refused for a missing or wrong header (token, User-Agent, Accept, API version).
+    public var refusedForHeaders: Int { state.withLock { $0.refusedForHeaders } }
+}

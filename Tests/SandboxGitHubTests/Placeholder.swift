@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxGitHubTestsBuilds() {
-    #expect(Bool(true))
-}
