@@ -40,7 +40,7 @@ extension RoundPlanner {
             return []
         case .active:
             if let ready = owe(.ready) { return [ready] }
-            guard let leaseEnd = record.leaseEnd,
+            guard let leaseEnd = record.leaseEnd, now < leaseEnd,
                 now >= leaseEnd.addingTimeInterval(-pool.expiryWarning.timeInterval),
                 record.warnedLeaseEnd != leaseEnd
             else { return [] }

@@ -37,12 +37,26 @@ extension RoundPlanner {
 
     /// Free slots go to the head of the queue.
     mutating func dispense() {
-        let adopted = actions.filter { if case .adopt = $0.kind { return true } else { return false } }.count
+        // Adoptions this round take a slot, unless the request already held one (a provisioning call
+        // whose answer was lost is adopted by name).
+        let adopted = actions.filter { action in
+            guard case .adopt = action.kind, let id = action.request else { return false }
+            return !(journal.requests[id]?.state.occupiesSlot ?? false)
+        }.count
         let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
             if let reason = policyRefusal(of: record) {
                 add(.reject(reason: reason), record.id, "refused by the pool's policy when its turn came")
+                continue
+            }
+            if needsOrganizationRecheck(record) {
+                // SPEC §3: the policy is checked again for the one about to be dispensed. A check
+                // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
+                if now < (record.verifyRetryAt ?? .distantPast) { continue }
+                add(.verify(verificationRequest(for: record)), record.id,
+                    "check the allowed organizations again before dispensing")
+                free -= 1
                 continue
             }
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
@@ -51,6 +65,16 @@ extension RoundPlanner {
                 "a slot is free (\(free) of \(pool.capacity))")
             free -= 1
         }
+    }
+
+    /// Whether a queued request's organization membership must be checked again before it is served:
+    /// the pool names organizations and the last check is older than a minute (a check made earlier
+    /// in the same pass counts).
+    func needsOrganizationRecheck(_ record: RequestRecord) -> Bool {
+        guard !pool.verification.allowedOrganizations.isEmpty,
+            case .verified(_, _, let checkedAt)? = record.verification
+        else { return false }
+        return now.timeIntervalSince(checkedAt) > 60
     }
 
     /// Products of the pool that no request accounts for: adopted if they match a request, else terminated.

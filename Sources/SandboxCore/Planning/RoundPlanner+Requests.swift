@@ -29,13 +29,7 @@ extension RoundPlanner {
             if !fileExists(id) {
                 add(.drop, id, "the request file was removed before it was verified")
             } else if record.verification == nil, now >= (record.verifyRetryAt ?? .distantPast) {
-                let request = VerificationRequest(
-                    spec: record.spec,
-                    repositoryPath: "\(input.desired.repositoryPathPrefix)/requests/\(id).json",
-                    policy: pool.verification,
-                    firstSeen: record.firstSeen,
-                    now: now
-                )
+                let request = verificationRequest(for: record)
                 add(.verify(request), id, "verify the requester \(record.spec.requester)")
             }
         case .queued:
@@ -49,6 +43,17 @@ extension RoundPlanner {
         case .rejected, .ended, .failed, .lost:
             break
         }
+    }
+
+    /// What the verifier is asked about `record`.
+    func verificationRequest(for record: RequestRecord) -> VerificationRequest {
+        VerificationRequest(
+            spec: record.spec,
+            repositoryPath: input.desired.repositoryPath(for: record.id),
+            policy: pool.verification,
+            firstSeen: record.firstSeen,
+            now: now
+        )
     }
 
     mutating func planProvisioning(_ record: RequestRecord) {
@@ -70,7 +75,19 @@ extension RoundPlanner {
             }
             return
         }
-        if let progress = record.provisioning, progress.recordId == nil {
+        if let progress = record.provisioning, progress.recordId == nil, record.productId == nil,
+            let named = liveByName[progress.request.name], named.requestTag == id.rawValue
+        {
+            // The name is taken by a product made for this request (a call whose answer was lost,
+            // or a token from an older journal lineage): take it over instead of calling again.
+            let available = named.status == .available
+            let start = named.createdTime ?? now
+            add(.adopt(product: named, leaseStart: start,
+                       leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil),
+                id, "a product named \(named.name) already exists for this request")
+            return
+        }
+        if let progress = record.provisioning, progress.recordId == nil, record.productId == nil {
             // Intent without outcome (or a call that never got an answer): the same call again.
             add(.provision(attempt: progress.attempt, request: progress.request), id,
                 "repeat provisioning call \(progress.attempt) with the same token")

@@ -30,7 +30,7 @@ enum CommentComposer {
             lease: request.spec.lease ?? pool.lease,
             maxLease: pool.maxLease,
             poolName: poolName,
-            requestPath: "\(desired.repositoryPathPrefix)/requests/\(request.id).json"
+            requestPath: desired.repositoryPath(for: request.id)
         )
         return NotificationRenderer.render(context, template: desired.templates[plan.event])
     }
