@@ -126,7 +126,7 @@ struct RejectionFlowTests {
         let request = spec("alice", pr: 404)
         let report = try await reconciler.pass(desired: desired([request]))
         #expect(await reconciler.state.requests[request.id]?.state == .rejected)
-        #expect(report.errors.contains { $0.contains("pull request #404 not found") })
+        #expect(report.errors.contains { $0.contains("cannot be posted on pull request #404") })
         #expect(scene.fake.allComments.isEmpty)
         #expect(await catalog.provisionCalls.isEmpty)
     }

@@ -70,6 +70,17 @@ extension Reconciler {
             try record(.quarantined(id: action.request!, reason: reason))
             log.error("slot quarantined: the product must be cleaned up in AWS", ["reason": reason])
         case .markLost:
+            // Lost is final: look once more before believing one listing (listings can lag).
+            let productId = state.requests[action.request!]?.productId
+            let confirmed: Bool
+            do {
+                confirmed = try await !catalog.listProducts(pool: poolName).contains { $0.id == productId }
+            } catch {
+                try checkpoint("catalog")
+                return ActionOutcome(problem: "\(action.request!): cannot confirm the product is gone: \(error)")
+            }
+            try checkpoint("catalog")
+            guard confirmed else { return ActionOutcome() }
             try record(.lost(id: action.request!))
         case .adopt(let product, let leaseStart, let leaseEnd):
             try record(.adopted(id: action.request!, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd))

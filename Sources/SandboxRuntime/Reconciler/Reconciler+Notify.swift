@@ -11,12 +11,17 @@ extension Reconciler {
         let pullRequest = request.spec.pullRequest
         try record(.notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence))
         do {
-            if let comment = plan.edit {
-                try await github.editComment(comment, body: body)
-                try checkpoint("github")
-                try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment,
-                                     position: plan.position))
-                return ActionOutcome()
+            if let comment = plan.edit, comment.id != 0 {
+                do {
+                    try await github.editComment(comment, body: body)
+                    try checkpoint("github")
+                    try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment,
+                                         position: plan.position))
+                    return ActionOutcome()
+                } catch let error as GitHubError where error.kind == .notFound {
+                    // The comment was deleted: post a new one.
+                    try checkpoint("github")
+                }
             }
             if plan.lookFirst {
                 let marker = CommentComposer.marker(id, plan.event, plan.occurrence)
@@ -38,11 +43,13 @@ extension Reconciler {
                                  position: plan.position))
         } catch let error as GitHubError {
             try checkpoint("github")
-            if error.kind == .notFound {
-                // The pull request is gone: there is nobody to tell; do not try forever.
+            if error.kind == .notFound || error.kind == .rejected {
+                // The pull request is gone or refuses comments (locked): there is nobody to tell this
+                // way, and trying every pass would not change that. Recorded as told, with no comment.
                 try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence,
                                      comment: CommentReference(id: 0), position: plan.position))
-                return ActionOutcome(problem: "\(id): pull request #\(pullRequest) not found; the \(plan.event.rawValue) comment was not posted")
+                return ActionOutcome(problem: "\(id): the \(plan.event.rawValue) comment cannot be posted on pull "
+                    + "request #\(pullRequest): \(error)")
             }
             return ActionOutcome(problem: "\(id): cannot post the \(plan.event.rawValue) comment: \(error)")
         }
