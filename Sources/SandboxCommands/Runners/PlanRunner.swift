@@ -21,9 +21,9 @@ struct PlanRunner {
         let live: [LiveProduct]?
         do {
             journal = try context.readJournal()
-            let ports = try context.makePorts(readOnly: true)
+            let catalog = try context.makeCatalog(readOnly: true)
             do {
-                live = try await ports.catalog.listProducts(pool: context.poolName)
+                live = try await catalog.listProducts(pool: context.poolName)
             } catch {
                 output.writeError("sandboxd: cannot list the pool's products: \(error)\n")
                 return 1

@@ -14,6 +14,12 @@ struct CommandContext: Sendable {
     var output: CommandOutput
     var clock: any SandboxClock = SystemClock()
     var logger: Logger
+    /// `--github-repository` / `GITHUB_REPOSITORY`.
+    var githubRepository: String?
+    /// `--github-token-file`, or the systemd credential file, when that is where the token is.
+    var githubTokenFile: String?
+    /// `GITHUB_API_URL`.
+    var githubAPIURL: String
 
     /// The context of a command run with `options`.
     init(options: CommandOptions, environment: [String: String], output: CommandOutput) {
@@ -24,6 +30,12 @@ struct CommandContext: Sendable {
         self.environment = environment
         self.output = output
         logger = Logger(sink: StandardErrorLogSink(environment: environment), minimumLevel: .notice)
+        githubRepository = options.githubRepository
+        githubAPIURL = options.githubAPIURL
+        switch options.githubToken {
+        case .file(let path)?, .credential(let path)?: githubTokenFile = path
+        case .environment?, nil: githubTokenFile = nil
+        }
     }
 
     var state: StateDirectory { StateDirectory(url: stateDirectory) }
@@ -33,17 +45,21 @@ struct CommandContext: Sendable {
         DesiredStateLoader(directory: desiredStatePath).load()
     }
 
-    /// The catalog and GitHub ports for this mode. Read-only ports never write (plan, status).
-    func makePorts(readOnly: Bool) throws -> (catalog: any CatalogPort, github: any GitHubPort) {
+    /// The catalog port for this mode. A read-only one never writes (`plan`).
+    func makeCatalog(readOnly: Bool) throws -> any CatalogPort {
+        if local { return LocalCatalog.inStateDirectory(stateDirectory, readOnly: readOnly, clock: clock) }
+        return try RemotePorts.catalog(context: self)
+    }
+
+    /// The GitHub port for this mode.
+    func makeGitHub() throws -> any GitHubPort {
         if local {
             let output = output
-            let catalog = LocalCatalog.inStateDirectory(stateDirectory, readOnly: readOnly, clock: clock)
-            let github = LocalGitHub(outbox: state.outbox) { name, body in
+            return LocalGitHub(outbox: state.outbox) { name, body in
                 output.writeOutput("── outbox/\(name) ──\n\(body)\n\n")
             }
-            return (catalog, github)
         }
-        return try RemotePorts.make(context: self)
+        return try RemotePorts.github(context: self)
     }
 }
 
@@ -52,18 +68,23 @@ extension CommandContext {
     ///
     /// - Parameter counter: when given, every port call is counted for the metrics file.
     func openReconciler(counter: APICallCounter? = nil) throws -> (Reconciler, FileJournal) {
+        // A state directory of the other mode, or missing configuration, fails before anything is
+        // touched (SPEC §4).
+        try state.claim(local: local, record: false)
+        var catalog = try makeCatalog(readOnly: false)
+        var github = try makeGitHub()
+        if let counter {
+            catalog = InstrumentedCatalog(catalog, counter: counter)
+            github = InstrumentedGitHub(github, counter: counter)
+        }
         let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
         do {
             try state.claim(local: local, record: true)
             for warning in contents.warnings { logger.warning("journal repaired", ["detail": warning]) }
-            var ports = try makePorts(readOnly: false)
-            if let counter {
-                ports = (InstrumentedCatalog(ports.catalog, counter: counter), InstrumentedGitHub(ports.github, counter: counter))
-            }
             let reconciler = try Reconciler.replaying(
                 store: journal, snapshot: contents.snapshot?.payload,
-                records: contents.records.map { ($0.seq, $0.payload) }, catalog: ports.catalog,
-                github: ports.github, clock: clock, poolName: poolName, logger: logger)
+                records: contents.records.map { ($0.seq, $0.payload) }, catalog: catalog,
+                github: github, clock: clock, poolName: poolName, logger: logger)
             return (reconciler, journal)
         } catch {
             journal.close()
