@@ -1,0 +1,87 @@
+// Compares our SHA-256 with coreutils `sha256sum` on the same 100 MB, and prints a Markdown table.
+// Run in release: `swift run -c release sandboxd-benchmarks` (see docs/BENCHMARKS.md).
+
+import Foundation
+import SandboxCrypto
+
+let byteCount = 100 * 1_000_000
+let runs = 3
+
+/// Deterministic, non-repeating bytes (xorshift64*), so neither side can benefit from trivial input.
+func makeInput(count: Int) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    bytes.withUnsafeMutableBytes { raw in
+        var offset = 0
+        while offset + 8 <= count {
+            seed ^= seed >> 12
+            seed ^= seed << 25
+            seed ^= seed >> 27
+            raw.storeBytes(of: seed &* 0x2545_F491_4F6C_DD1D, toByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+    }
+    return bytes
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func runSHA256Sum(path: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sha256sum", path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchmarkError(message: "sha256sum exited with status \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+let input = makeInput(count: byteCount)
+let path = FileManager.default.temporaryDirectory
+    .appendingPathComponent("sandboxd-benchmark-\(ProcessInfo.processInfo.processIdentifier).bin").path
+try Data(input).write(to: URL(fileURLWithPath: path))
+defer { try? FileManager.default.removeItem(atPath: path) }
+
+var ourDigest = ""
+var ourBest = Double.infinity
+for _ in 0..<runs {
+    ourBest = min(ourBest, seconds { ourDigest = Hex.encode(SHA256.hash(input)) })
+}
+
+var theirDigest = ""
+var theirBest = Double.infinity
+for _ in 0..<runs {
+    theirBest = min(theirBest, try seconds { theirDigest = try runSHA256Sum(path: path) })
+}
+
+guard ourDigest == theirDigest else {
+    print("digest mismatch: ours \(ourDigest), sha256sum \(theirDigest)")
+    exit(1)
+}
+
+func megabytesPerSecond(_ time: Double) -> String {
+    String(format: "%.0f", Double(byteCount) / 1e6 / time)
+}
+
+print("SHA-256 of \(byteCount / 1_000_000) MB (best of \(runs) runs), digest \(ourDigest.prefix(16))…")
+print("")
+print("| implementation | time (s) | MB/s |")
+print("| --- | ---: | ---: |")
+print("| SandboxCrypto.SHA256 | \(String(format: "%.3f", ourBest)) | \(megabytesPerSecond(ourBest)) |")
+print("| sha256sum (file, incl. process start and read) | \(String(format: "%.3f", theirBest)) | \(megabytesPerSecond(theirBest)) |")
+print("| **ratio** (ours / sha256sum) | **\(String(format: "%.2f", ourBest / theirBest))×** | |")

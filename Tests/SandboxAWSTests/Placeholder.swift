@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxAWSTestsBuilds() {
-    #expect(Bool(true))
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func SandboxCryptoTestsBuilds() {
-    #expect(Bool(true))
-}
