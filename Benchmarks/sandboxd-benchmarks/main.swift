@@ -74,14 +74,15 @@ guard ourDigest == theirDigest else {
     exit(1)
 }
 
-func megabytesPerSecond(_ time: Double) -> String {
-    String(format: "%.0f", Double(byteCount) / 1e6 / time)
+func row(_ name: String, _ time: Double) -> String {
+    let rate = Double(byteCount) / 1e6 / time
+    return "| \(name) | \(String(format: "%.3f", time)) | \(String(format: "%.0f", rate)) |"
 }
 
 print("SHA-256 of \(byteCount / 1_000_000) MB (best of \(runs) runs), digest \(ourDigest.prefix(16))…")
 print("")
 print("| implementation | time (s) | MB/s |")
 print("| --- | ---: | ---: |")
-print("| SandboxCrypto.SHA256 | \(String(format: "%.3f", ourBest)) | \(megabytesPerSecond(ourBest)) |")
-print("| sha256sum (file, incl. process start and read) | \(String(format: "%.3f", theirBest)) | \(megabytesPerSecond(theirBest)) |")
+print(row("SandboxCrypto.SHA256 (in memory)", ourBest))
+print(row("sha256sum (file; includes process start and reading)", theirBest))
 print("| **ratio** (ours / sha256sum) | **\(String(format: "%.2f", ourBest / theirBest))×** | |")

@@ -39,7 +39,9 @@ struct HashVectors: Decodable {
 
     static let all: HashVectors = {
         do {
-            let url = try #require(Bundle.module.url(forResource: "hash", withExtension: "json", subdirectory: "Vectors"))
+            let url = try #require(
+                Bundle.module.url(forResource: "hash", withExtension: "json", subdirectory: "Vectors")
+            )
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             return try decoder.decode(HashVectors.self, from: Data(contentsOf: url))

@@ -32,7 +32,7 @@ public struct AWSCredentials: Sendable, Hashable {
 }
 
 extension AWSCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// `AWSCredentials(accessKeyId: AKIDEXAMPLE, secretAccessKey: <redacted>, sessionToken: <redacted>, expiration: …)`.
+    /// `AWSCredentials(accessKeyId: AKID…, secretAccessKey: <redacted>, sessionToken: <redacted>, expiration: …)`.
     public var description: String {
         var text = "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>"
         text += ", sessionToken: \(sessionToken == nil ? "none" : "<redacted>")"

@@ -33,13 +33,24 @@ final class SigV4SigningKeyCache: Sendable {
             service: service
         )
         entry.withLock {
-            $0 = Entry(secretAccessKey: secretAccessKey, dateStamp: dateStamp, region: region, service: service, key: key)
+            $0 = Entry(
+                secretAccessKey: secretAccessKey,
+                dateStamp: dateStamp,
+                region: region,
+                service: service,
+                key: key
+            )
         }
         return key
     }
 
     /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-    static func deriveSigningKey(secretAccessKey: String, dateStamp: String, region: String, service: String)
+    static func deriveSigningKey(
+        secretAccessKey: String,
+        dateStamp: String,
+        region: String,
+        service: String
+    )
         -> [UInt8]
     {
         let dateKey = HMAC.authenticationCode(for: dateStamp.utf8, key: ("AWS4" + secretAccessKey).utf8)

@@ -15,7 +15,9 @@ struct SigV4SignerTests {
         #expect(result.stringToSign == vector.stringToSign)
         let dateStamp = String(vector.inputs.timestamp.prefix(8))
         #expect(
-            Hex.encode(signer.signingKey(secretAccessKey: vector.inputs.credentials.secretAccessKey, dateStamp: dateStamp))
+            Hex.encode(
+                signer.signingKey(secretAccessKey: vector.inputs.credentials.secretAccessKey, dateStamp: dateStamp)
+            )
                 == vector.signingKeyHex
         )
         #expect(result.signature == vector.signature)
@@ -68,7 +70,11 @@ struct SigV4SignerTests {
             ("amz-sdk-invocation-id", "2f1e6c1a-8d2b-4c3e-9f4a-5b6c7d8e9f00"), ("amz-sdk-request", "attempt=1; max=3"),
             ("Host", "ignored.example.com"),
         ]
-        let result = SigV4Signer(region: "us-east-1").signature(for: request, credentials: vector.credentials, date: vector.date)
+        let result = SigV4Signer(region: "us-east-1").signature(
+            for: request,
+            credentials: vector.credentials,
+            date: vector.date
+        )
         #expect(result.signedHeaders == "content-type;host;x-amz-date;x-amz-target")
         #expect(result.signature == vector.signature)
     }
@@ -130,7 +136,10 @@ struct AWSCredentialsTests {
     func textForms_hideSecrets() {
         var dumped = ""
         dump(credentials, to: &dumped)
-        for text in [credentials.description, credentials.debugDescription, "\(credentials)", String(reflecting: credentials), dumped] {
+        for text in [
+            credentials.description, credentials.debugDescription, "\(credentials)", String(reflecting: credentials),
+            dumped,
+        ] {
             #expect(text.contains("ASIAEXAMPLEKEYID1234"))
             #expect(!text.contains("Xj8Pq2Lr5Tv9Wz3Bn6Cm1Df4Gh7Jk0Ls"))
             #expect(!text.contains("IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN"))
@@ -141,6 +150,9 @@ struct AWSCredentialsTests {
     @Test("long-term keys say they have no token")
     func description_withoutToken() {
         let longTerm = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI")
-        #expect(longTerm.description == "AWSCredentials(accessKeyId: AKIDEXAMPLE, secretAccessKey: <redacted>, sessionToken: none)")
+        #expect(
+            longTerm.description
+                == "AWSCredentials(accessKeyId: AKIDEXAMPLE, secretAccessKey: <redacted>, sessionToken: none)"
+        )
     }
 }

@@ -32,7 +32,9 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
             if let list = try? container.decode([[String]].self) {
                 pairs = list.map { ($0[0], $0[1]) }
             } else {
-                pairs = try container.decode([String: String].self).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                pairs = try container.decode([String: String].self).sorted { $0.key < $1.key }.map {
+                    ($0.key, $0.value)
+                }
             }
         }
     }
@@ -72,8 +74,12 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
         let digits = Array(inputs.timestamp.utf8)
         func number(_ range: Range<Int>) -> Int { Int(String(decoding: digits[range], as: UTF8.self))! }
         let components = DateComponents(
-            year: number(0..<4), month: number(4..<6), day: number(6..<8),
-            hour: number(9..<11), minute: number(11..<13), second: number(13..<15)
+            year: number(0..<4),
+            month: number(4..<6),
+            day: number(6..<8),
+            hour: number(9..<11),
+            minute: number(11..<13),
+            second: number(13..<15)
         )
         return calendar.date(from: components)!
     }
@@ -84,7 +90,9 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
 
     static func load(_ name: String) -> [SigV4Vector] {
         do {
-            let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
+            let url = try #require(
+                Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures")
+            )
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             return try decoder.decode(File.self, from: Data(contentsOf: url)).vectors
