@@ -69,7 +69,7 @@ struct AWSRetryingSender: Sendable {
                 failure = .transport(error, attempts: attempt)
             }
             guard retryable, attempt < policy.maxAttempts, !Task.isCancelled,
-                backoffSpent < policy.maxTotalBackoff || policy.maxTotalBackoff == .zero,
+                policy.maxTotalBackoff == .zero || policy.maxTotalBackoff - backoffSpent >= .milliseconds(1),
                 quota.acquire(cost)
             else { throw failure }
             let delay = min(policy.delay(beforeRetry: attempt), policy.maxTotalBackoff - backoffSpent)
