@@ -97,7 +97,11 @@ extension FakeSTSServer {
 
         init(configuration: Configuration) {
             self.configuration = configuration
-            verifier = SigV4Verifier(service: "sts", region: configuration.region, requiredSignedHeaders: ["content-type"])
+            verifier = SigV4Verifier(
+                service: "sts",
+                region: configuration.region,
+                requiredSignedHeaders: ["content-type"]
+            )
         }
 
         func reply(to request: RecordedRequest) -> ServerReply {
@@ -106,8 +110,11 @@ extension FakeSTSServer {
             }
             guard request.headers["Content-Type"] == "application/x-www-form-urlencoded; charset=utf-8" else {
                 return refuse(
-                    "Content-Type \(request.headers["Content-Type"] ?? "(none)")", 400, "InvalidParameterValue",
-                    "unexpected Content-Type")
+                    "Content-Type \(request.headers["Content-Type"] ?? "(none)")",
+                    400,
+                    "InvalidParameterValue",
+                    "unexpected Content-Type"
+                )
             }
             let parameters = Self.decodeForm(String(decoding: request.body, as: UTF8.self))
             let throttled = state.withLock { state -> Bool in
@@ -120,7 +127,12 @@ extension FakeSTSServer {
                 return Self.error(400, "Throttling", "Rate exceeded")
             }
             guard parameters["Version"] == "2011-06-15" else {
-                return refuse("Version \(parameters["Version"] ?? "(none)")", 400, "InvalidParameterValue", "bad Version")
+                return refuse(
+                    "Version \(parameters["Version"] ?? "(none)")",
+                    400,
+                    "InvalidParameterValue",
+                    "bad Version"
+                )
             }
             let action = parameters["Action"] ?? ""
             for required in ["RoleArn", "RoleSessionName"] where parameters[required] == nil {
@@ -130,17 +142,36 @@ extension FakeSTSServer {
             case "AssumeRole":
                 do throws(SigV4Verifier.Failure) {
                     _ = try verifier.verify(
-                        method: request.method, target: request.path, headers: request.headers, body: request.body,
-                        accepted: configuration.callers, now: configuration.now())
+                        method: request.method,
+                        target: request.path,
+                        headers: request.headers,
+                        body: request.body,
+                        accepted: configuration.callers,
+                        now: configuration.now()
+                    )
                 } catch {
-                    return refuse("AssumeRole signature: \(error.code): \(error.message)", 403, "SignatureDoesNotMatch", error.message)
+                    return refuse(
+                        "AssumeRole signature: \(error.code): \(error.message)",
+                        403,
+                        "SignatureDoesNotMatch",
+                        error.message
+                    )
                 }
             case "AssumeRoleWithWebIdentity":
                 if request.headers.contains("Authorization") {
-                    return refuse("AssumeRoleWithWebIdentity was signed", 400, "InvalidParameterValue", "must be unsigned")
+                    return refuse(
+                        "AssumeRoleWithWebIdentity was signed",
+                        400,
+                        "InvalidParameterValue",
+                        "must be unsigned"
+                    )
                 }
                 guard parameters["WebIdentityToken"] == configuration.webIdentityToken else {
-                    return Self.error(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider")
+                    return Self.error(
+                        400,
+                        "InvalidIdentityToken",
+                        "Couldn't retrieve verification key from your identity provider"
+                    )
                 }
             default:
                 return refuse("unknown Action \(action)", 400, "InvalidAction", "Could not find operation \(action)")
@@ -149,7 +180,8 @@ extension FakeSTSServer {
             let issued = SigV4Verifier.Credentials(
                 accessKeyId: "ASIAFAKESTS\(String(format: "%09d", serial))",
                 secretAccessKey: "sts/secret+\(serial)&key=\(UUID().uuidString)",
-                sessionToken: "FwoGZXIvYXdzEFake//token+\(serial)/\(UUID().uuidString)=")
+                sessionToken: "FwoGZXIvYXdzEFake//token+\(serial)/\(UUID().uuidString)="
+            )
             state.withLock { $0.issued.append(issued) }
             configuration.onIssue(issued)
             let expiration = Self.iso8601(configuration.now().addingTimeInterval(configuration.lifetime))
@@ -158,7 +190,8 @@ extension FakeSTSServer {
             let extra =
                 action == "AssumeRole"
                 ? "<AssumedRoleUser><AssumedRoleId>AROAFAKE:\(Self.escape(session))</AssumedRoleId>"
-                    + "<Arn>\(Self.escape(roleArn))/\(Self.escape(session))</Arn></AssumedRoleUser><PackedPolicySize>6</PackedPolicySize>"
+                    + "<Arn>\(Self.escape(roleArn))/\(Self.escape(session))</Arn></AssumedRoleUser>"
+                    + "<PackedPolicySize>6</PackedPolicySize>"
                 : "<SubjectFromWebIdentityToken>system:serviceaccount:sandboxd</SubjectFromWebIdentityToken>"
                     + "<Audience>sts.amazonaws.com</Audience><Provider>oidc.example.com</Provider>"
             let xml = """

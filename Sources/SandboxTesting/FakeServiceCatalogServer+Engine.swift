@@ -23,28 +23,50 @@ extension FakeServiceCatalogServer {
         func reply(to request: RecordedRequest) async -> ServerReply {
             let now = configuration.now()
             guard request.method == "POST", request.path == "/" else {
-                return refuse("\(request.method) \(request.path): Service Catalog takes POST /", 404, "UnknownOperationException", "")
+                return refuse(
+                    "\(request.method) \(request.path): Service Catalog takes POST /",
+                    404,
+                    "UnknownOperationException",
+                    ""
+                )
             }
             guard request.headers["Content-Type"] == "application/x-amz-json-1.1" else {
                 return refuse(
-                    "Content-Type \(request.headers["Content-Type"] ?? "(none)")", 400, "SerializationException",
-                    "Content-Type must be application/x-amz-json-1.1")
+                    "Content-Type \(request.headers["Content-Type"] ?? "(none)")",
+                    400,
+                    "SerializationException",
+                    "Content-Type must be application/x-amz-json-1.1"
+                )
             }
             let prefix = "AWS242ServiceCatalogService."
             guard let target = request.headers["X-Amz-Target"], target.hasPrefix(prefix),
                 validator.knows(String(target.dropFirst(prefix.count)))
             else {
                 return refuse(
-                    "X-Amz-Target \(request.headers["X-Amz-Target"] ?? "(none)")", 400, "UnknownOperationException", "")
+                    "X-Amz-Target \(request.headers["X-Amz-Target"] ?? "(none)")",
+                    400,
+                    "UnknownOperationException",
+                    ""
+                )
             }
             let operation = String(target.dropFirst(prefix.count))
             let accepted = state.withLock { $0.credentials }
             do throws(SigV4Verifier.Failure) {
                 _ = try verifier.verify(
-                    method: request.method, target: request.path, headers: request.headers, body: request.body,
-                    accepted: accepted, now: now)
+                    method: request.method,
+                    target: request.path,
+                    headers: request.headers,
+                    body: request.body,
+                    accepted: accepted,
+                    now: now
+                )
             } catch {
-                return refuse("\(operation) signature: \(error.code): \(error.message)", error.status, error.code, error.message)
+                return refuse(
+                    "\(operation) signature: \(error.code): \(error.message)",
+                    error.status,
+                    error.code,
+                    error.message
+                )
             }
             guard let body = JSONValue.parse(request.body), case .object = body else {
                 return refuse("\(operation) body is not a JSON object", 400, "SerializationException", "Malformed JSON")
@@ -52,8 +74,11 @@ extension FakeServiceCatalogServer {
             let problems = validator.problems(operation: operation, body: body)
             guard problems.isEmpty else {
                 return refuse(
-                    "\(operation) body: " + problems.joined(separator: "; "), 400, "ValidationException",
-                    "\(problems.count) validation error(s) detected: " + problems.joined(separator: "; "))
+                    "\(operation) body: " + problems.joined(separator: "; "),
+                    400,
+                    "ValidationException",
+                    "\(problems.count) validation error(s) detected: " + problems.joined(separator: "; ")
+                )
             }
             let fault = state.withLock { state -> ScriptedFault? in
                 state.calls[operation, default: 0] += 1
@@ -115,8 +140,10 @@ extension FakeServiceCatalogServer {
                 return .response(status: 500, headers: Self.headers(), body: Data())
             default:
                 return .response(
-                    status: 503, headers: ["Content-Type": "text/html"],
-                    body: Data("<html><body><b>Http/1.1 Service Unavailable</b></body></html>".utf8))
+                    status: 503,
+                    headers: ["Content-Type": "text/html"],
+                    body: Data("<html><body><b>Http/1.1 Service Unavailable</b></body></html>".utf8)
+                )
             }
         }
 

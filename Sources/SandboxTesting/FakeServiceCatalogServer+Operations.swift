@@ -18,7 +18,9 @@ extension FakeServiceCatalogServer.State {
             return try search(body)
         case "GetProvisionedProductOutputs":
             let product = try findProduct(
-                id: body["ProvisionedProductId"]?.stringValue, name: body["ProvisionedProductName"]?.stringValue)
+                id: body["ProvisionedProductId"]?.stringValue,
+                name: body["ProvisionedProductName"]?.stringValue
+            )
             let outputs = product.status == "AVAILABLE" ? product.outputs : []
             let (page, next) = try paginate(outputs, body: body, limit: outputsPageSize, kind: "out")
             var answer: [String: Any] = ["Outputs": page.map(Self.output)]
@@ -29,19 +31,28 @@ extension FakeServiceCatalogServer.State {
             return [
                 "ProductViewSummary": [
                     "Id": "prodview-" + product.id.dropFirst(5), "ProductId": product.id, "Name": product.name,
-                    "Owner": "Platform team", "Type": "CLOUD_FORMATION_TEMPLATE", "HasDefaultPath": product.launchPaths.count == 1,
+                    "Owner": "Platform team", "Type": "CLOUD_FORMATION_TEMPLATE",
+                    "HasDefaultPath": product.launchPaths.count == 1,
                 ] as [String: Any],
                 "ProvisioningArtifacts": product.artifacts.filter(\.active).map { artifact -> [String: Any] in
-                    ["Id": artifact.id, "Name": "v-\(artifact.id)", "Guidance": artifact.guidance, "CreatedTime": 1_700_000_000.25]
+                    [
+                        "Id": artifact.id, "Name": "v-\(artifact.id)", "Guidance": artifact.guidance,
+                        "CreatedTime": 1_700_000_000.25,
+                    ]
                 },
                 "LaunchPaths": product.launchPaths.map { ["Id": $0, "Name": "Sandbox portfolio"] },
                 "Budgets": [] as [Any],
             ]
         case "DescribeProvisioningArtifact":
             let product = try catalogProduct(body["ProductId"]?.stringValue)
-            guard let artifact = product.artifacts.first(where: { $0.id == body["ProvisioningArtifactId"]?.stringValue })
+            guard
+                let artifact = product.artifacts.first(where: { $0.id == body["ProvisioningArtifactId"]?.stringValue })
             else {
-                throw Failure(status: 400, code: "ResourceNotFoundException", message: "Provisioning artifact not found.")
+                throw Failure(
+                    status: 400,
+                    code: "ResourceNotFoundException",
+                    message: "Provisioning artifact not found."
+                )
             }
             return [
                 "ProvisioningArtifactDetail": [
@@ -61,20 +72,29 @@ extension FakeServiceCatalogServer.State {
             return ["RecordDetail": Self.recordDetail(record)]
         }
         let name = body["ProvisionedProductName"]?.stringValue ?? ""
-        guard let productId = body["ProductId"]?.stringValue, let artifactId = body["ProvisioningArtifactId"]?.stringValue
+        guard let productId = body["ProductId"]?.stringValue,
+            let artifactId = body["ProvisioningArtifactId"]?.stringValue
         else {
             throw Failure(
-                status: 400, code: "InvalidParametersException",
-                message: "ProductId and ProvisioningArtifactId are required by this fake")
+                status: 400,
+                code: "InvalidParametersException",
+                message: "ProductId and ProvisioningArtifactId are required by this fake"
+            )
         }
         let product = try catalogProduct(productId)
         guard let artifact = product.artifacts.first(where: { $0.id == artifactId }) else {
-            throw Failure(status: 400, code: "ResourceNotFoundException", message: "Provisioning artifact \(artifactId) not found.")
+            throw Failure(
+                status: 400,
+                code: "ResourceNotFoundException",
+                message: "Provisioning artifact \(artifactId) not found."
+            )
         }
         guard artifact.active, artifact.guidance != "DEPRECATED" else {
             throw Failure(
-                status: 400, code: "InvalidParametersException",
-                message: "Provisioning artifact \(artifactId) cannot be used to provision new products.")
+                status: 400,
+                code: "InvalidParametersException",
+                message: "Provisioning artifact \(artifactId) cannot be used to provision new products."
+            )
         }
         let pathId = body["PathId"]?.stringValue
         if let pathId, !product.launchPaths.contains(pathId) {
@@ -82,20 +102,37 @@ extension FakeServiceCatalogServer.State {
         }
         if pathId == nil, product.launchPaths.count > 1 {
             throw Failure(
-                status: 400, code: "InvalidParametersException",
-                message: "There are multiple launch paths for this product; specify a PathId.")
+                status: 400,
+                code: "InvalidParametersException",
+                message: "There are multiple launch paths for this product; specify a PathId."
+            )
         }
         guard !products.contains(where: { $0.name == name }) else {
             throw Failure(
-                status: 400, code: "DuplicateResourceException",
-                message: "A provisioned product with the name \(name) already exists.")
+                status: 400,
+                code: "DuplicateResourceException",
+                message: "A provisioned product with the name \(name) already exists."
+            )
         }
-        let tags = (body["Tags"]?.arrayValue ?? []).map { ($0["Key"]?.stringValue ?? "", $0["Value"]?.stringValue ?? "") }
+        let tags = (body["Tags"]?.arrayValue ?? []).map {
+            ($0["Key"]?.stringValue ?? "", $0["Value"]?.stringValue ?? "")
+        }
         let id = nextID("pp-")
         let record = Record(
-            id: nextID("rec-"), type: "PROVISION_PRODUCT", productId: id, productName: name, status: "CREATED",
-            createdTime: now, updatedTime: now, stepsLeft: stepsToComplete, errors: [], tags: tags,
-            catalogProductId: productId, artifactId: artifactId, pathId: pathId ?? product.launchPaths.first)
+            id: nextID("rec-"),
+            type: "PROVISION_PRODUCT",
+            productId: id,
+            productName: name,
+            status: "CREATED",
+            createdTime: now,
+            updatedTime: now,
+            stepsLeft: stepsToComplete,
+            errors: [],
+            tags: tags,
+            catalogProductId: productId,
+            artifactId: artifactId,
+            pathId: pathId ?? product.launchPaths.first
+        )
         let outputs = product.outputKeys.map { key -> (String, String) in
             switch key {
             case "BucketName": (key, "\(name)-bucket-\(id.suffix(6))")
@@ -107,9 +144,20 @@ extension FakeServiceCatalogServer.State {
         }
         products.append(
             Product(
-                id: id, name: name, status: "UNDER_CHANGE", statusMessage: nil, createdTime: now, tags: tags,
-                productId: productId, artifactId: artifactId, pathId: record.pathId, token: token,
-                lastRecordId: record.id, outputs: outputs))
+                id: id,
+                name: name,
+                status: "UNDER_CHANGE",
+                statusMessage: nil,
+                createdTime: now,
+                tags: tags,
+                productId: productId,
+                artifactId: artifactId,
+                pathId: record.pathId,
+                token: token,
+                lastRecordId: record.id,
+                outputs: outputs
+            )
+        )
         records[record.id] = record
         provisionTokens[token] = record.id
         productsCreated += 1
@@ -124,23 +172,39 @@ extension FakeServiceCatalogServer.State {
         if let recordId = terminateTokens[token], let record = records[recordId] {
             guard products.contains(where: { $0.id == record.productId }) else {
                 throw Failure(
-                    status: 400, code: "ResourceNotFoundException",
-                    message: "Provisioned product \(record.productId) not found.")
+                    status: 400,
+                    code: "ResourceNotFoundException",
+                    message: "Provisioned product \(record.productId) not found."
+                )
             }
             return ["RecordDetail": Self.recordDetail(record)]
         }
         let product = try findProduct(
-            id: body["ProvisionedProductId"]?.stringValue, name: body["ProvisionedProductName"]?.stringValue)
+            id: body["ProvisionedProductId"]?.stringValue,
+            name: body["ProvisionedProductName"]?.stringValue
+        )
         guard product.status != "UNDER_CHANGE" else {
             throw Failure(
-                status: 400, code: "InvalidStateException",
-                message: "Provisioned product \(product.id) is under change and cannot be terminated now.")
+                status: 400,
+                code: "InvalidStateException",
+                message: "Provisioned product \(product.id) is under change and cannot be terminated now."
+            )
         }
         let record = Record(
-            id: nextID("rec-"), type: "TERMINATE_PROVISIONED_PRODUCT", productId: product.id,
-            productName: product.name, status: "CREATED", createdTime: now, updatedTime: now,
-            stepsLeft: stepsToComplete, errors: [], tags: product.tags, catalogProductId: product.productId,
-            artifactId: product.artifactId, pathId: product.pathId)
+            id: nextID("rec-"),
+            type: "TERMINATE_PROVISIONED_PRODUCT",
+            productId: product.id,
+            productName: product.name,
+            status: "CREATED",
+            createdTime: now,
+            updatedTime: now,
+            stepsLeft: stepsToComplete,
+            errors: [],
+            tags: product.tags,
+            catalogProductId: product.productId,
+            artifactId: product.artifactId,
+            pathId: product.pathId
+        )
         records[record.id] = record
         terminateTokens[token] = record.id
         if let index = products.firstIndex(where: { $0.id == product.id }) {
@@ -236,19 +300,30 @@ extension FakeServiceCatalogServer.State {
         if let id, let product = products.first(where: { $0.id == id }) { return product }
         if let name, let product = products.first(where: { $0.name == name }) { return product }
         throw Failure(
-            status: 400, code: "ResourceNotFoundException",
-            message: "Provisioned product \(id ?? name ?? "(none)") not found.")
+            status: 400,
+            code: "ResourceNotFoundException",
+            message: "Provisioned product \(id ?? name ?? "(none)") not found."
+        )
     }
 
     private func catalogProduct(_ id: String?) throws(Failure) -> FakeServiceCatalogServer.CatalogProduct {
         guard let product = catalog.first(where: { $0.id == id }) else {
-            throw Failure(status: 400, code: "ResourceNotFoundException", message: "Product \(id ?? "(none)") not found.")
+            throw Failure(
+                status: 400,
+                code: "ResourceNotFoundException",
+                message: "Product \(id ?? "(none)") not found."
+            )
         }
         return product
     }
 
     /// One page of `items` from the body's `PageToken`; the next token when more remain.
-    private func paginate<Item>(_ items: [Item], body: JSONValue, limit: Int, kind: String) throws(Failure)
+    private func paginate<Item>(
+        _ items: [Item],
+        body: JSONValue,
+        limit: Int,
+        kind: String
+    ) throws(Failure)
         -> ([Item], String?)
     {
         var offset = 0
@@ -266,7 +341,8 @@ extension FakeServiceCatalogServer.State {
 
     private func detail(_ product: Product) -> [String: Any] {
         var detail: [String: Any] = [
-            "Name": product.name, "Arn": "arn:aws:servicecatalog:us-east-1:123456789012:stack/\(product.name)/\(product.id)",
+            "Name": product.name,
+            "Arn": "arn:aws:servicecatalog:us-east-1:123456789012:stack/\(product.name)/\(product.id)",
             "Type": "CFN_STACK", "Id": product.id, "Status": product.status,
             "CreatedTime": product.createdTime.timeIntervalSince1970, "ProductId": product.productId,
             "ProvisioningArtifactId": product.artifactId,
@@ -281,7 +357,8 @@ extension FakeServiceCatalogServer.State {
     static func recordDetail(_ record: Record) -> [String: Any] {
         var detail: [String: Any] = [
             "RecordId": record.id, "ProvisionedProductName": record.productName, "Status": record.status,
-            "CreatedTime": record.createdTime.timeIntervalSince1970, "UpdatedTime": record.updatedTime.timeIntervalSince1970,
+            "CreatedTime": record.createdTime.timeIntervalSince1970,
+            "UpdatedTime": record.updatedTime.timeIntervalSince1970,
             "ProvisionedProductType": "CFN_STACK", "RecordType": record.type, "ProvisionedProductId": record.productId,
             "ProductId": record.catalogProductId, "ProvisioningArtifactId": record.artifactId,
             "RecordErrors": record.errors.map { ["Code": $0.0, "Description": $0.1] },

@@ -232,10 +232,19 @@ public final class FakeServiceCatalogServer: Sendable {
             let id = state.nextID("pp-")
             state.products.append(
                 State.Product(
-                    id: id, name: name, status: status, statusMessage: nil, createdTime: now,
+                    id: id,
+                    name: name,
+                    status: status,
+                    statusMessage: nil,
+                    createdTime: now,
                     tags: tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                    productId: CatalogProduct.sandbox.id, artifactId: CatalogProduct.sandbox.artifacts[0].id,
-                    token: nil, lastRecordId: nil, outputs: [("BucketName", "\(name)-bucket")]))
+                    productId: CatalogProduct.sandbox.id,
+                    artifactId: CatalogProduct.sandbox.artifacts[0].id,
+                    token: nil,
+                    lastRecordId: nil,
+                    outputs: [("BucketName", "\(name)-bucket")]
+                )
+            )
             return id
         }
     }
@@ -245,8 +254,11 @@ public final class FakeServiceCatalogServer: Sendable {
         engine.state.withLock { state in
             state.products.map { product in
                 ProductSnapshot(
-                    id: product.id, name: product.name, status: product.status,
-                    tags: Dictionary(product.tags, uniquingKeysWith: { $1 }))
+                    id: product.id,
+                    name: product.name,
+                    status: product.status,
+                    tags: Dictionary(product.tags, uniquingKeysWith: { $1 })
+                )
             }
         }
     }

@@ -69,7 +69,11 @@ public struct SigV4Verifier: Sendable {
         now: Date
     ) throws(Failure) -> Credentials {
         guard let authorization = headers["Authorization"] else {
-            throw Failure(status: 400, code: "MissingAuthenticationTokenException", message: "Missing Authentication Token")
+            throw Failure(
+                status: 400,
+                code: "MissingAuthenticationTokenException",
+                message: "Missing Authentication Token"
+            )
         }
         guard authorization.hasPrefix("AWS4-HMAC-SHA256 ") else {
             throw Failure(status: 400, code: "IncompleteSignatureException", message: "Unsupported signing algorithm")
@@ -84,8 +88,10 @@ public struct SigV4Verifier: Sendable {
             let signature = fields["Signature"]
         else {
             throw Failure(
-                status: 400, code: "IncompleteSignatureException",
-                message: "Authorization header requires Credential, SignedHeaders and Signature")
+                status: 400,
+                code: "IncompleteSignatureException",
+                message: "Authorization header requires Credential, SignedHeaders and Signature"
+            )
         }
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else {
@@ -93,58 +99,85 @@ public struct SigV4Verifier: Sendable {
         }
         guard let credentials = accepted.first(where: { $0.accessKeyId == scope[0] }) else {
             throw Failure(
-                status: 400, code: "UnrecognizedClientException",
-                message: "The security token included in the request is invalid.")
+                status: 400,
+                code: "UnrecognizedClientException",
+                message: "The security token included in the request is invalid."
+            )
         }
         guard scope[2] == region, scope[3] == service else {
             throw Failure(
-                status: 400, code: "InvalidSignatureException",
+                status: 400,
+                code: "InvalidSignatureException",
                 message: "Credential should be scoped to a valid region and service: expected \(region)/\(service), "
-                    + "got \(scope[2])/\(scope[3])")
+                    + "got \(scope[2])/\(scope[3])"
+            )
         }
         guard let amzDate = headers["X-Amz-Date"], let signedAt = Self.parse(amzDate) else {
-            throw Failure(status: 400, code: "IncompleteSignatureException", message: "X-Amz-Date is missing or malformed")
+            throw Failure(
+                status: 400,
+                code: "IncompleteSignatureException",
+                message: "X-Amz-Date is missing or malformed"
+            )
         }
         guard amzDate.hasPrefix(scope[1]) else {
             throw Failure(
-                status: 400, code: "InvalidSignatureException",
-                message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP")
+                status: 400,
+                code: "InvalidSignatureException",
+                message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"
+            )
         }
         let skew = signedAt.timeIntervalSince(now)
         if skew < -300 {
             throw Failure(
-                status: 400, code: "InvalidSignatureException",
-                message: "Signature expired: \(amzDate) is now earlier than \(Self.format(now.addingTimeInterval(-300))) "
-                    + "(\(Self.format(now)) - 5 min.)")
+                status: 400,
+                code: "InvalidSignatureException",
+                message:
+                    "Signature expired: \(amzDate) is now earlier than \(Self.format(now.addingTimeInterval(-300))) "
+                    + "(\(Self.format(now)) - 5 min.)"
+            )
         }
         if skew > 300 {
             throw Failure(
-                status: 400, code: "InvalidSignatureException",
+                status: 400,
+                code: "InvalidSignatureException",
                 message: "Signature not yet current: \(amzDate) is still later than "
-                    + "\(Self.format(now.addingTimeInterval(300))) (\(Self.format(now)) + 5 min.)")
+                    + "\(Self.format(now.addingTimeInterval(300))) (\(Self.format(now)) + 5 min.)"
+            )
         }
         let signedNames = signedHeaderList.split(separator: ";").map(String.init)
         guard signedNames == signedNames.sorted(), signedNames.allSatisfy({ $0 == $0.lowercased() }) else {
-            throw Failure(status: 400, code: "InvalidSignatureException", message: "SignedHeaders are not sorted lowercase")
+            throw Failure(
+                status: 400,
+                code: "InvalidSignatureException",
+                message: "SignedHeaders are not sorted lowercase"
+            )
         }
         var required = requiredSignedHeaders.union(["host", "x-amz-date"])
         if credentials.sessionToken != nil { required.insert("x-amz-security-token") }
         let missing = required.subtracting(signedNames)
         guard missing.isEmpty else {
             throw Failure(
-                status: 400, code: "InvalidSignatureException",
-                message: "Headers not signed: \(missing.sorted().joined(separator: ", "))")
+                status: 400,
+                code: "InvalidSignatureException",
+                message: "Headers not signed: \(missing.sorted().joined(separator: ", "))"
+            )
         }
         if let expectedToken = credentials.sessionToken, headers["X-Amz-Security-Token"] != expectedToken {
             throw Failure(
-                status: 400, code: "UnrecognizedClientException",
-                message: "The security token included in the request is invalid.")
+                status: 400,
+                code: "UnrecognizedClientException",
+                message: "The security token included in the request is invalid."
+            )
         }
         var canonicalHeaders = ""
         for name in signedNames {
             let values = headers.values(for: name)
             guard !values.isEmpty else {
-                throw Failure(status: 400, code: "InvalidSignatureException", message: "Signed header \(name) is missing")
+                throw Failure(
+                    status: 400,
+                    code: "InvalidSignatureException",
+                    message: "Signed header \(name) is missing"
+                )
             }
             let joined = values.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
                 .joined(separator: ",")
@@ -165,10 +198,12 @@ public struct SigV4Verifier: Sendable {
         let expected = Hex.encode(HMAC.authenticationCode(for: Array(stringToSign.utf8), key: key))
         guard expected == signature else {
             throw Failure(
-                status: 403, code: "InvalidSignatureException",
+                status: 403,
+                code: "InvalidSignatureException",
                 message: "The request signature we calculated does not match the signature you provided. Check your "
                     + "AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"
-                    + "The Canonical String for this request should have been\n'\(canonicalRequest)'\n")
+                    + "The Canonical String for this request should have been\n'\(canonicalRequest)'\n"
+            )
         }
         return credentials
     }

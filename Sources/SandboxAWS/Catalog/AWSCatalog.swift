@@ -5,14 +5,13 @@ import Foundation
 ///
 /// It maps the port's values to Service Catalog calls through ``ServiceCatalogClient``:
 ///
-/// | Port | Service Catalog |
-/// | --- | --- |
-/// | ``provision(_:)`` | `ProvisionProduct` (parameters and tags sorted by key; `ProvisionToken` = the request's token) |
-/// | ``terminate(provisionedProductId:token:)`` | `TerminateProvisionedProduct` by id (never `IgnoreErrors`) |
-/// | ``describeRecord(id:)`` | `DescribeRecord` |
-/// | ``listProducts(pool:)`` | `SearchProvisionedProducts` over the account, every page, then only products whose `sandboxd:pool` tag is the pool |
-/// | ``outputs(provisionedProductId:)`` | `GetProvisionedProductOutputs`, every page, in the product's order |
-/// | ``checkProduct(_:)`` | `DescribeProduct` (the end user's view) and `DescribeProvisioningArtifact` |
+/// - ``provision(_:)``: `ProvisionProduct`, parameters and tags sorted by key, `ProvisionToken` = the request's token.
+/// - ``terminate(provisionedProductId:token:)``: `TerminateProvisionedProduct` by id, never with `IgnoreErrors`.
+/// - ``describeRecord(id:)``: `DescribeRecord`.
+/// - ``listProducts(pool:)``: `SearchProvisionedProducts` over the account, every page, keeping the products whose
+///   `sandboxd:pool` tag is the pool.
+/// - ``outputs(provisionedProductId:)``: `GetProvisionedProductOutputs`, every page, in the product's order.
+/// - ``checkProduct(_:)``: `DescribeProduct` (the end user's view) and `DescribeProvisioningArtifact`.
 ///
 /// Create one with ``fromEnvironment(_:poolName:fileReader:transport:)`` in production.
 public struct AWSCatalog: CatalogPort {
@@ -50,7 +49,10 @@ public struct AWSCatalog: CatalogPort {
     /// Starts terminating with `TerminateProvisionedProduct`.
     public func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
         let record = try await client.terminateProvisionedProduct(
-            ServiceCatalog.TerminateProvisionedProductInput(provisionedProductId: provisionedProductId, terminateToken: token)
+            ServiceCatalog.TerminateProvisionedProductInput(
+                provisionedProductId: provisionedProductId,
+                terminateToken: token
+            )
         )
         return CatalogReceipt(
             recordId: record.recordId ?? "",
@@ -82,6 +84,9 @@ public struct AWSCatalog: CatalogPort {
 
     /// Lists the pool's products: every page of `SearchProvisionedProducts` over the account, sorted by creation time,
     /// kept only when the `sandboxd:pool` tag equals `pool`.
+    ///
+    /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`, so the planner waits
+    /// rather than acts on it.
     ///
     /// No server-side query narrows the search: the `SearchQuery` syntax for tags is not documented, and a query
     /// that matched less than expected would hide live products, which the planner would then take for lost.
@@ -125,7 +130,7 @@ public struct AWSCatalog: CatalogPort {
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
             view = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: product.productId))
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,
@@ -170,9 +175,9 @@ public struct AWSCatalog: CatalogPort {
                     provisioningArtifactId: product.provisioningArtifactId
                 )
             )
-        } catch where error.kind == .accessDenied && listed != nil {
+        } catch  where error.kind == .accessDenied && listed != nil {
             return
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,

@@ -18,7 +18,11 @@ extension AWSCredentialSource {
     ///   - transport: The HTTP transport.
     ///   - now: The clock of the caches.
     /// - Returns: The provider.
-    func makeProvider(sts: STSClient, transport: any HTTPTransport, now: @escaping @Sendable () -> Date)
+    func makeProvider(
+        sts: STSClient,
+        transport: any HTTPTransport,
+        now: @escaping @Sendable () -> Date
+    )
         -> any AWSCredentialsProvider
     {
         switch self {

@@ -74,13 +74,16 @@ public actor CachingCredentialsProvider: AWSCredentialsProvider {
         } else {
             generation += 1
             let source = source
-            flight = (generation, Task { () -> Result<AWSCredentials, AWSCredentialsError> in
-                do throws(AWSCredentialsError) {
-                    return .success(try await source.credentials())
-                } catch {
-                    return .failure(error)
+            flight = (
+                generation,
+                Task { () -> Result<AWSCredentials, AWSCredentialsError> in
+                    do throws(AWSCredentialsError) {
+                        return .success(try await source.credentials())
+                    } catch {
+                        return .failure(error)
+                    }
                 }
-            })
+            )
             inFlight = flight
         }
         let result = await flight.task.value

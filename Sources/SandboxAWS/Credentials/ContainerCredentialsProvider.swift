@@ -107,7 +107,8 @@ public struct ContainerCredentialsProvider: AWSCredentialsProvider {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw AWSCredentialsError(
                     .refused,
-                    "cannot read the container authorization token file \(path) (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)"
+                    "cannot read the container authorization token file \(path) "
+                        + "(AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)"
                 )
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

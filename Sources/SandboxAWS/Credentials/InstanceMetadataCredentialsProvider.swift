@@ -56,7 +56,10 @@ public struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
             let role = String(decoding: listing, as: UTF8.self).split(whereSeparator: \.isNewline).first
                 .map({ $0.trimmingCharacters(in: .whitespaces) }), !role.isEmpty
         else {
-            throw AWSCredentialsError(.refused, "the instance metadata service lists no IAM role: attach an instance profile")
+            throw AWSCredentialsError(
+                .refused,
+                "the instance metadata service lists no IAM role: attach an instance profile"
+            )
         }
         let document = try await get("/latest/meta-data/iam/security-credentials/\(role)", token: token)
         return try TemporaryCredentialsDocument.credentials(from: document, source: "the instance metadata service")

@@ -127,7 +127,7 @@ public struct STSClient: Sendable {
                 safeToRepeat: true,
                 makeRequest: { (_, _) throws(AWSCallError) -> HTTPRequest in
                     var headers: [(String, String)] = [
-                        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+                        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                     ]
                     if let credentials {
                         var signable = SigV4Request(method: "POST", url: url, headers: headers, body: body)
@@ -172,7 +172,12 @@ public struct STSClient: Sendable {
         return .final
     }
 
-    static func credentialsError(_ error: AWSCallError, action: String, roleArn: String, endpoint: URL)
+    static func credentialsError(
+        _ error: AWSCallError,
+        action: String,
+        roleArn: String,
+        endpoint: URL
+    )
         -> AWSCredentialsError
     {
         switch error {

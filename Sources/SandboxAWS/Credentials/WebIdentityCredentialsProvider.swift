@@ -41,6 +41,10 @@ public struct WebIdentityCredentialsProvider: AWSCredentialsProvider {
         guard !token.isEmpty else {
             throw AWSCredentialsError(.refused, "the web identity token file \(tokenFile) is empty")
         }
-        return try await sts.assumeRoleWithWebIdentity(roleArn: roleArn, sessionName: sessionName, webIdentityToken: token)
+        return try await sts.assumeRoleWithWebIdentity(
+            roleArn: roleArn,
+            sessionName: sessionName,
+            webIdentityToken: token
+        )
     }
 }

@@ -4,16 +4,17 @@ import SandboxCore
 extension CatalogError {
     /// Maps a decoded Service Catalog error response to the port's error, keeping AWS's message.
     ///
-    /// | Code (or status) | Kind |
-    /// | --- | --- |
-    /// | `ResourceNotFoundException` | ``CatalogError/Kind/notFound`` |
-    /// | `InvalidParametersException`, `InvalidStateException`, `ValidationException`, … | ``CatalogError/Kind/invalidRequest`` |
-    /// | `DuplicateResourceException` | ``CatalogError/Kind/duplicate`` |
-    /// | `LimitExceededException` (a quota, not a rate) | ``CatalogError/Kind/limitExceeded`` |
-    /// | throttling codes, transient codes, 5xx | ``CatalogError/Kind/unavailable`` |
-    /// | `RequestTimeTooSkewed`, or a signature error saying "Signature expired" / "not yet current" | ``CatalogError/Kind/clockSkew`` |
-    /// | `AccessDeniedException`, `UnrecognizedClientException`, `ExpiredTokenException`, `InvalidSignatureException`, … 403 | ``CatalogError/Kind/accessDenied`` |
-    /// | anything else | ``CatalogError/Kind/other`` |
+    /// - ``CatalogError/Kind/notFound``: `ResourceNotFoundException`.
+    /// - ``CatalogError/Kind/invalidRequest``: `InvalidParametersException`, `InvalidStateException`,
+    ///   `ValidationException`, …
+    /// - ``CatalogError/Kind/duplicate``: `DuplicateResourceException`.
+    /// - ``CatalogError/Kind/limitExceeded``: `LimitExceededException` (a quota, not a rate).
+    /// - ``CatalogError/Kind/unavailable``: throttling codes, transient codes, 5xx.
+    /// - ``CatalogError/Kind/clockSkew``: `RequestTimeTooSkewed`, or a signature error saying "Signature expired" or
+    ///   "Signature not yet current"; the message says by how much the clock is off.
+    /// - ``CatalogError/Kind/accessDenied``: `AccessDeniedException`, `UnrecognizedClientException`,
+    ///   `ExpiredTokenException`, `InvalidSignatureException`, …, and any other 401 or 403.
+    /// - ``CatalogError/Kind/other``: anything else.
     ///
     /// - Parameters:
     ///   - error: The decoded response.
@@ -107,9 +108,13 @@ extension CatalogError {
                     return Int(text[start..<text.index(start, offsetBy: length)]) ?? 0
                 }
                 if let date = AWSTimestamp.date(
-                    year: number(0, 4), month: number(4, 2), day: number(6, 2),
-                    hour: number(9, 2), minute: number(11, 2), second: number(13, 2))
-                {
+                    year: number(0, 4),
+                    month: number(4, 2),
+                    day: number(6, 2),
+                    hour: number(9, 2),
+                    minute: number(11, 2),
+                    second: number(13, 2)
+                ) {
                     dates.append(date)
                 }
                 index += 16

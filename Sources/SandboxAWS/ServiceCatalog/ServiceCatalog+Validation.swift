@@ -4,10 +4,20 @@ protocol ServiceCatalogInput: Encodable, Sendable {
     static var operation: ServiceCatalog.Operation { get }
     /// Every member that breaks the model's constraints, as `Member "value": why`; empty when valid.
     func validationProblems() -> [String]
+    /// Whether sending the request twice does no harm: reads, and writes carrying an idempotency token.
+    var isSafeToRepeat: Bool { get }
+}
+
+extension ServiceCatalogInput {
+    /// Reads are safe to repeat.
+    var isSafeToRepeat: Bool { !Self.operation.isMutating }
 }
 
 extension ServiceCatalog.ProvisionProductInput: ServiceCatalogInput {
     static var operation: ServiceCatalog.Operation { .provisionProduct }
+
+    /// The same `ProvisionToken` returns the same record.
+    var isSafeToRepeat: Bool { !provisionToken.isEmpty }
 
     func validationProblems() -> [String] {
         var problems = ModelConstraints.id("ProductId", productId)
@@ -18,7 +28,11 @@ extension ServiceCatalog.ProvisionProductInput: ServiceCatalogInput {
         for (index, parameter) in provisioningParameters.enumerated() {
             problems += ModelConstraints.length("ProvisioningParameters[\(index)].Key", parameter.key, 1...1000)
             problems += ModelConstraints.length(
-                "ProvisioningParameters[\(index)].Value (\(parameter.key))", parameter.value, 0...4096, showValue: false)
+                "ProvisioningParameters[\(index)].Value (\(parameter.key))",
+                parameter.value,
+                0...4096,
+                showValue: false
+            )
         }
         problems += ModelConstraints.tags("Tags", tags)
         return problems
@@ -27,6 +41,9 @@ extension ServiceCatalog.ProvisionProductInput: ServiceCatalogInput {
 
 extension ServiceCatalog.TerminateProvisionedProductInput: ServiceCatalogInput {
     static var operation: ServiceCatalog.Operation { .terminateProvisionedProduct }
+
+    /// The same `TerminateToken` returns the same record while the termination runs.
+    var isSafeToRepeat: Bool { !terminateToken.isEmpty }
 
     func validationProblems() -> [String] {
         ModelConstraints.id("ProvisionedProductId", provisionedProductId)
@@ -100,7 +117,9 @@ enum ModelConstraints {
     /// `Id`: 1–100 characters of `[a-zA-Z0-9_-]`.
     static func id(_ member: String, _ value: String) -> [String] {
         length(member, value, 1...100)
-            + pattern(member, value, "letters, digits, '_' and '-'") { _, scalar in isASCIIAlphanumeric(scalar) || "_-".unicodeScalars.contains(scalar) }
+            + pattern(member, value, "letters, digits, '_' and '-'") { _, scalar in
+                isASCIIAlphanumeric(scalar) || "_-".unicodeScalars.contains(scalar)
+            }
     }
 
     /// `ProvisionedProductName`: 1–128 characters, `[a-zA-Z0-9][a-zA-Z0-9._-]*`.
@@ -154,7 +173,8 @@ enum ModelConstraints {
     }
 
     /// A string whose length (in Unicode scalars) is within the model's range.
-    static func length(_ member: String, _ value: String, _ range: ClosedRange<Int>, showValue: Bool = true) -> [String] {
+    static func length(_ member: String, _ value: String, _ range: ClosedRange<Int>, showValue: Bool = true) -> [String]
+    {
         let count = value.unicodeScalars.count
         guard !range.contains(count) else { return [] }
         if range.lowerBound > 0 && count == 0 {

@@ -8,7 +8,9 @@ extension ServiceCatalogClient {
     ///
     /// - Returns: The record of the operation (status `CREATED` or `IN_PROGRESS`); poll it with
     ///   ``describeRecord(_:)``.
-    public func provisionProduct(_ input: ServiceCatalog.ProvisionProductInput) async throws(CatalogError)
+    public func provisionProduct(
+        _ input: ServiceCatalog.ProvisionProductInput
+    ) async throws(CatalogError)
         -> ServiceCatalog.RecordDetail
     {
         try await recordDetail(of: input)
@@ -17,21 +19,27 @@ extension ServiceCatalogClient {
     /// `TerminateProvisionedProduct` (never with `IgnoreErrors`).
     ///
     /// - Returns: The record of the operation.
-    public func terminateProvisionedProduct(_ input: ServiceCatalog.TerminateProvisionedProductInput)
+    public func terminateProvisionedProduct(
+        _ input: ServiceCatalog.TerminateProvisionedProductInput
+    )
         async throws(CatalogError) -> ServiceCatalog.RecordDetail
     {
         try await recordDetail(of: input)
     }
 
     /// `DescribeRecord`: one page of the record's outputs with its detail.
-    public func describeRecord(_ input: ServiceCatalog.DescribeRecordInput) async throws(CatalogError)
+    public func describeRecord(
+        _ input: ServiceCatalog.DescribeRecordInput
+    ) async throws(CatalogError)
         -> ServiceCatalog.DescribeRecordOutput
     {
         try await send(input, as: ServiceCatalog.DescribeRecordOutput.self)
     }
 
     /// `DescribeProvisionedProduct` by id.
-    public func describeProvisionedProduct(_ input: ServiceCatalog.DescribeProvisionedProductInput)
+    public func describeProvisionedProduct(
+        _ input: ServiceCatalog.DescribeProvisionedProductInput
+    )
         async throws(CatalogError) -> ServiceCatalog.ProvisionedProductDetail
     {
         let output = try await send(input, as: ServiceCatalog.DescribeProvisionedProductOutput.self)
@@ -42,7 +50,9 @@ extension ServiceCatalogClient {
     }
 
     /// `SearchProvisionedProducts`: one page.
-    public func searchProvisionedProducts(_ input: ServiceCatalog.SearchProvisionedProductsInput)
+    public func searchProvisionedProducts(
+        _ input: ServiceCatalog.SearchProvisionedProductsInput
+    )
         async throws(CatalogError) -> ServiceCatalog.SearchProvisionedProductsOutput
     {
         try await send(input, as: ServiceCatalog.SearchProvisionedProductsOutput.self)
@@ -54,7 +64,9 @@ extension ServiceCatalogClient {
     /// in botocore's paginator.
     ///
     /// - Parameter input: The first page's request; its `PageToken` is replaced page by page.
-    public func searchAllProvisionedProducts(_ input: ServiceCatalog.SearchProvisionedProductsInput)
+    public func searchAllProvisionedProducts(
+        _ input: ServiceCatalog.SearchProvisionedProductsInput
+    )
         async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute]
     {
         var request = input
@@ -77,7 +89,9 @@ extension ServiceCatalogClient {
     }
 
     /// `GetProvisionedProductOutputs`: one page.
-    public func getProvisionedProductOutputs(_ input: ServiceCatalog.GetProvisionedProductOutputsInput)
+    public func getProvisionedProductOutputs(
+        _ input: ServiceCatalog.GetProvisionedProductOutputsInput
+    )
         async throws(CatalogError) -> ServiceCatalog.GetProvisionedProductOutputsOutput
     {
         try await send(input, as: ServiceCatalog.GetProvisionedProductOutputsOutput.self)
@@ -86,7 +100,9 @@ extension ServiceCatalogClient {
     /// `GetProvisionedProductOutputs`, every page, in the order the service lists them.
     ///
     /// - Parameter provisionedProductId: The product.
-    public func allProvisionedProductOutputs(provisionedProductId: String) async throws(CatalogError)
+    public func allProvisionedProductOutputs(
+        provisionedProductId: String
+    ) async throws(CatalogError)
         -> [ServiceCatalog.RecordOutput]
     {
         var request = ServiceCatalog.GetProvisionedProductOutputsInput(provisionedProductId: provisionedProductId)
@@ -97,28 +113,40 @@ extension ServiceCatalogClient {
             outputs += page.outputs ?? []
             guard let token = page.nextPageToken, !token.isEmpty else { return outputs }
             guard seenTokens.insert(token).inserted else {
-                throw CatalogError(.other, message: "GetProvisionedProductOutputs returned the same NextPageToken twice")
+                throw CatalogError(
+                    .other,
+                    message: "GetProvisionedProductOutputs returned the same NextPageToken twice"
+                )
             }
             request.pageToken = token
         }
-        throw CatalogError(.other, message: "GetProvisionedProductOutputs did not stop after \(Self.maximumPages) pages")
+        throw CatalogError(
+            .other,
+            message: "GetProvisionedProductOutputs did not stop after \(Self.maximumPages) pages"
+        )
     }
 
     /// `DescribeProduct` by id (the end user's view).
-    public func describeProduct(_ input: ServiceCatalog.DescribeProductInput) async throws(CatalogError)
+    public func describeProduct(
+        _ input: ServiceCatalog.DescribeProductInput
+    ) async throws(CatalogError)
         -> ServiceCatalog.DescribeProductOutput
     {
         try await send(input, as: ServiceCatalog.DescribeProductOutput.self)
     }
 
     /// `DescribeProvisioningArtifact`.
-    public func describeProvisioningArtifact(_ input: ServiceCatalog.DescribeProvisioningArtifactInput)
+    public func describeProvisioningArtifact(
+        _ input: ServiceCatalog.DescribeProvisioningArtifactInput
+    )
         async throws(CatalogError) -> ServiceCatalog.DescribeProvisioningArtifactOutput
     {
         try await send(input, as: ServiceCatalog.DescribeProvisioningArtifactOutput.self)
     }
 
-    private func recordDetail(of input: some ServiceCatalogInput) async throws(CatalogError)
+    private func recordDetail(
+        of input: some ServiceCatalogInput
+    ) async throws(CatalogError)
         -> ServiceCatalog.RecordDetail
     {
         let operation = type(of: input).operation.rawValue

@@ -11,8 +11,9 @@ public import SandboxHTTP
 /// and is checked against the model's constraints before anything is sent.
 ///
 /// Retries follow ``AWSRetryPolicy`` under an ``AWSRetryQuota``: throttling (but not `LimitExceededException`, a
-/// quota), 5xx, timeouts and dropped connections. Every operation here is safe to repeat: reads, and writes that
-/// carry their idempotency token. Errors come back as ``CatalogError`` with AWS's code and message.
+/// quota), 5xx, timeouts and dropped connections. Reads and writes that carry their idempotency token are safe to
+/// repeat; a write without one would be retried only after throttling (the service refused it before acting). Errors
+/// come back as ``CatalogError`` with AWS's code and message.
 ///
 /// ```swift
 /// let client = ServiceCatalogClient(
@@ -68,7 +69,10 @@ public struct ServiceCatalogClient: Sendable {
     }
 
     /// Validates, sends and decodes one call.
-    func send<Output: Decodable>(_ input: some ServiceCatalogInput, as output: Output.Type) async throws(CatalogError)
+    func send<Output: Decodable>(
+        _ input: some ServiceCatalogInput,
+        as output: Output.Type
+    ) async throws(CatalogError)
         -> Output
     {
         let operation = type(of: input).operation
@@ -96,8 +100,8 @@ public struct ServiceCatalogClient: Sendable {
         let response: HTTPResponse
         do throws(AWSCallError) {
             response = try await sender.send(
-                // Reads, and writes with their idempotency token: repeating any of them is the same call.
-                safeToRepeat: true,
+                // Reads, and writes with their idempotency token: repeating them is the same call.
+                safeToRepeat: input.isSafeToRepeat,
                 makeRequest: { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
                     let signing: AWSCredentials
                     do throws(AWSCredentialsError) {

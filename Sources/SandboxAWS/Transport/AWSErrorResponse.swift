@@ -65,7 +65,7 @@ struct AWSErrorResponse: Sendable, Hashable {
     }
 
     /// Decodes a query-protocol (XML) error response, as STS sends them:
-    /// `<ErrorResponse><Error><Type>…</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId>`.
+    /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
     ///
     /// A 5xx with an empty or HTML body is generic, as for JSON; a body that is not XML becomes the message, with the
     /// status as the code.
@@ -131,6 +131,13 @@ struct AWSErrorResponse: Sendable, Hashable {
         else { return nil }
         let time = parts[4].split(separator: ":").compactMap { Int($0) }
         guard time.count == 3 else { return nil }
-        return AWSTimestamp.date(year: year, month: month + 1, day: day, hour: time[0], minute: time[1], second: time[2])
+        return AWSTimestamp.date(
+            year: year,
+            month: month + 1,
+            day: day,
+            hour: time[0],
+            minute: time[1],
+            second: time[2]
+        )
     }
 }

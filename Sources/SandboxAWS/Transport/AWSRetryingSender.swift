@@ -65,7 +65,9 @@ struct AWSRetryingSender: Sendable {
                 failure = .response(AWSErrorResponseEnvelope(response: response, attempts: attempt))
             } catch {
                 let timedOut = if case .timedOut = error { true } else { false }
-                (retryable, cost) = (safeToRepeat && error.isRetryable, timedOut ? quota.timeoutRetryCost : quota.retryCost)
+                (retryable, cost) = (
+                    safeToRepeat && error.isRetryable, timedOut ? quota.timeoutRetryCost : quota.retryCost
+                )
                 failure = .transport(error, attempts: attempt)
             }
             guard retryable, attempt < policy.maxAttempts, !Task.isCancelled,

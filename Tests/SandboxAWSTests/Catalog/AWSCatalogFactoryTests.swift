@@ -27,7 +27,9 @@ struct AWSCatalogFactoryTests {
 
     @Test("no region: one line saying what to set")
     func missingRegion() async {
-        let error = await factoryError(environment(["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-x"]))
+        let error = await factoryError(
+            environment(["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-x"])
+        )
         #expect(error?.code == .missingRegion)
         #expect(error?.message.hasPrefix("no AWS region: set AWS_REGION") == true)
         #expect(error?.message.contains("\n") == false)
@@ -47,7 +49,9 @@ struct AWSCatalogFactoryTests {
         let url = closed.baseURL.absoluteString
         closed.stop()
         let started = ContinuousClock.now
-        let error = await factoryError(environment(["AWS_REGION": "eu-west-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": url]))
+        let error = await factoryError(
+            environment(["AWS_REGION": "eu-west-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": url])
+        )
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(error?.code == .noCredentials)
         #expect(error?.message.hasPrefix("no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY") == true)
@@ -59,7 +63,8 @@ struct AWSCatalogFactoryTests {
     func badPoolName() async {
         let error = await factoryError(
             environment(["AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"]),
-            pool: "team;prod")
+            pool: "team;prod"
+        )
         #expect(error?.code == .invalidValue)
         #expect(error?.message.contains("team;prod") == true)
     }
@@ -84,7 +89,8 @@ struct AWSCatalogFactoryTests {
                 aws_secret_access_key = \(testCredentials.secretAccessKey)
                 """
             ]),
-            retryPolicy: testRetryPolicy())
+            retryPolicy: testRetryPolicy()
+        )
         try await catalog.checkProduct(sandboxProduct)
         _ = try await catalog.listProducts(pool: "default")
         #expect(fake.violations.isEmpty)
@@ -105,7 +111,10 @@ struct AWSCatalogFactoryTests {
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.baseURL.absoluteString,
                 "AWS_ENDPOINT_URL": fake.endpoint.absoluteString,
             ]),
-            poolName: "default", fileReader: .inMemory([:]), retryPolicy: testRetryPolicy())
+            poolName: "default",
+            fileReader: .inMemory([:]),
+            retryPolicy: testRetryPolicy()
+        )
         _ = try await catalog.provision(provisionRequest("sandbox-imds", token: "sbximds"))
         #expect(fake.violations.isEmpty)
         #expect(fake.liveProducts.count == 1)
@@ -138,7 +147,8 @@ struct AWSCatalogFactoryTests {
                 aws_secret_access_key = \(testCredentials.secretAccessKey)
                 """,
             ]),
-            retryPolicy: testRetryPolicy())
+            retryPolicy: testRetryPolicy()
+        )
         _ = try await catalog.listProducts(pool: "default")
         #expect(fake.violations.isEmpty)
         #expect(sts.violations.isEmpty)
@@ -162,7 +172,10 @@ struct AWSCatalogFactoryTests {
                 "AWS_ROLE_ARN": "arn:aws:iam::1:role/oidc", "AWS_ENDPOINT_URL": fake.endpoint.absoluteString,
                 "AWS_ENDPOINT_URL_STS": sts.endpoint.absoluteString,
             ]),
-            poolName: "default", fileReader: .inMemory([:]), retryPolicy: testRetryPolicy())
+            poolName: "default",
+            fileReader: .inMemory([:]),
+            retryPolicy: testRetryPolicy()
+        )
         _ = try await catalog.listProducts(pool: "default")
         #expect(fake.violations.isEmpty)
         #expect(sts.issued.count == 1)
@@ -172,23 +185,36 @@ struct AWSCatalogFactoryTests {
     func regionalEndpoints() async throws {
         let credentials = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
         let china = try await AWSCatalog.fromEnvironment(
-            environment(credentials.merging(["AWS_REGION": "cn-north-1"]) { $1 }), poolName: "default",
-            fileReader: .inMemory([:]))
+            environment(credentials.merging(["AWS_REGION": "cn-north-1"]) { $1 }),
+            poolName: "default",
+            fileReader: .inMemory([:])
+        )
         #expect(china.client.endpoint.absoluteString == "https://servicecatalog.cn-north-1.amazonaws.com.cn")
         #expect(china.client.region == "cn-north-1")
         let frankfurt = try await AWSCatalog.fromEnvironment(
-            environment(credentials.merging(["AWS_REGION": "eu-central-1"]) { $1 }), poolName: "default",
-            fileReader: .inMemory([:]))
+            environment(credentials.merging(["AWS_REGION": "eu-central-1"]) { $1 }),
+            poolName: "default",
+            fileReader: .inMemory([:])
+        )
         #expect(frankfurt.client.endpoint.absoluteString == "https://servicecatalog.eu-central-1.amazonaws.com")
-        #expect(STSClient.endpoint(region: "cn-north-1", environment: [:])?.absoluteString
-            == "https://sts.cn-north-1.amazonaws.com.cn")
-        #expect(STSClient.endpoint(region: "eu-west-1", environment: [:])?.absoluteString
-            == "https://sts.eu-west-1.amazonaws.com")
-        #expect(STSClient.endpoint(region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://localhost:5000"])?
-            .absoluteString == "http://localhost:5000")
-        #expect(STSClient.endpoint(
-            region: "eu-west-1",
-            environment: ["AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_STS": "http://b:2"])?.absoluteString
-            == "http://b:2")
+        #expect(
+            STSClient.endpoint(region: "cn-north-1", environment: [:])?.absoluteString
+                == "https://sts.cn-north-1.amazonaws.com.cn"
+        )
+        #expect(
+            STSClient.endpoint(region: "eu-west-1", environment: [:])?.absoluteString
+                == "https://sts.eu-west-1.amazonaws.com"
+        )
+        #expect(
+            STSClient.endpoint(region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://localhost:5000"])?
+                .absoluteString == "http://localhost:5000"
+        )
+        #expect(
+            STSClient.endpoint(
+                region: "eu-west-1",
+                environment: ["AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_STS": "http://b:2"]
+            )?.absoluteString
+                == "http://b:2"
+        )
     }
 }

@@ -33,8 +33,11 @@ final class OfflineGitHub: GitHubPort {
 struct AWSReconcilerFlowTests {
     func desired(requesters: [String]) -> DesiredState {
         let pool = PoolConfiguration(
-            capacity: 3, lease: LeaseDuration("3d")!, product: sandboxProduct,
-            parameters: ["SandboxOwner": "{{requester}}", "Request": "{{request}}"])
+            capacity: 3,
+            lease: LeaseDuration("3d")!,
+            product: sandboxProduct,
+            parameters: ["SandboxOwner": "{{requester}}", "Request": "{{request}}"]
+        )
         var requests: [RequestID: RequestEntry] = [:]
         for (index, requester) in requesters.enumerated() {
             let id = RequestID("req-\(requester)")!
@@ -50,13 +53,19 @@ struct AWSReconcilerFlowTests {
     func convergesUnderFaults(seed: UInt64) async throws {
         let fake = try makeFakeCatalog(
             stepsToComplete: 2,
-            faults: .init(throttlingPercent: 30, serverErrorPercent: 10, seed: seed))
+            faults: .init(throttlingPercent: 30, serverErrorPercent: 10, seed: seed)
+        )
         defer { fake.stop() }
         let catalog = AWSCatalog(client: makeClient(for: fake, retryPolicy: testRetryPolicy(seed: seed)))
         let clock = ManualClock()
         let reconciler = Reconciler(
-            store: InMemoryJournalStore(lineage: "lineage-\(seed)"), state: JournalState(lineage: "lineage-\(seed)"),
-            catalog: catalog, github: OfflineGitHub(), clock: clock, poolName: "default")
+            store: InMemoryJournalStore(lineage: "lineage-\(seed)"),
+            state: JournalState(lineage: "lineage-\(seed)"),
+            catalog: catalog,
+            github: OfflineGitHub(),
+            clock: clock,
+            poolName: "default"
+        )
         let requesters = ["alice", "bob", "carol"]
         let wanted = desired(requesters: requesters)
 

@@ -17,10 +17,12 @@ struct CredentialProviderTests {
         #expect(credentials.accessKeyId == servedCredentials.accessKeyId)
         #expect(credentials.sessionToken == servedCredentials.sessionToken)
         #expect(credentials.expiration.map { $0 > Date().addingTimeInterval(5 * 3600) } == true)
-        #expect(imds.requests.map { "\($0.method) \($0.path)" } == [
-            "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
-            "GET /latest/meta-data/iam/security-credentials/sandboxd-role",
-        ])
+        #expect(
+            imds.requests.map { "\($0.method) \($0.path)" } == [
+                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/sandboxd-role",
+            ]
+        )
 
         let fake = try makeFakeCatalog(credentials: [servedCredentials])
         defer { fake.stop() }
@@ -39,7 +41,10 @@ struct CredentialProviderTests {
         #expect(imds.requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"] == nil })
 
         let strict = InstanceMetadataCredentialsProvider(
-            endpoint: imds.baseURL, v1Disabled: true, transport: URLSessionTransport())
+            endpoint: imds.baseURL,
+            v1Disabled: true,
+            transport: URLSessionTransport()
+        )
         do {
             _ = try await strict.credentials()
             Issue.record("expected an error")
@@ -60,22 +65,31 @@ struct CredentialProviderTests {
             guard request.path == "/v1/credentials", request.headers["Authorization"] == "pod-identity-token-123" else {
                 return .response(status: 403)
             }
-            if failures.withLock({ value in defer { value -= 1 }; return value > 0 }) {
+            if failures.withLock({ value in
+                defer { value -= 1 }
+                return value > 0
+            }) {
                 return .response(status: 500)
             }
             return .response(status: 200, body: credentialsDocument(servedCredentials))
         }
         defer { server.stop() }
         let provider = ContainerCredentialsProvider(
-            url: server.baseURL.appending(path: "v1/credentials"), authorization: .tokenFile(tokenFile.path),
-            transport: URLSessionTransport(), sleep: { _ in })
+            url: server.baseURL.appending(path: "v1/credentials"),
+            authorization: .tokenFile(tokenFile.path),
+            transport: URLSessionTransport(),
+            sleep: { _ in }
+        )
         #expect(try await provider.credentials().secretAccessKey == servedCredentials.secretAccessKey)
         #expect(server.requests.count == 2)
         #expect(server.requests.last?.headers["Accept"] == "application/json")
 
         let wrong = ContainerCredentialsProvider(
-            url: server.baseURL.appending(path: "v1/credentials"), authorization: .token("wrong-token-secret"),
-            transport: URLSessionTransport(), sleep: { _ in })
+            url: server.baseURL.appending(path: "v1/credentials"),
+            authorization: .token("wrong-token-secret"),
+            transport: URLSessionTransport(),
+            sleep: { _ in }
+        )
         do {
             _ = try await wrong.credentials()
             Issue.record("expected an error")
@@ -94,9 +108,13 @@ struct CredentialProviderTests {
         let sts = try FakeSTSServer(.init(callers: [acceptedTestCredentials], onIssue: { fake.accept($0) }))
         defer { sts.stop() }
         let provider = AssumeRoleCredentialsProvider(
-            roleArn: "arn:aws:iam::210987654321:role/sandboxd-provisioner", sessionName: "sandboxd-test",
-            externalId: "ext-1", durationSeconds: 900, source: StaticCredentialsProvider(testCredentials),
-            sts: STSClient(endpoint: sts.endpoint, region: "us-east-1", transport: URLSessionTransport()))
+            roleArn: "arn:aws:iam::210987654321:role/sandboxd-provisioner",
+            sessionName: "sandboxd-test",
+            externalId: "ext-1",
+            durationSeconds: 900,
+            source: StaticCredentialsProvider(testCredentials),
+            sts: STSClient(endpoint: sts.endpoint, region: "us-east-1", transport: URLSessionTransport())
+        )
         let catalog = AWSCatalog(client: makeClient(for: fake, credentials: CachingCredentialsProvider(provider)))
         _ = try await catalog.listProducts(pool: "default")
         _ = try await catalog.listProducts(pool: "default")
@@ -105,11 +123,13 @@ struct CredentialProviderTests {
         #expect(fake.violations.isEmpty)
         let issued = try #require(sts.issued.first)
         #expect(fake.requests.last?.headers["Authorization"]?.contains("Credential=\(issued.accessKeyId)/") == true)
-        #expect(sts.parameters.first == [
-            "Action": "AssumeRole", "Version": "2011-06-15",
-            "RoleArn": "arn:aws:iam::210987654321:role/sandboxd-provisioner", "RoleSessionName": "sandboxd-test",
-            "ExternalId": "ext-1", "DurationSeconds": "900",
-        ])
+        #expect(
+            sts.parameters.first == [
+                "Action": "AssumeRole", "Version": "2011-06-15",
+                "RoleArn": "arn:aws:iam::210987654321:role/sandboxd-provisioner", "RoleSessionName": "sandboxd-test",
+                "ExternalId": "ext-1", "DurationSeconds": "900",
+            ]
+        )
         #expect(sts.requests.first?.headers["Authorization"]?.contains("/us-east-1/sts/aws4_request") == true)
     }
 
@@ -118,11 +138,17 @@ struct CredentialProviderTests {
         let sts = try FakeSTSServer(.init(callers: [acceptedTestCredentials]))
         defer { sts.stop() }
         let client = STSClient(
-            endpoint: sts.endpoint, region: "us-east-1", transport: URLSessionTransport(),
-            retryPolicy: testRetryPolicy())
+            endpoint: sts.endpoint,
+            region: "us-east-1",
+            transport: URLSessionTransport(),
+            retryPolicy: testRetryPolicy()
+        )
         sts.throttleNext(2)
         let credentials = try await client.assumeRole(
-            roleArn: "arn:aws:iam::1:role/r", sessionName: "s", credentials: testCredentials)
+            roleArn: "arn:aws:iam::1:role/r",
+            sessionName: "s",
+            credentials: testCredentials
+        )
         #expect(credentials.accessKeyId.hasPrefix("ASIAFAKESTS"))
         #expect(credentials.secretAccessKey.contains("&key="))  // decoded from &amp;
         #expect(sts.requests.count == 3)
@@ -148,7 +174,11 @@ struct CredentialProviderTests {
         defer { sts.stop() }
         let client = STSClient(endpoint: sts.endpoint, region: "eu-west-1", transport: URLSessionTransport())
         let provider = WebIdentityCredentialsProvider(
-            tokenFile: tokenFile.path, roleArn: "arn:aws:iam::1:role/oidc", sessionName: "gha", sts: client)
+            tokenFile: tokenFile.path,
+            roleArn: "arn:aws:iam::1:role/oidc",
+            sessionName: "gha",
+            sts: client
+        )
         let credentials = try await provider.credentials()
         #expect(credentials.sessionToken == sts.issued.first?.sessionToken)
         #expect(sts.requests.first?.headers["Authorization"] == nil)
@@ -188,8 +218,11 @@ final class CountingProvider: AWSCredentialsProvider {
         try? await Task.sleep(for: .milliseconds(20))
         if failing.withLock({ $0 }) { throw AWSCredentialsError(.unavailable, "source down") }
         return AWSCredentials(
-            accessKeyId: "ASIA\(count)", secretAccessKey: "s\(count)", sessionToken: "t",
-            expiration: now.addingTimeInterval(lifetime))
+            accessKeyId: "ASIA\(count)",
+            secretAccessKey: "s\(count)",
+            sessionToken: "t",
+            expiration: now.addingTimeInterval(lifetime)
+        )
     }
 }
 

@@ -28,7 +28,11 @@ func credentialsDocument(_ credentials: SigV4Verifier.Credentials, expiresIn sec
 }
 
 /// An EC2 instance metadata service: IMDSv2 tokens (or v1 when `v2` is false), one role.
-func makeIMDS(v2: Bool = true, role: String = "sandboxd-role", expiresIn: TimeInterval = 6 * 3600) throws
+func makeIMDS(
+    v2: Bool = true,
+    role: String = "sandboxd-role",
+    expiresIn: TimeInterval = 6 * 3600
+) throws
     -> LoopbackHTTPServer
 {
     let token = "AQAEAimds-session-token=="
@@ -37,7 +41,9 @@ func makeIMDS(v2: Bool = true, role: String = "sandboxd-role", expiresIn: TimeIn
         switch (request.method, request.path) {
         case ("PUT", "/latest/api/token"):
             guard v2 else { return .response(status: 405) }
-            guard request.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600" else { return .response(status: 400) }
+            guard request.headers["x-aws-ec2-metadata-token-ttl-seconds"] == "21600" else {
+                return .response(status: 400)
+            }
             return .response(status: 200, headers: ["Content-Type": "text/plain"], body: Data(token.utf8))
         case ("GET", "/latest/meta-data/iam/security-credentials/"):
             guard tokenOK || !v2 else { return .response(status: 401) }

@@ -20,7 +20,9 @@ struct MotoTests {
         guard let value = ProcessInfo.processInfo.environment["SANDBOXD_TEST_MOTO_URL"], !value.isEmpty,
             let url = URL(string: value)
         else {
-            print("moto not configured: \(test) checked nothing (set SANDBOXD_TEST_MOTO_URL to a moto_server URL; .ci/run does)")
+            print(
+                "moto not configured: \(test) checked nothing (set SANDBOXD_TEST_MOTO_URL to a moto_server URL; .ci/run does)"
+            )
             return nil
         }
         return url
@@ -33,8 +35,11 @@ struct MotoTests {
         guard let url = Self.motoURL("STS AssumeRole") else { return }
         let sts = STSClient(endpoint: url, region: "us-east-1", transport: URLSessionTransport())
         let credentials = try await sts.assumeRole(
-            roleArn: "arn:aws:iam::123456789012:role/sandboxd", sessionName: "sandboxd-moto", durationSeconds: 900,
-            credentials: Self.motoCredentials)
+            roleArn: "arn:aws:iam::123456789012:role/sandboxd",
+            sessionName: "sandboxd-moto",
+            durationSeconds: 900,
+            credentials: Self.motoCredentials
+        )
         #expect(credentials.accessKeyId.hasPrefix("ASIA"))
         #expect(!credentials.secretAccessKey.isEmpty)
         #expect(credentials.sessionToken?.isEmpty == false)
@@ -50,8 +55,11 @@ struct MotoTests {
         try Data("eyJhbGciOiJSUzI1NiJ9.moto.token".utf8).write(to: tokenFile)
         let provider = CachingCredentialsProvider(
             WebIdentityCredentialsProvider(
-                tokenFile: tokenFile.path, roleArn: "arn:aws:iam::123456789012:role/oidc",
-                sts: STSClient(endpoint: url, region: "us-east-1", transport: URLSessionTransport())))
+                tokenFile: tokenFile.path,
+                roleArn: "arn:aws:iam::123456789012:role/oidc",
+                sts: STSClient(endpoint: url, region: "us-east-1", transport: URLSessionTransport())
+            )
+        )
         let first = try await provider.credentials()
         let second = try await provider.credentials()
         #expect(first.accessKeyId.hasPrefix("ASIA"))
@@ -66,27 +74,38 @@ struct MotoTests {
         let name = "sandbox-\(UUID().uuidString.prefix(8))"
         let body = Array(
             #"{"IdempotencyToken":"\#(name)","Name":"\#(name)","Owner":"platform","ProductType":"CLOUD_FORMATION_TEMPLATE","ProvisioningArtifactParameters":{"Info":{"LoadTemplateFromURL":"https://example.com/t.yaml"}}}"#
-                .utf8)
+                .utf8
+        )
         var signable = SigV4Request(
-            method: "POST", url: url,
+            method: "POST",
+            url: url,
             headers: [
                 ("X-Amz-Target", "AWS242ServiceCatalogService.CreateProduct"),
                 ("Content-Type", "application/x-amz-json-1.1"),
             ],
-            body: body)
+            body: body
+        )
         SigV4Signer(region: "us-east-1").sign(&signable, credentials: Self.motoCredentials, date: Date())
         let created = try await transport.send(
             HTTPRequest(
-                method: "POST", url: url, headers: HTTPHeaders(signable.headers.map { (name: $0.0, value: $0.1) }),
-                body: Data(body), timeout: .seconds(10)))
+                method: "POST",
+                url: url,
+                headers: HTTPHeaders(signable.headers.map { (name: $0.0, value: $0.1) }),
+                body: Data(body),
+                timeout: .seconds(10)
+            )
+        )
         #expect(created.status == 200)
         let object = try JSONSerialization.jsonObject(with: created.body) as? [String: Any]
         let view = (object?["ProductViewDetail"] as? [String: Any])?["ProductViewSummary"] as? [String: Any]
         let productId = try #require(view?["ProductId"] as? String)
 
         let client = ServiceCatalogClient(
-            endpoint: url, region: "us-east-1", credentials: StaticCredentialsProvider(Self.motoCredentials),
-            transport: transport)
+            endpoint: url,
+            region: "us-east-1",
+            credentials: StaticCredentialsProvider(Self.motoCredentials),
+            transport: transport
+        )
         let product = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: productId))
         #expect(product.productViewSummary?.name == name)
         #expect(product.productViewSummary?.type == "CLOUD_FORMATION_TEMPLATE")
@@ -94,7 +113,8 @@ struct MotoTests {
         let catalog = AWSCatalog(client: client)
         let error = await catalogError {
             try await catalog.checkProduct(
-                ProductReference(productId: "prod-nothere12345", provisioningArtifactId: "pa-nothere12345"))
+                ProductReference(productId: "prod-nothere12345", provisioningArtifactId: "pa-nothere12345")
+            )
         }
         #expect(error?.kind == .notFound)
         #expect(error?.code == "ResourceNotFoundException")

@@ -32,7 +32,10 @@ struct AWSCatalogLifecycleTests {
         #expect(outputs.map(\.key) == ["BucketName", "QueueArn", "NotebookUrl", "Region"])
         #expect(outputs.first?.description == "The BucketName")
 
-        let termination = try await catalog.terminate(provisionedProductId: receipt.provisionedProductId!, token: "sbxterm1")
+        let termination = try await catalog.terminate(
+            provisionedProductId: receipt.provisionedProductId!,
+            token: "sbxterm1"
+        )
         #expect(try await catalog.describeRecord(id: termination.recordId).status == .inProgress)
         #expect(try await catalog.describeRecord(id: termination.recordId).status == .succeeded)
         #expect(try await catalog.listProducts(pool: "default").isEmpty)
@@ -57,7 +60,9 @@ struct AWSCatalogLifecycleTests {
         defer { fake.stop() }
         let catalog = AWSCatalog(client: makeClient(for: fake))
         _ = try await catalog.provision(provisionRequest("sandbox-req-carol", token: "sbxfirst"))
-        let error = await catalogError { _ = try await catalog.provision(provisionRequest("sandbox-req-carol", token: "sbxother")) }
+        let error = await catalogError {
+            _ = try await catalog.provision(provisionRequest("sandbox-req-carol", token: "sbxother"))
+        }
         #expect(error?.kind == .duplicate)
         #expect(error?.code == "DuplicateResourceException")
         #expect(error?.message.contains("sandbox-req-carol already exists") == true)
@@ -74,7 +79,9 @@ struct AWSCatalogLifecycleTests {
         let termination = try await catalog.terminate(provisionedProductId: id, token: "sbxdaveterm")
         #expect(try await catalog.terminate(provisionedProductId: id, token: "sbxdaveterm") == termination)
         _ = try await catalog.describeRecord(id: termination.recordId)
-        let error = await catalogError { _ = try await catalog.terminate(provisionedProductId: id, token: "sbxdaveterm") }
+        let error = await catalogError {
+            _ = try await catalog.terminate(provisionedProductId: id, token: "sbxdaveterm")
+        }
         #expect(error?.kind == .notFound)
         let unknown = await catalogError { _ = try await catalog.describeRecord(id: "rec-doesnotexist1") }
         #expect(unknown?.kind == .notFound)
@@ -118,10 +125,25 @@ struct AWSCatalogLifecycleTests {
     @Test(
         "checkProduct reports what cannot be launched",
         arguments: [
-            (ProductReference(productId: "prod-doesnotexist", provisioningArtifactId: "pa-sandbox000001"), CatalogError.Kind.notFound, "no launch path"),
-            (ProductReference(productId: "prod-sandbox000001", provisioningArtifactId: "pa-unknown000001"), .notFound, "is not a version"),
-            (ProductReference(productId: "prod-sandbox000001", provisioningArtifactId: "pa-sandbox000000"), .invalidRequest, "deprecated"),
-            (ProductReference(productId: "prod-sandbox000001", provisioningArtifactId: "pa-sandbox000001", pathId: "lpv3-elsewhere0001"), .notFound, "launch path lpv3-elsewhere0001"),
+            (
+                ProductReference(productId: "prod-doesnotexist", provisioningArtifactId: "pa-sandbox000001"),
+                CatalogError.Kind.notFound, "no launch path"
+            ),
+            (
+                ProductReference(productId: "prod-sandbox000001", provisioningArtifactId: "pa-unknown000001"),
+                .notFound, "is not a version"
+            ),
+            (
+                ProductReference(productId: "prod-sandbox000001", provisioningArtifactId: "pa-sandbox000000"),
+                .invalidRequest, "deprecated"
+            ),
+            (
+                ProductReference(
+                    productId: "prod-sandbox000001",
+                    provisioningArtifactId: "pa-sandbox000001",
+                    pathId: "lpv3-elsewhere0001"
+                ), .notFound, "launch path lpv3-elsewhere0001"
+            ),
         ]
     )
     func checkProductProblems(reference: ProductReference, kind: CatalogError.Kind, fragment: String) async throws {

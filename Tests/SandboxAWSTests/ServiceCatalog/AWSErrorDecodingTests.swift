@@ -8,9 +8,19 @@ import Testing
 @Suite("error responses decode as botocore decodes them")
 struct AWSErrorDecodingTests {
     static let cases: [(status: Int, body: String, headers: [String: String], code: String, message: String)] = [
-        (400, #"{"__type":"ResourceNotFoundException","message":"Record not found."}"#, [:], "ResourceNotFoundException", "Record not found."),
-        (400, #"{"__type":"com.amazonaws.servicecatalog#InvalidParametersException","Message":"bad"}"#, [:], "InvalidParametersException", "bad"),
-        (400, #"{"__type":"DuplicateResourceException:http://internal.amazon.com/coral/com.amazon.coral.service/","message":"dup"}"#, [:], "DuplicateResourceException", "dup"),
+        (
+            400, #"{"__type":"ResourceNotFoundException","message":"Record not found."}"#, [:],
+            "ResourceNotFoundException", "Record not found."
+        ),
+        (
+            400, #"{"__type":"com.amazonaws.servicecatalog#InvalidParametersException","Message":"bad"}"#, [:],
+            "InvalidParametersException", "bad"
+        ),
+        (
+            400,
+            #"{"__type":"DuplicateResourceException:http://internal.amazon.com/coral/com.amazon.coral.service/","message":"dup"}"#,
+            [:], "DuplicateResourceException", "dup"
+        ),
         (400, #"{"__type":"a.b#C:http://x#y","message":"m"}"#, [:], "C", "m"),
         (400, #"{"message":"no type"}"#, [:], "400", "no type"),
         (400, #"{"message":"lower","Message":"upper"}"#, [:], "400", "lower"),
@@ -18,7 +28,10 @@ struct AWSErrorDecodingTests {
         (500, "", [:], "500", "Internal Server Error"),
         (503, "  <html><body>busy</body></html>", [:], "503", "Service Unavailable"),
         (502, #"{"__type":"BadGateway"}"#, [:], "BadGateway", ""),
-        (400, #"{"__type":"AWS.SimpleQueueService.X","message":"m"}"#, ["x-amzn-query-error": "QueueDoesNotExist;Sender"], "QueueDoesNotExist", "m"),
+        (
+            400, #"{"__type":"AWS.SimpleQueueService.X","message":"m"}"#,
+            ["x-amzn-query-error": "QueueDoesNotExist;Sender"], "QueueDoesNotExist", "m"
+        ),
         (400, #"{"__type":"Kept","message":"m"}"#, ["x-amzn-query-error": ";Sender"], "Kept", "m"),
     ]
 
@@ -27,7 +40,9 @@ struct AWSErrorDecodingTests {
         let item = Self.cases[index]
         var headers = HTTPHeaders(item.headers.map { (name: $0.key, value: $0.value) })
         headers["x-amzn-RequestId"] = "req-1"
-        let decoded = AWSErrorResponse(json: HTTPResponse(status: item.status, headers: headers, body: Data(item.body.utf8)))
+        let decoded = AWSErrorResponse(
+            json: HTTPResponse(status: item.status, headers: headers, body: Data(item.body.utf8))
+        )
         #expect(decoded.code == item.code)
         #expect(decoded.message == item.message)
         #expect(decoded.requestId == "req-1")
@@ -50,8 +65,16 @@ struct AWSErrorDecodingTests {
             ("UnrecognizedClientException", 400, "", .accessDenied),
             ("ExpiredTokenException", 400, "", .accessDenied),
             ("InvalidSignatureException", 403, "The request signature we calculated does not match", .accessDenied),
-            ("InvalidSignatureException", 400, "Signature expired: 20240115T093000Z is now earlier than 20240115T094500Z (20240115T095000Z - 5 min.)", .clockSkew),
-            ("InvalidSignatureException", 400, "Signature not yet current: 20240115T100000Z is still later than 20240115T095500Z (20240115T095000Z + 5 min.)", .clockSkew),
+            (
+                "InvalidSignatureException", 400,
+                "Signature expired: 20240115T093000Z is now earlier than 20240115T094500Z (20240115T095000Z - 5 min.)",
+                .clockSkew
+            ),
+            (
+                "InvalidSignatureException", 400,
+                "Signature not yet current: 20240115T100000Z is still later than 20240115T095500Z (20240115T095000Z + 5 min.)",
+                .clockSkew
+            ),
             ("RequestTimeTooSkewed", 403, "", .clockSkew),
             ("SomethingElse", 400, "", .other),
             ("403", 403, "", .accessDenied),
@@ -65,14 +88,25 @@ struct AWSErrorDecodingTests {
 
     @Test("clock skew says by how much and which way, from AWS's own timestamps")
     func clockSkewMessage() {
-        let behind = AWSErrorResponse(json: HTTPResponse(status: 400, body: Data(
-            #"{"__type":"InvalidSignatureException","message":"Signature expired: 20240115T093000Z is now earlier than 20240115T094500Z (20240115T095000Z - 5 min.)"}"#.utf8)))
+        let behind = AWSErrorResponse(
+            json: HTTPResponse(
+                status: 400,
+                body: Data(
+                    #"{"__type":"InvalidSignatureException","message":"Signature expired: 20240115T093000Z is now earlier than 20240115T094500Z (20240115T095000Z - 5 min.)"}"#
+                        .utf8
+                )
+            )
+        )
         let error = CatalogError(aws: behind, operation: "DescribeRecord", attempts: 1, now: Date())
         #expect(error.kind == .clockSkew)
         #expect(error.message.hasPrefix("this machine's clock is off by 20m 0s (behind AWS); fix NTP"))
-        let ahead = AWSErrorResponse(json: HTTPResponse(
-            status: 403, headers: ["Date": "Mon, 15 Jan 2024 09:50:00 GMT"],
-            body: Data(#"{"__type":"RequestTimeTooSkewed","message":"The difference is too large."}"#.utf8)))
+        let ahead = AWSErrorResponse(
+            json: HTTPResponse(
+                status: 403,
+                headers: ["Date": "Mon, 15 Jan 2024 09:50:00 GMT"],
+                body: Data(#"{"__type":"RequestTimeTooSkewed","message":"The difference is too large."}"#.utf8)
+            )
+        )
         let local = AWSTimestamp.date(year: 2024, month: 1, day: 15, hour: 11, minute: 0, second: 5)!
         let aheadError = CatalogError(aws: ahead, operation: "DescribeRecord", attempts: 1, now: local)
         #expect(aheadError.message.hasPrefix("this machine's clock is off by 1h 10m 5s (ahead of AWS)"))
@@ -98,9 +132,15 @@ struct AWSErrorDecodingTests {
 
     @Test("the XML reader handles declarations, comments, CDATA and self-closing tags, and rejects mismatched tags")
     func xmlReader() throws {
-        let root = try #require(AWSXMLElement.parse(Data("""
-            <?xml version="1.0"?><!-- c --><a:Root xmlns:a="u"><a:B x="1>2">t<![CDATA[<raw>]]></a:B><C/></a:Root>
-            """.utf8)))
+        let root = try #require(
+            AWSXMLElement.parse(
+                Data(
+                    """
+                    <?xml version="1.0"?><!-- c --><a:Root xmlns:a="u"><a:B x="1>2">t<![CDATA[<raw>]]></a:B><C/></a:Root>
+                    """.utf8
+                )
+            )
+        )
         #expect(root.name == "Root")
         #expect(root.child("B")?.text == "t<raw>")
         #expect(root.child("C")?.children.isEmpty == true)

@@ -28,7 +28,11 @@ final class ScriptedTransport: HTTPTransport {
         let step = steps.withLock { $0.isEmpty ? Step.respond(200, "{}") : $0.removeFirst() }
         switch step {
         case .respond(let status, let body):
-            return HTTPResponse(status: status, headers: ["Content-Type": "application/x-amz-json-1.1"], body: Data(body.utf8))
+            return HTTPResponse(
+                status: status,
+                headers: ["Content-Type": "application/x-amz-json-1.1"],
+                body: Data(body.utf8)
+            )
         case .fail(let error):
             throw error
         }
@@ -38,7 +42,10 @@ final class ScriptedTransport: HTTPTransport {
 @Suite("retries: what is retried, how long it backs off, the retry quota")
 struct RetryTests {
     static let url = URL(string: "https://servicecatalog.us-east-1.amazonaws.com/")!
-    static let throttled = ScriptedTransport.Step.respond(400, #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#)
+    static let throttled = ScriptedTransport.Step.respond(
+        400,
+        #"{"__type":"ThrottlingException","message":"Rate exceeded"}"#
+    )
     static let serverError = ScriptedTransport.Step.respond(500, #"{"__type":"InternalFailure"}"#)
 
     func send(
@@ -52,8 +59,12 @@ struct RetryTests {
             return .success(
                 try await sender.send(
                     safeToRepeat: safe,
-                    makeRequest: { (_, _) throws(AWSCallError) -> HTTPRequest in HTTPRequest(method: "POST", url: Self.url) },
-                    classify: ServiceCatalogClient.classify))
+                    makeRequest: { (_, _) throws(AWSCallError) -> HTTPRequest in
+                        HTTPRequest(method: "POST", url: Self.url)
+                    },
+                    classify: ServiceCatalogClient.classify
+                )
+            )
         } catch {
             return .failure(error)
         }
@@ -90,7 +101,12 @@ struct RetryTests {
             Issue.record("expected an error response")
             return
         }
-        let error = CatalogError(aws: AWSErrorResponse(json: envelope.response), operation: "P", attempts: 1, now: Date())
+        let error = CatalogError(
+            aws: AWSErrorResponse(json: envelope.response),
+            operation: "P",
+            attempts: 1,
+            now: Date()
+        )
         #expect(error.kind == .limitExceeded)
         #expect(error.message == "quota")
     }
@@ -106,7 +122,10 @@ struct RetryTests {
     func backoff() async {
         let recorder = SleepRecorder()
         let policy = AWSRetryPolicy(
-            maxAttempts: 6, random: { 0.999_999 }, sleep: { await recorder.sleep($0) })
+            maxAttempts: 6,
+            random: { 0.999_999 },
+            sleep: { await recorder.sleep($0) }
+        )
         #expect(policy.delay(beforeRetry: 1) < .seconds(1))
         #expect(policy.delay(beforeRetry: 3) > .milliseconds(3_990))
         #expect(policy.delay(beforeRetry: 9) <= .seconds(4))
@@ -149,7 +168,11 @@ struct RetryTests {
         #expect(fake.liveProducts.count == 1)
         #expect(fake.liveProducts.first?.id == receipt.provisionedProductId)
         let attempts = fake.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix("ProvisionProduct") == true }
-        #expect(attempts.map { $0.headers["amz-sdk-request"] ?? "" } == ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"])
+        #expect(
+            attempts.map { $0.headers["amz-sdk-request"] ?? "" } == [
+                "attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3",
+            ]
+        )
         #expect(Set(attempts.compactMap { $0.headers["amz-sdk-invocation-id"] }).count == 1)
         #expect(Set(attempts.compactMap { $0.headers["X-Amz-Date"] }).count >= 1)
         #expect(fake.violations.isEmpty)
@@ -172,7 +195,9 @@ struct RetryTests {
         let fake = try makeFakeCatalog()
         defer { fake.stop() }
         for _ in 0..<3 { fake.enqueue(.throttle, for: "SearchProvisionedProducts") }
-        let error = await catalogError { _ = try await AWSCatalog(client: makeClient(for: fake)).listProducts(pool: "p") }
+        let error = await catalogError {
+            _ = try await AWSCatalog(client: makeClient(for: fake)).listProducts(pool: "p")
+        }
         #expect(error?.kind == .unavailable)
         #expect(error?.code == "ThrottlingException")
         #expect(error?.message.hasPrefix("Rate exceeded (SearchProvisionedProducts, 3 attempts)") == true)

@@ -24,11 +24,17 @@ struct ServiceCatalogClientTests {
         #expect(authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target,"))
         #expect(authorization.contains("/us-east-1/servicecatalog/aws4_request"))
         let body = try #require(JSONValue.parse(request.body))
-        guard case .object(let members) = body else { Issue.record("not an object"); return }
-        #expect(Set(members.keys) == [
-            "ProductId", "ProvisioningArtifactId", "PathId", "ProvisionedProductName", "ProvisioningParameters", "Tags",
-            "ProvisionToken",
-        ])
+        guard case .object(let members) = body else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(
+            Set(members.keys) == [
+                "ProductId", "ProvisioningArtifactId", "PathId", "ProvisionedProductName", "ProvisioningParameters",
+                "Tags",
+                "ProvisionToken",
+            ]
+        )
         #expect(body["Tags"]?.arrayValue?.count == 3)
         #expect(fake.violations.isEmpty)
     }
@@ -90,7 +96,11 @@ struct ServiceCatalogClientTests {
 
     @Test("temporary credentials send and sign X-Amz-Security-Token")
     func sessionToken() async throws {
-        let temporary = AWSCredentials(accessKeyId: "ASIATEMP", secretAccessKey: "temp/secret", sessionToken: "token+/=")
+        let temporary = AWSCredentials(
+            accessKeyId: "ASIATEMP",
+            secretAccessKey: "temp/secret",
+            sessionToken: "token+/="
+        )
         let fake = try makeFakeCatalog(credentials: [
             SigV4Verifier.Credentials(accessKeyId: "ASIATEMP", secretAccessKey: "temp/secret", sessionToken: "token+/=")
         ])
@@ -155,7 +165,9 @@ struct ServiceCatalogClientTests {
         let fake = try makeFakeCatalog()
         defer { fake.stop() }
         fake.enqueue(.reply(status: 200, body: "<html>proxy</html>"), for: "DescribeRecord")
-        let error = await catalogError { _ = try await AWSCatalog(client: makeClient(for: fake)).describeRecord(id: "rec-x") }
+        let error = await catalogError {
+            _ = try await AWSCatalog(client: makeClient(for: fake)).describeRecord(id: "rec-x")
+        }
         #expect(error?.kind == .other)
         #expect(error?.message.contains("not the expected JSON") == true)
     }
@@ -167,7 +179,9 @@ struct ServiceCatalogClientTests {
         let page = #"{"ProvisionedProducts":[],"NextPageToken":"same"}"#
         fake.enqueue(.reply(status: 200, body: page), for: "SearchProvisionedProducts")
         fake.enqueue(.reply(status: 200, body: page), for: "SearchProvisionedProducts")
-        let error = await catalogError { _ = try await AWSCatalog(client: makeClient(for: fake)).listProducts(pool: "p") }
+        let error = await catalogError {
+            _ = try await AWSCatalog(client: makeClient(for: fake)).listProducts(pool: "p")
+        }
         #expect(error?.message.contains("same NextPageToken twice") == true)
     }
 }
