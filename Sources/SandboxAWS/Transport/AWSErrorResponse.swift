@@ -47,7 +47,7 @@ struct AWSErrorResponse: Sendable, Hashable {
                 body = ["message": text]
             }
         }
-        message = Self.string(body["message"]) ?? Self.string(body["Message"]) ?? ""
+        message = Self.sanitized(Self.string(body["message"]) ?? Self.string(body["Message"]) ?? "")
         var code = body.keys.contains("__type") ? (Self.string(body["__type"]) ?? "") : String(response.status)
         if let colon = code.firstIndex(of: ":") {
             code = String(code[..<colon])
@@ -79,13 +79,31 @@ struct AWSErrorResponse: Sendable, Hashable {
         }
         guard let root = AWSXMLElement.parse(response.body) else {
             code = String(response.status)
-            message = String(decoding: response.body, as: UTF8.self)
+            message = Self.sanitized(String(decoding: response.body, as: UTF8.self))
             return
         }
         let error = root.first(path: ["Error"]) ?? root.first(path: ["Errors", "Error"]) ?? root
         code = error.child("Code")?.text ?? String(response.status)
-        message = error.child("Message")?.text ?? ""
+        message = Self.sanitized(error.child("Message")?.text ?? "")
         requestId = root.child("RequestId")?.text ?? root.child("RequestID")?.text ?? requestId
+    }
+
+    /// The message without what must not reach a log: AWS's signature errors may quote the canonical request and
+    /// string to sign, which include the session token (`x-amz-security-token:…`). The message is cut where that
+    /// quotation starts, any remaining token value is replaced by `<redacted>`, and line breaks become spaces so the
+    /// message stays one line.
+    static func sanitized(_ message: String) -> String {
+        var text = message
+        if let quote = text.range(of: "The Canonical String for this request should have been") {
+            text = String(text[..<quote.lowerBound])
+        }
+        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map(String.init)
+        for index in lines.indices {
+            if let token = lines[index].range(of: "x-amz-security-token:", options: .caseInsensitive) {
+                lines[index] = lines[index][..<token.upperBound] + "<redacted>"
+            }
+        }
+        return lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// botocore's `_is_generic_error_response`: a 5xx with no body, or one starting with `<html>`.

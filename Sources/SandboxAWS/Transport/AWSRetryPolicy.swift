@@ -16,6 +16,9 @@ public struct AWSRetryPolicy: Sendable {
     public var maxTotalBackoff: Duration
     /// How long one attempt (connect, send, wait, receive) may take.
     public var attemptTimeout: Duration
+    /// No retry starts once a call has run this long, so an endpoint that swallows requests costs a call about two
+    /// attempt timeouts, not ``maxAttempts`` of them.
+    public var maxCallDuration: Duration
     /// Returns a number in `[0, 1)`: the jitter.
     public var random: @Sendable () -> Double
     /// Waits for a duration (returns early when the task is cancelled).
@@ -29,6 +32,7 @@ public struct AWSRetryPolicy: Sendable {
     ///   - maxDelay: The largest single delay; 4 seconds by default.
     ///   - maxTotalBackoff: The most one call backs off in total; 5 seconds by default.
     ///   - attemptTimeout: The limit for one attempt; 10 seconds by default.
+    ///   - maxCallDuration: No retry starts after a call has run this long; 15 seconds by default.
     ///   - random: The jitter source; the system generator by default.
     ///   - sleep: How to wait; `Task.sleep` by default.
     public init(
@@ -37,6 +41,7 @@ public struct AWSRetryPolicy: Sendable {
         maxDelay: Duration = .seconds(4),
         maxTotalBackoff: Duration = .seconds(5),
         attemptTimeout: Duration = .seconds(10),
+        maxCallDuration: Duration = .seconds(15),
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
     ) {
@@ -45,6 +50,7 @@ public struct AWSRetryPolicy: Sendable {
         self.maxDelay = maxDelay
         self.maxTotalBackoff = maxTotalBackoff
         self.attemptTimeout = attemptTimeout
+        self.maxCallDuration = maxCallDuration
         self.random = random
         self.sleep = sleep
     }

@@ -9,6 +9,10 @@ import SandboxHTTP
 /// - one classified ``Classification/transient`` (5xx, request timeouts) and a timed-out or dropped connection,
 ///   only when the call is safe to repeat: a read, or a write carrying an idempotency token. A write without a
 ///   token is never repeated after it may have reached the service.
+///
+/// No retry starts once the call has run ``AWSRetryPolicy/maxCallDuration`` or spent
+/// ``AWSRetryPolicy/maxTotalBackoff`` backing off, or when the quota is empty: the last failure is returned and the
+/// next pass tries again.
 struct AWSRetryingSender: Sendable {
     /// What an error response means for retrying.
     enum Classification: Sendable {
@@ -40,6 +44,7 @@ struct AWSRetryingSender: Sendable {
         makeRequest: (_ attempt: Int, _ maxAttempts: Int) async throws(AWSCallError) -> HTTPRequest,
         classify: (HTTPResponse) -> Classification
     ) async throws(AWSCallError) -> HTTPResponse {
+        let started = ContinuousClock.now
         var attempt = 1
         var backoffSpent = Duration.zero
         var lastRetryCost = 0
@@ -72,6 +77,7 @@ struct AWSRetryingSender: Sendable {
             }
             guard retryable, attempt < policy.maxAttempts, !Task.isCancelled,
                 policy.maxTotalBackoff == .zero || policy.maxTotalBackoff - backoffSpent >= .milliseconds(1),
+                ContinuousClock.now - started < policy.maxCallDuration,
                 quota.acquire(cost)
             else { throw failure }
             let delay = min(policy.delay(beforeRetry: attempt), policy.maxTotalBackoff - backoffSpent)

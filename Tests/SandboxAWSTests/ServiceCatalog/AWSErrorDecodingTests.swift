@@ -1,6 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxHTTP
+import SandboxTesting
 import Testing
 
 @testable import SandboxAWS
@@ -157,5 +158,41 @@ struct AWSErrorDecodingTests {
         #expect(AWSTimestamp.parseISO8601("2024-01-15T10:30:00+01:00") == base)
         #expect(AWSTimestamp.parseISO8601("2024-01-15 09:30:00") == nil)
         #expect(AWSTimestamp.iso8601(base) == "2024-01-15T09:30:00Z")
+    }
+}
+
+@Suite("error messages never carry the session token AWS quotes back")
+struct AWSErrorSanitizingTests {
+    @Test("a signature mismatch quoting the canonical request is cut before the quotation")
+    func canonicalRequestQuoted() {
+        let body = """
+            {"__type":"InvalidSignatureException","message":"The request signature we calculated does not match the \
+            signature you provided.\\n\\nThe Canonical String for this request should have been\\n'POST\\n/\\n\\n\
+            x-amz-security-token:IQoJSECRETTOKEN\\n'\\n\\nThe String-to-Sign should have been\\n'AWS4-HMAC-SHA256'\\n"}
+            """
+        let decoded = AWSErrorResponse(json: HTTPResponse(status: 403, body: Data(body.utf8)))
+        #expect(decoded.message == "The request signature we calculated does not match the signature you provided.")
+    }
+
+    @Test("a token quoted anywhere else is redacted, and the message stays on one line")
+    func tokenElsewhere() {
+        let body = #"{"message":"bad headers:\nx-amz-security-token:IQoJSECRET\nhost:x"}"#
+        let decoded = AWSErrorResponse(json: HTTPResponse(status: 400, body: Data(body.utf8)))
+        #expect(decoded.message == "bad headers: x-amz-security-token:<redacted> host:x")
+    }
+
+    @Test("through real HTTP: wrong temporary keys give accessDenied without the token in the message")
+    func realHTTP() async throws {
+        let token = "IQoJb3JpZ2luX2VjSECRET//token="
+        let fake = try makeFakeCatalog(credentials: [
+            SigV4Verifier.Credentials(accessKeyId: "ASIATEMP", secretAccessKey: "right", sessionToken: token)
+        ])
+        defer { fake.stop() }
+        let wrong = AWSCredentials(accessKeyId: "ASIATEMP", secretAccessKey: "wrong", sessionToken: token)
+        let catalog = AWSCatalog(client: makeClient(for: fake, credentials: StaticCredentialsProvider(wrong)))
+        let error = await catalogError { _ = try await catalog.listProducts(pool: "default") }
+        #expect(error?.kind == .accessDenied)
+        #expect(error?.description.contains(token) == false)
+        #expect(error?.description.contains("does not match the signature") == true)
     }
 }
