@@ -232,9 +232,25 @@ extension FakeServiceCatalogServer.State {
     }
 
     private func search(_ body: JSONValue) throws(Failure) -> [String: Any] {
+        if !accountLevelAccess, body["AccessLevelFilter"]?["Key"]?.stringValue ?? "Account" == "Account" {
+            throw Failure(
+                status: 400,
+                code: "AccessDeniedException",
+                message: "User: arn:aws:sts::123456789012:assumed-role/sandboxd/s is not authorized to perform: "
+                    + "servicecatalog:SearchProvisionedProducts"
+            )
+        }
         let requested = Int(body["PageSize"]?.integerValue ?? 20)
         let limit = min(searchPageSize, requested == 0 ? 20 : requested)
-        let sorted = products.sorted { $0.createdTime < $1.createdTime }
+        var sorted = products
+        switch body["SortBy"]?.stringValue {
+        case "id"?: sorted.sort { $0.id < $1.id }
+        case "name"?: sorted.sort { $0.name < $1.name }
+        case nil: break
+        case let other?:
+            throw Failure(status: 400, code: "InvalidParametersException", message: "Invalid SortBy: \(other)")
+        }
+        if body["SortOrder"]?.stringValue == "DESCENDING" { sorted.reverse() }
         let (page, next) = try paginate(sorted, body: body, limit: limit, kind: "spp")
         var answer: [String: Any] = [
             "ProvisionedProducts": page.map { product -> [String: Any] in

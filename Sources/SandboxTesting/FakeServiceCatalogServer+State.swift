@@ -45,6 +45,7 @@ extension FakeServiceCatalogServer {
         let searchPageSize: Int
         let outputsPageSize: Int
         let stepsToComplete: Int
+        let accountLevelAccess: Bool
         var credentials: [SigV4Verifier.Credentials]
         var faults: Faults
         var random: SplitMix64
@@ -67,6 +68,7 @@ extension FakeServiceCatalogServer {
             searchPageSize = max(1, configuration.searchPageSize)
             outputsPageSize = max(1, configuration.outputsPageSize)
             stepsToComplete = max(1, configuration.stepsToComplete)
+            accountLevelAccess = configuration.accountLevelAccess
             credentials = configuration.credentials
             faults = configuration.faults
             random = SplitMix64(seed: configuration.faults.seed)

@@ -133,6 +133,9 @@ public final class FakeServiceCatalogServer: Sendable {
         public var stepsToComplete: Int
         /// Faults by chance.
         public var faults: Faults
+        /// Whether the caller may search at the `Account` access level; when false, only `Role` and `User` are
+        /// allowed, as with a role-level IAM policy.
+        public var accountLevelAccess: Bool
         /// The service's clock (for signature expiry and timestamps).
         public var now: @Sendable () -> Date
 
@@ -145,6 +148,7 @@ public final class FakeServiceCatalogServer: Sendable {
             outputsPageSize: Int = 2,
             stepsToComplete: Int = 2,
             faults: Faults = .none,
+            accountLevelAccess: Bool = true,
             now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.region = region
@@ -154,6 +158,7 @@ public final class FakeServiceCatalogServer: Sendable {
             self.outputsPageSize = outputsPageSize
             self.stepsToComplete = stepsToComplete
             self.faults = faults
+            self.accountLevelAccess = accountLevelAccess
             self.now = now
         }
     }

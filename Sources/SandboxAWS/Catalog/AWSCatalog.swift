@@ -1,5 +1,6 @@
 public import SandboxCore
 import Foundation
+import Synchronization
 
 /// The ``CatalogPort`` over real AWS Service Catalog.
 ///
@@ -19,6 +20,8 @@ public struct AWSCatalog: CatalogPort {
     public let client: ServiceCatalogClient
     /// One line for the start-up log: endpoint, region and credential source, without secrets.
     public let summary: String
+    /// The access level listings use: `Account` until the role turns out not to be allowed it, then `Role`.
+    private let accessLevel = AccessLevelMemory()
 
     /// Creates an adapter over a client.
     ///
@@ -82,16 +85,31 @@ public struct AWSCatalog: CatalogPort {
         )
     }
 
-    /// Lists the pool's products: every page of `SearchProvisionedProducts` over the account, sorted by creation time,
+    /// Lists the pool's products: every page of `SearchProvisionedProducts` over the account, sorted by id,
     /// kept only when the `sandboxd:pool` tag equals `pool`.
     ///
     /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`, so the planner waits
     /// rather than acts on it.
     ///
+    /// The search asks for the whole account (`AccessLevelFilter` `Account`/`self`), which sees orphans whoever made
+    /// them. A role that is only granted role-level access (`servicecatalog:roleLevel`, as in
+    /// `AWSServiceCatalogEndUserFullAccess`-style policies) gets AccessDenied for that; the adapter then lists at the
+    /// `Role` level from then on: every product made by any session of the role. (Never `User`: a new role session
+    /// name after a restart would hide the products of the previous one.)
+    ///
     /// No server-side query narrows the search: the `SearchQuery` syntax for tags is not documented, and a query
     /// that matched less than expected would hide live products, which the planner would then take for lost.
     public func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
-        let products = try await client.searchAllProvisionedProducts(ServiceCatalog.SearchProvisionedProductsInput())
+        let level = accessLevel.current
+        let products: [ServiceCatalog.ProvisionedProductAttribute]
+        do throws(CatalogError) {
+            products = try await search(level)
+        } catch where level == "Account" && ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
+            // Not allowed account-level access (servicecatalog:accountLevel): every session of this role is the
+            // next best view, and it still holds every product sandboxd made under it.
+            products = try await search("Role")
+            accessLevel.current = "Role"
+        }
         return products.compactMap { product -> LiveProduct? in
             guard let id = product.id, !id.isEmpty else { return nil }
             var tags: [String: String] = [:]
@@ -109,6 +127,14 @@ public struct AWSCatalog: CatalogPort {
                 statusMessage: product.statusMessage
             )
         }
+    }
+
+    private func search(_ level: String) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
+        try await client.searchAllProvisionedProducts(
+            ServiceCatalog.SearchProvisionedProductsInput(
+                accessLevelFilter: ServiceCatalog.AccessLevelFilter(key: level, value: "self")
+            )
+        )
     }
 
     /// Reads every output with `GetProvisionedProductOutputs`, in the order Service Catalog lists them.
@@ -130,7 +156,7 @@ public struct AWSCatalog: CatalogPort {
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
             view = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: product.productId))
-        } catch  where error.kind == .notFound {
+        } catch where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,
@@ -175,9 +201,9 @@ public struct AWSCatalog: CatalogPort {
                     provisioningArtifactId: product.provisioningArtifactId
                 )
             )
-        } catch  where error.kind == .accessDenied && listed != nil {
+        } catch where error.kind == .accessDenied && listed != nil {
             return
-        } catch  where error.kind == .notFound {
+        } catch where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,
@@ -203,5 +229,15 @@ public struct AWSCatalog: CatalogPort {
             message: "provisioning artifact \(product.provisioningArtifactId) of product \(product.productId) is "
                 + "deprecated: new products cannot be launched from it; set another provisioningArtifactId in pool.json"
         )
+    }
+}
+
+/// The access level that works for this role, remembered across passes.
+private final class AccessLevelMemory: Sendable {
+    private let level = Mutex("Account")
+
+    var current: String {
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
     }
 }

@@ -195,7 +195,9 @@ extension ServiceCatalog {
         public var accessLevelFilter: AccessLevelFilter
         /// `Filters`: `{"SearchQuery": [...]}`, the only key the model allows.
         public var searchQuery: [String]
-        /// `SortBy`: `createdTime` gives a complete listing without duplicates across pages.
+        /// `SortBy`: one of the model's valid fields (`arn`, `id`, `name`, `lastRecordId`). Sorting by the
+        /// immutable `id` keeps the pages of one listing in a stable order. (Older API documentation suggested
+        /// `createdTime`; the current model no longer lists it, so it is not used.)
         public var sortBy: String?
         /// `SortOrder`: `ASCENDING` or `DESCENDING`.
         public var sortOrder: String?
@@ -208,7 +210,7 @@ extension ServiceCatalog {
         public init(
             accessLevelFilter: AccessLevelFilter = .account,
             searchQuery: [String] = [],
-            sortBy: String? = "createdTime",
+            sortBy: String? = "id",
             sortOrder: String? = "ASCENDING",
             pageSize: Int? = 100,
             pageToken: String? = nil

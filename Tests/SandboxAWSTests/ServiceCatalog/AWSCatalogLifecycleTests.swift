@@ -1,6 +1,7 @@
 import Foundation
 import SandboxAWS
 import SandboxCore
+import SandboxHTTP
 import SandboxTesting
 import Testing
 
@@ -99,8 +100,10 @@ struct AWSCatalogLifecycleTests {
         }
         fake.addExistingProduct(name: "orphan-of-default", tags: [TagKey.pool: "default"], status: "TAINTED")
         let products = try await catalog.listProducts(pool: "default")
-        #expect(products.map(\.name) == (1...5).map { "sandbox-req-\($0)" } + ["orphan-of-default"])
-        #expect(products.last?.status == .tainted)
+        #expect(Set(products.map(\.name)) == Set((1...5).map { "sandbox-req-\($0)" } + ["orphan-of-default"]))
+        #expect(products.count == 6)
+        #expect(products.map(\.id) == products.map(\.id).sorted())  // SortBy id, across pages
+        #expect(products.first { $0.name == "orphan-of-default" }?.status == .tainted)
         let searches = fake.calls["SearchProvisionedProducts"] ?? 0
         #expect(searches == 4)  // 8 products, 2 per page
         let staging = try await catalog.listProducts(pool: "staging")
@@ -168,5 +171,20 @@ struct AWSCatalogLifecycleTests {
         request.product = reference
         _ = try await catalog.provision(request)
         #expect(fake.violations.isEmpty)
+    }
+
+    @Test("without account-level access the listing falls back to the role level, and remembers it")
+    func roleLevelFallback() async throws {
+        let fake = try FakeServiceCatalogServer(
+            .init(credentials: [acceptedTestCredentials], stepsToComplete: 1, accountLevelAccess: false)
+        )
+        defer { fake.stop() }
+        let catalog = AWSCatalog(client: makeClient(for: fake))
+        _ = try await catalog.provision(provisionRequest("sandbox-req-role", token: "sbxrole"))
+        #expect(try await catalog.listProducts(pool: "default").map(\.name) == ["sandbox-req-role"])
+        #expect(try await catalog.listProducts(pool: "default").count == 1)
+        let levels = fake.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix("SearchProvisionedProducts") == true }
+            .compactMap { JSONValue.parse($0.body)?["AccessLevelFilter"]?["Key"]?.stringValue }
+        #expect(levels == ["Account", "Role", "Role"])
     }
 }
