@@ -18,7 +18,12 @@ struct AWSCatalogFactoryTests {
         pool: String = "default"
     ) async -> AWSConfigurationError? {
         do {
-            _ = try await AWSCatalog.fromEnvironment(environment, poolName: pool, fileReader: .inMemory(files))
+            _ = try await AWSCatalog.fromEnvironment(
+                environment,
+                poolName: pool,
+                fileReader: .inMemory(files),
+                transport: sharedTransport
+            )
             return nil
         } catch {
             return error
@@ -45,9 +50,9 @@ struct AWSCatalogFactoryTests {
 
     @Test("no credentials anywhere and no instance metadata answering: fails at start-up, not every pass")
     func noInstanceMetadata() async throws {
-        let closed = try LoopbackHTTPServer { _ in .dropConnection }
-        let url = closed.baseURL.absoluteString
-        closed.stop()
+        // Port 1 on loopback: nothing listens there, and unlike a just-closed ephemeral port it cannot be handed to
+        // another test's server meanwhile.
+        let url = "http://127.0.0.1:1/"
         let started = ContinuousClock.now
         let error = await factoryError(
             environment(["AWS_REGION": "eu-west-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": url])
@@ -89,6 +94,7 @@ struct AWSCatalogFactoryTests {
                 aws_secret_access_key = \(testCredentials.secretAccessKey)
                 """
             ]),
+            transport: sharedTransport,
             retryPolicy: testRetryPolicy()
         )
         try await catalog.checkProduct(sandboxProduct)
@@ -109,10 +115,11 @@ struct AWSCatalogFactoryTests {
         let catalog = try await AWSCatalog.fromEnvironment(
             environment([
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT": imds.baseURL.absoluteString,
-                "AWS_ENDPOINT_URL": fake.endpoint.absoluteString,
+                "AWS_ENDPOINT_URL": fake.endpoint.absoluteString, "AWS_METADATA_SERVICE_TIMEOUT": "10",
             ]),
             poolName: "default",
             fileReader: .inMemory([:]),
+            transport: sharedTransport,
             retryPolicy: testRetryPolicy()
         )
         _ = try await catalog.provision(provisionRequest("sandbox-imds", token: "sbximds"))
@@ -147,6 +154,7 @@ struct AWSCatalogFactoryTests {
                 aws_secret_access_key = \(testCredentials.secretAccessKey)
                 """,
             ]),
+            transport: sharedTransport,
             retryPolicy: testRetryPolicy()
         )
         _ = try await catalog.listProducts(pool: "default")
@@ -174,6 +182,7 @@ struct AWSCatalogFactoryTests {
             ]),
             poolName: "default",
             fileReader: .inMemory([:]),
+            transport: sharedTransport,
             retryPolicy: testRetryPolicy()
         )
         _ = try await catalog.listProducts(pool: "default")
@@ -187,14 +196,16 @@ struct AWSCatalogFactoryTests {
         let china = try await AWSCatalog.fromEnvironment(
             environment(credentials.merging(["AWS_REGION": "cn-north-1"]) { $1 }),
             poolName: "default",
-            fileReader: .inMemory([:])
+            fileReader: .inMemory([:]),
+            transport: sharedTransport
         )
         #expect(china.client.endpoint.absoluteString == "https://servicecatalog.cn-north-1.amazonaws.com.cn")
         #expect(china.client.region == "cn-north-1")
         let frankfurt = try await AWSCatalog.fromEnvironment(
             environment(credentials.merging(["AWS_REGION": "eu-central-1"]) { $1 }),
             poolName: "default",
-            fileReader: .inMemory([:])
+            fileReader: .inMemory([:]),
+            transport: sharedTransport
         )
         #expect(frankfurt.client.endpoint.absoluteString == "https://servicecatalog.eu-central-1.amazonaws.com")
         #expect(

@@ -12,7 +12,11 @@ struct CredentialProviderTests {
     func imdsV2() async throws {
         let imds = try makeIMDS()
         defer { imds.stop() }
-        let provider = InstanceMetadataCredentialsProvider(endpoint: imds.baseURL, transport: URLSessionTransport())
+        let provider = InstanceMetadataCredentialsProvider(
+            endpoint: imds.baseURL,
+            transport: sharedTransport,
+            timeout: imdsTestTimeout
+        )
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyId == servedCredentials.accessKeyId)
         #expect(credentials.sessionToken == servedCredentials.sessionToken)
@@ -36,14 +40,19 @@ struct CredentialProviderTests {
     func imdsV1Fallback() async throws {
         let imds = try makeIMDS(v2: false)
         defer { imds.stop() }
-        let provider = InstanceMetadataCredentialsProvider(endpoint: imds.baseURL, transport: URLSessionTransport())
+        let provider = InstanceMetadataCredentialsProvider(
+            endpoint: imds.baseURL,
+            transport: sharedTransport,
+            timeout: imdsTestTimeout
+        )
         #expect(try await provider.credentials().accessKeyId == servedCredentials.accessKeyId)
         #expect(imds.requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"] == nil })
 
         let strict = InstanceMetadataCredentialsProvider(
             endpoint: imds.baseURL,
             v1Disabled: true,
-            transport: URLSessionTransport()
+            transport: sharedTransport,
+            timeout: imdsTestTimeout
         )
         do {
             _ = try await strict.credentials()
@@ -77,7 +86,7 @@ struct CredentialProviderTests {
         let provider = ContainerCredentialsProvider(
             url: server.baseURL.appending(path: "v1/credentials"),
             authorization: .tokenFile(tokenFile.path),
-            transport: URLSessionTransport(),
+            transport: sharedTransport,
             sleep: { _ in }
         )
         #expect(try await provider.credentials().secretAccessKey == servedCredentials.secretAccessKey)
@@ -87,7 +96,7 @@ struct CredentialProviderTests {
         let wrong = ContainerCredentialsProvider(
             url: server.baseURL.appending(path: "v1/credentials"),
             authorization: .token("wrong-token-secret"),
-            transport: URLSessionTransport(),
+            transport: sharedTransport,
             sleep: { _ in }
         )
         do {
@@ -113,7 +122,7 @@ struct CredentialProviderTests {
             externalId: "ext-1",
             durationSeconds: 900,
             source: StaticCredentialsProvider(testCredentials),
-            sts: STSClient(endpoint: sts.endpoint, region: "us-east-1", transport: URLSessionTransport())
+            sts: STSClient(endpoint: sts.endpoint, region: "us-east-1", transport: sharedTransport)
         )
         let catalog = AWSCatalog(client: makeClient(for: fake, credentials: CachingCredentialsProvider(provider)))
         _ = try await catalog.listProducts(pool: "default")
@@ -140,7 +149,7 @@ struct CredentialProviderTests {
         let client = STSClient(
             endpoint: sts.endpoint,
             region: "us-east-1",
-            transport: URLSessionTransport(),
+            transport: sharedTransport,
             retryPolicy: testRetryPolicy()
         )
         sts.throttleNext(2)
@@ -172,7 +181,7 @@ struct CredentialProviderTests {
         try Data("eyJhbGciOiJSUzI1NiJ9.fake.token\n".utf8).write(to: tokenFile)
         let sts = try FakeSTSServer(.init())
         defer { sts.stop() }
-        let client = STSClient(endpoint: sts.endpoint, region: "eu-west-1", transport: URLSessionTransport())
+        let client = STSClient(endpoint: sts.endpoint, region: "eu-west-1", transport: sharedTransport)
         let provider = WebIdentityCredentialsProvider(
             tokenFile: tokenFile.path,
             roleArn: "arn:aws:iam::1:role/oidc",

@@ -3,6 +3,10 @@ import SandboxHTTP
 import SandboxTesting
 import Synchronization
 
+/// IMDS requests time out after 1 s by default; a loaded test machine can take longer, and a token request that
+/// times out (correctly) falls back to IMDSv1, which the v2-only fake refuses. Tests allow more time.
+let imdsTestTimeout = Duration.seconds(10)
+
 /// Temporary credentials as the metadata endpoints serve them.
 let servedCredentials = SigV4Verifier.Credentials(
     accessKeyId: "ASIAIMDSEXAMPLE0001",

@@ -33,7 +33,7 @@ struct MotoTests {
     @Test("STS AssumeRole: moto's XML answer becomes temporary credentials")
     func assumeRole() async throws {
         guard let url = Self.motoURL("STS AssumeRole") else { return }
-        let sts = STSClient(endpoint: url, region: "us-east-1", transport: URLSessionTransport())
+        let sts = STSClient(endpoint: url, region: "us-east-1", transport: sharedTransport)
         let credentials = try await sts.assumeRole(
             roleArn: "arn:aws:iam::123456789012:role/sandboxd",
             sessionName: "sandboxd-moto",
@@ -57,7 +57,7 @@ struct MotoTests {
             WebIdentityCredentialsProvider(
                 tokenFile: tokenFile.path,
                 roleArn: "arn:aws:iam::123456789012:role/oidc",
-                sts: STSClient(endpoint: url, region: "us-east-1", transport: URLSessionTransport())
+                sts: STSClient(endpoint: url, region: "us-east-1", transport: sharedTransport)
             )
         )
         let first = try await provider.credentials()
@@ -69,7 +69,7 @@ struct MotoTests {
     @Test("Service Catalog JSON 1.1: DescribeProduct finds a product and decodes moto's ResourceNotFoundException")
     func describeProduct() async throws {
         guard let url = Self.motoURL("Service Catalog DescribeProduct") else { return }
-        let transport = URLSessionTransport()
+        let transport = sharedTransport
         // Create a product with a raw signed call (the client has no admin operations).
         let name = "sandbox-\(UUID().uuidString.prefix(8))"
         let body = Array(

@@ -60,6 +60,10 @@ func testRetryPolicy(
     )
 }
 
+/// One transport for the tests, as production shares one: a URLSession per client would add threads and
+/// connections that slow down every other test on the machine.
+let sharedTransport: any HTTPTransport = URLSessionTransport()
+
 /// A fake Service Catalog accepting the test keys.
 func makeFakeCatalog(
     stepsToComplete: Int = 2,
@@ -82,7 +86,7 @@ func makeClient(
     for fake: FakeServiceCatalogServer,
     credentials: any AWSCredentialsProvider = StaticCredentialsProvider(testCredentials),
     retryPolicy: AWSRetryPolicy = testRetryPolicy(),
-    transport: any HTTPTransport = URLSessionTransport(),
+    transport: any HTTPTransport = sharedTransport,
     now: @escaping @Sendable () -> Date = { Date() }
 ) -> ServiceCatalogClient {
     ServiceCatalogClient(
