@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
         .executableTarget(name: "sandboxd-benchmarks", dependencies: ["SandboxCrypto"], path: "Benchmarks/sandboxd-benchmarks"),
         // Test support: fakes and a loopback HTTP/1.1 server.
-        .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxHTTP"]),
+        .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
 
         .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
@@ -40,7 +40,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxAWSTests",
-            dependencies: ["SandboxAWS", "SandboxCore", "SandboxRuntime", "SandboxTesting"],
+            dependencies: [
+                "SandboxAWS", "SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime", "SandboxTesting",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

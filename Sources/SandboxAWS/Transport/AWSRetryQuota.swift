@@ -1,0 +1,54 @@
+import Synchronization
+
+/// The retry budget shared by all calls of one client: a token bucket, as in botocore's standard mode.
+///
+/// Each retry takes ``retryCost`` tokens (``timeoutRetryCost`` after a timeout); a call that succeeds gives back what
+/// its last retry took, or ``successRefund`` if it needed none. When the bucket runs dry, failures are returned
+/// without retrying, so a struggling service is not hammered by every caller at once.
+public final class AWSRetryQuota: Sendable {
+    /// The bucket's size, and where it starts (botocore: 500).
+    public let capacity: Int
+    /// Tokens one retry takes (botocore: 5).
+    public let retryCost: Int
+    /// Tokens a retry after a timeout takes (botocore: 10).
+    public let timeoutRetryCost: Int
+    /// Tokens a call that succeeded at once gives back (botocore: 1).
+    public let successRefund: Int
+
+    private let available: Mutex<Int>
+
+    /// Creates a full bucket.
+    ///
+    /// - Parameters:
+    ///   - capacity: The bucket's size; 500 by default.
+    ///   - retryCost: Tokens per retry; 5 by default.
+    ///   - timeoutRetryCost: Tokens per retry after a timeout; 10 by default.
+    ///   - successRefund: Tokens a first-try success gives back; 1 by default.
+    public init(capacity: Int = 500, retryCost: Int = 5, timeoutRetryCost: Int = 10, successRefund: Int = 1) {
+        self.capacity = capacity
+        self.retryCost = retryCost
+        self.timeoutRetryCost = timeoutRetryCost
+        self.successRefund = successRefund
+        available = Mutex(capacity)
+    }
+
+    /// The tokens left.
+    public var availableTokens: Int { available.withLock { $0 } }
+
+    /// Takes `cost` tokens if there are that many.
+    ///
+    /// - Parameter cost: The tokens the retry needs.
+    /// - Returns: Whether the retry may go ahead.
+    func acquire(_ cost: Int) -> Bool {
+        available.withLock { tokens in
+            guard tokens >= cost else { return false }
+            tokens -= cost
+            return true
+        }
+    }
+
+    /// Gives tokens back, never beyond ``capacity``.
+    func release(_ amount: Int) {
+        available.withLock { $0 = min(capacity, $0 + amount) }
+    }
+}

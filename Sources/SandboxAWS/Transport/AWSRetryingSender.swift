@@ -1,0 +1,92 @@
+import SandboxHTTP
+
+/// Sends one AWS call over a transport, retrying what may be retried under an ``AWSRetryPolicy`` and an
+/// ``AWSRetryQuota``.
+///
+/// What is retried:
+/// - an error response the caller classifies as ``Classification/throttled`` (the service refused the request
+///   before doing anything), always;
+/// - one classified ``Classification/transient`` (5xx, request timeouts) and a timed-out or dropped connection,
+///   only when the call is safe to repeat: a read, or a write carrying an idempotency token. A write without a
+///   token is never repeated after it may have reached the service.
+///
+/// No retry starts once the call has run ``AWSRetryPolicy/maxCallDuration`` or spent
+/// ``AWSRetryPolicy/maxTotalBackoff`` backing off, or when the quota is empty: the last failure is returned and the
+/// next pass tries again.
+struct AWSRetryingSender: Sendable {
+    /// What an error response means for retrying.
+    enum Classification: Sendable {
+        /// 2xx: done.
+        case success
+        /// Throttled: nothing was done; retry after a delay.
+        case throttled
+        /// Failed in a way that may pass (5xx, request timeout): the service may have acted.
+        case transient
+        /// Failed for good (4xx): do not retry.
+        case final
+    }
+
+    let transport: any HTTPTransport
+    let policy: AWSRetryPolicy
+    let quota: AWSRetryQuota
+
+    /// Sends a call, building and signing a fresh request for each attempt.
+    ///
+    /// - Parameters:
+    ///   - safeToRepeat: Whether sending the call twice does no harm (reads; writes with an idempotency token).
+    ///   - makeRequest: Builds the request for attempt `attempt` of `maxAttempts` (sign here: each attempt needs a
+    ///     new `X-Amz-Date`). Its timeout is replaced by the policy's.
+    ///   - classify: What a response means (see ``Classification``).
+    /// - Returns: The successful response.
+    /// - Throws: ``AWSCallError``: the last error response, the last transport failure, or a credentials failure.
+    func send(
+        safeToRepeat: Bool,
+        makeRequest: (_ attempt: Int, _ maxAttempts: Int) async throws(AWSCallError) -> HTTPRequest,
+        classify: (HTTPResponse) -> Classification
+    ) async throws(AWSCallError) -> HTTPResponse {
+        let started = ContinuousClock.now
+        var attempt = 1
+        var backoffSpent = Duration.zero
+        var lastRetryCost = 0
+        while true {
+            var request = try await makeRequest(attempt, policy.maxAttempts)
+            request.timeout = policy.attemptTimeout
+            let failure: AWSCallError
+            let retryable: Bool
+            let cost: Int
+            do throws(HTTPTransportError) {
+                let response = try await transport.send(request)
+                switch classify(response) {
+                case .success:
+                    quota.release(lastRetryCost > 0 ? lastRetryCost : quota.successRefund)
+                    return response
+                case .throttled:
+                    (retryable, cost) = (true, quota.retryCost)
+                case .transient:
+                    (retryable, cost) = (safeToRepeat, quota.retryCost)
+                case .final:
+                    (retryable, cost) = (false, 0)
+                }
+                failure = .response(AWSErrorResponseEnvelope(response: response, attempts: attempt))
+            } catch {
+                let timedOut = if case .timedOut = error { true } else { false }
+                (retryable, cost) = (
+                    safeToRepeat && error.isRetryable, timedOut ? quota.timeoutRetryCost : quota.retryCost
+                )
+                failure = .transport(error, attempts: attempt)
+            }
+            guard retryable, attempt < policy.maxAttempts, !Task.isCancelled,
+                policy.maxTotalBackoff == .zero || policy.maxTotalBackoff - backoffSpent >= .milliseconds(1),
+                ContinuousClock.now - started < policy.maxCallDuration,
+                quota.acquire(cost)
+            else { throw failure }
+            let delay = min(policy.delay(beforeRetry: attempt), policy.maxTotalBackoff - backoffSpent)
+            if delay > .zero {
+                await policy.sleep(delay)
+            }
+            backoffSpent += max(delay, .zero)
+            lastRetryCost = cost
+            attempt += 1
+        }
+    }
+}

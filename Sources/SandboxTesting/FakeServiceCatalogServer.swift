@@ -1,0 +1,282 @@
+public import Foundation
+import SandboxHTTP
+import Synchronization
+
+/// A fake AWS Service Catalog on ``LoopbackHTTPServer`` that behaves like the real one where sandboxd cares, and
+/// checks every request the way AWS would.
+///
+/// Behaviour:
+/// - **Asynchronous records.** `ProvisionProduct` and `TerminateProvisionedProduct` answer at once with a record in
+///   `CREATED`; every observing call (`DescribeRecord`, `SearchProvisionedProducts`, `DescribeProvisionedProduct`)
+///   moves each open operation one step, and after ``Configuration/stepsToComplete`` steps it completes: the product
+///   becomes `AVAILABLE` (or `ERROR` when ``failProvisioning(of:)`` asked for it) or disappears (or ends `TAINTED`).
+/// - **Idempotent tokens.** The same `ProvisionToken` returns the same record; so does the same `TerminateToken`
+///   while the product exists (afterwards: `ResourceNotFoundException`, as AWS does).
+/// - **Duplicate names.** A second product with a live product's name is `DuplicateResourceException`.
+/// - **Pagination.** Search and outputs return at most ``Configuration/searchPageSize`` /
+///   ``Configuration/outputsPageSize`` items per page, with opaque page tokens.
+/// - **Faults on demand.** Throttling, 500s and responses cut off mid-body, by percentage from a seeded generator
+///   (``Faults``), or scripted for the next call of an operation (``enqueue(_:for:)``). A 500 or a cut-off response
+///   may come after the operation was carried out, as in real life.
+///
+/// Checks, recorded in ``violations`` and answered with the error AWS would send:
+/// - the SigV4 signature, recomputed from the request as received (``SigV4Verifier``) with the accepted credentials;
+/// - the body against botocore's model of the operation's input (unknown members, required members, types,
+///   lengths, enums and patterns);
+/// - `POST /`, `Content-Type: application/x-amz-json-1.1` and a known `X-Amz-Target`.
+public final class FakeServiceCatalogServer: Sendable {
+    /// A product in the fake's catalog, which `ProvisionProduct` can launch.
+    public struct CatalogProduct: Sendable, Hashable {
+        /// A version of the product.
+        public struct Artifact: Sendable, Hashable {
+            /// `pa-…`.
+            public var id: String
+            /// Whether end users can launch it.
+            public var active: Bool
+            /// `DEFAULT` or `DEPRECATED`.
+            public var guidance: String
+
+            /// Creates an artifact.
+            public init(id: String, active: Bool = true, guidance: String = "DEFAULT") {
+                self.id = id
+                self.active = active
+                self.guidance = guidance
+            }
+        }
+
+        /// `prod-…`.
+        public var id: String
+        /// The product's name.
+        public var name: String
+        /// Its versions.
+        public var artifacts: [Artifact]
+        /// The caller's launch paths (`lpv3-…`).
+        public var launchPaths: [String]
+        /// The outputs a provisioned product gets, in the template's order.
+        public var outputKeys: [String]
+
+        /// Creates a catalog product.
+        public init(id: String, name: String, artifacts: [Artifact], launchPaths: [String], outputKeys: [String]) {
+            self.id = id
+            self.name = name
+            self.artifacts = artifacts
+            self.launchPaths = launchPaths
+            self.outputKeys = outputKeys
+        }
+
+        /// `prod-sandbox000001` with artifact `pa-sandbox000001`, one launch path and four outputs in a
+        /// non-alphabetical order.
+        public static let sandbox = CatalogProduct(
+            id: "prod-sandbox000001",
+            name: "Data science sandbox",
+            artifacts: [
+                Artifact(id: "pa-sandbox000001"), Artifact(id: "pa-sandbox000000", guidance: "DEPRECATED"),
+                Artifact(id: "pa-sandboxoff001", active: false),
+            ],
+            launchPaths: ["lpv3-sandbox00001"],
+            outputKeys: ["BucketName", "QueueArn", "NotebookUrl", "Region"]
+        )
+    }
+
+    /// Faults injected by chance, from a seeded generator so a run is repeatable.
+    public struct Faults: Sendable, Hashable {
+        /// Percent of requests answered with a throttling error.
+        public var throttlingPercent: Int
+        /// Percent of requests answered with a 5xx (half of them after carrying out the operation).
+        public var serverErrorPercent: Int
+        /// Percent of requests whose response is cut off mid-body (after carrying out the operation).
+        public var dropPercent: Int
+        /// The generator's seed.
+        public var seed: UInt64
+
+        /// Creates faults.
+        public init(throttlingPercent: Int = 0, serverErrorPercent: Int = 0, dropPercent: Int = 0, seed: UInt64 = 1) {
+            self.throttlingPercent = throttlingPercent
+            self.serverErrorPercent = serverErrorPercent
+            self.dropPercent = dropPercent
+            self.seed = seed
+        }
+
+        /// No faults.
+        public static let none = Faults()
+    }
+
+    /// A fault for the next call of one operation.
+    public enum ScriptedFault: Sendable, Hashable {
+        /// Answer `400 ThrottlingException: Rate exceeded`.
+        case throttle
+        /// Answer a 500 without carrying out the operation.
+        case serverError
+        /// Carry out the operation, then answer a 500.
+        case serverErrorAfterApplying
+        /// Carry out the operation, then cut the response off mid-body.
+        case dropAfterApplying
+        /// Answer exactly this (the operation is not carried out).
+        case reply(status: Int, body: String)
+        /// Wait this long, then go on normally (to make the client time out).
+        case delay(Duration)
+    }
+
+    /// How the fake behaves.
+    public struct Configuration: Sendable {
+        /// The region requests must be signed for.
+        public var region: String
+        /// The credentials it accepts.
+        public var credentials: [SigV4Verifier.Credentials]
+        /// The products it can provision.
+        public var catalog: [CatalogProduct]
+        /// At most this many products per `SearchProvisionedProducts` page.
+        public var searchPageSize: Int
+        /// At most this many outputs per `GetProvisionedProductOutputs` / `DescribeRecord` page.
+        public var outputsPageSize: Int
+        /// Observing calls before an operation completes.
+        public var stepsToComplete: Int
+        /// Faults by chance.
+        public var faults: Faults
+        /// Whether the caller may search at the `Account` access level; when false, only `Role` and `User` are
+        /// allowed, as with a role-level IAM policy.
+        public var accountLevelAccess: Bool
+        /// The service's clock (for signature expiry and timestamps).
+        public var now: @Sendable () -> Date
+
+        /// Creates a configuration.
+        public init(
+            region: String = "us-east-1",
+            credentials: [SigV4Verifier.Credentials],
+            catalog: [CatalogProduct] = [.sandbox],
+            searchPageSize: Int = 2,
+            outputsPageSize: Int = 2,
+            stepsToComplete: Int = 2,
+            faults: Faults = .none,
+            accountLevelAccess: Bool = true,
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) {
+            self.region = region
+            self.credentials = credentials
+            self.catalog = catalog
+            self.searchPageSize = searchPageSize
+            self.outputsPageSize = outputsPageSize
+            self.stepsToComplete = stepsToComplete
+            self.faults = faults
+            self.accountLevelAccess = accountLevelAccess
+            self.now = now
+        }
+    }
+
+    /// A provisioned product as the fake holds it.
+    public struct ProductSnapshot: Sendable, Hashable {
+        /// `pp-…`.
+        public var id: String
+        /// Its name.
+        public var name: String
+        /// `AVAILABLE`, `UNDER_CHANGE`, `ERROR`, `TAINTED`.
+        public var status: String
+        /// Its tags.
+        public var tags: [String: String]
+    }
+
+    let engine: Engine
+    private let server: LoopbackHTTPServer
+
+    /// Starts the fake on 127.0.0.1.
+    ///
+    /// - Parameter configuration: How it behaves.
+    /// - Throws: ``LoopbackHTTPServer/StartError``.
+    public init(_ configuration: Configuration) throws {
+        let engine = Engine(configuration: configuration)
+        self.engine = engine
+        server = try LoopbackHTTPServer { request in await engine.reply(to: request) }
+    }
+
+    /// The endpoint URL, `http://127.0.0.1:PORT`.
+    public var endpoint: URL { server.baseURL }
+
+    /// Every request received, in order.
+    public var requests: [RecordedRequest] { server.requests }
+
+    /// Stops the server.
+    public func stop() {
+        server.stop()
+    }
+
+    /// Replaces the chance faults (the generator restarts from the new seed).
+    public func setFaults(_ faults: Faults) {
+        engine.state.withLock {
+            $0.faults = faults
+            $0.random = SplitMix64(seed: faults.seed)
+        }
+    }
+
+    /// Makes the next call of `operation` fail with `fault` (faults queue up per operation).
+    public func enqueue(_ fault: ScriptedFault, for operation: String) {
+        engine.state.withLock { $0.scripted[operation, default: []].append(fault) }
+    }
+
+    /// Makes provisioning of products named `name` end in `ERROR` with a failed record.
+    public func failProvisioning(of name: String) {
+        engine.state.withLock { _ = $0.failingProvisioning.insert(name) }
+    }
+
+    /// Makes termination of products named `name` fail (the product ends `TAINTED`).
+    public func failTermination(of name: String, _ failing: Bool = true) {
+        engine.state.withLock {
+            if failing { $0.failingTermination.insert(name) } else { $0.failingTermination.remove(name) }
+        }
+    }
+
+    /// Accepts more credentials (for example, ones STS issued).
+    public func accept(_ credentials: SigV4Verifier.Credentials) {
+        engine.state.withLock { $0.credentials.append(credentials) }
+    }
+
+    /// Adds an available product that was not made through the API (another pool's, or an orphan).
+    @discardableResult
+    public func addExistingProduct(name: String, tags: [String: String], status: String = "AVAILABLE") -> String {
+        let now = engine.configuration.now()
+        return engine.state.withLock { state in
+            let id = state.nextID("pp-")
+            state.products.append(
+                State.Product(
+                    id: id,
+                    name: name,
+                    status: status,
+                    statusMessage: nil,
+                    createdTime: now,
+                    tags: tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                    productId: CatalogProduct.sandbox.id,
+                    artifactId: CatalogProduct.sandbox.artifacts[0].id,
+                    token: nil,
+                    lastRecordId: nil,
+                    outputs: [("BucketName", "\(name)-bucket")]
+                )
+            )
+            return id
+        }
+    }
+
+    /// The products that exist now, in creation order.
+    public var liveProducts: [ProductSnapshot] {
+        engine.state.withLock { state in
+            state.products.map { product in
+                ProductSnapshot(
+                    id: product.id,
+                    name: product.name,
+                    status: product.status,
+                    tags: Dictionary(product.tags, uniquingKeysWith: { $1 })
+                )
+            }
+        }
+    }
+
+    /// How many products `ProvisionProduct` created (a repeated token creates none).
+    public var productsCreated: Int { engine.state.withLock { $0.productsCreated } }
+
+    /// Every request the fake refused because it broke the protocol, the signature or the model.
+    public var violations: [String] { engine.state.withLock { $0.violations } }
+
+    /// Accepted calls per operation (faults included).
+    public var calls: [String: Int] { engine.state.withLock { $0.calls } }
+
+    /// Faults injected, by kind (`throttle`, `serverError`, `drop`, …).
+    public var injectedFaults: [String: Int] { engine.state.withLock { $0.injected } }
+}
