@@ -51,7 +51,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxCommandsTests",
-            dependencies: ["SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting", "sandboxd"]
+            dependencies: [
+                "SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting", "SandboxHTTP",
+                "sandboxd",
+            ]
         ),
     ]
 )

@@ -24,7 +24,7 @@ struct DaemonRunner {
         let reconciler: Reconciler
         let journal: FileJournal
         do {
-            (reconciler, journal) = try context.openReconciler(counter: counter)
+            (reconciler, journal) = try await context.openReconciler(counter: counter)
         } catch {
             output.printError("sandboxd: \(error)")
             notifier.failing(status: "cannot start: \(error)")

@@ -21,7 +21,7 @@ struct PlanRunner {
         let live: [LiveProduct]?
         do {
             journal = try context.readJournal()
-            let catalog = try context.makeCatalog(readOnly: true)
+            let catalog = try await context.makeCatalog(readOnly: true)
             do {
                 live = try await catalog.listProducts(pool: context.poolName)
             } catch {

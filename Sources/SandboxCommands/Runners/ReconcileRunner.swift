@@ -15,7 +15,7 @@ struct ReconcileRunner {
         let reconciler: Reconciler
         let journal: FileJournal
         do {
-            (reconciler, journal) = try context.openReconciler()
+            (reconciler, journal) = try await context.openReconciler()
         } catch {
             output.writeError("sandboxd: \(error)\n")
             return 1

@@ -46,9 +46,9 @@ struct CommandContext: Sendable {
     }
 
     /// The catalog port for this mode. A read-only one never writes (`plan`).
-    func makeCatalog(readOnly: Bool) throws -> any CatalogPort {
+    func makeCatalog(readOnly: Bool) async throws -> any CatalogPort {
         if local { return LocalCatalog.inStateDirectory(stateDirectory, readOnly: readOnly, clock: clock) }
-        return try RemotePorts.catalog(context: self)
+        return try await RemotePorts.catalog(context: self)
     }
 
     /// The GitHub port for this mode.
@@ -67,11 +67,11 @@ extension CommandContext {
     /// Takes the state directory (lock, journal, mode) and builds a reconciler on it.
     ///
     /// - Parameter counter: when given, every port call is counted for the metrics file.
-    func openReconciler(counter: APICallCounter? = nil) throws -> (Reconciler, FileJournal) {
+    func openReconciler(counter: APICallCounter? = nil) async throws -> (Reconciler, FileJournal) {
         // A state directory of the other mode, or missing configuration, fails before anything is
         // touched (SPEC §4).
         try state.claim(local: local, record: false)
-        var catalog = try makeCatalog(readOnly: false)
+        var catalog = try await makeCatalog(readOnly: false)
         var github = try makeGitHub()
         if let counter {
             catalog = InstrumentedCatalog(catalog, counter: counter)

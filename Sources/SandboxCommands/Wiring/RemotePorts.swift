@@ -1,4 +1,5 @@
 import Foundation
+import SandboxAWS
 import SandboxCore
 import SandboxGitHub
 import SandboxRuntime
@@ -8,8 +9,14 @@ enum RemotePorts {
     /// The Service Catalog adapter.
     ///
     /// - Throws: ``CommandFailure`` with one line saying what to set, when the region or credentials are missing.
-    static func catalog(context: CommandContext) throws -> any CatalogPort {
-        throw CommandFailure("only --local is available in this build: the AWS adapter is not wired yet")
+    static func catalog(context: CommandContext) async throws -> any CatalogPort {
+        do {
+            let catalog = try await AWSCatalog.fromEnvironment(context.environment, poolName: context.poolName)
+            context.logger.info("AWS Service Catalog", ["aws": catalog.summary])
+            return catalog
+        } catch {
+            throw CommandFailure(error.message)
+        }
     }
 
     /// The GitHub adapter.

@@ -1,0 +1,104 @@
+import Foundation
+import SandboxHTTP
+import SandboxTesting
+import Testing
+
+/// The commands without `--local`: against a fake Service Catalog and a fake GitHub over loopback HTTP.
+@Suite("the commands against AWS and GitHub (fakes over loopback)")
+struct RemoteModeCommandTests {
+    static let credentials = SigV4Verifier.Credentials(accessKeyId: "AKIDCOMMANDTEST", secretAccessKey: "c0mmand/secret")
+
+    struct Scene {
+        let directory: TemporaryDirectory
+        let catalog: FakeServiceCatalogServer
+        let github: FakeGitHubServer
+
+        init(productId: String = "prod-sandbox000001") throws {
+            directory = try TemporaryDirectory()
+            catalog = try FakeServiceCatalogServer(.init(credentials: [RemoteModeCommandTests.credentials]))
+            github = try FakeGitHubServer()
+            try directory.write("desired/pool.json", """
+                {"capacity": 1, "product": {"productId": "\(productId)", "provisioningArtifactId": "pa-sandbox000001"},
+                 "verification": {"minAccountAge": "30d"}}
+                """)
+            try directory.write("desired/requests/alice-sbx.json", #"{"requester": "alice", "pullRequest": 1}"#)
+            github.addAccount(.init(id: 101, login: "alice", createdAt: Date(timeIntervalSinceNow: -400 * 86_400)))
+            github.addPullRequest(.init(number: 1, authorID: 101,
+                                        files: [.init("desired-state/requests/alice-sbx.json")]))
+        }
+
+        var environment: [String: String] {
+            [
+                "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": RemoteModeCommandTests.credentials.accessKeyId,
+                "AWS_SECRET_ACCESS_KEY": RemoteModeCommandTests.credentials.secretAccessKey,
+                "AWS_ENDPOINT_URL_SERVICE_CATALOG": catalog.endpoint.absoluteString,
+                "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_CONFIG_FILE": directory.path("no-aws-config"),
+                "AWS_SHARED_CREDENTIALS_FILE": directory.path("no-aws-credentials"),
+                "GITHUB_REPOSITORY": "\(github.owner)/\(github.repository)",
+                "GITHUB_TOKEN": github.token,
+                "GITHUB_API_URL": github.apiURL.absoluteString,
+            ]
+        }
+
+        var arguments: [String] { ["--desired-state", directory.path("desired"), "--state-dir", directory.path("state")] }
+
+        func stop() {
+            catalog.stop()
+            github.stop()
+            directory.remove()
+        }
+    }
+
+    @Test("a request goes from pull request to a ready comment through real HTTP, with no credentials in any output")
+    func wholeFlow() async throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        var outputs = ""
+        for _ in 0..<4 {
+            let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: scene.environment)
+            #expect(status == 0, "\(output.stderr)")
+            outputs += output.stdout + output.stderr
+        }
+        let comments = scene.github.comments(on: 1)
+        #expect(comments.map { $0.body.contains("<!-- sandboxd:alice-sbx:ready -->") } == [true], "\(comments.map(\.body))")
+        let (status, output) = await runSandboxd(["status", "--json"] + scene.arguments, environment: scene.environment)
+        #expect(status == 0)
+        #expect(output.stdout.contains("\"state\": \"active\""))
+        #expect(output.stdout.contains("\"verification\": \"verified\""))
+        #expect(!outputs.contains(RemoteModeCommandTests.credentials.secretAccessKey))
+        #expect(!outputs.contains(scene.github.token))
+    }
+
+    @Test("an unknown product id is reported and makes reconcile exit 1; nothing is provisioned")
+    func unknownProduct() async throws {
+        let scene = try Scene(productId: "prod-doesnotexist1")
+        defer { scene.stop() }
+        let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: scene.environment)
+        #expect(status == 1)
+        #expect(output.stderr.contains("prod-doesnotexist1") || output.stderr.contains("product"), "\(output.stderr)")
+        #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
+    }
+
+    @Test("missing settings stop reconcile at once with one line saying what to set, and change nothing",
+          arguments: [
+            ("AWS_REGION", "AWS_REGION"),
+            ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+            ("GITHUB_TOKEN", "GITHUB_TOKEN"),
+            ("GITHUB_REPOSITORY", "GITHUB_REPOSITORY"),
+          ])
+    func missingSetting(variable: String, mentioned: String) async throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        var environment = scene.environment
+        environment[variable] = nil
+        let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: environment)
+        #expect(status == 1)
+        let lines = output.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(output.stderr)")
+        #expect(output.stderr.contains(mentioned), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scene.directory.path("state/journal")))
+        #expect(scene.catalog.requests.allSatisfy { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") != true })
+    }
+}
