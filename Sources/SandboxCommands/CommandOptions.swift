@@ -55,6 +55,8 @@ public struct CommandOptions: Sendable, Hashable {
     public var local: Bool
     /// `--json` (`plan`, `status`).
     public var json: Bool
+    /// `--online` (`validate`): also check the product with AWS.
+    public var online: Bool
     /// `--wait` (`reconcile`).
     public var wait: Bool
     /// `--timeout` (`reconcile --wait`), `10m`.
@@ -75,6 +77,7 @@ public struct CommandOptions: Sendable, Hashable {
         metricsFile = nil
         local = false
         json = false
+        online = false
         wait = false
         timeout = LeaseDuration("10m")!
         allowMassRelease = false
@@ -195,6 +198,7 @@ public struct CommandOptions: Sendable, Hashable {
         if let (path, _) = value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
         local = parsed.flags.contains("local")
         json = parsed.flags.contains("json")
+        online = parsed.flags.contains("online")
         wait = parsed.flags.contains("wait")
         allowMassRelease = parsed.flags.contains("allow-mass-release")
         if let parsedTimeout = try duration("timeout", nil) {

@@ -101,4 +101,21 @@ struct RemoteModeCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scene.directory.path("state/journal")))
         #expect(scene.catalog.requests.allSatisfy { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") != true })
     }
+
+    @Test("validate --online asks AWS whether the product exists", arguments: [
+        ("prod-sandbox000001", Int32(0)), ("prod-doesnotexist1", Int32(1)),
+    ])
+    func validateOnline(productId: String, expected: Int32) async throws {
+        let scene = try Scene(productId: productId)
+        defer { scene.stop() }
+        let (status, output) = await runSandboxd(
+            ["validate", "--online", "--desired-state", scene.directory.path("desired")], environment: scene.environment)
+        #expect(status == expected, "\(output.stdout)\(output.stderr)")
+        if expected == 0 {
+            #expect(output.stdout.contains("the product exists in AWS"))
+        } else {
+            #expect(output.stdout.contains("pool.json: product:"))
+        }
+        #expect(scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true })
+    }
 }

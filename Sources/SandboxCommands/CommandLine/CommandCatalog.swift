@@ -62,15 +62,21 @@ enum CommandCatalog {
 
     static let json = ArgumentParser.Option(name: "json", kind: .flag, help: "Print JSON instead of text.")
 
+    static let online = ArgumentParser.Option(
+        name: "online", kind: .flag,
+        help: "Also ask AWS Service Catalog whether the pool's product and artifact exist (needs AWS settings)."
+    )
+
     static let commands: [ArgumentParser.Command] = [
         .init(
             name: CommandOptions.Command.validate.rawValue,
             abstract: "Check the desired-state directory on its own (no journal, no network).",
             discussion: """
                 Prints one line per problem, PATH: message (warnings too), and exits 1 if any is an error,
-                0 otherwise.
+                0 otherwise. With --online it also checks the product with AWS (region and credentials as for
+                reconcile).
                 """,
-            options: [desiredState]
+            options: [desiredState, online]
         ),
         .init(
             name: CommandOptions.Command.plan.rawValue,

@@ -1,3 +1,4 @@
+import SandboxAWS
 import SandboxCore
 import SandboxRuntime
 
@@ -21,9 +22,21 @@ public enum ValidateCommand: SandboxCommand {
             output.printError("\(options.desiredState): invalid (\(count(errors, "error"))\(warningText))")
             return ExitCode.failure
         }
+        if options.online {
+            do {
+                let catalog = try await AWSCatalog.fromEnvironment(environment, poolName: options.poolName)
+                try await catalog.checkProduct(pool.product)
+            } catch let error as AWSConfigurationError {
+                output.printError("sandboxd: \(error.message)")
+                return ExitCode.failure
+            } catch {
+                output.print("\(options.desiredState)/pool.json: product: \(error)")
+                return ExitCode.failure
+            }
+        }
         output.print(
             "\(options.desiredState): valid (pool: capacity \(pool.capacity), \(count(state.requests.count, "request"))"
-                + "\(warningText))"
+                + "\(warningText)\(options.online ? "; the product exists in AWS" : ""))"
         )
         return ExitCode.success
     }
