@@ -66,7 +66,8 @@ extension LoopbackHTTPServer {
             // The connection's thread waits here while the handler runs on the concurrency pool.
             let box = ReplyBox()
             let handler = handler
-            Task {
+            // On the servers' own executor: a busy cooperative pool must not delay the answer.
+            Task(executorPreference: DispatchTaskExecutor.servers) {
                 box.set(await handler(request))
             }
             return box.wait()

@@ -90,7 +90,7 @@ struct Scene {
             baseURL: URL(string: fake.apiURL.absoluteString + apiSuffix)!,
             token: try GitHubToken(fake.token)
         )
-        configuration.timeout = .seconds(5)
+        configuration.timeout = .seconds(30)  // generous: the suite runs in parallel on 2 cores
         configure(&configuration)
         let client = GitHubClient(configuration: configuration, transport: transport, etags: etags,
                                   now: { clock.now() }, sleep: { await sleeps.sleep($0) })

@@ -78,7 +78,6 @@ struct VerificationFlowTests {
         let wanted = desired([spec("alice", pr: 100)])
         let id = RequestID("req-alice")!
 
-        let started = ContinuousClock.now
         _ = try await reconciler.pass(desired: wanted)
         var record = try #require(await reconciler.state.requests[id])
         #expect(record.state == .pending)
@@ -94,7 +93,6 @@ struct VerificationFlowTests {
         #expect(scene.fake.requests.count == calls)
         record = try #require(await reconciler.state.requests[id])
         #expect(record.state == .pending)
-        #expect(ContinuousClock.now - started < .seconds(5))
 
         scene.clock.set(reset.addingTimeInterval(1))
         _ = try await reconciler.pass(desired: wanted)

@@ -184,11 +184,8 @@ struct RetryTests {
         defer { fake.stop() }
         fake.enqueue(.delay(.seconds(2)), for: "DescribeProduct")
         let client = makeClient(for: fake, retryPolicy: testRetryPolicy(attemptTimeout: .milliseconds(500)))
-        let started = ContinuousClock.now
         _ = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: sandboxProduct.productId))
-        // The first attempt gives up after 0.5 s rather than waiting out the 2 s; the bound leaves room for a
-        // loaded machine, and the second call proves the retry.
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The first attempt gives up after 0.5 s rather than waiting out the 2 s: the second call proves the retry.
         #expect((fake.calls["DescribeProduct"] ?? 0) == 2)
     }
 

@@ -48,7 +48,22 @@ extension JournalTests {
         }
 
         @Test("a second process holding the lock makes openForWriting fail naming its pid, until it exits")
-        func lockHeldByAnotherProcess() throws {
+        func lockHeldByAnotherProcess() async throws {
+            // Starting and waiting for a child blocks a thread: keep it off the concurrency pool, which the
+            // other tests share (2 threads on 2 cores).
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Thread {
+                    do {
+                        try lockHeldByAnotherProcessBlocking()
+                        continuation.resume()
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }.start()
+            }
+        }
+
+        private func lockHeldByAnotherProcessBlocking() throws {
             try withStateDirectory { directory in
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let holder = try startLockHolder(directory.file("lock"))

@@ -49,8 +49,15 @@ struct CrashRecoveryTests {
 
     static let desired = flowDesiredState(capacity: 2, requesters: ["alice", "bob", "carol"])
 
+    /// These tests fsync hundreds of journal records: they run on their own executor, off the shared pool.
+    static let executor = DispatchTaskExecutor(label: "sandboxd.tests.crash-recovery")
+
     @Test("a crash after any step k, then a clean run, converges with nothing doubled or leaked")
     func crashAtEveryStep() async throws {
+        try await withTaskExecutorPreference(Self.executor) { try await crashAtEveryStepBody() }
+    }
+
+    func crashAtEveryStepBody() async throws {
         let reference = World()
         defer { try? FileManager.default.removeItem(at: reference.root) }
         let total = try await reference.runProcess(passes: 4, crashAt: nil, desired: Self.desired).steps
@@ -77,6 +84,10 @@ struct CrashRecoveryTests {
 
     @Test("a crash at any step of expiry and hand-over converges: the ended are gone, the next in line is served")
     func crashDuringExpiry() async throws {
+        try await withTaskExecutorPreference(Self.executor) { try await crashDuringExpiryBody() }
+    }
+
+    func crashDuringExpiryBody() async throws {
         let desired = flowDesiredState(capacity: 2, requesters: ["alice", "bob", "carol"], lease: "20s")
         let reference = World()
         defer { try? FileManager.default.removeItem(at: reference.root) }
