@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SandboxHTTP
 import SandboxTesting
 import Testing
@@ -117,5 +120,55 @@ struct RemoteModeCommandTests {
             #expect(output.stdout.contains("pool.json: product:"))
         }
         #expect(scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true })
+    }
+}
+
+@Suite("sandboxd run keeps running through problems it reports")
+struct RemoteModeDaemonTests {
+    @Test("an unknown product id is reported by every pass of run, which keeps running; SIGTERM exits 0")
+    func unknownProductEveryPass() async throws {
+        let scene = try RemoteModeCommandTests.Scene(productId: "prod-doesnotexist1")
+        defer { scene.stop() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try Self.runDaemon(scene)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+        let describes = scene.catalog.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true }
+        #expect(describes.count >= 2, "the product was not checked on every pass")
+        #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
+    }
+
+    static func runDaemon(_ scene: RemoteModeCommandTests.Scene) throws {
+        let notify = try NotifySocket(path: scene.directory.path("notify.sock"))
+        let errors = scene.directory.path("stderr.log")
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        let process = Process()
+        process.executableURL = sandboxdExecutable
+        process.arguments = ["run", "--interval", "1h"] + scene.arguments
+        var environment = scene.environment
+        environment["NOTIFY_SOCKET"] = notify.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        let first = notify.receive(until: { $0.contains("errors in the last pass") }, seconds: 30)
+        #expect(first.contains { $0.contains("errors in the last pass") }, "\(first)")
+        kill(process.processIdentifier, SIGHUP)
+        let second = notify.receive(until: { $0.contains("errors in the last pass") }, seconds: 30)
+        #expect(second.contains { $0.contains("errors in the last pass") }, "\(second)")
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let log = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        #expect(log.components(separatedBy: "prod-doesnotexist1").count - 1 >= 2, "\(log)")
     }
 }
