@@ -28,7 +28,11 @@ let package = Package(
             dependencies: ["SandboxCore", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal"]
         ),
         .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
-        .executableTarget(name: "sandboxd-benchmarks", dependencies: ["SandboxCrypto"], path: "Benchmarks/sandboxd-benchmarks"),
+        .executableTarget(
+            name: "sandboxd-benchmarks",
+            dependencies: ["SandboxCrypto"],
+            path: "Benchmarks/sandboxd-benchmarks"
+        ),
         // Test support: fakes and a loopback HTTP/1.1 server.
         .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
 

@@ -87,10 +87,14 @@ extension GitHubAdapter {
     func tokenSeesPrivateMembers(of organization: String) async throws(GitHubError) -> Bool {
         let own = try await client.authenticatedAccount()
         let response = try await client.get(
-            path: "/orgs/\(GitHubClient.segment(organization))/memberships/\(GitHubClient.segment(own.login))")
+            path: "/orgs/\(GitHubClient.segment(organization))/memberships/\(GitHubClient.segment(own.login))"
+        )
         guard response.status == 200 else { return false }
-        let membership = try GitHubClient.decode(GitHubPayload.Membership.self, from: response,
-                                                 doing: "checking sandboxd's own membership of \(organization)")
+        let membership = try GitHubClient.decode(
+            GitHubPayload.Membership.self,
+            from: response,
+            doing: "checking sandboxd's own membership of \(organization)"
+        )
         return membership.state == "active"
     }
 }

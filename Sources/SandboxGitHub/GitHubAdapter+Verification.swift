@@ -94,25 +94,31 @@ extension GitHubAdapter {
             return .rejected(
                 reason: "Pull request #\(number) does not exist in \(repository). "
                     + "Set pullRequest to the number of the pull request that adds this request file.",
-                userId: nil)
+                userId: nil
+            )
         }
         guard pullResponse.status == 200 else {
             throw GitHubClient.failure(pullResponse, doing: "reading pull request #\(number)")
         }
-        let pull = try GitHubClient.decode(GitHubPayload.PullRequest.self, from: pullResponse,
-                                           doing: "reading pull request #\(number)")
+        let pull = try GitHubClient.decode(
+            GitHubPayload.PullRequest.self,
+            from: pullResponse,
+            doing: "reading pull request #\(number)"
+        )
         guard let author = pull.user, author.login.lowercased() != "ghost", author.id != Self.ghostID else {
             return .rejected(
                 reason: "The account that opened pull request #\(number) was deleted, so it cannot be checked "
                     + "that the request is yours. Ask again with a pull request you open yourself.",
-                userId: nil)
+                userId: nil
+            )
         }
         guard author.login.lowercased() == login.lowercased() else {
             return .rejected(
                 reason: "Pull request #\(number) was opened by @\(author.login), not by @\(login). "
                     + "A sandbox is given to the person who opens the pull request: ask with a pull request "
                     + "you open yourself, with your own login as requester.",
-                userId: nil)
+                userId: nil
+            )
         }
 
         // 3. Merged, with the grace for GitHub's lag just after a merge.
@@ -124,12 +130,14 @@ extension GitHubAdapter {
                 return .pending(
                     reason: "pull request #\(number) does not read as merged yet (GitHub can lag just after a merge); "
                         + "checking again until \(NotificationDateFormat.rfc3339(deadline))",
-                    retryAt: min(request.now.addingTimeInterval(step), deadline))
+                    retryAt: min(request.now.addingTimeInterval(step), deadline)
+                )
             }
             return .rejected(
                 reason: "Pull request #\(number) is not merged. A request counts only once the pull request that "
                     + "adds its file is merged: set pullRequest to that pull request, and have it merged.",
-                userId: author.id)
+                userId: author.id
+            )
         }
 
         // 4. The request file is among the pull request's changes.
@@ -145,15 +153,18 @@ extension GitHubAdapter {
                 return .rejected(
                     reason: "Pull request #\(number) does not add or modify \(path): GitHub lists it as "
                         + "\(entry.status). Set pullRequest to the pull request that added this request file.",
-                    userId: author.id)
+                    userId: author.id
+                )
             }
-            let capped = (pull.changedFiles ?? 0) > Self.listedFilesLimit
+            let capped =
+                (pull.changedFiles ?? 0) > Self.listedFilesLimit
                 ? " GitHub lists only the first \(Self.listedFilesLimit) files of a pull request: "
                     + "add a request file in a pull request of its own." : ""
             return .rejected(
                 reason: "Pull request #\(number) does not add or modify \(path). "
                     + "Set pullRequest to the pull request that added this request file.\(capped)",
-                userId: author.id)
+                userId: author.id
+            )
         }
 
         // 5. The account: a person, not too new.
@@ -161,36 +172,44 @@ extension GitHubAdapter {
         if userResponse.status == 404 {
             return .rejected(
                 reason: "GitHub has no account @\(login) any more. Set requester to your current GitHub login.",
-                userId: author.id)
+                userId: author.id
+            )
         }
         guard userResponse.status == 200 else {
             throw GitHubClient.failure(userResponse, doing: "reading the account @\(login)")
         }
-        let user = try GitHubClient.decode(GitHubPayload.User.self, from: userResponse,
-                                           doing: "reading the account @\(login)")
+        let user = try GitHubClient.decode(
+            GitHubPayload.User.self,
+            from: userResponse,
+            doing: "reading the account @\(login)"
+        )
         guard user.id == author.id else {
             return .pending(
                 reason: "the login @\(login) belonged to another account while it was being checked (a rename?); "
                     + "checking again",
-                retryAt: request.now.addingTimeInterval(Self.failureRetry))
+                retryAt: request.now.addingTimeInterval(Self.failureRetry)
+            )
         }
         if user.id == Self.ghostID || user.login.lowercased() == "ghost" {
             return .rejected(
                 reason: "@ghost is the placeholder GitHub shows for deleted accounts, not a person. "
                     + "Set requester to your own GitHub login.",
-                userId: user.id)
+                userId: user.id
+            )
         }
         guard user.type == "User" else {
             let kind = user.type == "Organization" ? "an organization" : user.type == "Bot" ? "a bot" : "a \(user.type)"
             return .rejected(
                 reason: "@\(user.login) is \(kind) account; sandboxes are for people. "
                     + "Ask from your own personal GitHub account.",
-                userId: user.id)
+                userId: user.id
+            )
         }
         guard let createdText = user.createdAt, let created = try? Date(createdText, strategy: .iso8601) else {
             return .pending(
                 reason: "GitHub did not say when the account @\(login) was created; checking again",
-                retryAt: request.now.addingTimeInterval(Self.failureRetry))
+                retryAt: request.now.addingTimeInterval(Self.failureRetry)
+            )
         }
         let minimumAge = request.policy.minAccountAge
         let eligible = created.addingTimeInterval(minimumAge.timeInterval)
@@ -200,7 +219,8 @@ extension GitHubAdapter {
                     + "\(NotificationDateFormat.humanReadable(created)), less than \(minimumAge.text) ago; "
                     + "this pool accepts accounts at least \(minimumAge.text) old. Edit the request file after "
                     + "\(NotificationDateFormat.humanReadable(eligible)) to have it checked again.",
-                userId: user.id)
+                userId: user.id
+            )
         }
 
         // 6. Membership of an allowed organization.
@@ -216,13 +236,15 @@ extension GitHubAdapter {
                     reason: "@\(user.login) is not an active member of \(organizations.count == 1 ? "" : "any of ")"
                         + "\(list), which this pool requires\(detail). Join one (accept the invitation if one is "
                         + "pending), then edit the request file to have it checked again.",
-                    userId: user.id)
+                    userId: user.id
+                )
             case .cannotTell(let why):
                 return .pending(
                     reason: "cannot tell whether @\(user.login) is a member of an allowed organization: "
                         + "\(why.joined(separator: "; ")). The operator must let sandboxd's token see the "
                         + "organization's members (its account a member, with read:org or Members: read)",
-                    retryAt: request.now.addingTimeInterval(Self.cannotTellRetry))
+                    retryAt: request.now.addingTimeInterval(Self.cannotTellRetry)
+                )
             }
         }
         return .verified(userId: user.id, login: user.login)
@@ -239,16 +261,19 @@ extension GitHubAdapter {
         case .unavailable:
             return .pending(
                 reason: "GitHub is unavailable or rate-limited (\(error.message)); checking again later",
-                retryAt: error.retryAt ?? request.now.addingTimeInterval(failureRetry))
+                retryAt: error.retryAt ?? request.now.addingTimeInterval(failureRetry)
+            )
         case .unauthorized:
             return .pending(
                 reason: "GitHub refused sandboxd's token (\(error.message)); the operator must fix the token "
                     + "or its permissions",
-                retryAt: error.retryAt ?? request.now.addingTimeInterval(cannotTellRetry))
+                retryAt: error.retryAt ?? request.now.addingTimeInterval(cannotTellRetry)
+            )
         case .notFound, .rejected:
             return .pending(
                 reason: "GitHub gave an unexpected answer (\(error.message)); checking again later",
-                retryAt: error.retryAt ?? request.now.addingTimeInterval(cannotTellRetry))
+                retryAt: error.retryAt ?? request.now.addingTimeInterval(cannotTellRetry)
+            )
         }
     }
 }

@@ -213,8 +213,15 @@ extension GitHubClient {
         let result: Result<Response, GitHubError>
         do {
             // A PATCH sets the same body again: safe to repeat. A POST is not (see the type's docs).
-            result = .success(try await perform(method: method, url: url(path: path), body: body, cache: nil,
-                                                retrying: method != "POST"))
+            result = .success(
+                try await perform(
+                    method: method,
+                    url: url(path: path),
+                    body: body,
+                    cache: nil,
+                    retrying: method != "POST"
+                )
+            )
         } catch {
             result = .failure(error)
         }
@@ -223,7 +230,13 @@ extension GitHubClient {
     }
 
     /// Sends one request (with retries when `retrying`), applying the rate-limit gate and the ETag store.
-    func perform(method: String, url: URL, body: Data?, cache: CachePolicy?, retrying: Bool)
+    func perform(
+        method: String,
+        url: URL,
+        body: Data?,
+        cache: CachePolicy?,
+        retrying: Bool
+    )
         async throws(GitHubError) -> Response
     {
         let key = url.absoluteString
@@ -236,8 +249,13 @@ extension GitHubClient {
         ]
         if body != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
         if let stored { headers["If-None-Match"] = stored.etag }
-        let request = HTTPRequest(method: method, url: url, headers: headers, body: body ?? Data(),
-                                  timeout: configuration.timeout)
+        let request = HTTPRequest(
+            method: method,
+            url: url,
+            headers: headers,
+            body: body ?? Data(),
+            timeout: configuration.timeout
+        )
         var attempt = 0
         while true {
             attempt += 1
@@ -254,10 +272,14 @@ extension GitHubClient {
                 }
                 guard error.isRetryable else {
                     throw GitHubError(
-                        .unavailable, message: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
+                        .unavailable,
+                        message: "GitHub cannot be reached (\(method) \(url.path)): \(error)"
+                    )
                 }
                 throw gate.closeForOutage(
-                    at: now(), reason: "GitHub cannot be reached (\(method) \(url.path)): \(error)")
+                    at: now(),
+                    reason: "GitHub cannot be reached (\(method) \(url.path)): \(error)"
+                )
             }
             if let limited = gate.observe(response, at: now()) { throw limited }
             if response.status >= 500 {
@@ -281,16 +303,28 @@ extension GitHubClient {
             if response.status == 304 {
                 guard let stored else {
                     throw GitHubError(
-                        .rejected, message: "GitHub answered 304 to \(method) \(url.path) without a validator")
+                        .rejected,
+                        message: "GitHub answered 304 to \(method) \(url.path) without a validator"
+                    )
                 }
-                return Response(status: 200, headers: response.headers, body: stored.body,
-                                link: link ?? stored.link, notModified: true)
+                return Response(
+                    status: 200,
+                    headers: response.headers,
+                    body: stored.body,
+                    link: link ?? stored.link,
+                    notModified: true
+                )
             }
             if cache != nil, response.status == 200, let etag = response.headers["ETag"], !etag.isEmpty {
                 etags.save(ETagEntry(etag: etag, body: response.body, link: link), for: key)
             }
-            return Response(status: response.status, headers: response.headers, body: response.body, link: link,
-                            notModified: false)
+            return Response(
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+                link: link,
+                notModified: false
+            )
         }
     }
 

@@ -49,7 +49,10 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// - Throws: ``GitHubConfigurationError``: `missingToken` when none of the three is set,
     ///   `unreadableTokenFile` naming the file that cannot be read, `invalidToken` naming where an
     ///   empty or malformed token came from.
-    public static func load(file: String?, environment: [String: String]) throws(GitHubConfigurationError)
+    public static func load(
+        file: String?,
+        environment: [String: String]
+    ) throws(GitHubConfigurationError)
         -> GitHubToken
     {
         if let file, !file.isEmpty {
@@ -82,9 +85,11 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
             let data = manager.contents(atPath: file)
         else {
             let reason =
-                !manager.fileExists(atPath: file) ? "it does not exist"
-                : isDirectory.boolValue ? "it is a directory"
-                : !manager.isReadableFile(atPath: file) ? "permission denied" : "it cannot be read"
+                !manager.fileExists(atPath: file)
+                ? "it does not exist"
+                : isDirectory.boolValue
+                    ? "it is a directory"
+                    : !manager.isReadableFile(atPath: file) ? "permission denied" : "it cannot be read"
             throw GitHubConfigurationError(
                 .unreadableTokenFile,
                 "cannot read the GitHub token file \(file) (\(setting)): \(reason); check the path and its permissions"
@@ -92,7 +97,9 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw GitHubConfigurationError(
-                .invalidToken, "the GitHub token file \(file) (\(setting)) is not UTF-8 text")
+                .invalidToken,
+                "the GitHub token file \(file) (\(setting)) is not UTF-8 text"
+            )
         }
         do {
             return try GitHubToken(text)

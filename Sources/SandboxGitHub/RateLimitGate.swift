@@ -55,7 +55,8 @@ final class RateLimitGate: Sendable {
             .map { Date(timeIntervalSince1970: $0) }
         let retryAfter = response.headers["Retry-After"]
             .flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
-        let resetOrLater = reset.map { $0 > now ? $0 : now.addingTimeInterval(Self.pastResetPause) }
+        let resetOrLater =
+            reset.map { $0 > now ? $0 : now.addingTimeInterval(Self.pastResetPause) }
             ?? now.addingTimeInterval(Self.pastResetPause)
 
         if response.status == 403 || response.status == 429 {
@@ -65,7 +66,8 @@ final class RateLimitGate: Sendable {
             let reason: String
             if let retryAfter {
                 until = now.addingTimeInterval(max(retryAfter, 1))
-                reason = "GitHub asked sandboxd to slow down "
+                reason =
+                    "GitHub asked sandboxd to slow down "
                     + "(HTTP \(response.status), Retry-After \(Int(retryAfter)) s)"
             } else if remaining == 0 {
                 until = resetOrLater

@@ -2,9 +2,9 @@ import Dispatch
 import Synchronization
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #else
-    import Foundation
+import Foundation
 #endif
 
 extension URLSessionTransport {

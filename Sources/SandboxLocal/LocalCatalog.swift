@@ -33,17 +33,25 @@ public actor LocalCatalog: CatalogPort {
     }
 
     /// A simulator kept in `<state-dir>/local/`, with its faults file.
-    public static func inStateDirectory(_ stateDirectory: URL, readOnly: Bool, clock: any SandboxClock = SystemClock())
+    public static func inStateDirectory(
+        _ stateDirectory: URL,
+        readOnly: Bool,
+        clock: any SandboxClock = SystemClock()
+    )
         -> LocalCatalog
     {
         let storage = FileCatalogStorage(stateDirectory: stateDirectory, readOnly: readOnly)
         let faultsPath = storage.faultsFile.path
-        return LocalCatalog(storage: storage, clock: clock, faults: {
-            guard let data = FileManager.default.contents(atPath: faultsPath),
-                let faults = try? JSONDecoder().decode([String: String].self, from: data)
-            else { return [:] }
-            return faults
-        })
+        return LocalCatalog(
+            storage: storage,
+            clock: clock,
+            faults: {
+                guard let data = FileManager.default.contents(atPath: faultsPath),
+                    let faults = try? JSONDecoder().decode([String: String].self, from: data)
+                else { return [:] }
+                return faults
+            }
+        )
     }
 
     /// Loads the state, lets simulated time pass, runs `body`, and saves.
@@ -115,29 +123,48 @@ public actor LocalCatalog: CatalogPort {
         let stuck = faults()[request.name] == "stuck"
         let provisionSeconds = provisionSeconds
         return try update { (state: inout SimulatorState) throws(CatalogError) -> CatalogReceipt in
-            if let record = state.records.values.first(where: { $0.token == request.token && $0.type == "PROVISION_PRODUCT" }) {
+            if let record = state.records.values.first(where: {
+                $0.token == request.token && $0.type == "PROVISION_PRODUCT"
+            }) {
                 return CatalogReceipt(recordId: record.id, provisionedProductId: record.productId)
             }
             if state.products.contains(where: { $0.name == request.name }) {
-                throw CatalogError(.duplicate, code: "DuplicateResourceException",
-                                   message: "a provisioned product named \(request.name) already exists")
+                throw CatalogError(
+                    .duplicate,
+                    code: "DuplicateResourceException",
+                    message: "a provisioned product named \(request.name) already exists"
+                )
             }
             let productID = nextID("pp-", &state)
             let recordID = nextID("rec-", &state)
             let suffix = productID.suffix(6)
-            state.products.append(SimulatorState.Product(
-                id: productID, name: request.name, tags: request.tags, status: "UNDER_CHANGE", statusMessage: nil,
-                createdAt: now, changeCompletesAt: stuck ? nil : now.addingTimeInterval(provisionSeconds),
-                operation: "provision", lastRecordId: recordID,
-                outputs: [
-                    "BucketName": "\(request.name)-bucket-\(suffix)",
-                    "QueueArn": "arn:aws:batch:local-1:000000000000:job-queue/\(request.name)",
-                    "NotebookUrl": "https://notebooks.local.example/\(request.name)",
-                    "Region": "local-1",
-                ]))
+            state.products.append(
+                SimulatorState.Product(
+                    id: productID,
+                    name: request.name,
+                    tags: request.tags,
+                    status: "UNDER_CHANGE",
+                    statusMessage: nil,
+                    createdAt: now,
+                    changeCompletesAt: stuck ? nil : now.addingTimeInterval(provisionSeconds),
+                    operation: "provision",
+                    lastRecordId: recordID,
+                    outputs: [
+                        "BucketName": "\(request.name)-bucket-\(suffix)",
+                        "QueueArn": "arn:aws:batch:local-1:000000000000:job-queue/\(request.name)",
+                        "NotebookUrl": "https://notebooks.local.example/\(request.name)",
+                        "Region": "local-1",
+                    ]
+                )
+            )
             state.records[recordID] = SimulatorState.Record(
-                id: recordID, type: "PROVISION_PRODUCT", productId: productID, token: request.token,
-                status: "IN_PROGRESS", errors: [])
+                id: recordID,
+                type: "PROVISION_PRODUCT",
+                productId: productID,
+                token: request.token,
+                status: "IN_PROGRESS",
+                errors: []
+            )
             return CatalogReceipt(recordId: recordID, provisionedProductId: productID)
         }
     }
@@ -146,16 +173,24 @@ public actor LocalCatalog: CatalogPort {
         let now = clock.now()
         let terminateSeconds = terminateSeconds
         return try update { (state: inout SimulatorState) throws(CatalogError) -> CatalogReceipt in
-            if let record = state.records.values.first(where: { $0.token == token && $0.type == "TERMINATE_PROVISIONED_PRODUCT" }) {
+            if let record = state.records.values.first(where: {
+                $0.token == token && $0.type == "TERMINATE_PROVISIONED_PRODUCT"
+            }) {
                 return CatalogReceipt(recordId: record.id, provisionedProductId: record.productId)
             }
             guard let index = state.products.firstIndex(where: { $0.id == provisionedProductId }) else {
-                throw CatalogError(.notFound, code: "ResourceNotFoundException",
-                                   message: "provisioned product \(provisionedProductId) not found")
+                throw CatalogError(
+                    .notFound,
+                    code: "ResourceNotFoundException",
+                    message: "provisioned product \(provisionedProductId) not found"
+                )
             }
             if state.products[index].status == "UNDER_CHANGE" {
-                throw CatalogError(.invalidRequest, code: "InvalidStateException",
-                                   message: "provisioned product \(provisionedProductId) is under change")
+                throw CatalogError(
+                    .invalidRequest,
+                    code: "InvalidStateException",
+                    message: "provisioned product \(provisionedProductId) is under change"
+                )
             }
             let recordID = nextID("rec-", &state)
             state.products[index].status = "UNDER_CHANGE"
@@ -163,8 +198,13 @@ public actor LocalCatalog: CatalogPort {
             state.products[index].changeCompletesAt = now.addingTimeInterval(terminateSeconds)
             state.products[index].lastRecordId = recordID
             state.records[recordID] = SimulatorState.Record(
-                id: recordID, type: "TERMINATE_PROVISIONED_PRODUCT", productId: provisionedProductId, token: token,
-                status: "IN_PROGRESS", errors: [])
+                id: recordID,
+                type: "TERMINATE_PROVISIONED_PRODUCT",
+                productId: provisionedProductId,
+                token: token,
+                status: "IN_PROGRESS",
+                errors: []
+            )
             return CatalogReceipt(recordId: recordID, provisionedProductId: provisionedProductId)
         }
     }
@@ -174,18 +214,27 @@ public actor LocalCatalog: CatalogPort {
             guard let record = state.records[id] else {
                 throw CatalogError(.notFound, code: "ResourceNotFoundException", message: "record \(id) not found")
             }
-            return CatalogRecord(id: record.id, status: CatalogRecord.Status(rawValue: record.status) ?? .inProgress,
-                                 provisionedProductId: record.productId, errors: record.errors)
+            return CatalogRecord(
+                id: record.id,
+                status: CatalogRecord.Status(rawValue: record.status) ?? .inProgress,
+                provisionedProductId: record.productId,
+                errors: record.errors
+            )
         }
     }
 
     public func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
         try update { (state: inout SimulatorState) throws(CatalogError) -> [LiveProduct] in
             state.products.filter { $0.tags[TagKey.pool] == pool }.map { product in
-                LiveProduct(id: product.id, name: product.name,
-                            status: LiveProduct.Status(rawValue: product.status) ?? .underChange,
-                            tags: product.tags, lastRecordId: product.lastRecordId, createdTime: product.createdAt,
-                            statusMessage: product.statusMessage)
+                LiveProduct(
+                    id: product.id,
+                    name: product.name,
+                    status: LiveProduct.Status(rawValue: product.status) ?? .underChange,
+                    tags: product.tags,
+                    lastRecordId: product.lastRecordId,
+                    createdTime: product.createdAt,
+                    statusMessage: product.statusMessage
+                )
             }
         }
     }
@@ -193,8 +242,11 @@ public actor LocalCatalog: CatalogPort {
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
         try update { (state: inout SimulatorState) throws(CatalogError) -> [ProductOutput] in
             guard let product = state.products.first(where: { $0.id == provisionedProductId }) else {
-                throw CatalogError(.notFound, code: "ResourceNotFoundException",
-                                   message: "provisioned product \(provisionedProductId) not found")
+                throw CatalogError(
+                    .notFound,
+                    code: "ResourceNotFoundException",
+                    message: "provisioned product \(provisionedProductId) not found"
+                )
             }
             return product.outputs.sorted { $0.key < $1.key }.map { ProductOutput(key: $0.key, value: $0.value) }
         }

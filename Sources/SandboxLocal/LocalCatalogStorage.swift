@@ -57,4 +57,3 @@ public struct LocalSimulatorError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
-

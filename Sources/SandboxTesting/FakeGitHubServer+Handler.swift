@@ -41,15 +41,20 @@ extension FakeGitHubServer {
                 state.secondaryLimited -= 1
                 return Answer(
                     status: 403,
-                    json: ["message": "You have exceeded a secondary rate limit. Please wait a few minutes "
-                        + "before you try again."],
+                    json: [
+                        "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+                            + "before you try again."
+                    ],
                     headers: ["Retry-After": String(state.secondaryRetryAfter)],
                     cacheable: false
                 )
             }
             if state.remaining <= 0 {
-                return Answer(status: 403, json: ["message": "API rate limit exceeded for user ID \(self.viewer.id)."],
-                              cacheable: false)
+                return Answer(
+                    status: 403,
+                    json: ["message": "API rate limit exceeded for user ID \(self.viewer.id)."],
+                    cacheable: false
+                )
             }
             return nil
         }
@@ -102,8 +107,11 @@ extension FakeGitHubServer {
             return Answer(status: 401, json: ["message": "Bad credentials"], cacheable: false)
         }
         if (request.headers["User-Agent"] ?? "").isEmpty {
-            return Answer(status: 403, json: ["message": "Request forbidden by administrative rules."],
-                          cacheable: false)
+            return Answer(
+                status: 403,
+                json: ["message": "Request forbidden by administrative rules."],
+                cacheable: false
+            )
         }
         if request.headers["Accept"] != "application/vnd.github+json"
             || request.headers["X-GitHub-Api-Version"] != "2022-11-28"
@@ -185,8 +193,11 @@ extension FakeGitHubServer {
                     return Self.notFound()
                 }
                 guard state.comments[index].authorID == viewer.id else {
-                    return Answer(status: 403, json: ["message": "Must have admin rights to Repository."],
-                                  cacheable: false)
+                    return Answer(
+                        status: 403,
+                        json: ["message": "Must have admin rights to Repository."],
+                        cacheable: false
+                    )
                 }
                 state.comments[index].body = text
                 return Answer(status: 200, json: commentJSON(state.comments[index], state: state), cacheable: false)
@@ -211,15 +222,23 @@ extension FakeGitHubServer {
             guard viewerIsMember || isSelf else {
                 return Answer(
                     status: 403,
-                    json: ["message": "You must be a member of \(organization) to see membership information "
-                        + "for \(login)."],
-                    cacheable: false)
+                    json: [
+                        "message": "You must be a member of \(organization) to see membership information "
+                            + "for \(login)."
+                    ],
+                    cacheable: false
+                )
             }
             guard let account, let membership = members[account.id] else {
                 return Answer(status: 404, json: ["message": "Not Found"])
             }
-            return Answer(status: 200, json: ["state": membership.state.rawValue, "role": "member",
-                                              "user": userJSON(account)])
+            return Answer(
+                status: 200,
+                json: [
+                    "state": membership.state.rawValue, "role": "member",
+                    "user": userJSON(account),
+                ]
+            )
         }
     }
 
@@ -237,9 +256,11 @@ extension FakeGitHubServer {
                 return Answer(status: 204, json: nil, cacheable: false)
             }
             if state.membersAnswer404WhenHidden {
-                return Answer(status: 404,
-                              json: ["message": "User does not exist or is not a member of the organization"],
-                              cacheable: false)
+                return Answer(
+                    status: 404,
+                    json: ["message": "User does not exist or is not a member of the organization"],
+                    cacheable: false
+                )
             }
             let location = apiURL.absoluteString + "/orgs/\(organization)/public_members/\(login)"
             return Answer(status: 302, json: nil, headers: ["Location": location], cacheable: false)
@@ -256,7 +277,8 @@ extension FakeGitHubServer {
         let pages = max((items.count + perPage - 1) / perPage, 1)
         if number < pages {
             let base = apiURL.absoluteString + path
-            headers["Link"] = "<\(base)?per_page=\(perPage)&page=\(number + 1)>; rel=\"next\", "
+            headers["Link"] =
+                "<\(base)?per_page=\(perPage)&page=\(number + 1)>; rel=\"next\", "
                 + "<\(base)?per_page=\(perPage)&page=\(pages)>; rel=\"last\""
         }
         return Answer(status: 200, json: Array(items[start..<end]), headers: headers)
@@ -266,13 +288,16 @@ extension FakeGitHubServer {
 
     /// A user object.
     func userJSON(_ account: Account) -> [String: Any] {
-        ["login": account.login, "id": account.id, "type": account.type, "site_admin": false,
-         "created_at": Self.timestamp(account.createdAt)]
+        [
+            "login": account.login, "id": account.id, "type": account.type, "site_admin": false,
+            "created_at": Self.timestamp(account.createdAt),
+        ]
     }
 
     /// A pull request object.
     func pullJSON(_ pull: PullRequest, state: State) -> [String: Any] {
-        let author = state.accounts[pull.authorID]
+        let author =
+            state.accounts[pull.authorID]
             ?? Account(id: 10_137, login: "ghost", createdAt: Date(timeIntervalSince1970: 1_204_000_000))
         return [
             "number": pull.number, "state": pull.merged ? "closed" : "open", "merged": pull.merged,

@@ -148,8 +148,11 @@ public final class FakeGitHubServer: Sendable {
         owner: String = "octo-org",
         repository: String = "sandboxes",
         token: String = "test-token-s3cr3t",
-        viewer: Account = Account(id: 9_000, login: "sandboxd-bot",
-                                  createdAt: Date(timeIntervalSince1970: 1_500_000_000)),
+        viewer: Account = Account(
+            id: 9_000,
+            login: "sandboxd-bot",
+            createdAt: Date(timeIntervalSince1970: 1_500_000_000)
+        ),
         pathPrefix: String = "",
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
@@ -219,7 +222,10 @@ public final class FakeGitHubServer: Sendable {
 
     /// Makes `accountID` a member of `organization` (`nil` removes it).
     public func setMembership(
-        organization: String, accountID: Int64, _ membership: MembershipState?, isPublic: Bool = false
+        organization: String,
+        accountID: Int64,
+        _ membership: MembershipState?,
+        isPublic: Bool = false
     ) {
         state.withLock {
             $0.memberships[organization.lowercased(), default: [:]][accountID] =

@@ -25,7 +25,8 @@ public final class RecordingGitHub: GitHubPort {
 
     public func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
         let reference = try await wrapped.postComment(pullRequest: pullRequest, body: body)
-        let marker = body.range(of: "<!-- sandboxd:", options: .backwards).map { String(body[$0.lowerBound...]) } ?? body
+        let marker =
+            body.range(of: "<!-- sandboxd:", options: .backwards).map { String(body[$0.lowerBound...]) } ?? body
         posted.withLock { $0[marker, default: 0] += 1 }
         return reference
     }

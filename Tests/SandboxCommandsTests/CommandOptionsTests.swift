@@ -243,8 +243,10 @@ struct CommandOptionsTests {
     func statusOnNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (status, captured) = await runSandboxd(["status", "--state-dir", directory.path("state"),
-                                                    "--desired-state", directory.path("missing")])
+        let (status, captured) = await runSandboxd([
+            "status", "--state-dir", directory.path("state"),
+            "--desired-state", directory.path("missing"),
+        ])
         #expect(status == 0, "\(captured.stderr)")
         #expect(captured.stdout.contains("0 requests"))
     }

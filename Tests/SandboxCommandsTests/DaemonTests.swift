@@ -75,8 +75,10 @@ struct DaemonTests {
 
         let process = Process()
         process.executableURL = sandboxdExecutable
-        process.arguments = ["run", "--local", "--interval", "1h", "--desired-state", desired,
-                             "--state-dir", directory.path("state"), "--metrics-file", metrics]
+        process.arguments = [
+            "run", "--local", "--interval", "1h", "--desired-state", desired,
+            "--state-dir", directory.path("state"), "--metrics-file", metrics,
+        ]
         process.environment = ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -107,6 +109,10 @@ struct DaemonTests {
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("sandboxd_sandboxes{pool=\"default\",state=\"active\"} 2"))
         #expect(text.contains("sandboxd_capacity{pool=\"default\"} 2"))
-        #expect(text.contains("sandboxd_api_calls_total{pool=\"default\",service=\"servicecatalog\",operation=\"ProvisionProduct\",outcome=\"success\"} 2"))
+        #expect(
+            text.contains(
+                "sandboxd_api_calls_total{pool=\"default\",service=\"servicecatalog\",operation=\"ProvisionProduct\",outcome=\"success\"} 2"
+            )
+        )
     }
 }

@@ -49,8 +49,10 @@ struct KillRecoveryTests {
     func runAndKill(state: String, desired: String, delay: Double?, log: URL) throws {
         let process = Process()
         process.executableURL = sandboxdExecutable
-        process.arguments = ["reconcile", "--local", "--wait", "--timeout", "60s", "--desired-state", desired,
-                             "--state-dir", state]
+        process.arguments = [
+            "reconcile", "--local", "--wait", "--timeout", "60s", "--desired-state", desired,
+            "--state-dir", state,
+        ]
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
@@ -116,7 +118,8 @@ struct KillRecoveryTests {
         let namesByProduct = Dictionary(uniqueKeysWithValues: simulator.products.map { ($0.id, $0.name) })
         var productsPerRequest: [String: Set<String>] = [:]
         for record in provisioned {
-            let request = simulator.products.first { $0.id == record.productId }?.tags["sandboxd:request"]
+            let request =
+                simulator.products.first { $0.id == record.productId }?.tags["sandboxd:request"]
                 ?? namesByProduct[record.productId] ?? record.productId
             productsPerRequest[request, default: []].insert(record.productId)
         }
@@ -127,9 +130,13 @@ struct KillRecoveryTests {
         // Every live product belongs to a request file.
         for product in simulator.products {
             let request = product.tags["sandboxd:request"] ?? ""
-            #expect(FileManager.default.fileExists(
-                atPath: URL(fileURLWithPath: state).deletingLastPathComponent().path + "/desired/requests/\(request).json"),
-                "\(product.name) is accounted for by no request after \(moment)")
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: URL(fileURLWithPath: state).deletingLastPathComponent().path
+                        + "/desired/requests/\(request).json"
+                ),
+                "\(product.name) is accounted for by no request after \(moment)"
+            )
         }
         // Comments: every event but the edited-in-place queued one is posted at most once.
         let printed = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)

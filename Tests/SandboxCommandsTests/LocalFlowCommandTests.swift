@@ -48,8 +48,12 @@ struct LocalFlowCommandTests {
         let requests = try #require(json["requests"] as? [[String: Any]])
         #expect(requests.count == 3)
         for request in requests {
-            #expect(Set(request.keys) == ["id", "requester", "state", "endReason", "product", "leaseEnd",
-                                          "queuePosition", "verification", "reason"])
+            #expect(
+                Set(request.keys) == [
+                    "id", "requester", "state", "endReason", "product", "leaseEnd",
+                    "queuePosition", "verification", "reason",
+                ]
+            )
             #expect(request["verification"] as? String == "skipped")
         }
         let states = requests.map { $0["state"] as? String ?? "" }.sorted()
@@ -97,7 +101,9 @@ struct LocalFlowCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let state = directory.path("state")
-        _ = await runSandboxd(["reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state])
+        _ = await runSandboxd([
+            "reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state,
+        ])
         let (status, output) = await runSandboxd(
             ["plan", "--local", "--desired-state", exampleDesiredState, "--state-dir", state])
         #expect(status == 0, "\(output.stdout)\(output.stderr)")
@@ -112,8 +118,11 @@ struct LocalFlowCommandTests {
         _ = await runSandboxd(["reconcile", "--local", "--desired-state", exampleDesiredState, "--state-dir", state])
         let (status, output) = await runSandboxd(
             ["reconcile", "--desired-state", exampleDesiredState, "--state-dir", state],
-            environment: ["GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": "x", "AWS_REGION": "us-east-1",
-                          "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret"])
+            environment: [
+                "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": "x", "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret",
+            ]
+        )
         #expect(status == 1)
         #expect(output.stderr.contains("was used with --local"))
     }

@@ -9,7 +9,10 @@ import Testing
 /// The commands without `--local`: against a fake Service Catalog and a fake GitHub over loopback HTTP.
 @Suite("the commands against AWS and GitHub (fakes over loopback)")
 struct RemoteModeCommandTests {
-    static let credentials = SigV4Verifier.Credentials(accessKeyId: "AKIDCOMMANDTEST", secretAccessKey: "c0mmand/secret")
+    static let credentials = SigV4Verifier.Credentials(
+        accessKeyId: "AKIDCOMMANDTEST",
+        secretAccessKey: "c0mmand/secret"
+    )
 
     struct Scene {
         let directory: TemporaryDirectory
@@ -20,14 +23,22 @@ struct RemoteModeCommandTests {
             directory = try TemporaryDirectory()
             catalog = try FakeServiceCatalogServer(.init(credentials: [RemoteModeCommandTests.credentials]))
             github = try FakeGitHubServer()
-            try directory.write("desired/pool.json", """
+            try directory.write(
+                "desired/pool.json",
+                """
                 {"capacity": 1, "product": {"productId": "\(productId)", "provisioningArtifactId": "pa-sandbox000001"},
                  "verification": {"minAccountAge": "30d"}}
-                """)
+                """
+            )
             try directory.write("desired/requests/alice-sbx.json", #"{"requester": "alice", "pullRequest": 1}"#)
             github.addAccount(.init(id: 101, login: "alice", createdAt: Date(timeIntervalSinceNow: -400 * 86_400)))
-            github.addPullRequest(.init(number: 1, authorID: 101,
-                                        files: [.init("desired-state/requests/alice-sbx.json")]))
+            github.addPullRequest(
+                .init(
+                    number: 1,
+                    authorID: 101,
+                    files: [.init("desired-state/requests/alice-sbx.json")]
+                )
+            )
         }
 
         var environment: [String: String] {
@@ -45,7 +56,9 @@ struct RemoteModeCommandTests {
             ]
         }
 
-        var arguments: [String] { ["--desired-state", directory.path("desired"), "--state-dir", directory.path("state")] }
+        var arguments: [String] {
+            ["--desired-state", directory.path("desired"), "--state-dir", directory.path("state")]
+        }
 
         func stop() {
             catalog.stop()
@@ -65,8 +78,14 @@ struct RemoteModeCommandTests {
             outputs += output.stdout + output.stderr
         }
         let comments = scene.github.comments(on: 1)
-        #expect(comments.map { $0.body.contains("<!-- sandboxd:alice-sbx:ready -->") } == [true], "\(comments.map(\.body))")
-        let (status, output) = await runSandboxd(["status", "--json"] + scene.arguments, environment: scene.environment)
+        #expect(
+            comments.map { $0.body.contains("<!-- sandboxd:alice-sbx:ready -->") } == [true],
+            "\(comments.map(\.body))"
+        )
+        let (status, output) = await runSandboxd(
+            ["status", "--json"] + scene.arguments,
+            environment: scene.environment
+        )
         #expect(status == 0)
         #expect(output.stdout.contains("\"state\": \"active\""))
         #expect(output.stdout.contains("\"verification\": \"verified\""))
@@ -84,13 +103,15 @@ struct RemoteModeCommandTests {
         #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
     }
 
-    @Test("missing settings stop reconcile at once with one line saying what to set, and change nothing",
-          arguments: [
+    @Test(
+        "missing settings stop reconcile at once with one line saying what to set, and change nothing",
+        arguments: [
             ("AWS_REGION", "AWS_REGION"),
             ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
             ("GITHUB_TOKEN", "GITHUB_TOKEN"),
             ("GITHUB_REPOSITORY", "GITHUB_REPOSITORY"),
-          ])
+        ]
+    )
     func missingSetting(variable: String, mentioned: String) async throws {
         let scene = try Scene()
         defer { scene.stop() }
@@ -102,17 +123,24 @@ struct RemoteModeCommandTests {
         #expect(lines.count == 1, "\(output.stderr)")
         #expect(output.stderr.contains(mentioned), "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scene.directory.path("state/journal")))
-        #expect(scene.catalog.requests.allSatisfy { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") != true })
+        #expect(
+            scene.catalog.requests.allSatisfy { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") != true }
+        )
     }
 
-    @Test("validate --online asks AWS whether the product exists", arguments: [
-        ("prod-sandbox000001", Int32(0)), ("prod-doesnotexist1", Int32(1)),
-    ])
+    @Test(
+        "validate --online asks AWS whether the product exists",
+        arguments: [
+            ("prod-sandbox000001", Int32(0)), ("prod-doesnotexist1", Int32(1)),
+        ]
+    )
     func validateOnline(productId: String, expected: Int32) async throws {
         let scene = try Scene(productId: productId)
         defer { scene.stop() }
         let (status, output) = await runSandboxd(
-            ["validate", "--online", "--desired-state", scene.directory.path("desired")], environment: scene.environment)
+            ["validate", "--online", "--desired-state", scene.directory.path("desired")],
+            environment: scene.environment
+        )
         #expect(status == expected, "\(output.stdout)\(output.stderr)")
         if expected == 0 {
             #expect(output.stdout.contains("the product exists in AWS"))
@@ -139,7 +167,9 @@ struct RemoteModeDaemonTests {
                 }
             }.start()
         }
-        let describes = scene.catalog.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true }
+        let describes = scene.catalog.requests.filter {
+            $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true
+        }
         #expect(describes.count >= 2, "the product was not checked on every pass")
         #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
     }

@@ -15,8 +15,10 @@ struct ConfigurationTests {
 
         #expect(try GitHubToken.load(file: file.path, environment: environment) == GitHubToken("from-file"))
         #expect(try GitHubToken.load(file: nil, environment: environment) == GitHubToken("from-env"))
-        #expect(try GitHubToken.load(file: nil, environment: ["CREDENTIALS_DIRECTORY": directory.path])
-            == GitHubToken("from-credentials"))
+        #expect(
+            try GitHubToken.load(file: nil, environment: ["CREDENTIALS_DIRECTORY": directory.path])
+                == GitHubToken("from-credentials")
+        )
     }
 
     @Test("an unreadable or empty token file is an error naming the file; no token at all says what to set")
@@ -66,7 +68,12 @@ struct ConfigurationTests {
         }
         for bad in ["http://ghe.example/api/v3", "ftp://x", "api.github.com", "https://x/api?y=1", "https://u:p@x"] {
             #expect(throws: GitHubConfigurationError.self) {
-                _ = try GitHubAdapter.fromEnvironment(repository: "o/r", token: token, apiURL: bad, stateDirectory: state)
+                _ = try GitHubAdapter.fromEnvironment(
+                    repository: "o/r",
+                    token: token,
+                    apiURL: bad,
+                    stateDirectory: state
+                )
             }
         }
     }
@@ -84,7 +91,10 @@ struct ConfigurationTests {
         #expect(!FileManager.default.fileExists(atPath: store.file.path + ".tmp"))
 
         let reopened = FileETagStore(stateDirectory: directory)
-        #expect(reopened.entry(for: "https://h/a") == ETagEntry(etag: "W/\"1\"", body: Data("[1]".utf8), link: "<x>; rel=\"next\""))
+        #expect(
+            reopened.entry(for: "https://h/a")
+                == ETagEntry(etag: "W/\"1\"", body: Data("[1]".utf8), link: "<x>; rel=\"next\"")
+        )
         #expect(reopened.entry(for: "https://h/b")?.body == Data([0xFF, 0x00]))
         reopened.removeEntry(for: "https://h/a")
         #expect(FileETagStore(stateDirectory: directory).count == 1)

@@ -23,7 +23,10 @@ struct GitHubClientTests {
         let scene = try Scene(pathPrefix: "/api/v3", apiSuffix: "/")
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice")
-        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))) == .verified(userId: 101, login: "alice"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("alice", pr: 100)))
+                == .verified(userId: 101, login: "alice")
+        )
         let requests = scene.fake.requests
         #expect(requests.count == 3)
         #expect(requests.allSatisfy { $0.path.hasPrefix("/api/v3/") && !$0.path.hasPrefix("/api/v3//") })
@@ -42,7 +45,10 @@ struct GitHubClientTests {
         scene.fake.maximumPageSize = 2
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice", extraFiles: ["a", "b", "c", "d"])
-        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))) == .verified(userId: 101, login: "alice"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("alice", pr: 100)))
+                == .verified(userId: 101, login: "alice")
+        )
         let filePages = scene.fake.requests.filter { $0.path.contains("/pulls/100/files") }
         #expect(filePages.count == 3)
         #expect(filePages.last?.path.contains("page=3") == true)
@@ -56,8 +62,11 @@ struct GitHubClientTests {
         for index in 0..<230 {
             scene.fake.addComment(pullRequest: 100, authorID: 101, body: "comment \(index)")
         }
-        let own = scene.fake.addComment(pullRequest: 100, authorID: scene.fake.viewer.id,
-                                        body: "text\n<!-- sandboxd:req-alice:queued -->")
+        let own = scene.fake.addComment(
+            pullRequest: 100,
+            authorID: scene.fake.viewer.id,
+            body: "text\n<!-- sandboxd:req-alice:queued -->"
+        )
         let marker = "<!-- sandboxd:req-alice:queued -->"
         #expect(try await scene.adapter.findComment(pullRequest: 100, marker: marker)?.id == own)
         #expect(scene.fake.costlyCalls == 4)  // GET /user and three pages
@@ -85,7 +94,10 @@ struct GitHubClientTests {
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice")
         scene.fake.failNext(2)
-        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))) == .verified(userId: 101, login: "alice"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("alice", pr: 100)))
+                == .verified(userId: 101, login: "alice")
+        )
         #expect(scene.sleeps.recorded == [.milliseconds(500), .seconds(2)])
 
         scene.fake.failNext(3, status: 503)
@@ -101,7 +113,10 @@ struct GitHubClientTests {
         #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))).isPending)
         #expect(scene.fake.requests.count == calls)
         scene.clock.advance(by: 31)
-        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100))) == .verified(userId: 101, login: "alice"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("alice", pr: 100)))
+                == .verified(userId: 101, login: "alice")
+        )
     }
 
     @Test("a post that meets a 502 is not repeated: the executor looks for it by marker instead")
@@ -123,7 +138,10 @@ struct GitHubClientTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<3 {
                 group.addTask {
-                    _ = try await adapter.postComment(pullRequest: 100, body: "n\(index) <!-- sandboxd:req-alice:ready -->")
+                    _ = try await adapter.postComment(
+                        pullRequest: 100,
+                        body: "n\(index) <!-- sandboxd:req-alice:ready -->"
+                    )
                 }
             }
             try await group.waitForAll()
@@ -170,7 +188,10 @@ struct GitHubClientTests {
         let secret = "ghp_wrongTokenValue123"
         let client = GitHubClient(
             configuration: GitHubClient.Configuration(baseURL: scene.fake.apiURL, token: try GitHubToken(secret)),
-            transport: scene.transport, now: { scene.clock.now() }, sleep: { _ in })
+            transport: scene.transport,
+            now: { scene.clock.now() },
+            sleep: { _ in }
+        )
         let adapter = GitHubAdapter(repository: try GitHubRepository("octo-org/sandboxes"), client: client)
         do {
             _ = try await adapter.postComment(pullRequest: 1, body: "x")
@@ -196,19 +217,29 @@ struct GitHubClientTests {
             if request.url.path == "/user" {
                 return HTTPResponse(status: 200, body: Data(#"{"login":"bot","id":1,"type":"User"}"#.utf8))
             }
-            return HTTPResponse(status: 200, headers: ["Link": "<https://evil.example/page2>; rel=\"next\""],
-                                body: Data("[]".utf8))
+            return HTTPResponse(
+                status: 200,
+                headers: ["Link": "<https://evil.example/page2>; rel=\"next\""],
+                body: Data("[]".utf8)
+            )
         }
         let client = GitHubClient(
-            configuration: GitHubClient.Configuration(baseURL: URL(string: "https://api.github.com")!,
-                                                      token: try GitHubToken("t0ken")),
-            transport: transport, sleep: { _ in })
+            configuration: GitHubClient.Configuration(
+                baseURL: URL(string: "https://api.github.com")!,
+                token: try GitHubToken("t0ken")
+            ),
+            transport: transport,
+            sleep: { _ in }
+        )
         let adapter = GitHubAdapter(repository: try GitHubRepository("o/r"), client: client)
         await #expect(throws: GitHubError.self) {
             _ = try await adapter.findComment(pullRequest: 1, marker: "<!-- sandboxd:a:ready -->")
         }
         #expect(seen.withLock { $0 }.allSatisfy { $0.host == "api.github.com" })
-        #expect(seen.withLock { $0 }.last?.absoluteString == "https://api.github.com/repos/o/r/issues/1/comments?per_page=100")
+        #expect(
+            seen.withLock { $0 }.last?.absoluteString
+                == "https://api.github.com/repos/o/r/issues/1/comments?per_page=100"
+        )
     }
 
     @Test("a 404 on the pull request's comments is notFound (the executor stops trying)")

@@ -53,8 +53,12 @@ struct NotificationFlowTests {
         #expect(costly == 3)
 
         let restarted = try GitHubAdapter.fromEnvironment(
-            repository: "octo-org/sandboxes", token: GitHubToken(scene.fake.token),
-            apiURL: scene.fake.apiURL.absoluteString, stateDirectory: stateDirectory, now: { scene.clock.now() })
+            repository: "octo-org/sandboxes",
+            token: GitHubToken(scene.fake.token),
+            apiURL: scene.fake.apiURL.absoluteString,
+            stateDirectory: stateDirectory,
+            now: { scene.clock.now() }
+        )
         #expect(await restarted.verify(request) == .verified(userId: 101, login: "alice"))
         #expect(scene.fake.costlyCalls == costly)
         #expect(scene.fake.notModifiedCalls == 3)
@@ -73,30 +77,41 @@ struct NotificationFlowTests {
         switch point {
         case .afterPostingRejected:
             scene.pullRequest(100, by: 102, adding: "req-alice")
-            return (scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
-                    "<!-- sandboxd:req-alice:rejected -->")
+            return (
+                scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
+                "<!-- sandboxd:req-alice:rejected -->"
+            )
         case .afterPostingReady:
             scene.pullRequest(100, by: 101, adding: "req-alice")
-            return (scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
-                    "<!-- sandboxd:req-alice:ready -->")
+            return (
+                scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
+                "<!-- sandboxd:req-alice:ready -->"
+            )
         }
     }
 
-    @Test("killed between posting a comment and recording it, a restart finds it and never posts it twice",
-          arguments: CrashPoint.allCases)
+    @Test(
+        "killed between posting a comment and recording it, a restart finds it and never posts it twice",
+        arguments: CrashPoint.allCases
+    )
     func crashAfterPostNeverPostsTwice(_ point: CrashPoint) async throws {
         // Probe: find the step right after the comment was posted (a "github" checkpoint once a POST went out).
         let (probe, probeCatalog, probeDesired, _, _) = try Self.crashScene(point)
         let steps = Mutex<[(name: String, posts: Int)]>([])
         let probeFake = probe.fake
-        let probeReconciler = probe.reconciler(catalog: probeCatalog, checkpoint: { name in
-            let posts = probeFake.requests.filter { $0.method == "POST" }.count
-            steps.withLock { $0.append((name, posts)) }
-        })
+        let probeReconciler = probe.reconciler(
+            catalog: probeCatalog,
+            checkpoint: { name in
+                let posts = probeFake.requests.filter { $0.method == "POST" }.count
+                steps.withLock { $0.append((name, posts)) }
+            }
+        )
         _ = try await probeReconciler.pass(desired: probeDesired)
-        let crashAt = try #require(steps.withLock { steps in
-            steps.firstIndex { $0.name == "github" && $0.posts == 1 }.map { $0 + 1 }
-        })
+        let crashAt = try #require(
+            steps.withLock { steps in
+                steps.firstIndex { $0.name == "github" && $0.posts == 1 }.map { $0 + 1 }
+            }
+        )
 
         let (scene, catalog, wanted, request, marker) = try Self.crashScene(point)
         let store = InMemoryJournalStore(lineage: "lineage-crash")
@@ -108,8 +123,13 @@ struct NotificationFlowTests {
         // Restart: replay what the journal holds, then pass again (twice, for good measure).
         let stored = store.stored
         let restarted = try Reconciler.replaying(
-            store: store, snapshot: stored.snapshot, records: numbered(stored.records), catalog: catalog,
-            github: scene.adapter, clock: scene.clock)
+            store: store,
+            snapshot: stored.snapshot,
+            records: numbered(stored.records),
+            catalog: catalog,
+            github: scene.adapter,
+            clock: scene.clock
+        )
         _ = try await restarted.pass(desired: wanted)
         scene.clock.advance(by: 5)
         _ = try await restarted.pass(desired: wanted)
@@ -131,17 +151,25 @@ struct NotificationFlowTests {
         let found = try await scene.adapter.findComment(pullRequest: 100, marker: "<!-- sandboxd:req-alice:ready -->")
         #expect(found == nil)
 
-        let posted = try await scene.adapter.postComment(pullRequest: 100, body: "hi\n<!-- sandboxd:req-alice:ready -->")
+        let posted = try await scene.adapter.postComment(
+            pullRequest: 100,
+            body: "hi\n<!-- sandboxd:req-alice:ready -->"
+        )
         let again = try await scene.adapter.findComment(pullRequest: 100, marker: "<!-- sandboxd:req-alice:ready -->")
         #expect(again?.id == posted.id)
         // Exact: another counter or event is not this marker.
-        #expect(try await scene.adapter.findComment(pullRequest: 100, marker: "<!-- sandboxd:req-alice:ready:2 -->") == nil)
+        #expect(
+            try await scene.adapter.findComment(pullRequest: 100, marker: "<!-- sandboxd:req-alice:ready:2 -->") == nil
+        )
     }
 
-    static let hostile = "@everyone @org/team <img src=x onerror=alert(1)> | col | umn |\n|---|---|\n"
+    static let hostile =
+        "@everyone @org/team <img src=x onerror=alert(1)> | col | umn |\n|---|---|\n"
         + "<!-- sandboxd:req-alice:ended --> &#64;everyone `code` [link](https://evil.example) "
 
-    @Test("untrusted purpose and outputs ping nobody, render as text and forge no marker in the comments GitHub receives")
+    @Test(
+        "untrusted purpose and outputs ping nobody, render as text and forge no marker in the comments GitHub receives"
+    )
     func hostileTextIsHarmless() async throws {
         let purpose = String((Self.hostile + String(repeating: "x", count: 500)).unicodeScalars.prefix(500))
         #expect(purpose.unicodeScalars.count == 500)
@@ -156,15 +184,19 @@ struct NotificationFlowTests {
         ]
         let catalog = MemoryCatalog(clock: scene.clock, outputs: outputs)
         let reconciler = scene.reconciler(catalog: catalog)
-        let wanted = desired([spec("alice", pr: 100, purpose: purpose), spec("bob", pr: 101, purpose: purpose)],
-                             capacity: 1)
+        let wanted = desired(
+            [spec("alice", pr: 100, purpose: purpose), spec("bob", pr: 101, purpose: purpose)],
+            capacity: 1
+        )
         _ = try await reconciler.pass(desired: wanted)
 
         let ready = try #require(scene.ownComments(on: 100).first?.body)
         let queued = try #require(scene.ownComments(on: 101).first?.body)
         #expect(ready.contains("is ready"))
         #expect(queued.contains("is queued"))
-        for (body, marker) in [(ready, "<!-- sandboxd:req-alice:ready -->"), (queued, "<!-- sandboxd:req-bob:queued -->")] {
+        for (body, marker) in [
+            (ready, "<!-- sandboxd:req-alice:ready -->"), (queued, "<!-- sandboxd:req-bob:queued -->"),
+        ] {
             // Nobody is pinged: every @ is followed by a zero-width space.
             let scalars = Array(body.unicodeScalars)
             for (index, scalar) in scalars.enumerated() where scalar == "@" {

@@ -23,7 +23,10 @@ struct RejectionFlowTests {
     }
 
     static let rules: [Rule] = [
-        Rule(name: "the pull request does not exist (the number is an issue)", reason: "does not exist in octo-org/sandboxes") {
+        Rule(
+            name: "the pull request does not exist (the number is an issue)",
+            reason: "does not exist in octo-org/sandboxes"
+        ) {
             $0.person("alice", id: 101)
             $0.fake.addIssue(100)
         },
@@ -36,7 +39,10 @@ struct RejectionFlowTests {
             $0.person("alice", id: 101)
             $0.pullRequest(100, by: 101, adding: "req-alice", merged: false)
         },
-        Rule(name: "the pull request does not change the request file", reason: "does not add or modify desired-state/requests/req-alice.json") {
+        Rule(
+            name: "the pull request does not change the request file",
+            reason: "does not add or modify desired-state/requests/req-alice.json"
+        ) {
             $0.person("alice", id: 101)
             $0.fake.addPullRequest(.init(number: 100, authorID: 101, files: [.init("README.md", status: "modified")]))
         },
@@ -52,7 +58,11 @@ struct RejectionFlowTests {
             $0.person("acme", id: 104, type: "Organization")
             $0.pullRequest(100, by: 104, adding: "req-acme")
         },
-        Rule(name: "the requester is the ghost account", requester: "ghost", reason: "placeholder GitHub shows for deleted accounts") {
+        Rule(
+            name: "the requester is the ghost account",
+            requester: "ghost",
+            reason: "placeholder GitHub shows for deleted accounts"
+        ) {
             $0.person("ghost", id: 10_137, created: Date(timeIntervalSince1970: 1_204_000_000))
             $0.pullRequest(100, by: 10_137, adding: "req-ghost")
         },
@@ -64,19 +74,28 @@ struct RejectionFlowTests {
             $0.person("alice", id: 101, created: $0.clock.now().addingTimeInterval(-5 * 86_400))
             $0.pullRequest(100, by: 101, adding: "req-alice")
         },
-        Rule(name: "the login is in deniedUsers", policy: VerificationPolicy(deniedUsers: ["ALICE"]),
-             reason: "may not request sandboxes from this pool") {
+        Rule(
+            name: "the login is in deniedUsers",
+            policy: VerificationPolicy(deniedUsers: ["ALICE"]),
+            reason: "may not request sandboxes from this pool"
+        ) {
             $0.person("alice", id: 101)
             $0.pullRequest(100, by: 101, adding: "req-alice")
         },
-        Rule(name: "the account is not a member of an allowed organization",
-             policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]), reason: "is not an active member of acme-corp") {
+        Rule(
+            name: "the account is not a member of an allowed organization",
+            policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]),
+            reason: "is not an active member of acme-corp"
+        ) {
             $0.person("alice", id: 101)
             $0.pullRequest(100, by: 101, adding: "req-alice")
             $0.fake.setMembership(organization: "acme-corp", accountID: $0.fake.viewer.id, .active)
         },
-        Rule(name: "the invitation to the allowed organization is still pending",
-             policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]), reason: "not accepted yet") {
+        Rule(
+            name: "the invitation to the allowed organization is still pending",
+            policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]),
+            reason: "not accepted yet"
+        ) {
             $0.person("alice", id: 101)
             $0.pullRequest(100, by: 101, adding: "req-alice")
             $0.fake.setMembership(organization: "acme-corp", accountID: $0.fake.viewer.id, .active)
@@ -117,7 +136,9 @@ struct RejectionFlowTests {
         }
     }
 
-    @Test("a pull request that does not exist at all is rejected; there is nowhere to comment, and nothing is provisioned")
+    @Test(
+        "a pull request that does not exist at all is rejected; there is nowhere to comment, and nothing is provisioned"
+    )
     func missingPullRequest() async throws {
         let scene = try Scene()
         scene.person("alice", id: 101)

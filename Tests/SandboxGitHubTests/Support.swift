@@ -27,8 +27,14 @@ actor MemoryCatalog: CatalogPort {
         provisionCalls.append(request)
         if let known = receipts[request.token] { return known }
         counter += 1
-        let product = LiveProduct(id: "pp-\(counter)", name: request.name, status: .available, tags: request.tags,
-                                  lastRecordId: "rec-\(counter)", createdTime: clock.now())
+        let product = LiveProduct(
+            id: "pp-\(counter)",
+            name: request.name,
+            status: .available,
+            tags: request.tags,
+            lastRecordId: "rec-\(counter)",
+            createdTime: clock.now()
+        )
         products.append(product)
         let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: product.id)
         receipts[request.token] = receipt
@@ -79,9 +85,12 @@ struct Scene {
     let sleeps: SleepRecorder
     let transport: URLSessionTransport
 
-    init(pathPrefix: String = "", apiSuffix: String = "", etags: any ETagStore = InMemoryETagStore(),
-         configure: (inout GitHubClient.Configuration) -> Void = { _ in }) throws
-    {
+    init(
+        pathPrefix: String = "",
+        apiSuffix: String = "",
+        etags: any ETagStore = InMemoryETagStore(),
+        configure: (inout GitHubClient.Configuration) -> Void = { _ in }
+    ) throws {
         let clock = ManualClock()
         let fake = try FakeGitHubServer(pathPrefix: pathPrefix, now: { clock.now() })
         let sleeps = SleepRecorder()
@@ -92,8 +101,13 @@ struct Scene {
         )
         configuration.timeout = .seconds(30)  // generous: the suite runs in parallel on 2 cores
         configure(&configuration)
-        let client = GitHubClient(configuration: configuration, transport: transport, etags: etags,
-                                  now: { clock.now() }, sleep: { await sleeps.sleep($0) })
+        let client = GitHubClient(
+            configuration: configuration,
+            transport: transport,
+            etags: etags,
+            now: { clock.now() },
+            sleep: { await sleeps.sleep($0) }
+        )
         self.clock = clock
         self.fake = fake
         self.sleeps = sleeps
@@ -103,7 +117,12 @@ struct Scene {
 
     /// Adds a person (or bot, or organization) account.
     @discardableResult
-    func person(_ login: String, id: Int64, type: String = "User", created: Date = Scene.created2015)
+    func person(
+        _ login: String,
+        id: Int64,
+        type: String = "User",
+        created: Date = Scene.created2015
+    )
         -> FakeGitHubServer.Account
     {
         let account = FakeGitHubServer.Account(id: id, login: login, type: type, createdAt: created)
@@ -112,31 +131,56 @@ struct Scene {
     }
 
     /// Adds a pull request by `authorID` that adds `request`'s file.
-    func pullRequest(_ number: Int, by authorID: Int64, adding request: String, merged: Bool = true,
-                     status: String = "added", extraFiles: [String] = [])
-    {
-        let files = extraFiles.map { FakeGitHubServer.ChangedFile($0, status: "modified") }
+    func pullRequest(
+        _ number: Int,
+        by authorID: Int64,
+        adding request: String,
+        merged: Bool = true,
+        status: String = "added",
+        extraFiles: [String] = []
+    ) {
+        let files =
+            extraFiles.map { FakeGitHubServer.ChangedFile($0, status: "modified") }
             + [FakeGitHubServer.ChangedFile(Scene.path(request), status: status)]
-        fake.addPullRequest(FakeGitHubServer.PullRequest(number: number, authorID: authorID, merged: merged, files: files))
+        fake.addPullRequest(
+            FakeGitHubServer.PullRequest(number: number, authorID: authorID, merged: merged, files: files)
+        )
     }
 
     /// The request file's path in the repository.
     static func path(_ request: String) -> String { "desired-state/requests/\(request).json" }
 
     /// A verification request for `spec`, first seen now.
-    func verification(_ spec: RequestSpec, policy: VerificationPolicy = VerificationPolicy(), firstSeen: Date? = nil)
+    func verification(
+        _ spec: RequestSpec,
+        policy: VerificationPolicy = VerificationPolicy(),
+        firstSeen: Date? = nil
+    )
         -> VerificationRequest
     {
-        VerificationRequest(spec: spec, repositoryPath: Scene.path(spec.id.rawValue), policy: policy,
-                            firstSeen: firstSeen ?? clock.now(), now: clock.now())
+        VerificationRequest(
+            spec: spec,
+            repositoryPath: Scene.path(spec.id.rawValue),
+            policy: policy,
+            firstSeen: firstSeen ?? clock.now(),
+            now: clock.now()
+        )
     }
 
     /// A reconciler over an in-memory journal, the catalog and this scene's adapter.
-    func reconciler(catalog: MemoryCatalog, store: InMemoryJournalStore = InMemoryJournalStore(lineage: "lineage-gh"),
-                    checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }) -> Reconciler
-    {
-        Reconciler(store: store, state: JournalState(lineage: store.lineage), catalog: catalog, github: adapter,
-                   clock: clock, checkpoint: checkpoint)
+    func reconciler(
+        catalog: MemoryCatalog,
+        store: InMemoryJournalStore = InMemoryJournalStore(lineage: "lineage-gh"),
+        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
+    ) -> Reconciler {
+        Reconciler(
+            store: store,
+            state: JournalState(lineage: store.lineage),
+            catalog: catalog,
+            github: adapter,
+            clock: clock,
+            checkpoint: checkpoint
+        )
     }
 
     /// sandboxd's comments on a pull request, as the fake received them.
@@ -147,14 +191,21 @@ struct Scene {
 
 /// A spec for `requester` on pull request `pullRequest`, id `req-<requester>` unless given.
 func spec(_ requester: String, pr pullRequest: Int, id: String? = nil, purpose: String? = nil) -> RequestSpec {
-    RequestSpec(id: RequestID(id ?? "req-\(requester.lowercased())")!, requester: requester, pullRequest: pullRequest,
-                purpose: purpose)
+    RequestSpec(
+        id: RequestID(id ?? "req-\(requester.lowercased())")!,
+        requester: requester,
+        pullRequest: pullRequest,
+        purpose: purpose
+    )
 }
 
 /// A desired state with these requests.
-func desired(_ specs: [RequestSpec], capacity: Int = 3, policy: VerificationPolicy = VerificationPolicy(),
-             outputs: [String]? = nil) -> DesiredState
-{
+func desired(
+    _ specs: [RequestSpec],
+    capacity: Int = 3,
+    policy: VerificationPolicy = VerificationPolicy(),
+    outputs: [String]? = nil
+) -> DesiredState {
     let pool = PoolConfiguration(
         capacity: capacity,
         product: ProductReference(productId: "prod-abcdefghijklm", provisioningArtifactId: "pa-abcdefghijklm"),

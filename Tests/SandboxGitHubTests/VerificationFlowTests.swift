@@ -122,7 +122,8 @@ struct VerificationFlowTests {
         let scene = try Scene()
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice")
-        scene.fake.setMembership(organization: "acme-corp", accountID: 101, .active)  // private; sandboxd's account is not in acme-corp
+        // A private membership; sandboxd's own account is not in acme-corp.
+        scene.fake.setMembership(organization: "acme-corp", accountID: 101, .active)
         let catalog = MemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100)], policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]))
@@ -173,10 +174,14 @@ struct VerificationFlowTests {
         scene.fake.setMembership(organization: "acme-corp", accountID: 101, .active)
         scene.fake.setMembership(organization: "public-org", accountID: 102, .active, isPublic: true)
         let policy = VerificationPolicy(allowedOrganizations: ["other", "acme-corp", "public-org"])
-        #expect(await scene.adapter.verify(scene.verification(spec("alice", pr: 100), policy: policy))
-            == .verified(userId: 101, login: "alice"))
-        #expect(await scene.adapter.verify(scene.verification(spec("bob", pr: 101), policy: policy))
-            == .verified(userId: 102, login: "bob"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("alice", pr: 100), policy: policy))
+                == .verified(userId: 101, login: "alice")
+        )
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("bob", pr: 101), policy: policy))
+                == .verified(userId: 102, login: "bob")
+        )
     }
 
     @Test("the requester's login is compared ignoring case, and the request file may be renamed into place")
@@ -184,8 +189,10 @@ struct VerificationFlowTests {
         let scene = try Scene()
         scene.person("Alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice", status: "renamed")
-        #expect(await scene.adapter.verify(scene.verification(spec("aLiCe", pr: 100, id: "req-alice")))
-            == .verified(userId: 101, login: "Alice"))
+        #expect(
+            await scene.adapter.verify(scene.verification(spec("aLiCe", pr: 100, id: "req-alice")))
+                == .verified(userId: 101, login: "Alice")
+        )
     }
 
     @Test("GitHub unreachable: pending, not rejected")

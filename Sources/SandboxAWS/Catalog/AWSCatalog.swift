@@ -104,7 +104,7 @@ public struct AWSCatalog: CatalogPort {
         let products: [ServiceCatalog.ProvisionedProductAttribute]
         do throws(CatalogError) {
             products = try await search(level)
-        } catch where level == "Account" && ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
+        } catch  where level == "Account" && ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
             // Not allowed account-level access (servicecatalog:accountLevel): every session of this role is the
             // next best view, and it still holds every product sandboxd made under it.
             products = try await search("Role")
@@ -156,7 +156,7 @@ public struct AWSCatalog: CatalogPort {
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
             view = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: product.productId))
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,
@@ -201,9 +201,9 @@ public struct AWSCatalog: CatalogPort {
                     provisioningArtifactId: product.provisioningArtifactId
                 )
             )
-        } catch where error.kind == .accessDenied && listed != nil {
+        } catch  where error.kind == .accessDenied && listed != nil {
             return
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,

@@ -63,7 +63,8 @@ enum CommandCatalog {
     static let json = ArgumentParser.Option(name: "json", kind: .flag, help: "Print JSON instead of text.")
 
     static let online = ArgumentParser.Option(
-        name: "online", kind: .flag,
+        name: "online",
+        kind: .flag,
         help: "Also ask AWS Service Catalog whether the pool's product and artifact exist (needs AWS settings)."
     )
 

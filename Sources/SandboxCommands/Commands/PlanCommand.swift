@@ -7,7 +7,8 @@ public enum PlanCommand: SandboxCommand {
     ) async -> Int32 {
         await PlanRunner(
             context: CommandContext(options: options, environment: environment, output: output),
-            json: options.json, allowMassRelease: options.allowMassRelease
+            json: options.json,
+            allowMassRelease: options.allowMassRelease
         ).run()
     }
 }

@@ -9,7 +9,9 @@ public enum ReconcileCommand: SandboxCommand {
     ) async -> Int32 {
         await ReconcileRunner(
             context: CommandContext(options: options, environment: environment, output: output),
-            wait: options.wait, timeoutSeconds: options.timeout.timeInterval, allowMassRelease: options.allowMassRelease
+            wait: options.wait,
+            timeoutSeconds: options.timeout.timeInterval,
+            allowMassRelease: options.allowMassRelease
         ).run()
     }
 }

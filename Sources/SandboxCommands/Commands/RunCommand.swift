@@ -7,7 +7,8 @@ public enum RunCommand: SandboxCommand {
     ) async -> Int32 {
         await DaemonRunner(
             context: CommandContext(options: options, environment: environment, output: output),
-            interval: options.interval, metricsFile: options.metricsFile
+            interval: options.interval,
+            metricsFile: options.metricsFile
         ).run()
     }
 }

@@ -6,7 +6,8 @@ public enum StatusCommand: SandboxCommand {
         output: CommandOutput
     ) async -> Int32 {
         await StatusRunner(
-            context: CommandContext(options: options, environment: environment, output: output), json: options.json
+            context: CommandContext(options: options, environment: environment, output: output),
+            json: options.json
         ).run()
     }
 }

@@ -29,7 +29,9 @@ enum JSONOutput {
         case .object(let members):
             if members.isEmpty { return "{}" }
             let separator = indent == nil ? ":" : ": "
-            let inner = members.map { pad + Self.quote($0.0) + separator + $0.1.serialized(indent: indent, level: level + 1) }
+            let inner = members.map {
+                pad + Self.quote($0.0) + separator + $0.1.serialized(indent: indent, level: level + 1)
+            }
             return "{" + newline + inner.joined(separator: "," + newline) + newline + closePad + "}"
         }
     }

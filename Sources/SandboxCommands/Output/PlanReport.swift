@@ -13,13 +13,18 @@ struct PlanReport {
     var json: JSONOutput {
         .object([
             ("changes", .number(changes)),
-            ("actions", .array(actions.map { action in
-                .object([
-                    ("action", .string(action.name)),
-                    ("request", .optional(action.request?.rawValue)),
-                    ("reason", .string(action.reason)),
-                ])
-            })),
+            (
+                "actions",
+                .array(
+                    actions.map { action in
+                        .object([
+                            ("action", .string(action.name)),
+                            ("request", .optional(action.request?.rawValue)),
+                            ("reason", .string(action.reason)),
+                        ])
+                    }
+                )
+            ),
         ])
     }
 
@@ -27,8 +32,10 @@ struct PlanReport {
         var lines: [String] = []
         if actions.isEmpty { lines.append("nothing to do") }
         for action in actions {
-            lines.append("\(action.name.padding(toLength: 16, withPad: " ", startingAt: 0)) "
-                + "\((action.request?.rawValue ?? "-").padding(toLength: 24, withPad: " ", startingAt: 0)) \(action.reason)")
+            lines.append(
+                "\(action.name.padding(toLength: 16, withPad: " ", startingAt: 0)) "
+                    + "\((action.request?.rawValue ?? "-").padding(toLength: 24, withPad: " ", startingAt: 0)) \(action.reason)"
+            )
         }
         if let brake { lines.append("safety brake: \(brake)") }
         for note in notes { lines.append("note: \(note)") }

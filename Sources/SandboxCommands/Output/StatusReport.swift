@@ -52,7 +52,8 @@ struct StatusReport {
             ]
         }
         let live = rows.filter { $0.state.occupiesSlot }.count
-        let summary = "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
+        let summary =
+            "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
             + "\(positions.count) queued, \(rows.count) requests"
         guard !body.isEmpty else { return summary + "\n" }
         return summary + "\n\n" + TextTable.render([header] + body)

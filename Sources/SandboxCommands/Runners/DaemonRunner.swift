@@ -51,10 +51,17 @@ struct DaemonRunner {
         var desired = context.loadDesired()
         var fingerprint = DesiredStateFingerprint(directory: context.desiredStatePath)
         let initialState = await reconciler.state
-        notifier.ready(status: "started: \(initialState.requests.count) requests in the journal, "
-            + "\(desired.requests.count) request files")
-        logger.notice("started", ["pool": context.poolName, "state.dir": context.stateDirectory.path,
-                                  "local": String(context.local)])
+        notifier.ready(
+            status: "started: \(initialState.requests.count) requests in the journal, "
+                + "\(desired.requests.count) request files"
+        )
+        logger.notice(
+            "started",
+            [
+                "pool": context.poolName, "state.dir": context.stateDirectory.path,
+                "local": String(context.local),
+            ]
+        )
         var lastSuccess: Date?
         var passNumber = 0
         while !stop.withLock({ $0 }) {
@@ -63,27 +70,44 @@ struct DaemonRunner {
             let report: PassReport
             do {
                 let allowed = context.state.massReleaseAllowed
-                report = try await reconciler.pass(desired: desired, allowMassRelease: allowed,
-                                                   reconcileID: String(passNumber))
+                report = try await reconciler.pass(
+                    desired: desired,
+                    allowMassRelease: allowed,
+                    reconcileID: String(passNumber)
+                )
                 if report.usedMassReleaseAllowance && allowed { context.state.consumeMassReleaseAllowance() }
             } catch {
                 logger.error("the journal cannot record: stopping", ["error": "\(error)"])
                 notifier.failing(status: "journal failure: \(error)")
                 return 1
             }
-            let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            let seconds =
+                Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                 + Double((ContinuousClock.now - started).components.seconds)
             if report.errors.isEmpty { lastSuccess = Date() }
-            for error in report.errors { logger.error("pass error", ["reconcile.id": String(passNumber), "error": error]) }
-            if let brake = report.brake { logger.warning("safety brake", ["reconcile.id": String(passNumber), "reason": brake]) }
+            for error in report.errors {
+                logger.error("pass error", ["reconcile.id": String(passNumber), "error": error])
+            }
+            if let brake = report.brake {
+                logger.warning("safety brake", ["reconcile.id": String(passNumber), "reason": brake])
+            }
             for note in report.notes { logger.notice("note", ["reconcile.id": String(passNumber), "note": note]) }
             let state = await reconciler.state
-            let summary = Self.summary(state: state, capacity: desired.pool?.capacity, errors: report.errors.count,
-                                       brake: report.brake != nil)
+            let summary = Self.summary(
+                state: state,
+                capacity: desired.pool?.capacity,
+                errors: report.errors.count,
+                brake: report.brake != nil
+            )
             notifier.status(summary)
             notifier.watchdog()
-            writeMetrics(state: state, capacity: desired.pool?.capacity, seconds: seconds, lastSuccess: lastSuccess,
-                         counter: counter)
+            writeMetrics(
+                state: state,
+                capacity: desired.pool?.capacity,
+                seconds: seconds,
+                lastSuccess: lastSuccess,
+                counter: counter
+            )
 
             // Wait for the next reason to pass: the interval, SIGHUP, a change of the files, or a stop.
             let deadline = ContinuousClock.now + .seconds(interval.seconds)
@@ -91,7 +115,12 @@ struct DaemonRunner {
             var lastPoll = ContinuousClock.now
             while ContinuousClock.now < deadline {
                 if stop.withLock({ $0 }) { break }
-                if passNow.withLock({ value in defer { value = false }; return value }) { break }
+                if passNow.withLock({ value in
+                    defer { value = false }
+                    return value
+                }) {
+                    break
+                }
                 if let watchdog = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= watchdog {
                     notifier.watchdog()
                     lastWatchdog = ContinuousClock.now
@@ -124,10 +153,17 @@ struct DaemonRunner {
         return parts.joined(separator: ", ") + ", last pass " + Timestamp.rfc3339(Date())
     }
 
-    func writeMetrics(state: JournalState, capacity: Int?, seconds: Double, lastSuccess: Date?, counter: APICallCounter) {
+    func writeMetrics(state: JournalState, capacity: Int?, seconds: Double, lastSuccess: Date?, counter: APICallCounter)
+    {
         guard let metricsFile else { return }
-        let text = MetricsFile.render(journal: state, pool: context.poolName, capacity: capacity,
-                                      passDuration: seconds, lastSuccess: lastSuccess, apiCalls: counter.snapshot)
+        let text = MetricsFile.render(
+            journal: state,
+            pool: context.poolName,
+            capacity: capacity,
+            passDuration: seconds,
+            lastSuccess: lastSuccess,
+            apiCalls: counter.snapshot
+        )
         do {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: metricsFile))
         } catch {

@@ -32,9 +32,16 @@ struct PlanRunner {
             output.writeError("sandboxd: \(error)\n")
             return 1
         }
-        let plan = Planner.plan(PlannerInput(
-            desired: desired, journal: journal, live: live, now: context.clock.now(), poolName: context.poolName,
-            allowMassRelease: allowMassRelease || context.state.massReleaseAllowed))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: desired,
+                journal: journal,
+                live: live,
+                now: context.clock.now(),
+                poolName: context.poolName,
+                allowMassRelease: allowMassRelease || context.state.massReleaseAllowed
+            )
+        )
         let report = PlanReport(actions: plan.actions, brake: plan.brake, notes: plan.notes)
         output.writeOutput(json ? report.json.serialized() + "\n" : report.text)
         return report.changes == 0 ? 0 : 2

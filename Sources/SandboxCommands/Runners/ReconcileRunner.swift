@@ -30,8 +30,11 @@ struct ReconcileRunner {
             let fileAllowance = context.state.massReleaseAllowed
             let report: PassReport
             do {
-                report = try await reconciler.pass(desired: desired, allowMassRelease: allowance || fileAllowance,
-                                                   reconcileID: "\(passNumber)")
+                report = try await reconciler.pass(
+                    desired: desired,
+                    allowMassRelease: allowance || fileAllowance,
+                    reconcileID: "\(passNumber)"
+                )
             } catch {
                 output.writeError("sandboxd: \(error)\n")
                 return 1
@@ -47,14 +50,22 @@ struct ReconcileRunner {
             }
             if !wait || inFlight.isEmpty || !report.errors.isEmpty && desired.pool == nil {
                 if wait {
-                    output.writeOutput("\n" + StatusReport(poolName: context.poolName, capacity: desired.pool?.capacity,
-                                                   journal: state).table)
+                    output.writeOutput(
+                        "\n"
+                            + StatusReport(
+                                poolName: context.poolName,
+                                capacity: desired.pool?.capacity,
+                                journal: state
+                            ).table
+                    )
                 }
                 return report.errors.isEmpty ? 0 : 1
             }
             if Date().timeIntervalSince(started) >= timeoutSeconds {
-                output.writeError("sandboxd: still in flight after \(Int(timeoutSeconds))s: "
-                    + inFlight.map { "\($0.id) (\($0.state.rawValue))" }.sorted().joined(separator: ", ") + "\n")
+                output.writeError(
+                    "sandboxd: still in flight after \(Int(timeoutSeconds))s: "
+                        + inFlight.map { "\($0.id) (\($0.state.rawValue))" }.sorted().joined(separator: ", ") + "\n"
+                )
                 return 1
             }
             try? await Task.sleep(for: .seconds(context.local ? 1 : 5))

@@ -82,9 +82,15 @@ extension CommandContext {
             try state.claim(local: local, record: true)
             for warning in contents.warnings { logger.warning("journal repaired", ["detail": warning]) }
             let reconciler = try Reconciler.replaying(
-                store: journal, snapshot: contents.snapshot?.payload,
-                records: contents.records.map { ($0.seq, $0.payload) }, catalog: catalog,
-                github: github, clock: clock, poolName: poolName, logger: logger)
+                store: journal,
+                snapshot: contents.snapshot?.payload,
+                records: contents.records.map { ($0.seq, $0.payload) },
+                catalog: catalog,
+                github: github,
+                clock: clock,
+                poolName: poolName,
+                logger: logger
+            )
             return (reconciler, journal)
         } catch {
             journal.close()

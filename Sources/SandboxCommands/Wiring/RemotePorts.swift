@@ -24,15 +24,21 @@ enum RemotePorts {
     /// - Throws: ``CommandFailure`` with one line saying what to set, when the repository or token is missing.
     static func github(context: CommandContext) throws -> any GitHubPort {
         guard let repository = context.githubRepository else {
-            throw CommandFailure("no GitHub repository: set GITHUB_REPOSITORY=OWNER/NAME (or --github-repository), "
-                + "or use --local")
+            throw CommandFailure(
+                "no GitHub repository: set GITHUB_REPOSITORY=OWNER/NAME (or --github-repository), "
+                    + "or use --local"
+            )
         }
         do {
             let token = try GitHubToken.load(file: context.githubTokenFile, environment: context.environment)
             let clock = context.clock
             return try GitHubAdapter.fromEnvironment(
-                repository: repository, token: token, apiURL: context.githubAPIURL,
-                stateDirectory: context.stateDirectory, now: { clock.now() })
+                repository: repository,
+                token: token,
+                apiURL: context.githubAPIURL,
+                stateDirectory: context.stateDirectory,
+                now: { clock.now() }
+            )
         } catch {
             throw CommandFailure(error.message)
         }

@@ -26,7 +26,8 @@ struct StateDirectory {
         if let mode = recordedMode(), mode != wanted {
             throw CommandFailure(
                 "the state directory \(url.path) was used \(mode == "local" ? "with" : "without") --local; "
-                    + "run \(mode == "local" ? "with" : "without") --local, or use another --state-dir")
+                    + "run \(mode == "local" ? "with" : "without") --local, or use another --state-dir"
+            )
         }
         if record && recordedMode() == nil {
             try AtomicFile.write(Data((wanted + "\n").utf8), to: modeFile)

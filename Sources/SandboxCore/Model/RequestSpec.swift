@@ -10,7 +10,8 @@ public struct RequestSpec: Hashable, Sendable, Codable {
     /// Why they want it (at most 500 characters).
     public var purpose: String?
 
-    public init(id: RequestID, requester: String, pullRequest: Int, lease: LeaseDuration? = nil, purpose: String? = nil) {
+    public init(id: RequestID, requester: String, pullRequest: Int, lease: LeaseDuration? = nil, purpose: String? = nil)
+    {
         self.id = id
         self.requester = requester
         self.pullRequest = pullRequest

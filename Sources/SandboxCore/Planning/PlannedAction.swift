@@ -128,7 +128,12 @@ public struct Plan: Hashable, Sendable {
     /// Things worth telling the operator that are not actions (a pool that cannot be read, a live request's bad edit).
     public var notes: [String]
 
-    public init(actions: [PlannedAction] = [], brake: String? = nil, usedMassReleaseAllowance: Bool = false, notes: [String] = []) {
+    public init(
+        actions: [PlannedAction] = [],
+        brake: String? = nil,
+        usedMassReleaseAllowance: Bool = false,
+        notes: [String] = []
+    ) {
         self.actions = actions
         self.brake = brake
         self.usedMassReleaseAllowance = usedMassReleaseAllowance

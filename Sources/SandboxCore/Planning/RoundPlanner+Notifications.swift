@@ -5,12 +5,14 @@ extension RoundPlanner {
     /// a request that moved on before its comment went out is told only where it is now).
     mutating func planNotifications() {
         // Positions as they will be once this round's requests leaving the queue have left it.
-        let leaving = Set(actions.compactMap { action -> RequestID? in
-            switch action.kind {
-            case .provision, .drop, .reject, .adopt: return action.request
-            default: return nil
+        let leaving = Set(
+            actions.compactMap { action -> RequestID? in
+                switch action.kind {
+                case .provision, .drop, .reject, .adopt: return action.request
+                default: return nil
+                }
             }
-        })
+        )
         let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
         for record in journal.recordsInOrder where !busy.contains(record.id) {
             for plan in owedNotifications(record, position: positions[record.id]) {
@@ -31,8 +33,14 @@ extension RoundPlanner {
             guard let position else { return [] }
             let log = record.notifications[.queued] ?? NotificationLog()
             if log.posted == 0 {
-                return [NotificationPlan(event: .queued, occurrence: 1, position: position,
-                                         lookFirst: log.unconfirmed != nil)]
+                return [
+                    NotificationPlan(
+                        event: .queued,
+                        occurrence: 1,
+                        position: position,
+                        lookFirst: log.unconfirmed != nil
+                    )
+                ]
             }
             if log.position != position, let comment = log.comment {
                 return [NotificationPlan(event: .queued, occurrence: 1, edit: comment, position: position)]

@@ -12,9 +12,14 @@ extension RoundPlanner {
             if let reason = policyRefusal(of: record) {
                 add(.reject(reason: reason), record.id, "refused by the pool's policy")
             } else if let other = liveIdentities[record.identity] {
-                add(.reject(reason: "@\(record.spec.requester) already has a live sandbox request (`\(other)`); "
-                    + "only one per person at a time. Wait until it ends, or remove its request file first."),
-                    record.id, "one live sandbox per requester")
+                add(
+                    .reject(
+                        reason: "@\(record.spec.requester) already has a live sandbox request (`\(other)`); "
+                            + "only one per person at a time. Wait until it ends, or remove its request file first."
+                    ),
+                    record.id,
+                    "one live sandbox per requester"
+                )
             } else {
                 liveIdentities[record.identity] = record.id
                 add(.admit, record.id, "verified")
@@ -54,15 +59,21 @@ extension RoundPlanner {
                 // SPEC §3: the policy is checked again for the one about to be dispensed. A check
                 // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
                 if now < (record.verifyRetryAt ?? .distantPast) { continue }
-                add(.verify(verificationRequest(for: record)), record.id,
-                    "check the allowed organizations again before dispensing")
+                add(
+                    .verify(verificationRequest(for: record)),
+                    record.id,
+                    "check the allowed organizations again before dispensing"
+                )
                 free -= 1
                 continue
             }
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
             let attempt = record.provisioning?.attempt ?? 1
-            add(.provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)), record.id,
-                "a slot is free (\(free) of \(pool.capacity))")
+            add(
+                .provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
+                record.id,
+                "a slot is free (\(free) of \(pool.capacity))"
+            )
             free -= 1
         }
     }
@@ -103,9 +114,15 @@ extension RoundPlanner {
                     if busy.contains(id) || record.state == .pending { continue }
                     let available = product.status == .available
                     let start = product.createdTime ?? now
-                    add(.adopt(product: product, leaseStart: start,
-                               leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil),
-                        id, "a live product \(product.name) matches this request")
+                    add(
+                        .adopt(
+                            product: product,
+                            leaseStart: start,
+                            leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
+                        ),
+                        id,
+                        "a live product \(product.name) matches this request"
+                    )
                     continue
                 }
                 if journal.requests[id] == nil, input.desired.requests[id]?.spec != nil {
@@ -113,8 +130,11 @@ extension RoundPlanner {
                 }
             }
             if product.status == .underChange || product.status == .planInProgress { continue }
-            add(.terminateOrphan(product: product, token: token(product.id, "orphan-0")), nil,
-                "\(product.name) (\(product.id)) has the pool's tag but no request accounts for it")
+            add(
+                .terminateOrphan(product: product, token: token(product.id, "orphan-0")),
+                nil,
+                "\(product.name) (\(product.id)) has the pool's tag but no request accounts for it"
+            )
         }
     }
 
@@ -127,8 +147,11 @@ extension RoundPlanner {
         if let token = orphan.token {
             add(.terminateOrphan(product: product, token: token), nil, "repeat the orphan's termination call")
         } else if now >= (orphan.retryAt ?? .distantPast) {
-            add(.terminateOrphan(product: product, token: token(product.id, "orphan-\(orphan.failures)")), nil,
-                "retry terminating the orphan \(orphan.name)")
+            add(
+                .terminateOrphan(product: product, token: token(product.id, "orphan-\(orphan.failures)")),
+                nil,
+                "retry terminating the orphan \(orphan.name)"
+            )
         }
     }
 
@@ -147,7 +170,8 @@ extension RoundPlanner {
         let noFiles = !input.desired.requestsDirectoryExists || input.desired.requests.isEmpty
         var reason: String?
         if noFiles && live > 0 {
-            reason = "requests/ is \(input.desired.requestsDirectoryExists ? "empty" : "missing") while \(live) "
+            reason =
+                "requests/ is \(input.desired.requestsDirectoryExists ? "empty" : "missing") while \(live) "
                 + "sandboxes are live"
         } else if releases >= 2 && releases * 2 > live {
             reason = "this pass would release \(releases) of \(live) live sandboxes"
@@ -158,8 +182,9 @@ extension RoundPlanner {
         let heldBack = actions.filter(isHeldBack)
         actions.removeAll(where: isHeldBack)
         for action in heldBack { if let id = action.request { busy.insert(id) } }
-        return (reason + "; nothing is released until the files come back or a release is allowed once "
-            + "(reconcile --allow-mass-release, or the file allow-mass-release in the state directory)", false)
+        return (
+            reason + "; nothing is released until the files come back or a release is allowed once "
+                + "(reconcile --allow-mass-release, or the file allow-mass-release in the state directory)", false
+        )
     }
 }
-

@@ -70,8 +70,11 @@ extension RoundPlanner {
                 add(.drop, id, "the request file was removed between provisioning attempts")
             } else if now >= (progress.retryAt ?? .distantPast) {
                 let attempt = progress.attempt + 1
-                add(.provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)), id,
-                    "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)")
+                add(
+                    .provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
+                    id,
+                    "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)"
+                )
             }
             return
         }
@@ -82,15 +85,24 @@ extension RoundPlanner {
             // or a token from an older journal lineage): take it over instead of calling again.
             let available = named.status == .available
             let start = named.createdTime ?? now
-            add(.adopt(product: named, leaseStart: start,
-                       leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil),
-                id, "a product named \(named.name) already exists for this request")
+            add(
+                .adopt(
+                    product: named,
+                    leaseStart: start,
+                    leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
+                ),
+                id,
+                "a product named \(named.name) already exists for this request"
+            )
             return
         }
         if let progress = record.provisioning, progress.recordId == nil, record.productId == nil {
             // Intent without outcome (or a call that never got an answer): the same call again.
-            add(.provision(attempt: progress.attempt, request: progress.request), id,
-                "repeat provisioning call \(progress.attempt) with the same token")
+            add(
+                .provision(attempt: progress.attempt, request: progress.request),
+                id,
+                "repeat provisioning call \(progress.attempt) with the same token"
+            )
             return
         }
         guard let live = product(of: record) else {
@@ -101,8 +113,11 @@ extension RoundPlanner {
         }
         if !fileExists(id) {
             if live.status == .underChange || live.status == .planInProgress { return }
-            add(.terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)), id,
-                "the request file was removed while provisioning")
+            add(
+                .terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
+                id,
+                "the request file was removed while provisioning"
+            )
             return
         }
         switch live.status {
@@ -110,8 +125,11 @@ extension RoundPlanner {
             let leaseEnd = now.addingTimeInterval(leaseLength(of: record.spec))
             add(.activate(productId: live.id, leaseStart: now, leaseEnd: leaseEnd), id, "the product is available")
         case .error, .tainted:
-            add(.failAttempt(reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"), id,
-                "provisioning attempt \(record.provisioning?.attempt ?? 1) failed")
+            add(
+                .failAttempt(reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"),
+                id,
+                "provisioning attempt \(record.provisioning?.attempt ?? 1) failed"
+            )
         case .underChange, .planInProgress:
             break
         }
@@ -128,15 +146,21 @@ extension RoundPlanner {
             let settled = live.status != .underChange && live.status != .planInProgress
             if !fileExists(id) {
                 if settled {
-                    add(.terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
-                        id, "the request file was removed")
+                    add(
+                        .terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
+                        id,
+                        "the request file was removed"
+                    )
                 }
                 return
             }
             if now >= leaseEnd {
                 if settled {
-                    add(.terminate(purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
-                        id, "the lease ended at \(leaseEnd)")
+                    add(
+                        .terminate(purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
+                        id,
+                        "the lease ended at \(leaseEnd)"
+                    )
                 }
                 return
             }
@@ -144,7 +168,11 @@ extension RoundPlanner {
         // record.spec is the last valid version of the file: a bad edit never changes the lease.
         let wanted = leaseStart.addingTimeInterval(leaseLength(of: record.spec))
         if wanted > leaseEnd && now < leaseEnd {
-            add(.extendLease(leaseEnd: wanted), id, "the lease was raised to \(record.spec.lease?.text ?? pool.lease.text)")
+            add(
+                .extendLease(leaseEnd: wanted),
+                id,
+                "the lease was raised to \(record.spec.lease?.text ?? pool.lease.text)"
+            )
         }
     }
 
@@ -158,24 +186,42 @@ extension RoundPlanner {
         if record.state == .quarantined { return }
         let settled = live.status != .underChange && live.status != .planInProgress
         if let recordId = termination.recordId {
-            if settled { add(.inspectRecord(recordId: recordId, purpose: .terminate), id, "the termination seems stuck") }
+            if settled {
+                add(.inspectRecord(recordId: recordId, purpose: .terminate), id, "the termination seems stuck")
+            }
             return
         }
         if let token = termination.token {
-            add(.terminate(purpose: termination.purpose, productId: termination.productId, token: token), id,
-                "repeat the termination call with the same token")
+            add(
+                .terminate(purpose: termination.purpose, productId: termination.productId, token: token),
+                id,
+                "repeat the termination call with the same token"
+            )
             return
         }
         if termination.failures >= ProvisioningPolicy.maximumTerminationFailures {
-            add(.quarantine(reason: "terminating \(termination.productId) failed \(termination.failures) times: "
-                + (termination.lastError ?? "no reason given")), id, "termination retries are exhausted")
+            add(
+                .quarantine(
+                    reason: "terminating \(termination.productId) failed \(termination.failures) times: "
+                        + (termination.lastError ?? "no reason given")
+                ),
+                id,
+                "termination retries are exhausted"
+            )
             return
         }
         if settled && now >= (termination.retryAt ?? .distantPast) {
-            add(.terminate(purpose: termination.purpose, productId: termination.productId,
-                           token: terminateToken(record, termination.purpose, failures: termination.failures)),
-                id, termination.failures == 0 ? "clean up the failed attempt's product"
-                    : "retry the termination (\(termination.failures) failed)")
+            add(
+                .terminate(
+                    purpose: termination.purpose,
+                    productId: termination.productId,
+                    token: terminateToken(record, termination.purpose, failures: termination.failures)
+                ),
+                id,
+                termination.failures == 0
+                    ? "clean up the failed attempt's product"
+                    : "retry the termination (\(termination.failures) failed)"
+            )
         }
     }
 
@@ -194,8 +240,10 @@ extension RoundPlanner {
             token: token(record.id.rawValue, "provision-\(attempt)"),
             product: pool.product,
             parameters: pool.parameters.mapValues(fill),
-            tags: [TagKey.pool: input.poolName, TagKey.request: record.id.rawValue,
-                   TagKey.requester: record.spec.requester]
+            tags: [
+                TagKey.pool: input.poolName, TagKey.request: record.id.rawValue,
+                TagKey.requester: record.spec.requester,
+            ]
         )
     }
 }

@@ -203,7 +203,11 @@ extension FileJournal {
     /// the segment to `offset`, flushes it and the directory.
     ///
     /// - Returns: The path of the copy.
-    static func repair(_ torn: JournalScan.TornTail, in directory: String, sync: JournalSync) throws(JournalError)
+    static func repair(
+        _ torn: JournalScan.TornTail,
+        in directory: String,
+        sync: JournalSync
+    ) throws(JournalError)
         -> String
     {
         var copy = "\(torn.path).broken-\(torn.offset)"

@@ -16,7 +16,11 @@ public enum JournalCodec {
     /// Rebuilds the state from a snapshot (if any) and the records after it.
     ///
     /// - Throws: ``JournalReplayError`` naming the record that cannot be decoded.
-    public static func replay(lineage: String, snapshot: [UInt8]?, records: [(seq: UInt64, payload: [UInt8])]) throws
+    public static func replay(
+        lineage: String,
+        snapshot: [UInt8]?,
+        records: [(seq: UInt64, payload: [UInt8])]
+    ) throws
         -> JournalState
     {
         var state = JournalState(lineage: lineage)

@@ -278,6 +278,10 @@ struct JournalScan {
             )
         }
         return corrupted(
-            "the \(what) file \(path) is damaged: \(problem.phrase)", path: path, offset: 0, directory: directory)
+            "the \(what) file \(path) is damaged: \(problem.phrase)",
+            path: path,
+            offset: 0,
+            directory: directory
+        )
     }
 }

@@ -33,7 +33,8 @@ public struct InstrumentedCatalog: CatalogPort {
     }
 
     public func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
-        try await counted("DescribeRecord") { () async throws(CatalogError) in try await wrapped.describeRecord(id: id) }
+        try await counted("DescribeRecord") { () async throws(CatalogError) in try await wrapped.describeRecord(id: id)
+        }
     }
 
     public func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
@@ -49,7 +50,8 @@ public struct InstrumentedCatalog: CatalogPort {
     }
 
     public func checkProduct(_ product: ProductReference) async throws(CatalogError) {
-        try await counted("DescribeProduct") { () async throws(CatalogError) in try await wrapped.checkProduct(product) }
+        try await counted("DescribeProduct") { () async throws(CatalogError) in try await wrapped.checkProduct(product)
+        }
     }
 }
 

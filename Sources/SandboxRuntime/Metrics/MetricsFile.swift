@@ -23,7 +23,9 @@ public struct MetricsFile: Sendable {
         lines.append("# TYPE sandboxd_sandboxes gauge")
         let byState = Dictionary(grouping: journal.requests.values, by: \.state)
         for state in RequestState.allCases {
-            lines.append("sandboxd_sandboxes{pool=\"\(label)\",state=\"\(state.rawValue)\"} \(byState[state]?.count ?? 0)")
+            lines.append(
+                "sandboxd_sandboxes{pool=\"\(label)\",state=\"\(state.rawValue)\"} \(byState[state]?.count ?? 0)"
+            )
         }
         lines.append("# HELP sandboxd_queue_length Requests waiting for a slot.")
         lines.append("# TYPE sandboxd_queue_length gauge")
@@ -36,14 +38,20 @@ public struct MetricsFile: Sendable {
         lines.append("sandboxd_pass_duration_seconds{pool=\"\(label)\"} \(String(format: "%.3f", passDuration))")
         lines.append("# HELP sandboxd_api_calls_total Calls to AWS and GitHub by outcome.")
         lines.append("# TYPE sandboxd_api_calls_total counter")
-        for (key, count) in apiCalls.sorted(by: { ($0.key.service, $0.key.operation, $0.key.outcome) < ($1.key.service, $1.key.operation, $1.key.outcome) }) {
-            lines.append("sandboxd_api_calls_total{pool=\"\(label)\",service=\"\(escape(key.service))\","
-                + "operation=\"\(escape(key.operation))\",outcome=\"\(escape(key.outcome))\"} \(count)")
+        for (key, count) in apiCalls.sorted(by: {
+            ($0.key.service, $0.key.operation, $0.key.outcome) < ($1.key.service, $1.key.operation, $1.key.outcome)
+        }) {
+            lines.append(
+                "sandboxd_api_calls_total{pool=\"\(label)\",service=\"\(escape(key.service))\","
+                    + "operation=\"\(escape(key.operation))\",outcome=\"\(escape(key.outcome))\"} \(count)"
+            )
         }
         lines.append("# HELP sandboxd_last_success_timestamp_seconds When a pass last ended without errors.")
         lines.append("# TYPE sandboxd_last_success_timestamp_seconds gauge")
-        lines.append("sandboxd_last_success_timestamp_seconds{pool=\"\(label)\"} "
-            + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")")
+        lines.append(
+            "sandboxd_last_success_timestamp_seconds{pool=\"\(label)\"} "
+                + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 

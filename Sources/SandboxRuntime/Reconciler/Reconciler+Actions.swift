@@ -9,7 +9,12 @@ struct ActionOutcome {
 
 extension Reconciler {
     /// Carries out one action: intent, call, outcome.
-    func execute(_ action: PlannedAction, pool: PoolConfiguration, desired: DesiredState, logger: Logger)
+    func execute(
+        _ action: PlannedAction,
+        pool: PoolConfiguration,
+        desired: DesiredState,
+        logger: Logger
+    )
         async throws -> ActionOutcome
     {
         var log = logger.with(["action": action.name])
@@ -24,14 +29,21 @@ extension Reconciler {
             try checkpoint("github")
             switch outcome {
             case .verified(let userId, let login):
-                try record(.verified(id: request.spec.id, verification: .verified(userId: userId, login: login, at: now)))
+                try record(
+                    .verified(id: request.spec.id, verification: .verified(userId: userId, login: login, at: now))
+                )
             case .skipped:
                 try record(.verified(id: request.spec.id, verification: .skipped(at: now)))
             case .rejected(let reason, _):
                 try record(.rejected(id: request.spec.id, reason: reason))
             case .pending(let reason, let retryAt):
-                try record(.verificationDeferred(id: request.spec.id, reason: reason,
-                                                 retryAt: retryAt ?? now.addingTimeInterval(60)))
+                try record(
+                    .verificationDeferred(
+                        id: request.spec.id,
+                        reason: reason,
+                        retryAt: retryAt ?? now.addingTimeInterval(60)
+                    )
+                )
                 log.notice("verification deferred", ["reason": reason])
             }
         case .admit:
@@ -54,14 +66,26 @@ extension Reconciler {
             }
             try checkpoint("catalog")
             let published = pool.outputs.map { keys in outputs.filter { keys.contains($0.key) } } ?? outputs
-            try record(.activated(id: action.request!, productId: productId, outputs: published,
-                                  leaseStart: leaseStart, leaseEnd: leaseEnd))
+            try record(
+                .activated(
+                    id: action.request!,
+                    productId: productId,
+                    outputs: published,
+                    leaseStart: leaseStart,
+                    leaseEnd: leaseEnd
+                )
+            )
         case .extendLease(let leaseEnd):
             try record(.leaseExtended(id: action.request!, leaseEnd: leaseEnd))
         case .failAttempt(let reason):
             let failures = state.requests[action.request!]?.provisioning?.attempt ?? 1
-            try record(.attemptFailed(id: action.request!, reason: reason,
-                                      retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))))
+            try record(
+                .attemptFailed(
+                    id: action.request!,
+                    reason: reason,
+                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                )
+            )
         case .terminate(let purpose, let productId, let token):
             return try await terminate(action.request!, purpose: purpose, productId: productId, token: token, now: now)
         case .settle:
@@ -98,9 +122,13 @@ extension Reconciler {
                     try record(.orphanGone(productId: product.id))
                 } else if !error.isTransient {
                     let failures = (state.orphans[product.id]?.failures ?? 0) + 1
-                    try record(.orphanTerminateFailed(
-                        productId: product.id, error: error.description,
-                        retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))))
+                    try record(
+                        .orphanTerminateFailed(
+                            productId: product.id,
+                            error: error.description,
+                            retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                        )
+                    )
                 }
                 return ActionOutcome(problem: "cannot terminate the orphan \(product.name): \(error)")
             }
@@ -111,7 +139,8 @@ extension Reconciler {
         return ActionOutcome()
     }
 
-    func provision(_ id: RequestID, attempt: Int, request: ProvisionRequest, log: Logger) async throws -> ActionOutcome {
+    func provision(_ id: RequestID, attempt: Int, request: ProvisionRequest, log: Logger) async throws -> ActionOutcome
+    {
         try record(.provisionStarted(id: id, attempt: attempt, request: request))
         do {
             let receipt = try await catalog.provision(request)
@@ -126,15 +155,22 @@ extension Reconciler {
             }
             if error.kind == .duplicate {
                 // A product of that name exists: the next pass finds and adopts or inspects it.
-                return ActionOutcome(problem: "\(id): a product named \(request.name) already exists: \(error)",
-                                     changedCatalog: true)
+                return ActionOutcome(
+                    problem: "\(id): a product named \(request.name) already exists: \(error)",
+                    changedCatalog: true
+                )
             }
             try record(.provisionRefused(id: id, error: error.description))
             return ActionOutcome(problem: "\(id): Service Catalog refused to provision: \(error)")
         }
     }
 
-    func inspect(_ id: RequestID, recordId: String, purpose: PlannedAction.RecordPurpose, now: Date)
+    func inspect(
+        _ id: RequestID,
+        recordId: String,
+        purpose: PlannedAction.RecordPurpose,
+        now: Date
+    )
         async throws -> ActionOutcome
     {
         let catalogRecord: CatalogRecord
@@ -146,21 +182,38 @@ extension Reconciler {
         }
         try checkpoint("catalog")
         guard catalogRecord.status == .failed else { return ActionOutcome() }
-        let reason = catalogRecord.errors.isEmpty ? "record \(recordId) failed" : catalogRecord.errors.joined(separator: "; ")
+        let reason =
+            catalogRecord.errors.isEmpty ? "record \(recordId) failed" : catalogRecord.errors.joined(separator: "; ")
         switch purpose {
         case .provision:
             let failures = state.requests[id]?.provisioning?.attempt ?? 1
-            try record(.attemptFailed(id: id, reason: reason,
-                                      retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))))
+            try record(
+                .attemptFailed(
+                    id: id,
+                    reason: reason,
+                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                )
+            )
         case .terminate:
             let failures = (state.requests[id]?.termination?.failures ?? 0) + 1
-            try record(.terminateFailed(id: id, error: reason,
-                                        retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))))
+            try record(
+                .terminateFailed(
+                    id: id,
+                    error: reason,
+                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                )
+            )
         }
         return ActionOutcome()
     }
 
-    func terminate(_ id: RequestID, purpose: TerminationPurpose, productId: String, token: String, now: Date)
+    func terminate(
+        _ id: RequestID,
+        purpose: TerminationPurpose,
+        productId: String,
+        token: String,
+        now: Date
+    )
         async throws -> ActionOutcome
     {
         try record(.terminateStarted(id: id, purpose: purpose, productId: productId, token: token))
@@ -177,8 +230,13 @@ extension Reconciler {
             }
             if !error.isTransient {
                 let failures = (state.requests[id]?.termination?.failures ?? 0) + 1
-                try record(.terminateFailed(id: id, error: error.description,
-                                            retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))))
+                try record(
+                    .terminateFailed(
+                        id: id,
+                        error: error.description,
+                        retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                    )
+                )
             }
             return ActionOutcome(problem: "\(id): terminating \(productId) failed: \(error)")
         }

@@ -3,7 +3,12 @@ import SandboxCore
 
 extension Reconciler {
     /// Posts (or edits) a comment: intent, look for it if an earlier posting was not confirmed, post, outcome.
-    func notify(_ id: RequestID, plan: NotificationPlan, pool: PoolConfiguration, desired: DesiredState)
+    func notify(
+        _ id: RequestID,
+        plan: NotificationPlan,
+        pool: PoolConfiguration,
+        desired: DesiredState
+    )
         async throws -> ActionOutcome
     {
         guard let request = state.requests[id] else { return ActionOutcome() }
@@ -15,8 +20,15 @@ extension Reconciler {
                 do {
                     try await github.editComment(comment, body: body)
                     try checkpoint("github")
-                    try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment,
-                                         position: plan.position))
+                    try record(
+                        .notified(
+                            id: id,
+                            event: plan.event,
+                            occurrence: plan.occurrence,
+                            comment: comment,
+                            position: plan.position
+                        )
+                    )
                     return ActionOutcome()
                 } catch let error as GitHubError where error.kind == .notFound {
                     // The comment was deleted: post a new one.
@@ -31,25 +43,48 @@ extension Reconciler {
                         try await github.editComment(found, body: body)
                         try checkpoint("github")
                     }
-                    try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: found,
-                                         position: plan.position))
+                    try record(
+                        .notified(
+                            id: id,
+                            event: plan.event,
+                            occurrence: plan.occurrence,
+                            comment: found,
+                            position: plan.position
+                        )
+                    )
                     return ActionOutcome()
                 }
                 try checkpoint("github")
             }
             let comment = try await github.postComment(pullRequest: pullRequest, body: body)
             try checkpoint("github")
-            try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment,
-                                 position: plan.position))
+            try record(
+                .notified(
+                    id: id,
+                    event: plan.event,
+                    occurrence: plan.occurrence,
+                    comment: comment,
+                    position: plan.position
+                )
+            )
         } catch let error as GitHubError {
             try checkpoint("github")
             if error.kind == .notFound || error.kind == .rejected {
                 // The pull request is gone or refuses comments (locked): there is nobody to tell this
                 // way, and trying every pass would not change that. Recorded as told, with no comment.
-                try record(.notified(id: id, event: plan.event, occurrence: plan.occurrence,
-                                     comment: CommentReference(id: 0), position: plan.position))
-                return ActionOutcome(problem: "\(id): the \(plan.event.rawValue) comment cannot be posted on pull "
-                    + "request #\(pullRequest): \(error)")
+                try record(
+                    .notified(
+                        id: id,
+                        event: plan.event,
+                        occurrence: plan.occurrence,
+                        comment: CommentReference(id: 0),
+                        position: plan.position
+                    )
+                )
+                return ActionOutcome(
+                    problem: "\(id): the \(plan.event.rawValue) comment cannot be posted on pull "
+                        + "request #\(pullRequest): \(error)"
+                )
             }
             return ActionOutcome(problem: "\(id): cannot post the \(plan.event.rawValue) comment: \(error)")
         }

@@ -62,9 +62,17 @@ public actor Reconciler {
         checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
     ) throws -> Reconciler {
         let state = try JournalCodec.replay(lineage: store.lineage, snapshot: snapshot, records: records)
-        return Reconciler(store: store, state: state, catalog: catalog, github: github, clock: clock,
-                          poolName: poolName, logger: logger, compactionThreshold: compactionThreshold,
-                          checkpoint: checkpoint)
+        return Reconciler(
+            store: store,
+            state: state,
+            catalog: catalog,
+            github: github,
+            clock: clock,
+            poolName: poolName,
+            logger: logger,
+            compactionThreshold: compactionThreshold,
+            checkpoint: checkpoint
+        )
     }
 
     /// Asks the pass in progress to end after the action in flight (SIGTERM). Later passes do nothing.
@@ -90,7 +98,11 @@ public actor Reconciler {
     ///   - desired: the desired state read for this pass.
     ///   - allowMassRelease: lets this pass past the safety brake.
     /// - Throws: ``FatalJournalError`` when the journal cannot record; a crash-test sentinel.
-    public func pass(desired: DesiredState, allowMassRelease: Bool = false, reconcileID: String = "")
+    public func pass(
+        desired: DesiredState,
+        allowMassRelease: Bool = false,
+        reconcileID: String = ""
+    )
         async throws -> PassReport
     {
         var report = PassReport()
@@ -122,8 +134,14 @@ public actor Reconciler {
                 try checkpoint("catalog")
                 needsListing = false
             }
-            let input = PlannerInput(desired: desired, journal: state, live: live, now: clock.now(),
-                                     poolName: poolName, allowMassRelease: allowance)
+            let input = PlannerInput(
+                desired: desired,
+                journal: state,
+                live: live,
+                now: clock.now(),
+                poolName: poolName,
+                allowMassRelease: allowance
+            )
             let plan = Planner.plan(input)
             if round == 1 {
                 report.notes = plan.notes

@@ -9,8 +9,11 @@ public enum AtomicFile {
     /// directory. Creates the directory (0700) when missing; the file is 0600.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AtomicFileError("cannot write \(temporary.path): \(errnoText())") }

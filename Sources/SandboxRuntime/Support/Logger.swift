@@ -92,7 +92,8 @@ public struct StandardErrorLogSink: LogSink {
     }
 
     public func write(_ entry: LogEntry) {
-        let line = journald
+        let line =
+            journald
             ? "<\(entry.level.rawValue)>\(entry.formatted)\n"
             : "\(entry.level): \(entry.formatted)\n"
         FileHandle.standardError.write(Data(line.utf8))

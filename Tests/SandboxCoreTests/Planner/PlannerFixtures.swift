@@ -154,8 +154,12 @@ func provisionCall(
 ) -> ProvisionRequest {
     ProvisionRequest(
         name: pool.namePrefix + spec.id.rawValue,
-        token: IdempotencyToken.make(pool: poolName, lineage: lineage, subject: spec.id.rawValue,
-                                     step: "provision-\(attempt)"),
+        token: IdempotencyToken.make(
+            pool: poolName,
+            lineage: lineage,
+            subject: spec.id.rawValue,
+            step: "provision-\(attempt)"
+        ),
         product: pool.product,
         parameters: pool.parameters.mapValues {
             $0.replacingOccurrences(of: "{{requester}}", with: spec.requester)
@@ -188,8 +192,15 @@ func queued(_ spec: RequestSpec, position: Int? = 1, as verification: Verificati
 func provisioning(_ spec: RequestSpec, accepted: Bool = true, as verification: Verification? = nil) -> [JournalEvent] {
     queued(spec, as: verification) + [.provisionStarted(id: spec.id, attempt: 1, request: provisionCall(spec))]
         + (accepted
-            ? [.provisionAccepted(id: spec.id, receipt: CatalogReceipt(recordId: "rec-\(spec.id)",
-                                                                        provisionedProductId: productId(spec)))]
+            ? [
+                .provisionAccepted(
+                    id: spec.id,
+                    receipt: CatalogReceipt(
+                        recordId: "rec-\(spec.id)",
+                        provisionedProductId: productId(spec)
+                    )
+                )
+            ]
             : [])
 }
 
@@ -203,16 +214,25 @@ func active(
 ) -> [JournalEvent] {
     let leaseEnd = end ?? start.addingTimeInterval(spec.lease?.timeInterval ?? seconds("7d"))
     return provisioning(spec, as: verification)
-        + [.activated(id: spec.id, productId: productId(spec), outputs: [ProductOutput(key: "BucketName", value: "b")],
-                      leaseStart: start, leaseEnd: leaseEnd)]
+        + [
+            .activated(
+                id: spec.id,
+                productId: productId(spec),
+                outputs: [ProductOutput(key: "BucketName", value: "b")],
+                leaseStart: start,
+                leaseEnd: leaseEnd
+            )
+        ]
         + (ready ? [told(spec, .ready)] : [])
 }
 
 /// Its product's termination was accepted and is in progress.
 func terminating(_ spec: RequestSpec, purpose: TerminationPurpose = .expired) -> [JournalEvent] {
     active(spec, from: at("-7d"), until: t0)
-        + [.terminateStarted(id: spec.id, purpose: purpose, productId: productId(spec), token: "tok-\(spec.id)"),
-           .terminateAccepted(id: spec.id, recordId: "rec-term-\(spec.id)")]
+        + [
+            .terminateStarted(id: spec.id, purpose: purpose, productId: productId(spec), token: "tok-\(spec.id)"),
+            .terminateAccepted(id: spec.id, recordId: "rec-term-\(spec.id)"),
+        ]
 }
 
 /// Ended (its product is gone), the ended comment posted unless `told` is false.
@@ -251,8 +271,10 @@ func lost(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
 
 /// Its termination failed until retries ran out: the slot is quarantined.
 func quarantined(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
-    terminating(spec) + [.terminateFailed(id: spec.id, error: "DELETE_FAILED", retryAt: t0),
-                         .quarantined(id: spec.id, reason: "DELETE_FAILED")]
+    terminating(spec) + [
+        .terminateFailed(id: spec.id, error: "DELETE_FAILED", retryAt: t0),
+        .quarantined(id: spec.id, reason: "DELETE_FAILED"),
+    ]
         + (isTold ? [told(spec, .quarantined)] : [])
 }
 

@@ -6,28 +6,72 @@ import Testing
 @Suite("Planner: inputs, pool changes and tokens")
 struct PlannerInputTests {
     static let rows: [PlanRow] = [
-        PlanRow("an invalid pool.json gives an empty plan with a note",
-                pool: nil, files: [bob], journal: [active(alice, until: at("-1h")), queued(bob, position: nil)],
-                live: [product(alice), stray("zed")], expect: [], note: "pool.json is not valid"),
-        PlanRow("an expired lease is not terminated while the live products are unknown",
-                files: [alice], journal: [active(alice, from: at("-7d"), until: at("-1h")), [told(alice, .expiring)]],
-                live: nil, expect: []),
-        PlanRow("a sandbox is not marked lost while the live products are unknown",
-                files: [alice], journal: [active(alice)], live: nil, expect: []),
-        PlanRow("a removed file's sandbox is not terminated while the live products are unknown",
-                files: [frank], journal: [ended(frank), active(alice)], live: nil, expect: []),
-        PlanRow("provisioning is not followed up while the live products are unknown",
-                files: [alice], journal: [provisioning(alice)], live: nil, expect: []),
-        PlanRow("a failed attempt is not cleaned up while the live products are unknown",
-                files: [alice], journal: [PlannerRepairTests.firstAttemptFailed], live: nil, expect: []),
-        PlanRow("a quarantined slot is not freed while the live products are unknown",
-                files: [alice], journal: [quarantined(alice)], live: nil, expect: []),
-        PlanRow("what does not depend on the live products still happens",
-                files: [alice, bob], journal: [verified(bob)], live: nil, expect: ["observe a", "queue b"]),
-        PlanRow("a pool change leaves live sandboxes alone",
-                pool: makePool(product: productV2, parameters: ["Owner": "{{request}}"]), files: [alice, bob],
-                journal: [active(alice), provisioning(bob)], live: [product(alice), product(bob, .underChange)],
-                expect: []),
+        PlanRow(
+            "an invalid pool.json gives an empty plan with a note",
+            pool: nil,
+            files: [bob],
+            journal: [active(alice, until: at("-1h")), queued(bob, position: nil)],
+            live: [product(alice), stray("zed")],
+            expect: [],
+            note: "pool.json is not valid"
+        ),
+        PlanRow(
+            "an expired lease is not terminated while the live products are unknown",
+            files: [alice],
+            journal: [active(alice, from: at("-7d"), until: at("-1h")), [told(alice, .expiring)]],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "a sandbox is not marked lost while the live products are unknown",
+            files: [alice],
+            journal: [active(alice)],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "a removed file's sandbox is not terminated while the live products are unknown",
+            files: [frank],
+            journal: [ended(frank), active(alice)],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "provisioning is not followed up while the live products are unknown",
+            files: [alice],
+            journal: [provisioning(alice)],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "a failed attempt is not cleaned up while the live products are unknown",
+            files: [alice],
+            journal: [PlannerRepairTests.firstAttemptFailed],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "a quarantined slot is not freed while the live products are unknown",
+            files: [alice],
+            journal: [quarantined(alice)],
+            live: nil,
+            expect: []
+        ),
+        PlanRow(
+            "what does not depend on the live products still happens",
+            files: [alice, bob],
+            journal: [verified(bob)],
+            live: nil,
+            expect: ["observe a", "queue b"]
+        ),
+        PlanRow(
+            "a pool change leaves live sandboxes alone",
+            pool: makePool(product: productV2, parameters: ["Owner": "{{request}}"]),
+            files: [alice, bob],
+            journal: [active(alice), provisioning(bob)],
+            live: [product(alice), product(bob, .underChange)],
+            expect: []
+        ),
     ]
 
     @Test("incomplete inputs and pool changes", arguments: rows)
@@ -36,8 +80,14 @@ struct PlannerInputTests {
     @Test("a pool change applies to the next new sandbox")
     func poolChangeAppliesToNewSandboxes() {
         let pool = makePool(capacity: 1, product: productV2, parameters: ["Owner": "{{requester}}/{{request}}"])
-        let plan = Planner.plan(PlannerInput(desired: makeDesired(pool: pool, files: [alice]),
-                                             journal: makeJournal([queued(alice)]), live: [], now: t0))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: makeDesired(pool: pool, files: [alice]),
+                journal: makeJournal([queued(alice)]),
+                live: [],
+                now: t0
+            )
+        )
         guard case .provision(1, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
@@ -51,9 +101,14 @@ struct PlannerInputTests {
     @Test("a provisioning call repeated after a pool change is still the call that was recorded")
     func repeatedCallKeepsOldPool() {
         let pool = makePool(product: productV2, parameters: [:])
-        let plan = Planner.plan(PlannerInput(desired: makeDesired(pool: pool, files: [alice]),
-                                             journal: makeJournal([provisioning(alice, accepted: false)]), live: [],
-                                             now: t0))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: makeDesired(pool: pool, files: [alice]),
+                journal: makeJournal([provisioning(alice, accepted: false)]),
+                live: [],
+                now: t0
+            )
+        )
         guard case .provision(1, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
@@ -65,26 +120,41 @@ struct PlannerInputTests {
     func deterministic() {
         let input = PlannerInput(
             desired: makeDesired(pool: makePool(capacity: 2), files: [alice, bob, carol, dave]),
-            journal: makeJournal([queued(alice), queued(bob, position: 2), active(carol, until: at("-1h")),
-                                  verified(dave)]),
-            live: [product(carol), stray("zed")], now: t0)
+            journal: makeJournal([
+                queued(alice), queued(bob, position: 2), active(carol, until: at("-1h")),
+                verified(dave),
+            ]),
+            live: [product(carol), stray("zed")],
+            now: t0
+        )
         #expect(Planner.plan(input) == Planner.plan(input))
     }
 
     /// The provisioning token planned for `alice`'s first attempt.
     static func provisionToken(lineage: String = testLineage, poolName: String = "default") -> String? {
-        let plan = Planner.plan(PlannerInput(desired: makeDesired(pool: makePool(capacity: 1), files: [alice]),
-                                             journal: makeJournal([queued(alice)], lineage: lineage), live: [],
-                                             now: t0, poolName: poolName))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: makeDesired(pool: makePool(capacity: 1), files: [alice]),
+                journal: makeJournal([queued(alice)], lineage: lineage),
+                live: [],
+                now: t0,
+                poolName: poolName
+            )
+        )
         guard case .provision(_, let call)? = plan.actions.first?.kind else { return nil }
         return call.token
     }
 
     /// The termination token planned for `alice`'s expired lease.
     static func terminateToken(lineage: String = testLineage) -> String? {
-        let plan = Planner.plan(PlannerInput(desired: makeDesired(files: [alice]),
-                                             journal: makeJournal([active(alice, until: at("-1h"))], lineage: lineage),
-                                             live: [product(alice)], now: t0))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: makeDesired(files: [alice]),
+                journal: makeJournal([active(alice, until: at("-1h"))], lineage: lineage),
+                live: [product(alice)],
+                now: t0
+            )
+        )
         guard case .terminate(_, _, let token)? = plan.actions.first?.kind else { return nil }
         return token
     }

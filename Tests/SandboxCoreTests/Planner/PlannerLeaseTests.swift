@@ -12,56 +12,139 @@ struct PlannerLeaseTests {
     static let oneDay = request("a", lease: "1d")
 
     static let rows: [PlanRow] = [
-        PlanRow("the lease starts when the product becomes available",
-                files: [threeDays], journal: [provisioning(threeDays)], live: [product(threeDays)],
-                now: at("2h"), expect: ["activate a from t0+2h to t0+3d2h"]),
-        PlanRow("a request without a lease gets the pool's lease",
-                pool: makePool(lease: "2d"), files: [alice], journal: [provisioning(alice)], live: [product(alice)],
-                expect: ["activate a from t0 to t0+2d"]),
-        PlanRow("a lease above maxLease (lowered since) is capped",
-                pool: makePool(maxLease: "14d"), files: [thirtyDays], journal: [provisioning(thirtyDays)],
-                live: [product(thirtyDays)], expect: ["activate a from t0 to t0+14d"]),
-        PlanRow("a product still under change is not activated",
-                files: [alice], journal: [provisioning(alice)], live: [product(alice, .underChange)], expect: []),
-        PlanRow("a lease exactly at its end expires",
-                files: [alice], journal: [active(alice, from: at("-7d"), until: t0)], live: [product(alice)],
-                expect: ["terminate a expired"]),
-        PlanRow("a lease past its end expires",
-                files: [alice], journal: [active(alice, from: at("-7d"), until: at("-1h"))], live: [product(alice)],
-                expect: ["terminate a expired"]),
-        PlanRow("a lease a second before its end does not expire (it is only warned about)",
-                files: [alice], journal: [active(alice, from: at("-7d"), until: at("1s"))], live: [product(alice)],
-                expect: ["notify-expiring a"]),
-        PlanRow("an expired lease waits for its product to settle",
-                files: [alice], journal: [active(alice, from: at("-7d"), until: t0), [told(alice, .expiring)]],
-                live: [product(alice, .underChange)], expect: []),
-        PlanRow("a new version of a live request's file is recorded",
-                files: [fiveDays], journal: [active(threeDays)], live: [product(threeDays)], now: at("1h"),
-                expect: ["update a"]),
-        PlanRow("raising lease extends the lease from its start",
-                files: [fiveDays], journal: [active(threeDays), [.requestChanged(spec: fiveDays, at: t0)]],
-                live: [product(threeDays)], now: at("1h"), expect: ["extend a to t0+5d"]),
-        PlanRow("a raised lease is capped by maxLease",
-                pool: makePool(maxLease: "14d"), files: [thirtyDays],
-                journal: [active(threeDays), [.requestChanged(spec: thirtyDays, at: t0)]],
-                live: [product(threeDays)], now: at("1h"), expect: ["extend a to t0+14d"]),
-        PlanRow("lowering lease never shortens the lease",
-                files: [oneDay], journal: [active(threeDays), [.requestChanged(spec: oneDay, at: t0)]],
-                live: [product(threeDays)], now: at("1h"), expect: []),
-        PlanRow("lowering maxLease never shortens the lease",
-                pool: makePool(maxLease: "1d"), files: [threeDays], journal: [active(threeDays)],
-                live: [product(threeDays)], now: at("1h"), expect: []),
-        PlanRow("a lease raised after it ended is not extended: it expires",
-                files: [fiveDays], journal: [active(threeDays), [.requestChanged(spec: fiveDays, at: t0)]],
-                live: [product(threeDays)], now: at("3d"), expect: ["terminate a expired"]),
-        PlanRow("a live request whose file turned invalid keeps its last valid version: no release, no lease change",
-                invalid: ["a"], journal: [active(threeDays)], live: [product(threeDays)], now: at("1h"),
-                expect: [], note: "a: the request file is not valid"),
-        PlanRow("a live request whose file turned invalid still expires on its last valid lease",
-                invalid: ["a"], journal: [active(threeDays)], live: [product(threeDays)], now: at("3d"),
-                expect: ["terminate a expired"]),
-        PlanRow("a queued request whose file turned invalid keeps its place and gets its slot",
-                pool: makePool(capacity: 1), invalid: ["a"], journal: [queued(alice)], expect: ["provision a#1"]),
+        PlanRow(
+            "the lease starts when the product becomes available",
+            files: [threeDays],
+            journal: [provisioning(threeDays)],
+            live: [product(threeDays)],
+            now: at("2h"),
+            expect: ["activate a from t0+2h to t0+3d2h"]
+        ),
+        PlanRow(
+            "a request without a lease gets the pool's lease",
+            pool: makePool(lease: "2d"),
+            files: [alice],
+            journal: [provisioning(alice)],
+            live: [product(alice)],
+            expect: ["activate a from t0 to t0+2d"]
+        ),
+        PlanRow(
+            "a lease above maxLease (lowered since) is capped",
+            pool: makePool(maxLease: "14d"),
+            files: [thirtyDays],
+            journal: [provisioning(thirtyDays)],
+            live: [product(thirtyDays)],
+            expect: ["activate a from t0 to t0+14d"]
+        ),
+        PlanRow(
+            "a product still under change is not activated",
+            files: [alice],
+            journal: [provisioning(alice)],
+            live: [product(alice, .underChange)],
+            expect: []
+        ),
+        PlanRow(
+            "a lease exactly at its end expires",
+            files: [alice],
+            journal: [active(alice, from: at("-7d"), until: t0)],
+            live: [product(alice)],
+            expect: ["terminate a expired"]
+        ),
+        PlanRow(
+            "a lease past its end expires",
+            files: [alice],
+            journal: [active(alice, from: at("-7d"), until: at("-1h"))],
+            live: [product(alice)],
+            expect: ["terminate a expired"]
+        ),
+        PlanRow(
+            "a lease a second before its end does not expire (it is only warned about)",
+            files: [alice],
+            journal: [active(alice, from: at("-7d"), until: at("1s"))],
+            live: [product(alice)],
+            expect: ["notify-expiring a"]
+        ),
+        PlanRow(
+            "an expired lease waits for its product to settle",
+            files: [alice],
+            journal: [active(alice, from: at("-7d"), until: t0), [told(alice, .expiring)]],
+            live: [product(alice, .underChange)],
+            expect: []
+        ),
+        PlanRow(
+            "a new version of a live request's file is recorded",
+            files: [fiveDays],
+            journal: [active(threeDays)],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: ["update a"]
+        ),
+        PlanRow(
+            "raising lease extends the lease from its start",
+            files: [fiveDays],
+            journal: [active(threeDays), [.requestChanged(spec: fiveDays, at: t0)]],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: ["extend a to t0+5d"]
+        ),
+        PlanRow(
+            "a raised lease is capped by maxLease",
+            pool: makePool(maxLease: "14d"),
+            files: [thirtyDays],
+            journal: [active(threeDays), [.requestChanged(spec: thirtyDays, at: t0)]],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: ["extend a to t0+14d"]
+        ),
+        PlanRow(
+            "lowering lease never shortens the lease",
+            files: [oneDay],
+            journal: [active(threeDays), [.requestChanged(spec: oneDay, at: t0)]],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: []
+        ),
+        PlanRow(
+            "lowering maxLease never shortens the lease",
+            pool: makePool(maxLease: "1d"),
+            files: [threeDays],
+            journal: [active(threeDays)],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: []
+        ),
+        PlanRow(
+            "a lease raised after it ended is not extended: it expires",
+            files: [fiveDays],
+            journal: [active(threeDays), [.requestChanged(spec: fiveDays, at: t0)]],
+            live: [product(threeDays)],
+            now: at("3d"),
+            expect: ["terminate a expired"]
+        ),
+        PlanRow(
+            "a live request whose file turned invalid keeps its last valid version: no release, no lease change",
+            invalid: ["a"],
+            journal: [active(threeDays)],
+            live: [product(threeDays)],
+            now: at("1h"),
+            expect: [],
+            note: "a: the request file is not valid"
+        ),
+        PlanRow(
+            "a live request whose file turned invalid still expires on its last valid lease",
+            invalid: ["a"],
+            journal: [active(threeDays)],
+            live: [product(threeDays)],
+            now: at("3d"),
+            expect: ["terminate a expired"]
+        ),
+        PlanRow(
+            "a queued request whose file turned invalid keeps its place and gets its slot",
+            pool: makePool(capacity: 1),
+            invalid: ["a"],
+            journal: [queued(alice)],
+            expect: ["provision a#1"]
+        ),
     ]
 
     @Test("lease rules", arguments: rows)
@@ -79,8 +162,10 @@ struct PlannerLeaseTests {
 
     @Test("a raised lease is extended, capped by maxLease; the second warning carries a counter")
     func leaseExtension() {
-        var world = PlannerWorld(pool: makePool(capacity: 1, maxLease: "5d", expiryWarning: "1d"),
-                                 files: [request("a", lease: "2d")])
+        var world = PlannerWorld(
+            pool: makePool(capacity: 1, maxLease: "5d", expiryWarning: "1d"),
+            files: [request("a", lease: "2d")]
+        )
         world.simulate()
         #expect(world.record("a")?.leaseEnd == at("2d"))
         world.advance("1d")

@@ -5,65 +5,124 @@ import Testing
 /// SPEC §3: capacity, queue order and positions, one live sandbox per requester, the policy re-check.
 @Suite("Planner: queue and capacity")
 struct PlannerQueueTests {
-    static let capacityRows: [PlanRow] = [
-        PlanRow("a free slot goes to the queued request",
-                pool: makePool(capacity: 1), files: [alice], journal: [queued(alice)],
-                expect: ["provision a#1"]),
-        PlanRow("capacity 0 dispenses nothing",
-                pool: makePool(capacity: 0), files: [alice], journal: [queued(alice)],
-                expect: []),
-        PlanRow("a provisioning sandbox counts against capacity",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [provisioning(alice), queued(bob)],
-                live: [product(alice, .underChange)], expect: []),
-        PlanRow("an active sandbox counts against capacity",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [active(alice), queued(bob)],
-                live: [product(alice)], expect: []),
-        PlanRow("a terminating sandbox counts against capacity",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [terminating(alice), queued(bob)],
-                live: [product(alice, .underChange)], expect: []),
-        PlanRow("a quarantined slot counts against capacity",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [quarantined(alice), queued(bob)],
-                live: [product(alice, .error)], expect: []),
-        PlanRow("lowering capacity never cuts a lease: it only stops dispensing",
-                pool: makePool(capacity: 1), files: [alice, bob, carol, dave],
+    static let capacityRows: [PlanRow] =
+        [
+            PlanRow(
+                "a free slot goes to the queued request",
+                pool: makePool(capacity: 1),
+                files: [alice],
+                journal: [queued(alice)],
+                expect: ["provision a#1"]
+            ),
+            PlanRow(
+                "capacity 0 dispenses nothing",
+                pool: makePool(capacity: 0),
+                files: [alice],
+                journal: [queued(alice)],
+                expect: []
+            ),
+            PlanRow(
+                "a provisioning sandbox counts against capacity",
+                pool: makePool(capacity: 1),
+                files: [alice, bob],
+                journal: [provisioning(alice), queued(bob)],
+                live: [product(alice, .underChange)],
+                expect: []
+            ),
+            PlanRow(
+                "an active sandbox counts against capacity",
+                pool: makePool(capacity: 1),
+                files: [alice, bob],
+                journal: [active(alice), queued(bob)],
+                live: [product(alice)],
+                expect: []
+            ),
+            PlanRow(
+                "a terminating sandbox counts against capacity",
+                pool: makePool(capacity: 1),
+                files: [alice, bob],
+                journal: [terminating(alice), queued(bob)],
+                live: [product(alice, .underChange)],
+                expect: []
+            ),
+            PlanRow(
+                "a quarantined slot counts against capacity",
+                pool: makePool(capacity: 1),
+                files: [alice, bob],
+                journal: [quarantined(alice), queued(bob)],
+                live: [product(alice, .error)],
+                expect: []
+            ),
+            PlanRow(
+                "lowering capacity never cuts a lease: it only stops dispensing",
+                pool: makePool(capacity: 1),
+                files: [alice, bob, carol, dave],
                 journal: [active(alice), active(bob), active(carol), queued(dave)],
-                live: [product(alice), product(bob), product(carol)], expect: []),
-        PlanRow("raising capacity dispenses at once, and the next in line moves up",
-                pool: makePool(capacity: 2), files: [alice, bob, carol],
+                live: [product(alice), product(bob), product(carol)],
+                expect: []
+            ),
+            PlanRow(
+                "raising capacity dispenses at once, and the next in line moves up",
+                pool: makePool(capacity: 2),
+                files: [alice, bob, carol],
                 journal: [active(alice), queued(bob, position: 1), queued(carol, position: 2)],
-                live: [product(alice)], expect: ["provision b#1", "notify-queued c at 1 (edit)"]),
-        PlanRow("free slots go to the head of the queue, in order",
-                pool: makePool(capacity: 2), files: [alice, bob, carol],
+                live: [product(alice)],
+                expect: ["provision b#1", "notify-queued c at 1 (edit)"]
+            ),
+            PlanRow(
+                "free slots go to the head of the queue, in order",
+                pool: makePool(capacity: 2),
+                files: [alice, bob, carol],
                 journal: [queued(alice, position: 1), queued(bob, position: 2), queued(carol, position: 3)],
-                expect: ["provision a#1", "provision b#1", "notify-queued c at 1 (edit)"]),
-    ] + [RequestState.ended, .failed, .lost, .rejected].map { state in
-        PlanRow("a \(state) request holds no slot",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [history(alice, in: state), queued(bob)],
-                expect: ["provision b#1"])
-    }
+                expect: ["provision a#1", "provision b#1", "notify-queued c at 1 (edit)"]
+            ),
+        ]
+        + [RequestState.ended, .failed, .lost, .rejected].map { state in
+            PlanRow(
+                "a \(state) request holds no slot",
+                pool: makePool(capacity: 1),
+                files: [alice, bob],
+                journal: [history(alice, in: state), queued(bob)],
+                expect: ["provision b#1"]
+            )
+        }
 
     @Test("capacity counts provisioning, active, terminating and quarantined", arguments: capacityRows)
     func capacity(_ row: PlanRow) { row.check() }
 
     static let orderRows: [PlanRow] = [
-        PlanRow("the queue is served in the order requests were first seen, not by id",
-                pool: makePool(capacity: 1), files: [alice, bob],
-                journal: [queued(bob, position: 1), queued(alice, position: 2)],
-                expect: ["provision b#1", "notify-queued a at 1 (edit)"]),
-        PlanRow("queue positions are 1-based ranks among queued requests only",
-                pool: makePool(capacity: 1), files: [alice, bob, carol, dave, erin],
-                journal: [active(dave), queued(bob, position: nil), rejected(erin), pending(carol),
-                          queued(alice, position: nil)],
-                live: [product(dave)],
-                expect: ["notify-queued b at 1", "notify-queued a at 2", "verify c"]),
-        PlanRow("the queued comment is edited when a request ahead leaves the queue",
-                pool: makePool(capacity: 0), files: [alice],
-                journal: [queued(bob, position: 1), queued(alice, position: 2)],
-                expect: ["drop b", "notify-queued a at 1 (edit)"]),
-        PlanRow("the pool's policy is checked again for the one about to be dispensed",
-                pool: makePool(capacity: 1, deniedUsers: ["ALICE"]), files: [alice, bob],
-                journal: [queued(alice, position: 1), queued(bob, position: 2)],
-                expect: ["reject a", "provision b#1"]),
+        PlanRow(
+            "the queue is served in the order requests were first seen, not by id",
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [queued(bob, position: 1), queued(alice, position: 2)],
+            expect: ["provision b#1", "notify-queued a at 1 (edit)"]
+        ),
+        PlanRow(
+            "queue positions are 1-based ranks among queued requests only",
+            pool: makePool(capacity: 1),
+            files: [alice, bob, carol, dave, erin],
+            journal: [
+                active(dave), queued(bob, position: nil), rejected(erin), pending(carol),
+                queued(alice, position: nil),
+            ],
+            live: [product(dave)],
+            expect: ["notify-queued b at 1", "notify-queued a at 2", "verify c"]
+        ),
+        PlanRow(
+            "the queued comment is edited when a request ahead leaves the queue",
+            pool: makePool(capacity: 0),
+            files: [alice],
+            journal: [queued(bob, position: 1), queued(alice, position: 2)],
+            expect: ["drop b", "notify-queued a at 1 (edit)"]
+        ),
+        PlanRow(
+            "the pool's policy is checked again for the one about to be dispensed",
+            pool: makePool(capacity: 1, deniedUsers: ["ALICE"]),
+            files: [alice, bob],
+            journal: [queued(alice, position: 1), queued(bob, position: 2)],
+            expect: ["reject a", "provision b#1"]
+        ),
     ]
 
     @Test("queue order, positions and the policy re-check", arguments: orderRows)
@@ -86,23 +145,42 @@ struct PlannerQueueTests {
     }
 
     static let identityRows: [PlanRow] = [
-        PlanRow("logins compare case-insensitively",
-                files: [request("a", by: "Alice"), request("b", by: "aLICE")],
-                journal: [active(request("a", by: "Alice"), as: .skipped(at: t0)),
-                          verified(request("b", by: "aLICE"), as: .skipped(at: t0))],
-                live: [product(alice)], expect: ["reject b"]),
-        PlanRow("a renamed login is the same person: the numeric user id decides",
-                files: [alice, request("b", by: "alice-renamed")],
-                journal: [active(alice, as: verifiedAs(alice, userId: 7)),
-                          verified(request("b", by: "alice-renamed"),
-                                   as: verifiedAs(request("b", by: "alice-renamed"), userId: 7))],
-                live: [product(alice)], expect: ["reject b"]),
-        PlanRow("someone else is admitted",
-                files: [alice, bob], journal: [active(alice), verified(bob)],
-                live: [product(alice)], expect: ["queue b"]),
-        PlanRow("two requests of one person verified in one pass: the later one is rejected",
-                files: [alice, again], journal: [verified(alice), verified(again)],
-                expect: ["queue a", "reject b"]),
+        PlanRow(
+            "logins compare case-insensitively",
+            files: [request("a", by: "Alice"), request("b", by: "aLICE")],
+            journal: [
+                active(request("a", by: "Alice"), as: .skipped(at: t0)),
+                verified(request("b", by: "aLICE"), as: .skipped(at: t0)),
+            ],
+            live: [product(alice)],
+            expect: ["reject b"]
+        ),
+        PlanRow(
+            "a renamed login is the same person: the numeric user id decides",
+            files: [alice, request("b", by: "alice-renamed")],
+            journal: [
+                active(alice, as: verifiedAs(alice, userId: 7)),
+                verified(
+                    request("b", by: "alice-renamed"),
+                    as: verifiedAs(request("b", by: "alice-renamed"), userId: 7)
+                ),
+            ],
+            live: [product(alice)],
+            expect: ["reject b"]
+        ),
+        PlanRow(
+            "someone else is admitted",
+            files: [alice, bob],
+            journal: [active(alice), verified(bob)],
+            live: [product(alice)],
+            expect: ["queue b"]
+        ),
+        PlanRow(
+            "two requests of one person verified in one pass: the later one is rejected",
+            files: [alice, again],
+            journal: [verified(alice), verified(again)],
+            expect: ["queue a", "reject b"]
+        ),
     ]
 
     @Test("the one-live-sandbox rule knows people, not logins", arguments: identityRows)
@@ -112,7 +190,10 @@ struct PlannerQueueTests {
     func refusalReason() throws {
         let plan = Planner.plan(Self.identityRows[3].input)
         let reject = try #require(plan.actions.first { $0.request == Self.again.id })
-        guard case .reject(let reason) = reject.kind else { Issue.record("not a rejection"); return }
+        guard case .reject(let reason) = reject.kind else {
+            Issue.record("not a rejection")
+            return
+        }
         #expect(reason.contains("`a`"))
     }
 

@@ -6,24 +6,39 @@ import Testing
 @Suite("Planner: repairs")
 struct PlannerRepairTests {
     /// Attempt 1 failed; its product is being cleaned up.
-    static let firstAttemptFailed = provisioning(alice)
+    static let firstAttemptFailed =
+        provisioning(alice)
         + [.attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: at("30s"))]
     /// Attempt 1's product is confirmed gone; attempt 2 is due at `t0+30s`.
-    static let firstAttemptCleaned = firstAttemptFailed
-        + [.terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice), token: "tok"),
-           .terminateAccepted(id: alice.id, recordId: "rec-term"),
-           .productGone(id: alice.id)]
+    static let firstAttemptCleaned =
+        firstAttemptFailed
+        + [
+            .terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice), token: "tok"),
+            .terminateAccepted(id: alice.id, recordId: "rec-term"),
+            .productGone(id: alice.id),
+        ]
     /// Attempt 2 was refused outright (nothing made): the request waits in the queue.
-    static let secondAttemptRefused = firstAttemptCleaned
-        + [.provisionStarted(id: alice.id, attempt: 2, request: provisionCall(alice, attempt: 2)),
-           .provisionRefused(id: alice.id, error: "LimitExceededException")]
+    static let secondAttemptRefused =
+        firstAttemptCleaned
+        + [
+            .provisionStarted(id: alice.id, attempt: 2, request: provisionCall(alice, attempt: 2)),
+            .provisionRefused(id: alice.id, error: "LimitExceededException"),
+        ]
     /// The third attempt's product ended ERROR and is being cleaned up: the request is `terminating`.
-    static let lastAttemptFailed: [JournalEvent] = queued(alice)
+    static let lastAttemptFailed: [JournalEvent] =
+        queued(alice)
         + (1...3).flatMap { attempt -> [JournalEvent] in
-            [.provisionStarted(id: alice.id, attempt: attempt, request: provisionCall(alice, attempt: attempt)),
-             .provisionAccepted(id: alice.id, receipt: CatalogReceipt(recordId: "rec-\(attempt)",
-                                                                       provisionedProductId: productId(alice))),
-             .attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: t0)]
+            [
+                .provisionStarted(id: alice.id, attempt: attempt, request: provisionCall(alice, attempt: attempt)),
+                .provisionAccepted(
+                    id: alice.id,
+                    receipt: CatalogReceipt(
+                        recordId: "rec-\(attempt)",
+                        provisionedProductId: productId(alice)
+                    )
+                ),
+                .attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: t0),
+            ]
                 + (attempt < 3 ? [.productGone(id: alice.id)] : [])
         }
     /// A product adopted for `alice` while it was still under change.
@@ -34,46 +49,106 @@ struct PlannerRepairTests {
     static func terminationFailed(_ failures: Int) -> [JournalEvent] {
         active(alice, from: at("-7d"), until: at("-1d"))
             + (0..<failures).flatMap { _ -> [JournalEvent] in
-                [.terminateStarted(id: alice.id, purpose: .expired, productId: productId(alice), token: "tok"),
-                 .terminateFailed(id: alice.id, error: "DELETE_FAILED", retryAt: at("1h"))]
+                [
+                    .terminateStarted(id: alice.id, purpose: .expired, productId: productId(alice), token: "tok"),
+                    .terminateFailed(id: alice.id, error: "DELETE_FAILED", retryAt: at("1h")),
+                ]
             }
     }
 
     static let provisioningRows: [PlanRow] = [
-        PlanRow("a provisioning call without an outcome is repeated",
-                files: [alice], journal: [provisioning(alice, accepted: false)], expect: ["provision a#1"]),
-        PlanRow("an accepted provisioning whose product is not listed yet is inspected",
-                files: [alice], journal: [provisioning(alice)], expect: ["inspect a"]),
-        PlanRow("a product that ends ERROR fails the attempt",
-                files: [alice], journal: [provisioning(alice)], live: [product(alice, .error)],
-                expect: ["fail-attempt a"]),
-        PlanRow("a product that ends TAINTED fails the attempt",
-                files: [alice], journal: [provisioning(alice)], live: [product(alice, .tainted)],
-                expect: ["fail-attempt a"]),
-        PlanRow("a failed attempt's product is terminated before anything else",
-                files: [alice], journal: [firstAttemptFailed], live: [product(alice, .error)],
-                expect: ["terminate a failedAttempt"]),
-        PlanRow("a failed attempt's product confirmed gone is settled",
-                files: [alice],
-                journal: [firstAttemptFailed
-                    + [.terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice),
-                                         token: "t"),
-                       .terminateAccepted(id: alice.id, recordId: "rec-term")]],
-                expect: ["settle a"]),
-        PlanRow("the next attempt waits out its backoff",
-                files: [alice], journal: [firstAttemptCleaned], now: at("29s"), expect: []),
-        PlanRow("after the backoff the next attempt starts",
-                files: [alice], journal: [firstAttemptCleaned], now: at("30s"), expect: ["provision a#2"]),
-        PlanRow("a refused attempt (nothing made) is made again as the same attempt when a slot is free",
-                files: [alice], journal: [secondAttemptRefused], now: at("1h"), expect: ["provision a#2"]),
-        PlanRow("the last attempt's product is terminated",
-                files: [alice], journal: [lastAttemptFailed], live: [product(alice, .error)],
-                expect: ["terminate a failedAttempt"]),
-        PlanRow("a request whose attempts are exhausted holds its slot while its product remains",
-                pool: makePool(capacity: 1), files: [alice, bob], journal: [lastAttemptFailed, queued(bob)],
-                live: [product(alice, .underChange)], expect: []),
-        PlanRow("a request whose attempts are exhausted is failed once its product is gone",
-                files: [alice], journal: [lastAttemptFailed], expect: ["settle a"]),
+        PlanRow(
+            "a provisioning call without an outcome is repeated",
+            files: [alice],
+            journal: [provisioning(alice, accepted: false)],
+            expect: ["provision a#1"]
+        ),
+        PlanRow(
+            "an accepted provisioning whose product is not listed yet is inspected",
+            files: [alice],
+            journal: [provisioning(alice)],
+            expect: ["inspect a"]
+        ),
+        PlanRow(
+            "a product that ends ERROR fails the attempt",
+            files: [alice],
+            journal: [provisioning(alice)],
+            live: [product(alice, .error)],
+            expect: ["fail-attempt a"]
+        ),
+        PlanRow(
+            "a product that ends TAINTED fails the attempt",
+            files: [alice],
+            journal: [provisioning(alice)],
+            live: [product(alice, .tainted)],
+            expect: ["fail-attempt a"]
+        ),
+        PlanRow(
+            "a failed attempt's product is terminated before anything else",
+            files: [alice],
+            journal: [firstAttemptFailed],
+            live: [product(alice, .error)],
+            expect: ["terminate a failedAttempt"]
+        ),
+        PlanRow(
+            "a failed attempt's product confirmed gone is settled",
+            files: [alice],
+            journal: [
+                firstAttemptFailed
+                    + [
+                        .terminateStarted(
+                            id: alice.id,
+                            purpose: .failedAttempt,
+                            productId: productId(alice),
+                            token: "t"
+                        ),
+                        .terminateAccepted(id: alice.id, recordId: "rec-term"),
+                    ]
+            ],
+            expect: ["settle a"]
+        ),
+        PlanRow(
+            "the next attempt waits out its backoff",
+            files: [alice],
+            journal: [firstAttemptCleaned],
+            now: at("29s"),
+            expect: []
+        ),
+        PlanRow(
+            "after the backoff the next attempt starts",
+            files: [alice],
+            journal: [firstAttemptCleaned],
+            now: at("30s"),
+            expect: ["provision a#2"]
+        ),
+        PlanRow(
+            "a refused attempt (nothing made) is made again as the same attempt when a slot is free",
+            files: [alice],
+            journal: [secondAttemptRefused],
+            now: at("1h"),
+            expect: ["provision a#2"]
+        ),
+        PlanRow(
+            "the last attempt's product is terminated",
+            files: [alice],
+            journal: [lastAttemptFailed],
+            live: [product(alice, .error)],
+            expect: ["terminate a failedAttempt"]
+        ),
+        PlanRow(
+            "a request whose attempts are exhausted holds its slot while its product remains",
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [lastAttemptFailed, queued(bob)],
+            live: [product(alice, .underChange)],
+            expect: []
+        ),
+        PlanRow(
+            "a request whose attempts are exhausted is failed once its product is gone",
+            files: [alice],
+            journal: [lastAttemptFailed],
+            expect: ["settle a"]
+        ),
     ]
 
     @Test("provisioning failures", arguments: provisioningRows)
@@ -105,9 +180,14 @@ struct PlannerRepairTests {
     // token (Service Catalog answers with that first, failed record) and the count of 3 attempts.
     @Test("a refused attempt keeps its number and token")
     func refusedAttemptKeepsToken() {
-        let plan = Planner.plan(PlannerInput(desired: makeDesired(files: [alice]),
-                                             journal: makeJournal([Self.secondAttemptRefused]), live: [],
-                                             now: at("1h")))
+        let plan = Planner.plan(
+            PlannerInput(
+                desired: makeDesired(files: [alice]),
+                journal: makeJournal([Self.secondAttemptRefused]),
+                live: [],
+                now: at("1h")
+            )
+        )
         guard case .provision(2, let call)? = plan.actions.first?.kind else {
             Issue.record("no second attempt: \(plan.summary)")
             return
@@ -154,31 +234,65 @@ struct PlannerRepairTests {
         #expect(world.github.thread("a") == ["failed"])
         #expect(world.state("b") == .active)
         let lastGone = try #require(world.recorded.lastIndex(of: .productGone(id: alice.id)))
-        let bobStarted = try #require(world.recorded.firstIndex {
-            if case .provisionStarted(bob.id, _, _) = $0 { return true }
-            return false
-        })
+        let bobStarted = try #require(
+            world.recorded.firstIndex {
+                if case .provisionStarted(bob.id, _, _) = $0 { return true }
+                return false
+            }
+        )
         #expect(bobStarted > lastGone)
     }
 
     static let terminationRows: [PlanRow] = [
-        PlanRow("a failed termination is retried after its backoff",
-                files: [alice], journal: [terminationFailed(2)], live: [product(alice, .error)], now: at("1h"),
-                expect: ["terminate a expired"]),
-        PlanRow("a failed termination waits for its backoff",
-                files: [alice], journal: [terminationFailed(2)], live: [product(alice, .error)], now: at("59m"),
-                expect: []),
-        PlanRow("a termination that keeps failing is quarantined",
-                files: [alice], journal: [terminationFailed(ProvisioningPolicy.maximumTerminationFailures)],
-                live: [product(alice, .error)], now: at("1h"), expect: ["quarantine a"]),
-        PlanRow("a quarantined slot waits while its product remains",
-                files: [alice], journal: [quarantined(alice)], live: [product(alice, .error)], expect: []),
-        PlanRow("a quarantined slot frees itself when its product is gone",
-                files: [alice], journal: [quarantined(alice)], expect: ["settle a"]),
-        PlanRow("a terminating sandbox whose product is gone is settled",
-                files: [alice], journal: [terminating(alice)], expect: ["settle a"]),
-        PlanRow("an active sandbox whose product disappeared is lost",
-                files: [alice], journal: [active(alice)], expect: ["mark-lost a"]),
+        PlanRow(
+            "a failed termination is retried after its backoff",
+            files: [alice],
+            journal: [terminationFailed(2)],
+            live: [product(alice, .error)],
+            now: at("1h"),
+            expect: ["terminate a expired"]
+        ),
+        PlanRow(
+            "a failed termination waits for its backoff",
+            files: [alice],
+            journal: [terminationFailed(2)],
+            live: [product(alice, .error)],
+            now: at("59m"),
+            expect: []
+        ),
+        PlanRow(
+            "a termination that keeps failing is quarantined",
+            files: [alice],
+            journal: [terminationFailed(ProvisioningPolicy.maximumTerminationFailures)],
+            live: [product(alice, .error)],
+            now: at("1h"),
+            expect: ["quarantine a"]
+        ),
+        PlanRow(
+            "a quarantined slot waits while its product remains",
+            files: [alice],
+            journal: [quarantined(alice)],
+            live: [product(alice, .error)],
+            expect: []
+        ),
+        PlanRow(
+            "a quarantined slot frees itself when its product is gone",
+            files: [alice],
+            journal: [quarantined(alice)],
+            expect: ["settle a"]
+        ),
+        PlanRow(
+            "a terminating sandbox whose product is gone is settled",
+            files: [alice],
+            journal: [terminating(alice)],
+            expect: ["settle a"]
+        ),
+        PlanRow(
+            "an active sandbox whose product disappeared is lost",
+            files: [alice],
+            journal: [active(alice)],
+            expect: ["mark-lost a"]
+        ),
     ]
 
     @Test("terminations, quarantine and lost products", arguments: terminationRows)
@@ -187,8 +301,11 @@ struct PlannerRepairTests {
     @Test("a termination that keeps failing quarantines the slot, still counted, until the product is gone")
     func quarantineLifecycle() {
         var world = PlannerWorld(
-            pool: makePool(capacity: 1), files: [alice, bob],
-            journal: [active(alice, from: at("-7d"), until: t0), queued(bob)], live: [product(alice)])
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [active(alice, from: at("-7d"), until: t0), queued(bob)],
+            live: [product(alice)]
+        )
         world.catalog.failingTerminations = [productId(alice)]
         for _ in 0..<8 {
             world.simulate()
@@ -209,8 +326,11 @@ struct PlannerRepairTests {
 
     @Test("a lost product is told once and frees its slot")
     func lostProduct() {
-        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice, bob],
-                                 journal: [active(alice), queued(bob)])
+        var world = PlannerWorld(
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [active(alice), queued(bob)]
+        )
         world.simulate()
         #expect(world.state("a") == .lost)
         #expect(world.github.thread("a") == ["lost"])
@@ -219,50 +339,110 @@ struct PlannerRepairTests {
     }
 
     static let orphanRows: [PlanRow] = [
-        PlanRow("a product of the pool that no request accounts for is terminated",
-                live: [stray("zed")], expect: ["terminate-orphan pp-stray-zed"]),
-        PlanRow("a product matching a live request is adopted, its lease counted from its creation",
-                files: [alice], journal: [queued(alice)], live: [stray("a", created: at("-1h"))],
-                expect: ["adopt a from t0-1h to t0+6d23h"]),
-        PlanRow("a product still under change matching a live request is adopted as provisioning",
-                files: [alice], journal: [queued(alice)], live: [stray("a", .underChange, created: at("-1h"))],
-                expect: ["adopt a from t0-1h provisioning"]),
-        PlanRow("an adopted product takes its slot at once",
-                pool: makePool(capacity: 1), files: [alice, bob],
-                journal: [queued(alice, position: 1), queued(bob, position: 2)], live: [stray("a", created: t0)],
-                expect: ["adopt a from t0 to t0+7d", "notify-queued b at 1 (edit)"]),
-        PlanRow("a product matching a request whose file changed this round is adopted next round",
-                files: [request("a", purpose: "edited")], journal: [queued(alice)], live: [stray("a")],
-                expect: ["update a"]),
-        PlanRow("an adopted product that becomes available is activated, its lease starting then",
-                files: [alice],
-                journal: [queued(alice), adoptedUnderChange],
-                live: [stray("a")], expect: ["activate a from t0 to t0+7d"]),
-        PlanRow("an adopted product that ends ERROR fails",
-                files: [alice],
-                journal: [queued(alice), adoptedUnderChange],
-                live: [stray("a", .error)], expect: ["fail-attempt a"]),
-        PlanRow("a product matching a request not verified yet is left alone until the request is queued",
-                files: [alice], journal: [pending(alice)], live: [stray("a")], expect: ["verify a"]),
-        PlanRow("a product matching a rejected request is terminated",
-                files: [alice], journal: [rejected(alice)], live: [stray("a")],
-                expect: ["terminate-orphan pp-stray-a"]),
-        PlanRow("a product matching a file seen for the first time waits a round",
-                files: [alice], live: [stray("a")], expect: ["observe a"]),
-        PlanRow("a product matching an ended request is terminated",
-                files: [alice], journal: [ended(alice)], live: [stray("a")],
-                expect: ["terminate-orphan pp-stray-a"]),
-        PlanRow("a product matching a request whose file is gone is terminated",
-                files: [frank], journal: [ended(frank), queued(alice)], live: [stray("a")],
-                expect: ["drop a", "terminate-orphan pp-stray-a"]),
-        PlanRow("an orphan still under change is left until it settles",
-                live: [stray("zed", .underChange)], expect: []),
-        PlanRow("an orphan confirmed gone is settled",
-                journal: [[.orphanTerminateStarted(product: stray("zed"), token: "tok"),
-                           .orphanTerminateAccepted(productId: "pp-stray-zed", recordId: "rec")]],
-                expect: ["settle-orphan pp-stray-zed"]),
-        PlanRow("a product the journal accounts for is no orphan",
-                files: [alice], journal: [active(alice)], live: [product(alice)], expect: []),
+        PlanRow(
+            "a product of the pool that no request accounts for is terminated",
+            live: [stray("zed")],
+            expect: ["terminate-orphan pp-stray-zed"]
+        ),
+        PlanRow(
+            "a product matching a live request is adopted, its lease counted from its creation",
+            files: [alice],
+            journal: [queued(alice)],
+            live: [stray("a", created: at("-1h"))],
+            expect: ["adopt a from t0-1h to t0+6d23h"]
+        ),
+        PlanRow(
+            "a product still under change matching a live request is adopted as provisioning",
+            files: [alice],
+            journal: [queued(alice)],
+            live: [stray("a", .underChange, created: at("-1h"))],
+            expect: ["adopt a from t0-1h provisioning"]
+        ),
+        PlanRow(
+            "an adopted product takes its slot at once",
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [queued(alice, position: 1), queued(bob, position: 2)],
+            live: [stray("a", created: t0)],
+            expect: ["adopt a from t0 to t0+7d", "notify-queued b at 1 (edit)"]
+        ),
+        PlanRow(
+            "a product matching a request whose file changed this round is adopted next round",
+            files: [request("a", purpose: "edited")],
+            journal: [queued(alice)],
+            live: [stray("a")],
+            expect: ["update a"]
+        ),
+        PlanRow(
+            "an adopted product that becomes available is activated, its lease starting then",
+            files: [alice],
+            journal: [queued(alice), adoptedUnderChange],
+            live: [stray("a")],
+            expect: ["activate a from t0 to t0+7d"]
+        ),
+        PlanRow(
+            "an adopted product that ends ERROR fails",
+            files: [alice],
+            journal: [queued(alice), adoptedUnderChange],
+            live: [stray("a", .error)],
+            expect: ["fail-attempt a"]
+        ),
+        PlanRow(
+            "a product matching a request not verified yet is left alone until the request is queued",
+            files: [alice],
+            journal: [pending(alice)],
+            live: [stray("a")],
+            expect: ["verify a"]
+        ),
+        PlanRow(
+            "a product matching a rejected request is terminated",
+            files: [alice],
+            journal: [rejected(alice)],
+            live: [stray("a")],
+            expect: ["terminate-orphan pp-stray-a"]
+        ),
+        PlanRow(
+            "a product matching a file seen for the first time waits a round",
+            files: [alice],
+            live: [stray("a")],
+            expect: ["observe a"]
+        ),
+        PlanRow(
+            "a product matching an ended request is terminated",
+            files: [alice],
+            journal: [ended(alice)],
+            live: [stray("a")],
+            expect: ["terminate-orphan pp-stray-a"]
+        ),
+        PlanRow(
+            "a product matching a request whose file is gone is terminated",
+            files: [frank],
+            journal: [ended(frank), queued(alice)],
+            live: [stray("a")],
+            expect: ["drop a", "terminate-orphan pp-stray-a"]
+        ),
+        PlanRow(
+            "an orphan still under change is left until it settles",
+            live: [stray("zed", .underChange)],
+            expect: []
+        ),
+        PlanRow(
+            "an orphan confirmed gone is settled",
+            journal: [
+                [
+                    .orphanTerminateStarted(product: stray("zed"), token: "tok"),
+                    .orphanTerminateAccepted(productId: "pp-stray-zed", recordId: "rec"),
+                ]
+            ],
+            expect: ["settle-orphan pp-stray-zed"]
+        ),
+        PlanRow(
+            "a product the journal accounts for is no orphan",
+            files: [alice],
+            journal: [active(alice)],
+            live: [product(alice)],
+            expect: []
+        ),
     ]
 
     @Test("orphan products", arguments: orphanRows)
@@ -284,8 +464,11 @@ struct PlannerRepairTests {
     // and the planner followed only requests with an attempt: it was never activated and held its slot.
     @Test("a product adopted while still under change becomes active once it is available")
     func adoptedUnderChangeActivates() {
-        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice],
-                                 live: [stray("a", .underChange, created: at("-1h"))])
+        var world = PlannerWorld(
+            pool: makePool(capacity: 1),
+            files: [alice],
+            live: [stray("a", .underChange, created: at("-1h"))]
+        )
         world.simulate()
         #expect(world.state("a") == .provisioning)
         world.catalog.products["pp-stray-a"]?.status = .available

@@ -49,8 +49,16 @@ struct PlannerWorld {
 
     /// What the planner says now.
     func plan() -> Plan {
-        Planner.plan(PlannerInput(desired: desired, journal: journal, live: listingFails ? nil : catalog.live,
-                                  now: now, poolName: poolName, allowMassRelease: allowMassRelease))
+        Planner.plan(
+            PlannerInput(
+                desired: desired,
+                journal: journal,
+                live: listingFails ? nil : catalog.live,
+                now: now,
+                poolName: poolName,
+                allowMassRelease: allowMassRelease
+            )
+        )
     }
 
     /// One pass: plans and executes up to `rounds` rounds, until a round changes nothing.
@@ -99,8 +107,13 @@ struct PlannerWorld {
             case .rejected(let reason, _):
                 append(.rejected(id: request.spec.id, reason: reason))
             case .pending(let reason, let retryAt):
-                append(.verificationDeferred(id: request.spec.id, reason: reason,
-                                             retryAt: retryAt ?? now.addingTimeInterval(60)))
+                append(
+                    .verificationDeferred(
+                        id: request.spec.id,
+                        reason: reason,
+                        retryAt: retryAt ?? now.addingTimeInterval(60)
+                    )
+                )
             }
         case .admit:
             append(.admitted(id: id!))
@@ -130,8 +143,15 @@ struct PlannerWorld {
                 append(.terminateFailed(id: id!, error: reason, retryAt: retry(afterFailures: failures)))
             }
         case .activate(let productId, let leaseStart, let leaseEnd):
-            append(.activated(id: id!, productId: productId, outputs: catalog.outputs, leaseStart: leaseStart,
-                              leaseEnd: leaseEnd))
+            append(
+                .activated(
+                    id: id!,
+                    productId: productId,
+                    outputs: catalog.outputs,
+                    leaseStart: leaseStart,
+                    leaseEnd: leaseEnd
+                )
+            )
         case .extendLease(let leaseEnd):
             append(.leaseExtended(id: id!, leaseEnd: leaseEnd))
         case .failAttempt(let reason):
@@ -159,8 +179,15 @@ struct PlannerWorld {
         case .notify(let plan):
             append(.notifyStarted(id: id!, event: plan.event, occurrence: plan.occurrence))
             let reference = github.post(id!, plan)
-            append(.notified(id: id!, event: plan.event, occurrence: plan.occurrence, comment: reference,
-                             position: plan.position))
+            append(
+                .notified(
+                    id: id!,
+                    event: plan.event,
+                    occurrence: plan.occurrence,
+                    comment: reference,
+                    position: plan.position
+                )
+            )
         case .terminateOrphan(let product, let token):
             append(.orphanTerminateStarted(product: product, token: token))
             switch catalog.terminate(product.id, token: token) {
@@ -170,8 +197,13 @@ struct PlannerWorld {
                 append(.orphanGone(productId: product.id))
             case .failure(let error):
                 let failures = (journal.orphans[product.id]?.failures ?? 0) + 1
-                append(.orphanTerminateFailed(productId: product.id, error: error.description,
-                                              retryAt: retry(afterFailures: failures)))
+                append(
+                    .orphanTerminateFailed(
+                        productId: product.id,
+                        error: error.description,
+                        retryAt: retry(afterFailures: failures)
+                    )
+                )
             }
         case .settleOrphan(let productId):
             append(.orphanGone(productId: productId))
@@ -208,14 +240,23 @@ struct FakeCatalog {
         }
         counter += 1
         let status = outcomes[request.name]?.isEmpty == false ? outcomes[request.name]!.removeFirst() : .available
-        let product = LiveProduct(id: "pp-\(counter)", name: request.name, status: status, tags: request.tags,
-                                  lastRecordId: "rec-\(counter)", createdTime: now,
-                                  statusMessage: status == .available ? nil : "stack ROLLBACK_COMPLETE")
+        let product = LiveProduct(
+            id: "pp-\(counter)",
+            name: request.name,
+            status: status,
+            tags: request.tags,
+            lastRecordId: "rec-\(counter)",
+            createdTime: now,
+            statusMessage: status == .available ? nil : "stack ROLLBACK_COMPLETE"
+        )
         products[product.id] = product
         let failed = status == .error || status == .tainted
-        records["rec-\(counter)"] = CatalogRecord(id: "rec-\(counter)", status: failed ? .failed : .succeeded,
-                                                 provisionedProductId: product.id,
-                                                 errors: failed ? ["stack ROLLBACK_COMPLETE"] : [])
+        records["rec-\(counter)"] = CatalogRecord(
+            id: "rec-\(counter)",
+            status: failed ? .failed : .succeeded,
+            provisionedProductId: product.id,
+            errors: failed ? ["stack ROLLBACK_COMPLETE"] : []
+        )
         provisionCalls.append(request)
         let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: product.id)
         receipts[request.token] = receipt
@@ -232,8 +273,11 @@ struct FakeCatalog {
         }
         counter += 1
         products[productId] = nil
-        records["rec-\(counter)"] = CatalogRecord(id: "rec-\(counter)", status: .succeeded,
-                                                 provisionedProductId: productId)
+        records["rec-\(counter)"] = CatalogRecord(
+            id: "rec-\(counter)",
+            status: .succeeded,
+            provisionedProductId: productId
+        )
         let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: productId)
         receipts[token] = receipt
         return .success(receipt)
@@ -267,8 +311,13 @@ struct FakeGitHub {
             return edit
         }
         let reference = CommentReference(id: Int64(comments.count + 1))
-        comments[reference.id] = Comment(request: id.rawValue, event: plan.event, occurrence: plan.occurrence,
-                                         position: plan.position, edits: 0)
+        comments[reference.id] = Comment(
+            request: id.rawValue,
+            event: plan.event,
+            occurrence: plan.occurrence,
+            position: plan.position,
+            edits: 0
+        )
         return reference
     }
 

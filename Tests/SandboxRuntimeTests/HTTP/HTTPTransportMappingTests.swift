@@ -4,7 +4,7 @@ import Testing
 @testable import SandboxHTTP
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// How `URLSessionTransport` turns what the platform reports into results, without a network.

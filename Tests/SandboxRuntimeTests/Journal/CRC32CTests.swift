@@ -25,7 +25,8 @@ extension JournalTests {
                 (Array(0...31), 0x46DD_794E),
                 (Array((0...31).reversed()), 0x113F_DB5C),
                 ([], 0),
-            ] as [([UInt8], UInt32)])
+            ] as [([UInt8], UInt32)]
+        )
         func knownVectors(bytes: [UInt8], expected: UInt32) {
             #expect(CRC32C.checksum(bytes) == expected)
         }

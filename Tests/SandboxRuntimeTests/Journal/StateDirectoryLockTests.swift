@@ -34,7 +34,9 @@ extension JournalTests {
                 guard remaining > 0, poll(&poller, 1, remaining) > 0 else {
                     kill(process.processIdentifier, SIGKILL)
                     throw CocoaError(
-                        .fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "lock holder did not start"])
+                        .fileReadUnknown,
+                        userInfo: [NSLocalizedDescriptionKey: "lock holder did not start"]
+                    )
                 }
                 var buffer = [UInt8](repeating: 0, count: 64)
                 let count = read(fd, &buffer, buffer.count)
@@ -99,7 +101,8 @@ extension JournalTests {
                 #expect(error?.code == .lockHeld(pid: getpid()))
                 #expect(
                     journalError { try StateDirectoryLock.acquire(stateDirectory: directory) }?.code
-                        == .lockHeld(pid: getpid()))
+                        == .lockHeld(pid: getpid())
+                )
                 #expect(try FileJournal.read(stateDirectory: directory)?.records.count == 1)
                 first.close()
 
@@ -120,7 +123,8 @@ extension JournalTests {
                 #expect(lock.isHeld)
                 #expect(
                     journalError { try FileJournal.openForWriting(stateDirectory: directory) }?.code
-                        == .lockHeld(pid: getpid()))
+                        == .lockHeld(pid: getpid())
+                )
                 lock.release()
                 #expect(!lock.isHeld)
                 #expect(journalError { try FileJournal.openForWriting(lock: lock) }?.code == .io)

@@ -18,8 +18,14 @@ struct CompactionTests {
 
         let (journal, contents) = try FileJournal.openForWriting(stateDirectory: state)
         let reconciler = try Reconciler.replaying(
-            store: journal, snapshot: contents.snapshot?.payload, records: contents.records.map { ($0.seq, $0.payload) },
-            catalog: catalog, github: github, clock: clock, compactionThreshold: 10)
+            store: journal,
+            snapshot: contents.snapshot?.payload,
+            records: contents.records.map { ($0.seq, $0.payload) },
+            catalog: catalog,
+            github: github,
+            clock: clock,
+            compactionThreshold: 10
+        )
         _ = try await reconciler.pass(desired: desired)
         clock.advance(by: 5)
         _ = try await reconciler.pass(desired: desired)

@@ -32,9 +32,14 @@ struct CrashRecoveryTests {
             let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
             defer { journal.close() }
             let reconciler = try Reconciler.replaying(
-                store: journal, snapshot: contents.snapshot?.payload,
-                records: contents.records.map { ($0.seq, $0.payload) }, catalog: catalog, github: github,
-                clock: clock, checkpoint: crash.checkpoint)
+                store: journal,
+                snapshot: contents.snapshot?.payload,
+                records: contents.records.map { ($0.seq, $0.payload) },
+                catalog: catalog,
+                github: github,
+                clock: clock,
+                checkpoint: crash.checkpoint
+            )
             do {
                 for _ in 0..<passes {
                     _ = try await reconciler.pass(desired: desired)
@@ -75,10 +80,14 @@ struct CrashRecoveryTests {
             let names = simulator.products.map(\.name).sorted()
             #expect(names == ["sandbox-req-alice", "sandbox-req-bob"], "after a crash at step \(k)")
             #expect(provisionRecords.count == 2, "two products made for one request after a crash at step \(k)")
-            #expect(world.github.postsByMarker.values.allSatisfy { $0 == 1 },
-                    "a comment posted twice after a crash at step \(k): \(world.github.postsByMarker)")
-            #expect(outboxFiles(world.outbox) == ["req-alice.ready.md", "req-bob.ready.md", "req-carol.queued.md"],
-                    "after a crash at step \(k)")
+            #expect(
+                world.github.postsByMarker.values.allSatisfy { $0 == 1 },
+                "a comment posted twice after a crash at step \(k): \(world.github.postsByMarker)"
+            )
+            #expect(
+                outboxFiles(world.outbox) == ["req-alice.ready.md", "req-bob.ready.md", "req-carol.queued.md"],
+                "after a crash at step \(k)"
+            )
         }
     }
 
@@ -103,11 +112,19 @@ struct CrashRecoveryTests {
             let simulator = try world.catalogStorage.load()
             let provisions = simulator.records.values.filter { $0.type == "PROVISION_PRODUCT" }
             #expect(Set(provisions.map(\.productId)).count == 3, "after a crash at step \(k)")
-            #expect(simulator.products.isEmpty, "a product leaked after a crash at step \(k): \(simulator.products.map(\.name))")
-            #expect(world.github.postsByMarker.values.allSatisfy { $0 == 1 },
-                    "a comment posted twice after a crash at step \(k): \(world.github.postsByMarker)")
+            #expect(
+                simulator.products.isEmpty,
+                "a product leaked after a crash at step \(k): \(simulator.products.map(\.name))"
+            )
+            #expect(
+                world.github.postsByMarker.values.allSatisfy { $0 == 1 },
+                "a comment posted twice after a crash at step \(k): \(world.github.postsByMarker)"
+            )
             let ended = outboxFiles(world.outbox).filter { $0.hasSuffix(".ended.md") }
-            #expect(ended == ["req-alice.ended.md", "req-bob.ended.md", "req-carol.ended.md"], "after a crash at step \(k)")
+            #expect(
+                ended == ["req-alice.ended.md", "req-bob.ended.md", "req-carol.ended.md"],
+                "after a crash at step \(k)"
+            )
         }
     }
 }

@@ -13,8 +13,14 @@ func flowDesiredState(capacity: Int, requesters: [String], lease: String = "3d")
     var requests: [RequestID: RequestEntry] = [:]
     for (index, requester) in requesters.enumerated() {
         let id = RequestID("req-\(requester)")!
-        requests[id] = .valid(RequestSpec(id: id, requester: requester, pullRequest: 100 + index,
-                                          lease: LeaseDuration(lease)))
+        requests[id] = .valid(
+            RequestSpec(
+                id: id,
+                requester: requester,
+                pullRequest: 100 + index,
+                lease: LeaseDuration(lease)
+            )
+        )
     }
     return DesiredState(pool: pool, requests: requests)
 }

@@ -20,7 +20,9 @@ final class LaggingCatalog: CatalogPort {
     func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
         try await wrapped.terminate(provisionedProductId: provisionedProductId, token: token)
     }
-    func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord { try await wrapped.describeRecord(id: id) }
+    func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
+        try await wrapped.describeRecord(id: id)
+    }
     func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
         let products = try await wrapped.listProducts(pool: pool)
         let hide = hidden.withLock { value -> Bool in
@@ -42,8 +44,13 @@ struct LostProductTests {
         let outbox = makeTemporaryDirectory()
         let storage = InMemoryCatalogStorage()
         let catalog = LaggingCatalog(LocalCatalog(storage: storage, clock: clock))
-        let reconciler = Reconciler(store: InMemoryJournalStore(lineage: "l"), state: JournalState(lineage: "l"),
-                                    catalog: catalog, github: LocalGitHub(outbox: outbox), clock: clock)
+        let reconciler = Reconciler(
+            store: InMemoryJournalStore(lineage: "l"),
+            state: JournalState(lineage: "l"),
+            catalog: catalog,
+            github: LocalGitHub(outbox: outbox),
+            clock: clock
+        )
         let desired = flowDesiredState(capacity: 1, requesters: ["alice", "bob"])
         _ = try await reconciler.pass(desired: desired)
         clock.advance(by: 5)

@@ -13,8 +13,12 @@ struct ReconcilerFlowTests {
         defer { try? FileManager.default.removeItem(at: outbox) }
         let catalog = LocalCatalog(storage: InMemoryCatalogStorage(), clock: clock)
         let reconciler = Reconciler(
-            store: InMemoryJournalStore(lineage: "lineage-1"), state: JournalState(lineage: "lineage-1"),
-            catalog: catalog, github: LocalGitHub(outbox: outbox), clock: clock)
+            store: InMemoryJournalStore(lineage: "lineage-1"),
+            state: JournalState(lineage: "lineage-1"),
+            catalog: catalog,
+            github: LocalGitHub(outbox: outbox),
+            clock: clock
+        )
         let desired = flowDesiredState(capacity: 2, requesters: ["alice", "bob", "carol"])
 
         let first = try await reconciler.pass(desired: desired)
@@ -44,8 +48,12 @@ struct ReconcilerFlowTests {
         defer { try? FileManager.default.removeItem(at: outbox) }
         let catalog = LocalCatalog(storage: InMemoryCatalogStorage(), clock: clock)
         let reconciler = Reconciler(
-            store: InMemoryJournalStore(lineage: "l"), state: JournalState(lineage: "l"),
-            catalog: catalog, github: LocalGitHub(outbox: outbox), clock: clock)
+            store: InMemoryJournalStore(lineage: "l"),
+            state: JournalState(lineage: "l"),
+            catalog: catalog,
+            github: LocalGitHub(outbox: outbox),
+            clock: clock
+        )
         let desired = flowDesiredState(capacity: 1, requesters: ["alice", "bob"], lease: "1h")
         _ = try await reconciler.pass(desired: desired)
         clock.advance(by: 5)
