@@ -165,8 +165,16 @@ extension RoundPlanner {
             default: return false
             }
         }
-        let releases = actions.filter(isRelease).count
-        let live = journal.requests.values.filter { $0.state.countsForBrake }.count
+        // Everything this removal would release, including sandboxes whose product is still changing
+        // (their termination waits, but they are part of the same purge), and new orphans.
+        let liveRecords = journal.requests.values.filter { $0.state.countsForBrake }
+        let releasedRequests = liveRecords.filter { !fileExists($0.id) }.count
+        let orphans = actions.filter {
+            guard case .terminateOrphan = $0.kind else { return false }
+            return isRelease($0)
+        }
+        let releases = releasedRequests + orphans.count
+        let live = liveRecords.count
         let noFiles = !input.desired.requestsDirectoryExists || input.desired.requests.isEmpty
         var reason: String?
         if noFiles && live > 0 {

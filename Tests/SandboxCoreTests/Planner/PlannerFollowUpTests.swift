@@ -95,3 +95,29 @@ struct PlannerFollowUpTests {
     @Test("follow-up rules", arguments: rows)
     func followUp(_ row: PlanRow) { row.check() }
 }
+
+@Suite("Planner: the brake counts the whole purge")
+struct PlannerBrakeFollowUpTests {
+    static let rows: [PlanRow] = [
+        PlanRow(
+            "a removal whose products are still changing counts towards the brake: nothing is released",
+            files: [frank],
+            journal: [active(alice), active(bob), ended(frank)],
+            live: [product(alice), product(bob, .underChange)],
+            expect: [],
+            brake: true
+        ),
+        PlanRow(
+            "with the allowance, what can be released now is, and the allowance is used",
+            files: [frank],
+            journal: [active(alice), active(bob), ended(frank)],
+            live: [product(alice), product(bob, .underChange)],
+            allowMassRelease: true,
+            expect: ["terminate a released"],
+            usedAllowance: true
+        ),
+    ]
+
+    @Test("the brake and products still changing", arguments: rows)
+    func brake(_ row: PlanRow) { row.check() }
+}
