@@ -21,6 +21,11 @@ struct ReconcileRunner {
             return 1
         }
         defer { journal.close() }
+        await reconciler.observeActions { action in
+            guard !action.isReadOnly else { return }
+            if case .notify = action.kind { return }  // the comment itself is printed (--local) or posted
+            output.writeOutput("\(action.name) \(action.request?.rawValue ?? "-"): \(action.reason)\n")
+        }
         let started = Date()
         var allowance = allowMassRelease
         var passNumber = 0
@@ -75,10 +80,6 @@ struct ReconcileRunner {
     func describe(_ report: PassReport, desired: DesiredState) {
         let output = context.output
         for diagnostic in desired.diagnostics { output.writeError("\(diagnostic)\n") }
-        for action in report.executed where !action.isReadOnly {
-            if case .notify = action.kind { continue }
-            output.writeOutput("\(action.name) \(action.request?.rawValue ?? "-"): \(action.reason)\n")
-        }
         if let brake = report.brake { output.writeError("safety brake: \(brake)\n") }
         for note in report.notes { output.writeError("note: \(note)\n") }
         for error in report.errors { output.writeError("error: \(error)\n") }

@@ -20,6 +20,8 @@ public actor Reconciler {
     var recordsSinceCompaction = 0
     /// Set by ``requestStop()``: the pass in progress ends after the action in flight.
     var stopRequested = false
+    /// Told of every action just before it is carried out (`reconcile` prints them as they happen).
+    var actionObserver: (@Sendable (PlannedAction) -> Void)?
 
     /// Records appended before the journal is compacted.
     let compactionThreshold: Int
@@ -73,6 +75,11 @@ public actor Reconciler {
             compactionThreshold: compactionThreshold,
             checkpoint: checkpoint
         )
+    }
+
+    /// Calls `observer` with every action just before it is carried out.
+    public func observeActions(_ observer: @escaping @Sendable (PlannedAction) -> Void) {
+        actionObserver = observer
     }
 
     /// Asks the pass in progress to end after the action in flight (SIGTERM). Later passes do nothing.
@@ -161,6 +168,7 @@ public actor Reconciler {
             guard !actions.isEmpty else { break }
             for action in actions {
                 if stopRequested { break }
+                actionObserver?(action)
                 let outcome = try await execute(action, pool: pool, desired: desired, logger: log)
                 report.executed.append(action)
                 if let problem = outcome.problem { report.errors.append(problem) }
