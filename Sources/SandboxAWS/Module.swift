@@ -1,2 +1,0 @@
-/// The SandboxAWS module. See docs/architecture.md.
-enum SandboxAWSModule {}

@@ -1,2 +1,0 @@
-/// The SandboxCommands module. See docs/architecture.md.
-enum SandboxCommandsModule {}

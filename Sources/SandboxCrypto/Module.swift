@@ -1,2 +1,0 @@
-/// The SandboxCrypto module. See docs/architecture.md.
-enum SandboxCryptoModule {}

@@ -1,2 +1,0 @@
-/// The SandboxGitHub module. See docs/architecture.md.
-enum SandboxGitHubModule {}

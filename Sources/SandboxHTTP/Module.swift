@@ -1,2 +1,0 @@
-/// The SandboxHTTP module. See docs/architecture.md.
-enum SandboxHTTPModule {}
