@@ -83,7 +83,7 @@ extension Reconciler {
                 .attemptFailed(
                     id: action.request!,
                     reason: reason,
-                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                    retryAt: retryAt(now, afterFailures: failures)
                 )
             )
         case .terminate(let purpose, let productId, let token):
@@ -126,7 +126,7 @@ extension Reconciler {
                         .orphanTerminateFailed(
                             productId: product.id,
                             error: error.description,
-                            retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                            retryAt: retryAt(now, afterFailures: failures)
                         )
                     )
                 }
@@ -191,7 +191,7 @@ extension Reconciler {
                 .attemptFailed(
                     id: id,
                     reason: reason,
-                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                    retryAt: retryAt(now, afterFailures: failures)
                 )
             )
         case .terminate:
@@ -200,7 +200,7 @@ extension Reconciler {
                 .terminateFailed(
                     id: id,
                     error: reason,
-                    retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                    retryAt: retryAt(now, afterFailures: failures)
                 )
             )
         }
@@ -234,11 +234,16 @@ extension Reconciler {
                     .terminateFailed(
                         id: id,
                         error: error.description,
-                        retryAt: now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+                        retryAt: retryAt(now, afterFailures: failures)
                     )
                 )
             }
             return ActionOutcome(problem: "\(id): terminating \(productId) failed: \(error)")
         }
+    }
+
+    /// When to try again after `failures` failed tries (``ProvisioningPolicy/backoff(afterFailures:)``).
+    func retryAt(_ now: Date, afterFailures failures: Int) -> Date {
+        now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
     }
 }

@@ -15,20 +15,24 @@ extension Reconciler {
         let body = CommentComposer.body(for: request, plan: plan, pool: pool, poolName: poolName, desired: desired)
         let pullRequest = request.spec.pullRequest
         try record(.notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence))
+        // The outcome: the comment exists (or, with id 0, cannot be posted at all).
+        func confirm(_ comment: CommentReference) throws {
+            try record(
+                .notified(
+                    id: id,
+                    event: plan.event,
+                    occurrence: plan.occurrence,
+                    comment: comment,
+                    position: plan.position
+                )
+            )
+        }
         do {
             if let comment = plan.edit, comment.id != 0 {
                 do {
                     try await github.editComment(comment, body: body)
                     try checkpoint("github")
-                    try record(
-                        .notified(
-                            id: id,
-                            event: plan.event,
-                            occurrence: plan.occurrence,
-                            comment: comment,
-                            position: plan.position
-                        )
-                    )
+                    try confirm(comment)
                     return ActionOutcome()
                 } catch let error as GitHubError where error.kind == .notFound {
                     // The comment was deleted: post a new one.
@@ -43,44 +47,20 @@ extension Reconciler {
                         try await github.editComment(found, body: body)
                         try checkpoint("github")
                     }
-                    try record(
-                        .notified(
-                            id: id,
-                            event: plan.event,
-                            occurrence: plan.occurrence,
-                            comment: found,
-                            position: plan.position
-                        )
-                    )
+                    try confirm(found)
                     return ActionOutcome()
                 }
                 try checkpoint("github")
             }
             let comment = try await github.postComment(pullRequest: pullRequest, body: body)
             try checkpoint("github")
-            try record(
-                .notified(
-                    id: id,
-                    event: plan.event,
-                    occurrence: plan.occurrence,
-                    comment: comment,
-                    position: plan.position
-                )
-            )
+            try confirm(comment)
         } catch let error as GitHubError {
             try checkpoint("github")
             if error.kind == .notFound || error.kind == .rejected {
                 // The pull request is gone or refuses comments (locked): there is nobody to tell this
                 // way, and trying every pass would not change that. Recorded as told, with no comment.
-                try record(
-                    .notified(
-                        id: id,
-                        event: plan.event,
-                        occurrence: plan.occurrence,
-                        comment: CommentReference(id: 0),
-                        position: plan.position
-                    )
-                )
+                try confirm(CommentReference(id: 0))
                 return ActionOutcome(
                     problem: "\(id): the \(plan.event.rawValue) comment cannot be posted on pull "
                         + "request #\(pullRequest): \(error)"
