@@ -57,14 +57,3 @@ enum JSONOutput {
         return out + "\""
     }
 }
-
-/// RFC 3339 UTC timestamps (`2026-11-29T12:00:00Z`), independent of the machine's locale and zone.
-enum Timestamp {
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return formatter.string(from: date)
-    }
-}

@@ -23,7 +23,7 @@ struct StatusReport {
                 ("state", .string(record.state.rawValue)),
                 ("endReason", .optional(record.endReason?.rawValue)),
                 ("product", product),
-                ("leaseEnd", .optional(record.leaseEnd.map(Timestamp.rfc3339))),
+                ("leaseEnd", .optional(record.leaseEnd.map(NotificationDateFormat.rfc3339))),
                 ("queuePosition", .optional(positions[record.id])),
                 ("verification", .optional(record.verification?.label)),
                 ("reason", .optional(record.reason)),
@@ -46,7 +46,7 @@ struct StatusReport {
                 record.spec.requester,
                 record.state.rawValue + (record.endReason.map { " (\($0.rawValue))" } ?? ""),
                 record.productName ?? "-",
-                record.leaseEnd.map(Timestamp.rfc3339) ?? "-",
+                record.leaseEnd.map(NotificationDateFormat.rfc3339) ?? "-",
                 positions[record.id].map(String.init) ?? "-",
                 record.reason.map { String($0.prefix(60)) } ?? "",
             ]

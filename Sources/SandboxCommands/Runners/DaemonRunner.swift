@@ -150,7 +150,7 @@ struct DaemonRunner {
         if quarantined > 0 { parts.append("\(quarantined) quarantined") }
         if errors > 0 { parts.append("\(errors) errors in the last pass") }
         if brake { parts.append("safety brake on") }
-        return parts.joined(separator: ", ") + ", last pass " + Timestamp.rfc3339(Date())
+        return parts.joined(separator: ", ") + ", last pass " + NotificationDateFormat.rfc3339(Date())
     }
 
     func writeMetrics(state: JournalState, capacity: Int?, seconds: Double, lastSuccess: Date?, counter: APICallCounter)

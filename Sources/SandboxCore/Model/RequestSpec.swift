@@ -21,13 +21,7 @@ public struct RequestSpec: Hashable, Sendable, Codable {
 
     /// A stable digest of the file's meaning: a change of it is "the file changed" (SPEC §3, §5).
     public var fingerprint: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let text = [requester, String(pullRequest), lease?.text ?? "", purpose ?? ""].joined(separator: "\u{1F}")
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return String(SandboxDigest.hex(of: text).prefix(16))
     }
 }
