@@ -54,7 +54,7 @@ public actor LocalCatalog: CatalogPort {
         )
     }
 
-    /// Loads the state, lets simulated time pass, runs `body`, and saves.
+    /// Loads the state, lets simulated time pass, runs `body`, and saves what changed.
     func update<T>(_ body: (inout SimulatorState) throws(CatalogError) -> T) throws(CatalogError) -> T {
         var state: SimulatorState
         do {
@@ -62,8 +62,11 @@ public actor LocalCatalog: CatalogPort {
         } catch {
             throw CatalogError(.other, message: "\(error)")
         }
+        let loaded = state
         advance(&state)
         let result = try body(&state)
+        // Reads that found nothing due leave the file alone: no rewrite and fsync per listing.
+        guard state != loaded else { return result }
         do {
             try storage.save(state)
         } catch {
