@@ -40,7 +40,8 @@ let package = Package(
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "SandboxRuntimeTests",
-            dependencies: ["SandboxRuntime", "SandboxCore", "SandboxLocal", "SandboxTesting"]
+            dependencies: ["SandboxRuntime", "SandboxCore", "SandboxLocal", "SandboxTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SandboxAWSTests",

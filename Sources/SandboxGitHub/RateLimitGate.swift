@@ -24,6 +24,8 @@ final class RateLimitGate: Sendable {
     private struct Closure {
         var until: Date
         var reason: String
+        /// A rate limit (primary or secondary) rather than an outage.
+        var isRateLimit: Bool
     }
 
     private let closure = Mutex<Closure?>(nil)
@@ -39,7 +41,12 @@ final class RateLimitGate: Sendable {
                 closure = nil
                 return nil
             }
-            return GitHubError(.unavailable, message: current.reason, retryAt: current.until)
+            return GitHubError(
+                .unavailable,
+                message: current.reason,
+                retryAt: current.until,
+                isRateLimit: current.isRateLimit
+            )
         }
     }
 
@@ -78,11 +85,11 @@ final class RateLimitGate: Sendable {
             } else {
                 return nil  // A permission refusal, not a limit: the caller decides what it means.
             }
-            close(until: until, reason: reason)
-            return GitHubError(.unavailable, message: reason, retryAt: until)
+            close(until: until, reason: reason, isRateLimit: true)
+            return GitHubError(.unavailable, message: reason, retryAt: until, isRateLimit: true)
         }
         if remaining == 0 {
-            close(until: resetOrLater, reason: Self.usedUp)
+            close(until: resetOrLater, reason: Self.usedUp, isRateLimit: true)
         }
         return nil
     }
@@ -90,14 +97,14 @@ final class RateLimitGate: Sendable {
     /// Closes the gate for ``outagePause`` after GitHub failed; returns the error to throw.
     func closeForOutage(at now: Date, reason: String) -> GitHubError {
         let until = now.addingTimeInterval(Self.outagePause)
-        close(until: until, reason: reason)
+        close(until: until, reason: reason, isRateLimit: false)
         return GitHubError(.unavailable, message: reason, retryAt: until)
     }
 
-    private func close(until: Date, reason: String) {
+    private func close(until: Date, reason: String, isRateLimit: Bool) {
         closure.withLock { closure in
             if let current = closure, current.until >= until { return }
-            closure = Closure(until: until, reason: reason)
+            closure = Closure(until: until, reason: reason, isRateLimit: isRateLimit)
         }
     }
 

@@ -33,7 +33,7 @@ extension CatalogError {
         if let requestId = error.requestId {
             message += " [request id \(requestId)]"
         }
-        self.init(kind, code: error.code, message: message)
+        self.init(kind, code: error.code, message: message, isThrottling: AWSErrorCodes.throttling.contains(error.code))
     }
 
     /// The kind of a decoded error response.

@@ -30,8 +30,10 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case activated(id: RequestID, productId: String, outputs: [ProductOutput], leaseStart: Date, leaseEnd: Date)
     /// The lease was extended by a raised `lease` in the request file.
     case leaseExtended(id: RequestID, leaseEnd: Date)
-    /// The attempt failed; its product (if any) must go before the next attempt.
-    case attemptFailed(id: RequestID, reason: String, retryAt: Date)
+    /// The attempt failed; its product (if any) must go before the next attempt, which starts no
+    /// earlier than `retryAt`. `retryAt` is `nil` when no attempt follows: the request fails once no
+    /// product of it remains. (The decision is the planner's; the journal only remembers it.)
+    case attemptEnded(id: RequestID, reason: String, retryAt: Date?)
     /// Intent: terminate the request's product with this token.
     case terminateStarted(id: RequestID, purpose: TerminationPurpose, productId: String, token: String)
     /// Outcome: Service Catalog accepted the termination.
@@ -68,7 +70,7 @@ public enum JournalEvent: Hashable, Sendable, Codable {
         case .verificationDeferred(let id, _, _), .verified(let id, _), .admitted(let id), .rejected(let id, _),
             .dropped(let id), .provisionStarted(let id, _, _), .provisionAccepted(let id, _),
             .provisionRefused(let id, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
-            .attemptFailed(let id, _, _), .terminateStarted(let id, _, _, _), .terminateAccepted(let id, _),
+            .attemptEnded(let id, _, _), .terminateStarted(let id, _, _, _), .terminateAccepted(let id, _),
             .terminateFailed(let id, _, _), .quarantined(let id, _), .productGone(let id), .lost(let id),
             .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
             return id

@@ -117,18 +117,16 @@ extension RequestRecord {
             reason = nil
         case .leaseExtended(_, let leaseEnd):
             self.leaseEnd = leaseEnd
-        case .attemptFailed(_, let why, let retryAt):
+        case .attemptEnded(_, let why, let retryAt):
             provisioning?.failedReason = why
             provisioning?.retryAt = retryAt
             reason = why
-            if productId == nil {
+            if let productId {
+                termination = TerminationProgress(purpose: .failedAttempt, productId: productId)
+                if isLastAttemptOver { state = .terminating }
+            } else {
                 // Nothing was made: the attempt is over already.
                 finishFailedAttempt()
-            } else {
-                termination = TerminationProgress(purpose: .failedAttempt, productId: productId!)
-                if provisioning.map({ $0.attempt >= ProvisioningPolicy.maximumAttempts }) ?? true {
-                    state = .terminating
-                }
             }
         case .terminateStarted(_, let purpose, let productId, let token):
             if termination == nil || termination?.productId != productId || termination?.purpose != purpose {
@@ -139,7 +137,7 @@ extension RequestRecord {
             termination?.token = token
             termination?.recordId = nil
             termination?.retryAt = nil
-            if purpose != .failedAttempt || (provisioning?.attempt ?? 0) >= ProvisioningPolicy.maximumAttempts {
+            if purpose != .failedAttempt || isLastAttemptOver {
                 if state != .quarantined { state = .terminating }
             }
             if purpose == .expired { endReason = .expired }
@@ -198,27 +196,15 @@ extension RequestRecord {
         }
     }
 
+    /// Whether the current attempt failed with no attempt to follow (its `attemptEnded` said so).
+    var isLastAttemptOver: Bool {
+        guard let provisioning else { return true }
+        return provisioning.failedReason != nil && provisioning.retryAt == nil
+    }
+
     /// A failed attempt with no product left: try again, or give up after the last attempt.
     private mutating func finishFailedAttempt() {
         termination = nil
-        if let progress = provisioning, progress.attempt < ProvisioningPolicy.maximumAttempts {
-            state = .provisioning
-        } else {
-            state = .failed
-        }
-    }
-}
-
-/// Limits of the provisioning and termination retries (SPEC §3).
-public enum ProvisioningPolicy {
-    /// Provisioning attempts before a request is `failed`.
-    public static let maximumAttempts = 3
-    /// Failed termination calls before a slot is `quarantined`.
-    public static let maximumTerminationFailures = 5
-
-    /// The wait before retry number `failures` (1-based): 30 s doubling, at most 15 minutes.
-    public static func backoff(afterFailures failures: Int) -> TimeInterval {
-        let exponent = min(max(failures - 1, 0), 10)
-        return min(30 * pow(2, Double(exponent)), 900)
+        state = isLastAttemptOver ? .failed : .provisioning
     }
 }

@@ -1,41 +1,47 @@
 public import Foundation
 
 /// One step of a plan: data, carried out by the executor (the only code that calls AWS or GitHub).
+///
+/// A step that concerns a request carries its id in its case, so no consumer has to guess it.
+/// Steps are of two sorts (``isCall``): *transitions*, pure bookkeeping that becomes one journal
+/// event with no outside call (``ExecutionRules/transition(of:now:)``), and *calls*, which ask the
+/// catalog or GitHub and whose typed outcome the core turns into events
+/// (``ExecutionRules/resolve(_:outcome:journal:pool:now:)``).
 public struct PlannedAction: Hashable, Sendable {
     /// What to do.
     public enum Kind: Hashable, Sendable {
         /// Record a request file seen for the first time, or a new valid version of a known one.
         case observe(RequestSpec, isNew: Bool)
-        /// Ask the verifier about the requester (SPEC §5).
-        case verify(VerificationRequest)
+        /// Ask GitHub about the requester (docs/behaviour.md §5).
+        case verify(RequestID, VerificationRequest)
         /// Put a verified request in the queue.
-        case admit
+        case admit(RequestID)
         /// Refuse the request.
-        case reject(reason: String)
+        case reject(RequestID, reason: String)
         /// Forget a queued or pending request whose file was removed.
-        case drop
+        case drop(RequestID)
         /// Provisioning attempt `attempt`: exactly this call (the same token after a crash).
-        case provision(attempt: Int, request: ProvisionRequest)
+        case provision(RequestID, attempt: Int, request: ProvisionRequest)
         /// Ask Service Catalog how an operation is going.
-        case inspectRecord(recordId: String, purpose: RecordPurpose)
+        case inspectRecord(RequestID, recordId: String, purpose: RecordPurpose)
         /// The product is available: read its outputs and start the lease.
-        case activate(productId: String, leaseStart: Date, leaseEnd: Date)
+        case activate(RequestID, productId: String, leaseStart: Date, leaseEnd: Date)
         /// A raised `lease` extends the lease to `leaseEnd`.
-        case extendLease(leaseEnd: Date)
+        case extendLease(RequestID, leaseEnd: Date)
         /// The attempt failed (product in `ERROR`/`TAINTED`).
-        case failAttempt(reason: String)
+        case failAttempt(RequestID, reason: String)
         /// Terminate the request's product.
-        case terminate(purpose: TerminationPurpose, productId: String, token: String)
+        case terminate(RequestID, purpose: TerminationPurpose, productId: String, token: String)
         /// The product is confirmed gone.
-        case settle
+        case settle(RequestID)
         /// Termination retries are exhausted.
-        case quarantine(reason: String)
-        /// The product vanished outside sandboxd.
-        case markLost
+        case quarantine(RequestID, reason: String)
+        /// The product is missing from the listing: look again before believing it is lost.
+        case markLost(RequestID, productId: String)
         /// Take over a live product that matches this request.
-        case adopt(product: LiveProduct, leaseStart: Date, leaseEnd: Date?)
+        case adopt(RequestID, product: LiveProduct, leaseStart: Date, leaseEnd: Date?)
         /// Post (or, for `queued`, edit) a comment.
-        case notify(NotificationPlan)
+        case notify(RequestID, NotificationPlan)
         /// Terminate a product of the pool that no request accounts for.
         case terminateOrphan(product: LiveProduct, token: String)
         /// An orphan is gone.
@@ -49,15 +55,26 @@ public struct PlannedAction: Hashable, Sendable {
     }
 
     public var kind: Kind
-    /// The request it concerns (`nil` for orphans).
-    public var request: RequestID?
     /// Why, in words for `plan` and the logs.
     public var reason: String
 
-    public init(_ kind: Kind, request: RequestID?, reason: String) {
+    public init(_ kind: Kind, reason: String) {
         self.kind = kind
-        self.request = request
         self.reason = reason
+    }
+
+    /// The request it concerns (`nil` for orphans).
+    public var request: RequestID? {
+        switch kind {
+        case .observe(let spec, _): return spec.id
+        case .verify(let id, _), .admit(let id), .reject(let id, _), .drop(let id), .provision(let id, _, _),
+            .inspectRecord(let id, _, _), .activate(let id, _, _, _), .extendLease(let id, _),
+            .failAttempt(let id, _), .terminate(let id, _, _, _), .settle(let id), .quarantine(let id, _),
+            .markLost(let id, _), .adopt(let id, _, _, _), .notify(let id, _):
+            return id
+        case .terminateOrphan, .settleOrphan:
+            return nil
+        }
     }
 
     /// The action's name in `plan` output and logs.
@@ -78,9 +95,21 @@ public struct PlannedAction: Hashable, Sendable {
         case .quarantine: return "quarantine"
         case .markLost: return "mark-lost"
         case .adopt: return "adopt"
-        case .notify(let plan): return "notify-\(plan.event.rawValue)"
+        case .notify(_, let plan): return "notify-\(plan.event.rawValue)"
         case .terminateOrphan: return "terminate-orphan"
         case .settleOrphan: return "settle-orphan"
+        }
+    }
+
+    /// Whether it needs the outside world (a catalog or GitHub call); the others are transitions,
+    /// recorded as one journal event each.
+    public var isCall: Bool {
+        switch kind {
+        case .verify, .provision, .inspectRecord, .activate, .terminate, .markLost, .notify, .terminateOrphan:
+            return true
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
+            .settleOrphan:
+            return false
         }
     }
 
@@ -142,4 +171,12 @@ public struct Plan: Hashable, Sendable {
 
     /// How many actions change something.
     public var changes: Int { actions.filter { !$0.isReadOnly }.count }
+}
+
+extension PlannedAction {
+    /// Whether it drops a queued or pending request (held back by the safety brake when `requests/` is empty).
+    var isDrop: Bool {
+        if case .drop = kind { return true }
+        return false
+    }
 }

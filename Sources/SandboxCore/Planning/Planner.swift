@@ -40,9 +40,10 @@ struct RoundPlanner {
     var journal: JournalState { input.journal }
     var liveKnown: Bool { input.live != nil }
 
-    mutating func add(_ kind: PlannedAction.Kind, _ id: RequestID?, _ reason: String) {
-        actions.append(PlannedAction(kind, request: id, reason: reason))
-        if let id { busy.insert(id) }
+    mutating func add(_ kind: PlannedAction.Kind, _ reason: String) {
+        let action = PlannedAction(kind, reason: reason)
+        actions.append(action)
+        if let id = action.request { busy.insert(id) }
     }
 
     mutating func run() -> Plan {

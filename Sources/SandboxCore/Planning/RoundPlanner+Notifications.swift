@@ -16,7 +16,7 @@ extension RoundPlanner {
         let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
         for record in journal.recordsInOrder where !busy.contains(record.id) {
             for plan in owedNotifications(record, position: positions[record.id]) {
-                add(.notify(plan), record.id, "tell @\(record.spec.requester): \(plan.event.rawValue)")
+                add(.notify(record.id, plan), "tell @\(record.spec.requester): \(plan.event.rawValue)")
                 busy.insert(record.id)
             }
         }

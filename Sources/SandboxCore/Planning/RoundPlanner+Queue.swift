@@ -10,19 +10,19 @@ extension RoundPlanner {
         for record in journal.recordsInOrder where record.state == .pending && record.verification != nil {
             guard !busy.contains(record.id), fileExists(record.id) else { continue }
             if let reason = policyRefusal(of: record) {
-                add(.reject(reason: reason), record.id, "refused by the pool's policy")
+                add(.reject(record.id, reason: reason), "refused by the pool's policy")
             } else if let other = liveIdentities[record.identity] {
                 add(
                     .reject(
+                        record.id,
                         reason: "@\(record.spec.requester) already has a live sandbox request (`\(other)`); "
                             + "only one per person at a time. Wait until it ends, or remove its request file first."
                     ),
-                    record.id,
                     "one live sandbox per requester"
                 )
             } else {
                 liveIdentities[record.identity] = record.id
-                add(.admit, record.id, "verified")
+                add(.admit(record.id), "verified")
             }
         }
     }
@@ -52,7 +52,7 @@ extension RoundPlanner {
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
             if let reason = policyRefusal(of: record) {
-                add(.reject(reason: reason), record.id, "refused by the pool's policy when its turn came")
+                add(.reject(record.id, reason: reason), "refused by the pool's policy when its turn came")
                 continue
             }
             if needsOrganizationRecheck(record) {
@@ -60,8 +60,7 @@ extension RoundPlanner {
                 // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
                 if now < (record.verifyRetryAt ?? .distantPast) { continue }
                 add(
-                    .verify(verificationRequest(for: record)),
-                    record.id,
+                    .verify(record.id, verificationRequest(for: record)),
                     "check the allowed organizations again before dispensing"
                 )
                 free -= 1
@@ -70,8 +69,7 @@ extension RoundPlanner {
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
             let attempt = record.provisioning?.attempt ?? 1
             add(
-                .provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
-                record.id,
+                .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                 "a slot is free (\(free) of \(pool.capacity))"
             )
             free -= 1
@@ -116,11 +114,11 @@ extension RoundPlanner {
                     let start = product.createdTime ?? now
                     add(
                         .adopt(
+                            id,
                             product: product,
                             leaseStart: start,
                             leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
                         ),
-                        id,
                         "a live product \(product.name) matches this request"
                     )
                     continue
@@ -132,7 +130,6 @@ extension RoundPlanner {
             if product.status == .underChange || product.status == .planInProgress { continue }
             add(
                 .terminateOrphan(product: product, token: token(product.id, "orphan-0")),
-                nil,
                 "\(product.name) (\(product.id)) has the pool's tag but no request accounts for it"
             )
         }
@@ -140,16 +137,15 @@ extension RoundPlanner {
 
     mutating func planOrphanTermination(_ orphan: OrphanRecord) {
         guard let product = liveByID[orphan.productId] else {
-            add(.settleOrphan(productId: orphan.productId), nil, "the orphan \(orphan.name) is gone")
+            add(.settleOrphan(productId: orphan.productId), "the orphan \(orphan.name) is gone")
             return
         }
         if orphan.recordId != nil || product.status == .underChange { return }
         if let token = orphan.token {
-            add(.terminateOrphan(product: product, token: token), nil, "repeat the orphan's termination call")
+            add(.terminateOrphan(product: product, token: token), "repeat the orphan's termination call")
         } else if now >= (orphan.retryAt ?? .distantPast) {
             add(
                 .terminateOrphan(product: product, token: token(product.id, "orphan-\(orphan.failures)")),
-                nil,
                 "retry terminating the orphan \(orphan.name)"
             )
         }
@@ -160,7 +156,7 @@ extension RoundPlanner {
         let knownOrphans = Set(journal.orphans.keys)
         let isRelease: (PlannedAction) -> Bool = { action in
             switch action.kind {
-            case .terminate(.released, _, _): return true
+            case .terminate(_, .released, _, _): return true
             case .terminateOrphan(let product, _): return !knownOrphans.contains(product.id)
             default: return false
             }
@@ -186,7 +182,7 @@ extension RoundPlanner {
         }
         guard let reason else { return (nil, false) }
         if input.allowMassRelease { return (nil, true) }
-        let isHeldBack: (PlannedAction) -> Bool = { isRelease($0) || (noFiles && $0.kind == .drop) }
+        let isHeldBack: (PlannedAction) -> Bool = { isRelease($0) || (noFiles && $0.isDrop) }
         let heldBack = actions.filter(isHeldBack)
         actions.removeAll(where: isHeldBack)
         for action in heldBack { if let id = action.request { busy.insert(id) } }

@@ -5,7 +5,7 @@ extension RoundPlanner {
     mutating func observeFiles() {
         for (id, entry) in input.desired.requests.sorted(by: { $0.key < $1.key }) {
             guard let record = journal.requests[id] else {
-                if let spec = entry.spec { add(.observe(spec, isNew: true), id, "new request file") }
+                if let spec = entry.spec { add(.observe(spec, isNew: true), "new request file") }
                 continue
             }
             guard let spec = entry.spec else {
@@ -15,7 +15,7 @@ extension RoundPlanner {
                 continue
             }
             if spec.fingerprint != record.fingerprint && !record.state.isFinal {
-                add(.observe(spec, isNew: false), id, "the request file changed")
+                add(.observe(spec, isNew: false), "the request file changed")
             }
         }
     }
@@ -27,13 +27,13 @@ extension RoundPlanner {
         switch record.state {
         case .pending:
             if !fileExists(id) {
-                add(.drop, id, "the request file was removed before it was verified")
+                add(.drop(id), "the request file was removed before it was verified")
             } else if record.verification == nil, now >= (record.verifyRetryAt ?? .distantPast) {
                 let request = verificationRequest(for: record)
-                add(.verify(request), id, "verify the requester \(record.spec.requester)")
+                add(.verify(id, request), "verify the requester \(record.spec.requester)")
             }
         case .queued:
-            if !fileExists(id) { add(.drop, id, "the request file was removed while queued") }
+            if !fileExists(id) { add(.drop(id), "the request file was removed while queued") }
         case .provisioning:
             planProvisioning(record)
         case .active:
@@ -67,12 +67,11 @@ extension RoundPlanner {
         if let progress = record.provisioning, progress.failedReason != nil {
             // The failed attempt's product is gone: wait out the backoff, then try again.
             if !fileExists(id) {
-                add(.drop, id, "the request file was removed between provisioning attempts")
+                add(.drop(id), "the request file was removed between provisioning attempts")
             } else if now >= (progress.retryAt ?? .distantPast) {
                 let attempt = progress.attempt + 1
                 add(
-                    .provision(attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
-                    id,
+                    .provision(id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                     "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)"
                 )
             }
@@ -87,11 +86,11 @@ extension RoundPlanner {
             let start = named.createdTime ?? now
             add(
                 .adopt(
+                    id,
                     product: named,
                     leaseStart: start,
                     leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
                 ),
-                id,
                 "a product named \(named.name) already exists for this request"
             )
             return
@@ -99,23 +98,21 @@ extension RoundPlanner {
         if let progress = record.provisioning, progress.recordId == nil, record.productId == nil {
             // Intent without outcome (or a call that never got an answer): the same call again.
             add(
-                .provision(attempt: progress.attempt, request: progress.request),
-                id,
+                .provision(id, attempt: progress.attempt, request: progress.request),
                 "repeat provisioning call \(progress.attempt) with the same token"
             )
             return
         }
         guard let live = product(of: record) else {
             if let recordId = record.provisioning?.recordId {
-                add(.inspectRecord(recordId: recordId, purpose: .provision), id, "the product is not listed yet")
+                add(.inspectRecord(id, recordId: recordId, purpose: .provision), "the product is not listed yet")
             }
             return
         }
         if !fileExists(id) {
             if live.status == .underChange || live.status == .planInProgress { return }
             add(
-                .terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
-                id,
+                .terminate(id, purpose: .released, productId: live.id, token: terminateToken(record, .released)),
                 "the request file was removed while provisioning"
             )
             return
@@ -123,11 +120,10 @@ extension RoundPlanner {
         switch live.status {
         case .available:
             let leaseEnd = now.addingTimeInterval(leaseLength(of: record.spec))
-            add(.activate(productId: live.id, leaseStart: now, leaseEnd: leaseEnd), id, "the product is available")
+            add(.activate(id, productId: live.id, leaseStart: now, leaseEnd: leaseEnd), "the product is available")
         case .error, .tainted:
             add(
-                .failAttempt(reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"),
-                id,
+                .failAttempt(id, reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"),
                 "provisioning attempt \(record.provisioning?.attempt ?? 1) failed"
             )
         case .underChange, .planInProgress:
@@ -140,15 +136,22 @@ extension RoundPlanner {
         guard let leaseStart = record.leaseStart, let leaseEnd = record.leaseEnd else { return }
         if liveKnown {
             guard let live = product(of: record) else {
-                add(.markLost, id, "the product \(record.productId ?? "?") disappeared outside sandboxd")
+                add(
+                    .markLost(id, productId: record.productId ?? ""),
+                    "the product \(record.productId ?? "?") disappeared outside sandboxd"
+                )
                 return
             }
             let settled = live.status != .underChange && live.status != .planInProgress
             if !fileExists(id) {
                 if settled {
                     add(
-                        .terminate(purpose: .released, productId: live.id, token: terminateToken(record, .released)),
-                        id,
+                        .terminate(
+                            id,
+                            purpose: .released,
+                            productId: live.id,
+                            token: terminateToken(record, .released)
+                        ),
                         "the request file was removed"
                     )
                 }
@@ -157,8 +160,7 @@ extension RoundPlanner {
             if now >= leaseEnd {
                 if settled {
                     add(
-                        .terminate(purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
-                        id,
+                        .terminate(id, purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
                         "the lease ended at \(leaseEnd)"
                     )
                 }
@@ -169,8 +171,7 @@ extension RoundPlanner {
         let wanted = leaseStart.addingTimeInterval(leaseLength(of: record.spec))
         if wanted > leaseEnd && now < leaseEnd {
             add(
-                .extendLease(leaseEnd: wanted),
-                id,
+                .extendLease(id, leaseEnd: wanted),
                 "the lease was raised to \(record.spec.lease?.text ?? pool.lease.text)"
             )
         }
@@ -180,32 +181,31 @@ extension RoundPlanner {
         let id = record.id
         guard liveKnown, let termination = record.termination else { return }
         guard let live = liveByID[termination.productId] else {
-            add(.settle, id, "the product \(termination.productId) is gone")
+            add(.settle(id), "the product \(termination.productId) is gone")
             return
         }
         if record.state == .quarantined { return }
         let settled = live.status != .underChange && live.status != .planInProgress
         if let recordId = termination.recordId {
             if settled {
-                add(.inspectRecord(recordId: recordId, purpose: .terminate), id, "the termination seems stuck")
+                add(.inspectRecord(id, recordId: recordId, purpose: .terminate), "the termination seems stuck")
             }
             return
         }
         if let token = termination.token {
             add(
-                .terminate(purpose: termination.purpose, productId: termination.productId, token: token),
-                id,
+                .terminate(id, purpose: termination.purpose, productId: termination.productId, token: token),
                 "repeat the termination call with the same token"
             )
             return
         }
-        if termination.failures >= ProvisioningPolicy.maximumTerminationFailures {
+        if ProvisioningPolicy.terminationRetriesExhausted(termination.failures) {
             add(
                 .quarantine(
+                    id,
                     reason: "terminating \(termination.productId) failed \(termination.failures) times: "
                         + (termination.lastError ?? "no reason given")
                 ),
-                id,
                 "termination retries are exhausted"
             )
             return
@@ -213,11 +213,11 @@ extension RoundPlanner {
         if settled && now >= (termination.retryAt ?? .distantPast) {
             add(
                 .terminate(
+                    id,
                     purpose: termination.purpose,
                     productId: termination.productId,
                     token: terminateToken(record, termination.purpose, failures: termination.failures)
                 ),
-                id,
                 termination.failures == 0
                     ? "clean up the failed attempt's product"
                     : "retry the termination (\(termination.failures) failed)"

@@ -117,11 +117,14 @@ public struct CatalogError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: String?
     /// What went wrong and what to do.
     public var message: String
+    /// Whether an `unavailable` error is AWS throttling sandboxd (rather than an outage or a timeout).
+    public var isThrottling: Bool
 
-    public init(_ kind: Kind, code: String? = nil, message: String) {
+    public init(_ kind: Kind, code: String? = nil, message: String, isThrottling: Bool = false) {
         self.kind = kind
         self.code = code
         self.message = message
+        self.isThrottling = isThrottling
     }
 
     /// Whether a later pass may succeed with the same call.

@@ -72,11 +72,14 @@ public struct GitHubError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// When GitHub said to come back (rate-limit reset or `Retry-After`).
     public var retryAt: Date?
+    /// Whether an `unavailable` error is GitHub's rate limit (primary or secondary) rather than an outage.
+    public var isRateLimit: Bool
 
-    public init(_ kind: Kind, message: String, retryAt: Date? = nil) {
+    public init(_ kind: Kind, message: String, retryAt: Date? = nil, isRateLimit: Bool = false) {
         self.kind = kind
         self.message = message
         self.retryAt = retryAt
+        self.isRateLimit = isRateLimit
     }
 
     public var description: String { message }

@@ -8,10 +8,13 @@ public enum JournalCodec {
         Array(try encoder.encode(event))
     }
 
-    /// The bytes of a snapshot of `state`.
+    /// The bytes of a snapshot of `state`, in the current ``snapshotFormat``.
     public static func encodeSnapshot(_ state: JournalState) throws -> [UInt8] {
-        Array(try encoder.encode(state))
+        Array(try encoder.encode(VersionedSnapshot(format: snapshotFormat, state: state)))
     }
+
+    /// The snapshot format written now. Format 1 (no `format` key: the state itself) is still read.
+    public static let snapshotFormat = 2
 
     /// Rebuilds the state from a snapshot (if any) and the records after it.
     ///
@@ -25,23 +28,46 @@ public enum JournalCodec {
     {
         var state = JournalState(lineage: lineage)
         if let snapshot {
-            do {
-                state = try JSONDecoder().decode(JournalState.self, from: Data(snapshot))
-            } catch {
-                throw JournalReplayError(seq: nil, message: "the journal snapshot cannot be decoded: \(error)")
-            }
+            state = try decodeSnapshot(snapshot)
         }
         for record in records {
-            do {
-                state.apply(try JSONDecoder().decode(JournalEvent.self, from: Data(record.payload)))
-            } catch {
+            guard let event = decodeEvent(record.payload, state: state) else {
+                let error = Result { try JSONDecoder().decode(JournalEvent.self, from: Data(record.payload)) }
                 throw JournalReplayError(
                     seq: record.seq,
-                    message: "journal record \(record.seq) cannot be decoded (written by a newer sandboxd?): \(error)"
+                    message: "journal record \(record.seq) cannot be decoded (written by a newer sandboxd?): "
+                        + "\(error)"
                 )
             }
+            state.apply(event)
         }
         return state
+    }
+
+    /// Reads a snapshot of either format.
+    static func decodeSnapshot(_ bytes: [UInt8]) throws -> JournalState {
+        let data = Data(bytes)
+        let format = (try? JSONDecoder().decode(FormatProbe.self, from: data))?.format ?? 1
+        guard format <= snapshotFormat else {
+            throw JournalReplayError(
+                seq: nil,
+                message: "the journal snapshot has format \(format), newer than this sandboxd reads "
+                    + "(\(snapshotFormat)): run the sandboxd version that wrote it"
+            )
+        }
+        do {
+            if format == 1 { return LegacyJournal.upgrade(try JSONDecoder().decode(JournalState.self, from: data)) }
+            return try JSONDecoder().decode(VersionedSnapshot.self, from: data).state
+        } catch {
+            throw JournalReplayError(seq: nil, message: "the journal snapshot cannot be decoded: \(error)")
+        }
+    }
+
+    /// One record's event, reading events of older sandboxd versions too (`nil` when it cannot be read).
+    static func decodeEvent(_ payload: [UInt8], state: JournalState) -> JournalEvent? {
+        let data = Data(payload)
+        if let event = try? JSONDecoder().decode(JournalEvent.self, from: data) { return event }
+        return (try? JSONDecoder().decode(LegacyJournal.Event.self, from: data)).map { $0.upgraded(given: state) }
     }
 
     private static var encoder: JSONEncoder {
@@ -49,6 +75,17 @@ public enum JournalCodec {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
+}
+
+/// The `format` key of a snapshot, absent in format 1.
+struct FormatProbe: Decodable {
+    var format: Int?
+}
+
+/// A snapshot as written since format 2: the format number beside the state.
+struct VersionedSnapshot: Codable {
+    var format: Int
+    var state: JournalState
 }
 
 /// A journal whose records are intact but cannot be understood.

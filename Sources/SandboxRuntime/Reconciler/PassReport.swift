@@ -4,8 +4,8 @@ public import SandboxCore
 public struct PassReport: Sendable {
     /// Every action carried out, in order.
     public var executed: [PlannedAction] = []
-    /// Problems that make `reconcile` exit 1 (the daemon logs them and goes on).
-    public var errors: [String] = []
+    /// What went wrong, typed (docs/behaviour.md §11); any makes `reconcile` exit 1 (the daemon logs them and goes on).
+    public private(set) var problems: [PassProblem] = []
     /// Set when the safety brake held releases back.
     public var brake: String?
     /// Whether the mass-release allowance was used (the allow file is then removed).
@@ -16,6 +16,22 @@ public struct PassReport: Sendable {
     public var rounds = 0
 
     public init() {}
+
+    /// The problems as lines for logs and stderr.
+    public var errors: [String] { problems.map(\.description) }
+
+    /// Adds a problem; one about the setup (a refused token, an outage) that several requests met is kept once.
+    public mutating func add(_ problem: PassProblem) {
+        if problem.isAboutSetup, problems.contains(where: { $0.kind == problem.kind }) { return }
+        problems.append(problem)
+    }
+
+    /// How many problems of each kind the pass met (every kind present, zero when none).
+    public var problemCounts: [PassProblem.Kind: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: PassProblem.Kind.allCases.map { ($0, 0) })
+        for problem in problems { counts[problem.kind, default: 0] += 1 }
+        return counts
+    }
 }
 
 /// An error that ends the process: the journal cannot be trusted to record what is done.

@@ -88,7 +88,7 @@ public actor Reconciler {
     }
 
     /// Appends an event durably and applies it.
-    func record(_ event: JournalEvent) throws {
+    func record(_ event: JournalEvent, log: Logger) throws {
         do {
             _ = try store.append(JournalCodec.encode(event))
         } catch {
@@ -97,6 +97,14 @@ public actor Reconciler {
         state.apply(event)
         recordsSinceCompaction += 1
         try checkpoint("journal")
+        switch event {
+        case .quarantined(_, let reason):
+            log.error("slot quarantined: the product must be cleaned up in AWS", ["reason": reason])
+        case .verificationDeferred(_, let reason, _):
+            log.notice("verification deferred", ["reason": reason])
+        default:
+            break
+        }
     }
 
     /// One pass: plan and execute in rounds until nothing is left to do now.
@@ -115,15 +123,25 @@ public actor Reconciler {
         var report = PassReport()
         let log = logger.with(["reconcile.id": reconcileID])
         guard let pool = desired.pool else {
-            report.errors.append("pool.json is not valid: nothing changes until it is fixed (run sandboxd validate)")
+            report.add(
+                PassProblem(
+                    .poolInvalid,
+                    message: "pool.json is not valid: nothing changes until it is fixed (run sandboxd validate)"
+                )
+            )
             return report
         }
-        var productProblem: String?
+        var productProblem: PassProblem?
         do {
             try await catalog.checkProduct(pool.product)
         } catch {
-            productProblem = "the pool's product cannot be provisioned: \(error)"
-            report.errors.append(productProblem!)
+            let doing = "the pool's product cannot be provisioned"
+            let problem =
+                error.kind == .notFound || error.kind == .invalidRequest
+                ? PassProblem(.productMissing, message: "\(doing): \(error)")
+                : PassProblem.catalog(error, request: nil, doing: doing)
+            productProblem = problem
+            report.add(problem)
         }
         try checkpoint("catalog")
         var live: [LiveProduct]?
@@ -136,7 +154,7 @@ public actor Reconciler {
                     live = try await catalog.listProducts(pool: poolName)
                 } catch {
                     live = nil
-                    report.errors.append("cannot list the pool's products: \(error)")
+                    report.add(.catalog(error, request: nil, doing: "cannot list the pool's products"))
                 }
                 try checkpoint("catalog")
                 needsListing = false
@@ -169,10 +187,10 @@ public actor Reconciler {
             for action in actions {
                 if stopRequested { break }
                 actionObserver?(action)
-                let outcome = try await execute(action, pool: pool, desired: desired, logger: log)
+                let resolution = try await execute(action, pool: pool, desired: desired, logger: log)
                 report.executed.append(action)
-                if let problem = outcome.problem { report.errors.append(problem) }
-                if outcome.changedCatalog { needsListing = true }
+                if let problem = resolution.problem { report.add(problem) }
+                if resolution.changedCatalog { needsListing = true }
             }
         }
         try compactIfNeeded(desired: desired)

@@ -71,17 +71,17 @@ extension PlannedAction {
     var summary: String {
         let subject = request?.rawValue ?? "-"
         switch kind {
-        case .provision(let attempt, _):
+        case .provision(_, let attempt, _):
             return "provision \(subject)#\(attempt)"
-        case .activate(_, let start, let end):
+        case .activate(_, _, let start, let end):
             return "activate \(subject) from \(describe(start)) to \(describe(end))"
-        case .extendLease(let end):
+        case .extendLease(_, let end):
             return "extend \(subject) to \(describe(end))"
-        case .terminate(let purpose, _, _):
+        case .terminate(_, let purpose, _, _):
             return "terminate \(subject) \(purpose.rawValue)"
-        case .adopt(_, let start, let end):
+        case .adopt(_, _, let start, let end):
             return "adopt \(subject) from \(describe(start))" + (end.map { " to \(describe($0))" } ?? " provisioning")
-        case .notify(let plan):
+        case .notify(_, let plan):
             var text = "\(name) \(subject)"
             if plan.occurrence > 1 { text += " #\(plan.occurrence)" }
             if let position = plan.position { text += " at \(position)" }

@@ -259,7 +259,8 @@ func failed(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
     var events = queued(spec)
     for attempt in 1...ProvisioningPolicy.maximumAttempts {
         events.append(.provisionStarted(id: spec.id, attempt: attempt, request: provisionCall(spec, attempt: attempt)))
-        events.append(.attemptFailed(id: spec.id, reason: "ROLLBACK_COMPLETE", retryAt: t0))
+        let last = attempt == ProvisioningPolicy.maximumAttempts
+        events.append(.attemptEnded(id: spec.id, reason: "ROLLBACK_COMPLETE", retryAt: last ? nil : t0))
     }
     return events + (isTold ? [told(spec, .failed)] : [])
 }

@@ -88,7 +88,7 @@ struct PlannerInputTests {
                 now: t0
             )
         )
-        guard case .provision(1, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, 1, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
         }
@@ -109,7 +109,7 @@ struct PlannerInputTests {
                 now: t0
             )
         )
-        guard case .provision(1, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, 1, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
         }
@@ -141,7 +141,7 @@ struct PlannerInputTests {
                 poolName: poolName
             )
         )
-        guard case .provision(_, let call)? = plan.actions.first?.kind else { return nil }
+        guard case .provision(_, _, let call)? = plan.actions.first?.kind else { return nil }
         return call.token
     }
 
@@ -155,7 +155,7 @@ struct PlannerInputTests {
                 now: t0
             )
         )
-        guard case .terminate(_, _, let token)? = plan.actions.first?.kind else { return nil }
+        guard case .terminate(_, _, _, let token)? = plan.actions.first?.kind else { return nil }
         return token
     }
 

@@ -153,7 +153,7 @@ struct PlannerLeaseTests {
     @Test("a queued request whose file turned invalid is provisioned from its last valid version")
     func invalidQueuedUsesLastValid() throws {
         let plan = Planner.plan(Self.rows.last!.input)
-        guard case .provision(_, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, _, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
         }

@@ -190,7 +190,7 @@ struct PlannerQueueTests {
     func refusalReason() throws {
         let plan = Planner.plan(Self.identityRows[3].input)
         let reject = try #require(plan.actions.first { $0.request == Self.again.id })
-        guard case .reject(let reason) = reject.kind else {
+        guard case .reject(_, let reason) = reject.kind else {
             Issue.record("not a rejection")
             return
         }

@@ -48,7 +48,7 @@ struct PlannerReleaseTests {
             journal: [
                 bystander, provisioning(alice),
                 [
-                    .attemptFailed(id: alice.id, reason: "ERROR", retryAt: at("1h")),
+                    .attemptEnded(id: alice.id, reason: "ERROR", retryAt: at("1h")),
                     .productGone(id: alice.id),
                 ],
             ],

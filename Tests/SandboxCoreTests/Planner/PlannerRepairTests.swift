@@ -8,7 +8,7 @@ struct PlannerRepairTests {
     /// Attempt 1 failed; its product is being cleaned up.
     static let firstAttemptFailed =
         provisioning(alice)
-        + [.attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: at("30s"))]
+        + [.attemptEnded(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: at("30s"))]
     /// Attempt 1's product is confirmed gone; attempt 2 is due at `t0+30s`.
     static let firstAttemptCleaned =
         firstAttemptFailed
@@ -37,7 +37,7 @@ struct PlannerRepairTests {
                         provisionedProductId: productId(alice)
                     )
                 ),
-                .attemptFailed(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: t0),
+                .attemptEnded(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: attempt == 3 ? nil : t0),
             ]
                 + (attempt < 3 ? [.productGone(id: alice.id)] : [])
         }
@@ -157,7 +157,7 @@ struct PlannerRepairTests {
     @Test("a repeated provisioning call is the same call, with the same token")
     func repeatedCallIsTheSame() {
         let plan = Planner.plan(Self.provisioningRows[0].input)
-        guard case .provision(1, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, 1, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
         }
@@ -167,7 +167,7 @@ struct PlannerRepairTests {
     @Test("the next attempt has the same name and a new token")
     func nextAttemptCall() {
         let plan = Planner.plan(Self.provisioningRows[7].input)
-        guard case .provision(2, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, 2, let call)? = plan.actions.first?.kind else {
             Issue.record("no provisioning: \(plan.summary)")
             return
         }
@@ -188,7 +188,7 @@ struct PlannerRepairTests {
                 now: at("1h")
             )
         )
-        guard case .provision(2, let call)? = plan.actions.first?.kind else {
+        guard case .provision(_, 2, let call)? = plan.actions.first?.kind else {
             Issue.record("no second attempt: \(plan.summary)")
             return
         }

@@ -92,126 +92,56 @@ struct PlannerWorld {
         journal.apply(event)
     }
 
-    /// Records what the executor records for `action`.
+    /// Carries `action` out as the executor does: the transition's event, or the call's intent, then
+    /// the events the core's ``ExecutionRules`` make of what the in-memory catalog or GitHub answered.
     mutating func execute(_ action: PlannedAction) {
-        let id = action.request
-        switch action.kind {
-        case .observe(let spec, let isNew):
-            append(isNew ? .requestSeen(spec: spec, at: now) : .requestChanged(spec: spec, at: now))
-        case .verify(let request):
-            switch github.verdict(for: request.spec.requester) {
-            case .verified(let userId, let login):
-                append(.verified(id: request.spec.id, verification: .verified(userId: userId, login: login, at: now)))
-            case .skipped:
-                append(.verified(id: request.spec.id, verification: .skipped(at: now)))
-            case .rejected(let reason, _):
-                append(.rejected(id: request.spec.id, reason: reason))
-            case .pending(let reason, let retryAt):
-                append(
-                    .verificationDeferred(
-                        id: request.spec.id,
-                        reason: reason,
-                        retryAt: retryAt ?? now.addingTimeInterval(60)
-                    )
-                )
-            }
-        case .admit:
-            append(.admitted(id: id!))
-        case .reject(let reason):
-            append(.rejected(id: id!, reason: reason))
-        case .drop:
-            append(.dropped(id: id!))
-        case .provision(let attempt, let request):
-            append(.provisionStarted(id: id!, attempt: attempt, request: request))
-            switch catalog.provision(request, now: now) {
-            case .success(let receipt):
-                append(.provisionAccepted(id: id!, receipt: receipt))
-            case .failure(let error):
-                if error.kind != .duplicate && !error.isTransient {
-                    append(.provisionRefused(id: id!, error: error.description))
-                }
-            }
-        case .inspectRecord(let recordId, let purpose):
-            guard let record = catalog.records[recordId], record.status == .failed else { return }
-            let reason = record.errors.joined(separator: "; ")
-            switch purpose {
-            case .provision:
-                let failures = journal.requests[id!]?.provisioning?.attempt ?? 1
-                append(.attemptFailed(id: id!, reason: reason, retryAt: retry(afterFailures: failures)))
-            case .terminate:
-                let failures = (journal.requests[id!]?.termination?.failures ?? 0) + 1
-                append(.terminateFailed(id: id!, error: reason, retryAt: retry(afterFailures: failures)))
-            }
-        case .activate(let productId, let leaseStart, let leaseEnd):
-            append(
-                .activated(
-                    id: id!,
-                    productId: productId,
-                    outputs: catalog.outputs,
-                    leaseStart: leaseStart,
-                    leaseEnd: leaseEnd
-                )
-            )
-        case .extendLease(let leaseEnd):
-            append(.leaseExtended(id: id!, leaseEnd: leaseEnd))
-        case .failAttempt(let reason):
-            let failures = journal.requests[id!]?.provisioning?.attempt ?? 1
-            append(.attemptFailed(id: id!, reason: reason, retryAt: retry(afterFailures: failures)))
-        case .terminate(let purpose, let productId, let token):
-            append(.terminateStarted(id: id!, purpose: purpose, productId: productId, token: token))
-            switch catalog.terminate(productId, token: token) {
-            case .success(let receipt):
-                append(.terminateAccepted(id: id!, recordId: receipt.recordId))
-            case .failure(let error) where error.kind == .notFound:
-                append(.productGone(id: id!))
-            case .failure(let error):
-                let failures = (journal.requests[id!]?.termination?.failures ?? 0) + 1
-                append(.terminateFailed(id: id!, error: error.description, retryAt: retry(afterFailures: failures)))
-            }
-        case .settle:
-            append(.productGone(id: id!))
-        case .quarantine(let reason):
-            append(.quarantined(id: id!, reason: reason))
-        case .markLost:
-            append(.lost(id: id!))
-        case .adopt(let product, let leaseStart, let leaseEnd):
-            append(.adopted(id: id!, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd))
-        case .notify(let plan):
-            append(.notifyStarted(id: id!, event: plan.event, occurrence: plan.occurrence))
-            let reference = github.post(id!, plan)
-            append(
-                .notified(
-                    id: id!,
-                    event: plan.event,
-                    occurrence: plan.occurrence,
-                    comment: reference,
-                    position: plan.position
-                )
-            )
-        case .terminateOrphan(let product, let token):
-            append(.orphanTerminateStarted(product: product, token: token))
-            switch catalog.terminate(product.id, token: token) {
-            case .success(let receipt):
-                append(.orphanTerminateAccepted(productId: product.id, recordId: receipt.recordId))
-            case .failure(let error) where error.kind == .notFound:
-                append(.orphanGone(productId: product.id))
-            case .failure(let error):
-                let failures = (journal.orphans[product.id]?.failures ?? 0) + 1
-                append(
-                    .orphanTerminateFailed(
-                        productId: product.id,
-                        error: error.description,
-                        retryAt: retry(afterFailures: failures)
-                    )
-                )
-            }
-        case .settleOrphan(let productId):
-            append(.orphanGone(productId: productId))
+        if let event = ExecutionRules.transition(of: action, journal: journal, now: now) {
+            append(event)
+            return
         }
+        if let intent = ExecutionRules.intent(of: action) { append(intent) }
+        let resolution = ExecutionRules.resolve(
+            action,
+            outcome: answer(action),
+            journal: journal,
+            pool: desired.pool ?? makePool(),
+            now: now
+        )
+        for event in resolution.events { append(event) }
     }
 
-    private func retry(afterFailures failures: Int) -> Date {
-        now.addingTimeInterval(ProvisioningPolicy.backoff(afterFailures: failures))
+    /// What the in-memory catalog or GitHub answers to the call of `action`.
+    private mutating func answer(_ action: PlannedAction) -> CallOutcome {
+        func catalogAnswer(_ result: Result<CatalogReceipt, CatalogError>) -> CallOutcome {
+            switch result {
+            case .success(let receipt): return .accepted(receipt)
+            case .failure(let error): return .catalogFailed(error)
+            }
+        }
+        switch action.kind {
+        case .verify(_, let request):
+            return .verification(github.verdict(for: request.spec.requester), cause: nil)
+        case .provision(_, _, let request):
+            return catalogAnswer(catalog.provision(request, now: now))
+        case .inspectRecord(_, let recordId, _):
+            guard let record = catalog.records[recordId] else {
+                return .catalogFailed(CatalogError(.notFound, message: "no record \(recordId)"))
+            }
+            return .record(record)
+        case .activate:
+            return .outputs(catalog.outputs)
+        case .terminate(_, _, let productId, let token):
+            return catalogAnswer(catalog.terminate(productId, token: token))
+        case .terminateOrphan(let product, let token):
+            return catalogAnswer(catalog.terminate(product.id, token: token))
+        case .markLost:
+            return .listing(catalog.live)
+        case .notify(let id, let plan):
+            return .commented(github.post(id, plan))
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
+            .settleOrphan:
+            preconditionFailure("\(action.name) is a transition")
+        }
     }
 }
 

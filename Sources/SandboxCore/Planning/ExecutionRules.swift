@@ -1,0 +1,289 @@
+public import Foundation
+
+/// What a call to the outside world came to, as the executor reports it: the answer, or the typed
+/// error. The executor never interprets it; ``ExecutionRules/resolve(_:outcome:journal:pool:now:)`` does.
+public enum CallOutcome: Hashable, Sendable {
+    /// GitHub's verdict on a requester; `cause` is the GitHub failure behind a `pending` verdict.
+    case verification(VerificationOutcome, cause: GitHubError?)
+    /// A provisioning or termination call was accepted.
+    case accepted(CatalogReceipt)
+    /// An operation's record (`DescribeRecord`).
+    case record(CatalogRecord)
+    /// An available product's outputs.
+    case outputs([ProductOutput])
+    /// The pool's products as listed now.
+    case listing([LiveProduct])
+    /// The comment exists: posted, edited or found by its marker.
+    case commented(CommentReference)
+    /// A catalog call failed.
+    case catalogFailed(CatalogError)
+    /// A GitHub call failed.
+    case githubFailed(GitHubError)
+}
+
+/// The journal events a call's outcome comes to, and what the operator should hear of it.
+public struct Resolution: Hashable, Sendable {
+    /// Facts to append, in order.
+    public var events: [JournalEvent]
+    /// What went wrong, if anything.
+    public var problem: PassProblem?
+    /// Whether the catalog changed, so the next round must list it again.
+    public var changedCatalog: Bool
+
+    /// - Parameters:
+    ///   - events: facts to append, in order.
+    ///   - problem: what went wrong, if anything.
+    ///   - changedCatalog: whether the next round must list the catalog again.
+    public init(_ events: [JournalEvent] = [], problem: PassProblem? = nil, changedCatalog: Bool = false) {
+        self.events = events
+        self.problem = problem
+        self.changedCatalog = changedCatalog
+    }
+}
+
+/// The pure rules that turn a planned step into journal events: the event of a transition, the
+/// intent recorded before a mutating call, and the facts its outcome comes to (docs/behaviour.md §3).
+///
+/// The executor carries a plan out with these and nothing else: it performs the call, hands the
+/// outcome here, and records what comes back. Every retry time is asked of ``ProvisioningPolicy``.
+public enum ExecutionRules {
+    /// The one event of a transition (a step with no outside call), or `nil` for a call.
+    public static func transition(of action: PlannedAction, journal: JournalState, now: Date) -> JournalEvent? {
+        switch action.kind {
+        case .observe(let spec, let isNew):
+            return isNew ? .requestSeen(spec: spec, at: now) : .requestChanged(spec: spec, at: now)
+        case .admit(let id):
+            return .admitted(id: id)
+        case .reject(let id, let reason):
+            return .rejected(id: id, reason: reason)
+        case .drop(let id):
+            return .dropped(id: id)
+        case .extendLease(let id, let leaseEnd):
+            return .leaseExtended(id: id, leaseEnd: leaseEnd)
+        case .failAttempt(let id, let reason):
+            return attemptEnded(id, reason: reason, journal: journal, now: now)
+        case .settle(let id):
+            return .productGone(id: id)
+        case .quarantine(let id, let reason):
+            return .quarantined(id: id, reason: reason)
+        case .adopt(let id, let product, let leaseStart, let leaseEnd):
+            return .adopted(id: id, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd)
+        case .settleOrphan(let productId):
+            return .orphanGone(productId: productId)
+        case .verify, .provision, .inspectRecord, .activate, .terminate, .markLost, .notify, .terminateOrphan:
+            return nil
+        }
+    }
+
+    /// The intent recorded (durably) before a mutating call, or `nil` when the call only reads.
+    public static func intent(of action: PlannedAction) -> JournalEvent? {
+        switch action.kind {
+        case .provision(let id, let attempt, let request):
+            return .provisionStarted(id: id, attempt: attempt, request: request)
+        case .terminate(let id, let purpose, let productId, let token):
+            return .terminateStarted(id: id, purpose: purpose, productId: productId, token: token)
+        case .terminateOrphan(let product, let token):
+            return .orphanTerminateStarted(product: product, token: token)
+        case .notify(let id, let plan):
+            return .notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence)
+        default:
+            return nil
+        }
+    }
+
+    /// The facts a call's outcome comes to.
+    ///
+    /// - Parameters:
+    ///   - action: the call carried out.
+    ///   - outcome: what the executor got back.
+    ///   - journal: the journal as it is after the call's intent.
+    ///   - pool: the pool the pass runs with (which outputs are published).
+    ///   - now: the time of the outcome.
+    public static func resolve(
+        _ action: PlannedAction,
+        outcome: CallOutcome,
+        journal: JournalState,
+        pool: PoolConfiguration,
+        now: Date
+    ) -> Resolution {
+        switch action.kind {
+        case .verify(let id, let request):
+            return resolveVerification(id, login: request.spec.requester, outcome: outcome, now: now)
+        case .provision(let id, _, let request):
+            return resolveProvision(id, name: request.name, outcome: outcome)
+        case .inspectRecord(let id, let recordId, let purpose):
+            return resolveInspection(id, recordId: recordId, purpose: purpose, outcome: outcome, journal, now)
+        case .activate(let id, let productId, let leaseStart, let leaseEnd):
+            guard case .outputs(let outputs) = outcome else {
+                return failure(outcome, id, doing: "cannot read the product's outputs")
+            }
+            let published = pool.outputs.map { keys in outputs.filter { keys.contains($0.key) } } ?? outputs
+            return Resolution([
+                .activated(id: id, productId: productId, outputs: published, leaseStart: leaseStart, leaseEnd: leaseEnd)
+            ])
+        case .terminate(let id, _, let productId, _):
+            return resolveTermination(id, productId: productId, outcome: outcome, journal, now)
+        case .markLost(let id, let productId):
+            // Lost is final: one listing that misses the product is not believed, a second one is.
+            guard case .listing(let products) = outcome else {
+                return failure(outcome, id, doing: "cannot confirm the product is gone")
+            }
+            return Resolution(products.contains { $0.id == productId } ? [] : [.lost(id: id)])
+        case .notify(let id, let plan):
+            return resolveComment(id, plan: plan, pullRequest: journal.requests[id]?.spec.pullRequest, outcome)
+        case .terminateOrphan(let product, _):
+            return resolveOrphanTermination(product, outcome: outcome, journal, now)
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
+            .settleOrphan:
+            return Resolution(transition(of: action, journal: journal, now: now).map { [$0] } ?? [])
+        }
+    }
+
+    /// The attempt of `id` ended: the next one waits out its backoff, or there is none.
+    static func attemptEnded(_ id: RequestID, reason: String, journal: JournalState, now: Date) -> JournalEvent {
+        let attempt = journal.requests[id]?.provisioning?.attempt ?? 1
+        return .attemptEnded(id: id, reason: reason, retryAt: ProvisioningPolicy.nextAttempt(after: attempt, now: now))
+    }
+
+    static func resolveVerification(_ id: RequestID, login: String, outcome: CallOutcome, now: Date) -> Resolution {
+        guard case .verification(let verdict, let cause) = outcome else {
+            return failure(outcome, id, doing: "cannot verify @\(login)")
+        }
+        let problem = cause.map { PassProblem.github($0, request: id, doing: "verifying @\(login)") }
+        switch verdict {
+        case .verified(let userId, let login):
+            return Resolution([.verified(id: id, verification: .verified(userId: userId, login: login, at: now))])
+        case .skipped:
+            return Resolution([.verified(id: id, verification: .skipped(at: now))])
+        case .rejected(let reason, _):
+            return Resolution([.rejected(id: id, reason: reason)])
+        case .pending(let reason, let retryAt):
+            let next = ProvisioningPolicy.verificationRetryAt(now, suggested: retryAt)
+            return Resolution([.verificationDeferred(id: id, reason: reason, retryAt: next)], problem: problem)
+        }
+    }
+
+    static func resolveProvision(_ id: RequestID, name: String, outcome: CallOutcome) -> Resolution {
+        switch outcome {
+        case .accepted(let receipt):
+            return Resolution([.provisionAccepted(id: id, receipt: receipt)], changedCatalog: true)
+        case .catalogFailed(let error) where error.isTransient:
+            // The intent stays: the next pass repeats the same call with the same token.
+            return Resolution(problem: .catalog(error, request: id, doing: "provisioning call failed, will repeat it"))
+        case .catalogFailed(let error) where error.kind == .duplicate:
+            // A product of that name exists: the next round finds and adopts or inspects it.
+            let problem = PassProblem.catalog(error, request: id, doing: "a product named \(name) already exists")
+            return Resolution(problem: problem, changedCatalog: true)
+        case .catalogFailed(let error):
+            return Resolution(
+                [.provisionRefused(id: id, error: error.description)],
+                problem: .catalog(error, request: id, doing: "Service Catalog refused to provision")
+            )
+        default:
+            return failure(outcome, id, doing: "provisioning")
+        }
+    }
+
+    static func resolveInspection(
+        _ id: RequestID,
+        recordId: String,
+        purpose: PlannedAction.RecordPurpose,
+        outcome: CallOutcome,
+        _ journal: JournalState,
+        _ now: Date
+    ) -> Resolution {
+        guard case .record(let record) = outcome else {
+            return failure(outcome, id, doing: "cannot read record \(recordId)")
+        }
+        guard record.status == .failed else { return Resolution() }
+        let reason = record.errors.isEmpty ? "record \(recordId) failed" : record.errors.joined(separator: "; ")
+        switch purpose {
+        case .provision:
+            return Resolution([attemptEnded(id, reason: reason, journal: journal, now: now)])
+        case .terminate:
+            let failures = (journal.requests[id]?.termination?.failures ?? 0) + 1
+            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            return Resolution([.terminateFailed(id: id, error: reason, retryAt: retryAt)])
+        }
+    }
+
+    static func resolveTermination(
+        _ id: RequestID,
+        productId: String,
+        outcome: CallOutcome,
+        _ journal: JournalState,
+        _ now: Date
+    ) -> Resolution {
+        switch outcome {
+        case .accepted(let receipt):
+            return Resolution([.terminateAccepted(id: id, recordId: receipt.recordId)], changedCatalog: true)
+        case .catalogFailed(let error):
+            let problem = PassProblem.catalog(error, request: id, doing: "terminating \(productId) failed")
+            if error.kind == .notFound { return Resolution([.productGone(id: id)], changedCatalog: true) }
+            guard !error.isTransient else { return Resolution(problem: problem) }
+            let failures = (journal.requests[id]?.termination?.failures ?? 0) + 1
+            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            return Resolution([.terminateFailed(id: id, error: error.description, retryAt: retryAt)], problem: problem)
+        default:
+            return failure(outcome, id, doing: "terminating \(productId)")
+        }
+    }
+
+    static func resolveOrphanTermination(
+        _ product: LiveProduct,
+        outcome: CallOutcome,
+        _ journal: JournalState,
+        _ now: Date
+    ) -> Resolution {
+        switch outcome {
+        case .accepted(let receipt):
+            return Resolution(
+                [.orphanTerminateAccepted(productId: product.id, recordId: receipt.recordId)],
+                changedCatalog: true
+            )
+        case .catalogFailed(let error):
+            let problem = PassProblem.catalog(error, request: nil, doing: "cannot terminate the orphan \(product.name)")
+            if error.kind == .notFound { return Resolution([.orphanGone(productId: product.id)], problem: problem) }
+            guard !error.isTransient else { return Resolution(problem: problem) }
+            let failures = (journal.orphans[product.id]?.failures ?? 0) + 1
+            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            return Resolution(
+                [.orphanTerminateFailed(productId: product.id, error: error.description, retryAt: retryAt)],
+                problem: problem
+            )
+        default:
+            return failure(outcome, nil, doing: "terminating the orphan \(product.name)")
+        }
+    }
+
+    static func resolveComment(
+        _ id: RequestID,
+        plan: NotificationPlan,
+        pullRequest: Int?,
+        _ outcome: CallOutcome
+    ) -> Resolution {
+        func told(_ comment: CommentReference) -> JournalEvent {
+            .notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment, position: plan.position)
+        }
+        switch outcome {
+        case .commented(let comment):
+            return Resolution([told(comment)])
+        case .githubFailed(let error) where error.kind == .notFound || error.kind == .rejected:
+            // The pull request is gone or refuses comments (locked): there is nobody to tell this way,
+            // and trying every pass would not change that. Recorded as told, with no comment.
+            let doing = "the \(plan.event.rawValue) comment cannot be posted on pull request #\(pullRequest ?? 0)"
+            return Resolution([told(CommentReference(id: 0))], problem: .github(error, request: id, doing: doing))
+        default:
+            return failure(outcome, id, doing: "cannot post the \(plan.event.rawValue) comment")
+        }
+    }
+
+    /// A call that failed, or answered something it cannot have (reported, nothing recorded).
+    static func failure(_ outcome: CallOutcome, _ id: RequestID?, doing: String) -> Resolution {
+        switch outcome {
+        case .catalogFailed(let error): return Resolution(problem: .catalog(error, request: id, doing: doing))
+        case .githubFailed(let error): return Resolution(problem: .github(error, request: id, doing: doing))
+        default: return Resolution(problem: PassProblem(.journal, request: id, message: "\(doing): unexpected answer"))
+        }
+    }
+}

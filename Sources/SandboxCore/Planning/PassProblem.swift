@@ -1,0 +1,100 @@
+/// Something a pass could not do, typed so that one place maps it to the exit code, the log line,
+/// `status`, `STATUS=` and the metric `sandboxd_pass_problems{kind}` (docs/behaviour.md §11).
+///
+/// A problem is never a decision: the journal events of the same outcome say what happens to the
+/// request (it stays pending, waits in the queue, retries later). A problem says what the operator
+/// should look at.
+public struct PassProblem: Hashable, Sendable, CustomStringConvertible {
+    /// What kind of trouble, as the metric's `kind` label names it.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// `pool.json` does not validate: nothing changes until it is fixed.
+        case poolInvalid = "pool-invalid"
+        /// The pool's product or artifact does not exist or cannot be launched.
+        case productMissing = "product-missing"
+        /// Service Catalog could not be reached, answered 5xx or timed out.
+        case catalogUnreachable = "catalog-unreachable"
+        /// Service Catalog throttled sandboxd.
+        case catalogThrottled = "catalog-throttled"
+        /// AWS refused sandboxd's credentials or their permissions.
+        case catalogAccessDenied = "catalog-access-denied"
+        /// Service Catalog refused one call (an invalid parameter, a quota, a name taken).
+        case catalogRefused = "catalog-refused"
+        /// GitHub refused sandboxd's token (HTTP 401, or 403 for a missing permission).
+        case githubTokenRefused = "github-token-refused"
+        /// GitHub could not be reached or answered 5xx.
+        case githubUnavailable = "github-unavailable"
+        /// GitHub's rate limit (primary or secondary) holds GitHub work back.
+        case githubRateLimited = "github-rate-limited"
+        /// GitHub refused one call (a pull request gone or locked).
+        case githubRefused = "github-refused"
+        /// The journal could not record.
+        case journal
+    }
+
+    public var kind: Kind
+    /// The request it concerns, when it concerns one request only.
+    public var request: RequestID?
+    /// What went wrong and what to do, in one line.
+    public var message: String
+
+    /// - Parameters:
+    ///   - kind: the kind of trouble.
+    ///   - request: the request it concerns, if only one.
+    ///   - message: what went wrong and what to do.
+    public init(_ kind: Kind, request: RequestID? = nil, message: String) {
+        self.kind = kind
+        self.request = request
+        self.message = message
+    }
+
+    /// The problem's line for logs and `reconcile`'s stderr: `<request>: <message>` or the message.
+    public var description: String { request.map { "\($0): \(message)" } ?? message }
+
+    /// Whether it is about the setup rather than one request (the same problem met by several requests
+    /// in one pass is then reported once).
+    public var isAboutSetup: Bool {
+        switch kind {
+        case .githubTokenRefused, .githubUnavailable, .githubRateLimited, .catalogAccessDenied,
+            .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal:
+            return true
+        case .catalogRefused, .githubRefused:
+            return false
+        }
+    }
+}
+
+extension PassProblem {
+    /// The problem a catalog call's failure is, `doing` saying what was being done.
+    public static func catalog(_ error: CatalogError, request: RequestID?, doing: String) -> PassProblem {
+        let kind: Kind
+        switch error.kind {
+        case .unavailable, .clockSkew:
+            kind = error.isThrottling ? .catalogThrottled : .catalogUnreachable
+        case .accessDenied:
+            kind = .catalogAccessDenied
+        case .notFound, .invalidRequest, .duplicate, .limitExceeded, .other:
+            kind = .catalogRefused
+        }
+        let setup = kind != .catalogRefused
+        return PassProblem(kind, request: setup ? nil : request, message: "\(doing): \(error)")
+    }
+
+    /// The problem a GitHub call's failure is, `doing` saying what was being done.
+    public static func github(_ error: GitHubError, request: RequestID?, doing: String) -> PassProblem {
+        switch error.kind {
+        case .unauthorized:
+            return PassProblem(
+                .githubTokenRefused,
+                message: "\(error.message). Fix sandboxd's GitHub token (--github-token-file, GITHUB_TOKEN or the "
+                    + "systemd credential github-token); requests stay pending until it works"
+            )
+        case .unavailable:
+            return PassProblem(
+                error.isRateLimit ? .githubRateLimited : .githubUnavailable,
+                message: "\(doing): \(error.message)"
+            )
+        case .notFound, .rejected:
+            return PassProblem(.githubRefused, request: request, message: "\(doing): \(error.message)")
+        }
+    }
+}
