@@ -103,6 +103,25 @@ struct RemoteModeCommandTests {
         #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
     }
 
+    @Test("a token GitHub refuses (401) makes reconcile exit 1 with one line naming the token setting; nothing is provisioned")
+    func refusedToken() async throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        var environment = scene.environment
+        environment["GITHUB_TOKEN"] = "revoked-token-0000"
+        let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: environment)
+        #expect(status == 1, "\(output.stderr)")
+        let lines = output.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(lines.count == 1, "\(output.stderr)")
+        #expect(lines.first?.contains("GITHUB_TOKEN") == true, "\(output.stderr)")
+        #expect(lines.first?.contains("--github-token-file") == true, "\(output.stderr)")
+        #expect(!output.stderr.contains("revoked-token-0000"))
+        #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
+        let (_, statusOutput) = await runSandboxd(["status", "--json"] + scene.arguments, environment: environment)
+        #expect(statusOutput.stdout.contains("\"state\": \"pending\""), "\(statusOutput.stdout)")
+        #expect(statusOutput.stdout.contains("\"kind\": \"github-token-refused\""), "\(statusOutput.stdout)")
+    }
+
     @Test(
         "missing settings stop reconcile at once with one line saying what to set, and change nothing",
         arguments: [

@@ -1,11 +1,14 @@
 import Foundation
 import SandboxCore
+import SandboxRuntime
 
 /// What `sandboxd status` shows: every request with its state, requester, product, expiry and queue position.
 struct StatusReport {
     let poolName: String
     let capacity: Int?
     let journal: JournalState
+    /// What the last `reconcile` or `run` pass met, when one was recorded.
+    var lastPass: LastPass? = nil
 
     var rows: [RequestRecord] { journal.recordsInOrder }
 
@@ -33,7 +36,32 @@ struct StatusReport {
             ("pool", .string(poolName)),
             ("capacity", .optional(capacity)),
             ("requests", .array(requests)),
+            ("lastPass", lastPassJSON),
         ])
+    }
+
+    /// `lastPass` of `status --json`: when it ended and its problems, or `null`.
+    var lastPassJSON: JSONOutput {
+        guard let lastPass else { return .null }
+        let problems = lastPass.problems.map { problem -> JSONOutput in
+            .object([
+                ("kind", .string(problem.kind.rawValue)),
+                ("request", .optional(problem.request?.rawValue)),
+                ("message", .string(problem.message)),
+            ])
+        }
+        return .object([
+            ("finishedAt", .string(NotificationDateFormat.rfc3339(lastPass.finishedAt))),
+            ("problems", .array(problems)),
+        ])
+    }
+
+    /// The lines under the table naming the last pass's problems.
+    var problemLines: String {
+        guard let lastPass, !lastPass.problems.isEmpty else { return "" }
+        let at = NotificationDateFormat.rfc3339(lastPass.finishedAt)
+        return "\nthe last pass (\(at)) met \(lastPass.problems.count) problem(s):\n"
+            + lastPass.problems.map { "  [\($0.kind.rawValue)] \($0)\n" }.joined()
     }
 
     /// A readable table.
@@ -55,8 +83,8 @@ struct StatusReport {
         let summary =
             "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
             + "\(positions.count) queued, \(rows.count) requests"
-        guard !body.isEmpty else { return summary + "\n" }
-        return summary + "\n\n" + TextTable.render([header] + body)
+        guard !body.isEmpty else { return summary + "\n" + problemLines }
+        return summary + "\n\n" + TextTable.render([header] + body) + problemLines
     }
 }
 

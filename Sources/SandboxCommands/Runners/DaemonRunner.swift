@@ -84,10 +84,9 @@ struct DaemonRunner {
             let seconds =
                 Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                 + Double((ContinuousClock.now - started).components.seconds)
-            if report.errors.isEmpty { lastSuccess = Date() }
-            for error in report.errors {
-                logger.error("pass error", ["reconcile.id": String(passNumber), "error": error])
-            }
+            if report.problems.isEmpty { lastSuccess = Date() }
+            report.logProblems(to: logger, reconcileID: String(passNumber))
+            LastPass(finishedAt: Date(), problems: report.problems).write(in: context.stateDirectory)
             if let brake = report.brake {
                 logger.warning("safety brake", ["reconcile.id": String(passNumber), "reason": brake])
             }
@@ -96,7 +95,7 @@ struct DaemonRunner {
             let summary = Self.summary(
                 state: state,
                 capacity: desired.pool?.capacity,
-                errors: report.errors.count,
+                problems: report.statusFragment,
                 brake: report.brake != nil
             )
             notifier.status(summary)
@@ -106,6 +105,7 @@ struct DaemonRunner {
                 capacity: desired.pool?.capacity,
                 seconds: seconds,
                 lastSuccess: lastSuccess,
+                problems: report.problemCounts,
                 counter: counter
             )
 
@@ -140,7 +140,7 @@ struct DaemonRunner {
     }
 
     /// The one-line `STATUS=` summary.
-    static func summary(state: JournalState, capacity: Int?, errors: Int, brake: Bool) -> String {
+    static func summary(state: JournalState, capacity: Int?, problems: String?, brake: Bool) -> String {
         let records = state.requests.values
         let active = records.filter { $0.state == .active }.count
         let queued = records.filter { $0.state == .queued }.count
@@ -148,13 +148,19 @@ struct DaemonRunner {
         let quarantined = records.filter { $0.state == .quarantined }.count
         var parts = ["\(active)/\(capacity.map(String.init) ?? "?") active", "\(queued) queued", "\(busy) in flight"]
         if quarantined > 0 { parts.append("\(quarantined) quarantined") }
-        if errors > 0 { parts.append("\(errors) errors in the last pass") }
+        if let problems { parts.append(problems) }
         if brake { parts.append("safety brake on") }
         return parts.joined(separator: ", ") + ", last pass " + NotificationDateFormat.rfc3339(Date())
     }
 
-    func writeMetrics(state: JournalState, capacity: Int?, seconds: Double, lastSuccess: Date?, counter: APICallCounter)
-    {
+    func writeMetrics(
+        state: JournalState,
+        capacity: Int?,
+        seconds: Double,
+        lastSuccess: Date?,
+        problems: [PassProblem.Kind: Int],
+        counter: APICallCounter
+    ) {
         guard let metricsFile else { return }
         let text = MetricsFile.render(
             journal: state,
@@ -162,6 +168,7 @@ struct DaemonRunner {
             capacity: capacity,
             passDuration: seconds,
             lastSuccess: lastSuccess,
+            problems: problems,
             apiCalls: counter.snapshot
         )
         do {

@@ -49,6 +49,7 @@ struct ReconcileRunner {
                 if fileAllowance { context.state.consumeMassReleaseAllowance() }
             }
             describe(report, desired: desired)
+            LastPass(finishedAt: Date(), problems: report.problems).write(in: context.stateDirectory)
             let state = await reconciler.state
             let inFlight = state.requests.values.filter {
                 $0.state == .pending || $0.state == .provisioning || $0.state == .terminating
@@ -64,7 +65,7 @@ struct ReconcileRunner {
                             ).table
                     )
                 }
-                return report.errors.isEmpty ? 0 : 1
+                return report.exitCode
             }
             if Date().timeIntervalSince(started) >= timeoutSeconds {
                 output.writeError(

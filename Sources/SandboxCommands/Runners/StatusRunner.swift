@@ -17,7 +17,12 @@ struct StatusRunner {
             return 1
         }
         let capacity = context.loadDesired().pool?.capacity
-        let report = StatusReport(poolName: context.poolName, capacity: capacity, journal: journal)
+        let report = StatusReport(
+            poolName: context.poolName,
+            capacity: capacity,
+            journal: journal,
+            lastPass: LastPass.read(in: context.stateDirectory)
+        )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.table)
         return 0
     }

@@ -42,6 +42,10 @@ public struct LiveProduct: Hashable, Sendable, Codable {
         self.statusMessage = statusMessage
     }
 
+    /// Whether no operation is running on it (not `UNDER_CHANGE` or `PLAN_IN_PROGRESS`): the one
+    /// definition the planner uses before terminating a product, a request's or an orphan alike.
+    public var isSettled: Bool { status != .underChange && status != .planInProgress }
+
     /// The request this product was made for, from its tag.
     public var requestTag: String? { tags[TagKey.request] }
 }

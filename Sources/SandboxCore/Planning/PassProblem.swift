@@ -4,9 +4,9 @@
 /// A problem is never a decision: the journal events of the same outcome say what happens to the
 /// request (it stays pending, waits in the queue, retries later). A problem says what the operator
 /// should look at.
-public struct PassProblem: Hashable, Sendable, CustomStringConvertible {
+public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible {
     /// What kind of trouble, as the metric's `kind` label names it.
-    public enum Kind: String, Hashable, Sendable, CaseIterable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         /// `pool.json` does not validate: nothing changes until it is fixed.
         case poolInvalid = "pool-invalid"
         /// The pool's product or artifact does not exist or cannot be launched.

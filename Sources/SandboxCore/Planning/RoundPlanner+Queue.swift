@@ -127,7 +127,7 @@ extension RoundPlanner {
                     continue  // seen for the first time this round: adopted next round
                 }
             }
-            if product.status == .underChange || product.status == .planInProgress { continue }
+            if !product.isSettled { continue }
             add(
                 .terminateOrphan(product: product, token: token(product.id, "orphan-0")),
                 "\(product.name) (\(product.id)) has the pool's tag but no request accounts for it"
@@ -140,7 +140,7 @@ extension RoundPlanner {
             add(.settleOrphan(productId: orphan.productId), "the orphan \(orphan.name) is gone")
             return
         }
-        if orphan.recordId != nil || product.status == .underChange { return }
+        if orphan.recordId != nil || !product.isSettled { return }
         if let token = orphan.token {
             add(.terminateOrphan(product: product, token: token), "repeat the orphan's termination call")
         } else if now >= (orphan.retryAt ?? .distantPast) {

@@ -110,7 +110,7 @@ extension RoundPlanner {
             return
         }
         if !fileExists(id) {
-            if live.status == .underChange || live.status == .planInProgress { return }
+            if !live.isSettled { return }
             add(
                 .terminate(id, purpose: .released, productId: live.id, token: terminateToken(record, .released)),
                 "the request file was removed while provisioning"
@@ -142,7 +142,7 @@ extension RoundPlanner {
                 )
                 return
             }
-            let settled = live.status != .underChange && live.status != .planInProgress
+            let settled = live.isSettled
             if !fileExists(id) {
                 if settled {
                     add(
@@ -185,7 +185,7 @@ extension RoundPlanner {
             return
         }
         if record.state == .quarantined { return }
-        let settled = live.status != .underChange && live.status != .planInProgress
+        let settled = live.isSettled
         if let recordId = termination.recordId {
             if settled {
                 add(.inspectRecord(id, recordId: recordId, purpose: .terminate), "the termination seems stuck")

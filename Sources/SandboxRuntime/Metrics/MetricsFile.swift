@@ -15,6 +15,7 @@ public struct MetricsFile: Sendable {
         capacity: Int?,
         passDuration: Double,
         lastSuccess: Date?,
+        problems: [PassProblem.Kind: Int] = [:],
         apiCalls: [APICallCounter.Key: Int]
     ) -> String {
         let label = escape(pool)
@@ -45,6 +46,11 @@ public struct MetricsFile: Sendable {
                 "sandboxd_api_calls_total{pool=\"\(label)\",service=\"\(escape(key.service))\","
                     + "operation=\"\(escape(key.operation))\",outcome=\"\(escape(key.outcome))\"} \(count)"
             )
+        }
+        lines.append("# HELP sandboxd_pass_problems Problems the last pass met, by kind (docs/behaviour.md §11).")
+        lines.append("# TYPE sandboxd_pass_problems gauge")
+        for kind in PassProblem.Kind.allCases {
+            lines.append("sandboxd_pass_problems{pool=\"\(label)\",kind=\"\(kind.rawValue)\"} \(problems[kind] ?? 0)")
         }
         lines.append("# HELP sandboxd_last_success_timestamp_seconds When a pass last ended without errors.")
         lines.append("# TYPE sandboxd_last_success_timestamp_seconds gauge")
