@@ -36,23 +36,6 @@ struct StatusReport {
             ("pool", .string(poolName)),
             ("capacity", .optional(capacity)),
             ("requests", .array(requests)),
-            ("lastPass", lastPassJSON),
-        ])
-    }
-
-    /// `lastPass` of `status --json`: when it ended and its problems, or `null`.
-    var lastPassJSON: JSONOutput {
-        guard let lastPass else { return .null }
-        let problems = lastPass.problems.map { problem -> JSONOutput in
-            .object([
-                ("kind", .string(problem.kind.rawValue)),
-                ("request", .optional(problem.request?.rawValue)),
-                ("message", .string(problem.message)),
-            ])
-        }
-        return .object([
-            ("finishedAt", .string(NotificationDateFormat.rfc3339(lastPass.finishedAt))),
-            ("problems", .array(problems)),
         ])
     }
 

@@ -58,6 +58,14 @@ public struct JournalState: Hashable, Sendable, Codable {
 extension RequestRecord {
     /// Applies an event about this request.
     mutating func apply(_ event: JournalEvent) {
+        applyRequestEvent(event)
+        applyProvisioningEvent(event)
+        applyTerminationEvent(event)
+        applyNotificationEvent(event)
+    }
+
+    /// Files seen, verification, the queue.
+    private mutating func applyRequestEvent(_ event: JournalEvent) {
         switch event {
         case .requestSeen:
             break
@@ -90,6 +98,14 @@ extension RequestRecord {
         case .dropped:
             state = .ended
             endReason = .released
+        default:
+            break
+        }
+    }
+
+    /// Provisioning attempts, the lease, adoption and loss.
+    private mutating func applyProvisioningEvent(_ event: JournalEvent) {
+        switch event {
         case .provisionStarted(_, let attempt, let request):
             state = .provisioning
             productName = request.name
@@ -128,6 +144,29 @@ extension RequestRecord {
                 // Nothing was made: the attempt is over already.
                 finishFailedAttempt()
             }
+        case .lost:
+            state = .lost
+            reason = "the product disappeared outside sandboxd"
+            productId = nil
+        case .adopted(_, let product, let leaseStart, let leaseEnd):
+            productId = product.id
+            productName = product.name
+            if let leaseEnd {
+                state = .active
+                self.leaseStart = leaseStart
+                self.leaseEnd = leaseEnd
+            } else {
+                state = .provisioning
+            }
+            if verification == nil { verification = .skipped(at: leaseStart) }
+        default:
+            break
+        }
+    }
+
+    /// A termination of the request's product.
+    private mutating func applyTerminationEvent(_ event: JournalEvent) {
+        switch event {
         case .terminateStarted(_, let purpose, let productId, let token):
             if termination == nil || termination?.productId != productId || termination?.purpose != purpose {
                 var progress = TerminationProgress(purpose: purpose, productId: productId)
@@ -163,21 +202,14 @@ extension RequestRecord {
                 state = .ended
                 if endReason == nil { endReason = .released }
             }
-        case .lost:
-            state = .lost
-            reason = "the product disappeared outside sandboxd"
-            productId = nil
-        case .adopted(_, let product, let leaseStart, let leaseEnd):
-            productId = product.id
-            productName = product.name
-            if let leaseEnd {
-                state = .active
-                self.leaseStart = leaseStart
-                self.leaseEnd = leaseEnd
-            } else {
-                state = .provisioning
-            }
-            if verification == nil { verification = .skipped(at: leaseStart) }
+        default:
+            break
+        }
+    }
+
+    /// Comments posted.
+    private mutating func applyNotificationEvent(_ event: JournalEvent) {
+        switch event {
         case .notifyStarted(_, let event, let occurrence):
             notifications[event, default: NotificationLog()].unconfirmed = occurrence
         case .notified(_, let event, let occurrence, let comment, let position):
@@ -191,7 +223,7 @@ extension RequestRecord {
                 warnedLeaseEnd = leaseEnd
                 expiryWarnings = max(expiryWarnings, occurrence)
             }
-        case .orphanTerminateStarted, .orphanTerminateAccepted, .orphanTerminateFailed, .orphanGone, .forgotten:
+        default:
             break
         }
     }

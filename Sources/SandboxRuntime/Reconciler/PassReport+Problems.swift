@@ -11,7 +11,9 @@ extension PassReport {
     /// Logs every problem as one line, its kind and request in the metadata.
     public func logProblems(to logger: Logger, reconcileID: String) {
         for problem in problems {
-            var metadata = ["reconcile.id": reconcileID, "problem.kind": problem.kind.rawValue, "error": problem.message]
+            var metadata = [
+                "reconcile.id": reconcileID, "problem.kind": problem.kind.rawValue, "error": problem.message,
+            ]
             if let id = problem.request { metadata["request.id"] = id.rawValue }
             logger.error("pass problem", metadata)
         }

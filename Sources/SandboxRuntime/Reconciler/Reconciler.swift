@@ -25,8 +25,10 @@ public actor Reconciler {
 
     /// Records appended before the journal is compacted.
     let compactionThreshold: Int
-    /// Planning rounds in one pass at most.
+    /// Rounds of calls in one pass at most.
     public static let maximumRounds = 12
+    /// Plans made to settle one round's transitions, at most (each records at least one event).
+    static let maximumSettlingSteps = 32
 
     public init(
         store: any JournalStore,
@@ -109,9 +111,15 @@ public actor Reconciler {
 
     /// One pass: plan and execute in rounds until nothing is left to do now.
     ///
+    /// Each round first records the plan's transitions (pure bookkeeping: observe, admit, drop,
+    /// settle, extend…) and plans again until none is left, then performs the calls of the settled
+    /// plan. A new round is only needed when a call's outcome enables a further call, so a new request
+    /// goes from file to provisioning in one pass.
+    ///
     /// - Parameters:
     ///   - desired: the desired state read for this pass.
     ///   - allowMassRelease: lets this pass past the safety brake.
+    ///   - reconcileID: the pass's id in the logs.
     /// - Throws: ``FatalJournalError`` when the journal cannot record; a crash-test sentinel.
     public func pass(
         desired: DesiredState,
@@ -131,9 +139,85 @@ public actor Reconciler {
             )
             return report
         }
+        let productProblem = try await checkProduct(pool.product, report: &report)
+        var round = PassRound(allowance: allowMassRelease)
+        while round.number < Self.maximumRounds, !stopRequested {
+            round.number += 1
+            if round.needsListing { round.live = try await listProducts(report: &report) }
+            let plan = try settle(desired: desired, round: &round, report: &report, log: log, pool: pool)
+            let calls = plan.actions.filter { action in
+                if action.isReadOnly { return round.number == 1 }
+                if case .provision = action.kind, productProblem != nil { return false }
+                return true
+            }
+            report.rounds = round.number
+            if round.usedAllowance { round.allowance = false }
+            guard !calls.isEmpty else { break }
+            for action in calls where !stopRequested {
+                actionObserver?(action)
+                let resolution = try await execute(action, pool: pool, desired: desired, logger: log)
+                report.executed.append(action)
+                if let problem = resolution.problem { report.add(problem) }
+                if resolution.changedCatalog { round.needsListing = true }
+            }
+        }
+        try compactIfNeeded(desired: desired)
+        return report
+    }
+
+    /// Plans, records the plan's transitions, and plans again until the plan holds calls only.
+    ///
+    /// - Returns: the settled plan (its actions are calls).
+    func settle(
+        desired: DesiredState,
+        round: inout PassRound,
+        report: inout PassReport,
+        log: Logger,
+        pool: PoolConfiguration
+    ) throws -> Plan {
+        var plan = Plan()
+        for step in 0..<Self.maximumSettlingSteps {
+            let input = PlannerInput(
+                desired: desired,
+                journal: state,
+                live: round.live,
+                now: clock.now(),
+                poolName: poolName,
+                allowMassRelease: round.allowance
+            )
+            plan = Planner.plan(input)
+            if round.number == 1 && step == 0 {
+                report.notes = plan.notes
+                report.brake = plan.brake
+            }
+            if plan.usedMassReleaseAllowance {
+                report.usedMassReleaseAllowance = true
+                round.usedAllowance = true
+            }
+            let transitions = plan.actions.filter { !$0.isCall }
+            guard !transitions.isEmpty, !stopRequested else { break }
+            for action in transitions {
+                actionObserver?(action)
+                guard let event = ExecutionRules.transition(of: action, journal: state, now: input.now) else {
+                    continue
+                }
+                log.info(
+                    "recording",
+                    ["action": action.name, "request.id": action.request?.rawValue ?? "-", "reason": action.reason]
+                )
+                try record(event, log: log)
+                report.executed.append(action)
+            }
+        }
+        plan.actions.removeAll { !$0.isCall }
+        return plan
+    }
+
+    /// Checks the pool's product; a problem holds back provisioning for this pass.
+    func checkProduct(_ product: ProductReference, report: inout PassReport) async throws -> PassProblem? {
         var productProblem: PassProblem?
         do {
-            try await catalog.checkProduct(pool.product)
+            try await catalog.checkProduct(product)
         } catch {
             let doing = "the pool's product cannot be provisioned"
             let problem =
@@ -144,57 +228,19 @@ public actor Reconciler {
             report.add(problem)
         }
         try checkpoint("catalog")
+        return productProblem
+    }
+
+    /// The pool's products, or `nil` (reported) when they cannot be listed.
+    func listProducts(report: inout PassReport) async throws -> [LiveProduct]? {
         var live: [LiveProduct]?
-        var needsListing = true
-        var allowance = allowMassRelease
-        var inspected = false
-        for round in 1...Self.maximumRounds where !stopRequested {
-            if needsListing {
-                do {
-                    live = try await catalog.listProducts(pool: poolName)
-                } catch {
-                    live = nil
-                    report.add(.catalog(error, request: nil, doing: "cannot list the pool's products"))
-                }
-                try checkpoint("catalog")
-                needsListing = false
-            }
-            let input = PlannerInput(
-                desired: desired,
-                journal: state,
-                live: live,
-                now: clock.now(),
-                poolName: poolName,
-                allowMassRelease: allowance
-            )
-            let plan = Planner.plan(input)
-            if round == 1 {
-                report.notes = plan.notes
-                report.brake = plan.brake
-            }
-            if plan.usedMassReleaseAllowance {
-                report.usedMassReleaseAllowance = true
-                allowance = false
-            }
-            let actions = plan.actions.filter { action in
-                if action.isReadOnly { return !inspected }
-                if case .provision = action.kind, productProblem != nil { return false }
-                return true
-            }
-            inspected = true
-            report.rounds = round
-            guard !actions.isEmpty else { break }
-            for action in actions {
-                if stopRequested { break }
-                actionObserver?(action)
-                let resolution = try await execute(action, pool: pool, desired: desired, logger: log)
-                report.executed.append(action)
-                if let problem = resolution.problem { report.add(problem) }
-                if resolution.changedCatalog { needsListing = true }
-            }
+        do {
+            live = try await catalog.listProducts(pool: poolName)
+        } catch {
+            report.add(.catalog(error, request: nil, doing: "cannot list the pool's products"))
         }
-        try compactIfNeeded(desired: desired)
-        return report
+        try checkpoint("catalog")
+        return live
     }
 
     /// Writes a snapshot when enough records have piled up, forgetting final requests whose files are gone.
@@ -211,5 +257,23 @@ public actor Reconciler {
         state = compacted
         recordsSinceCompaction = 0
         try checkpoint("journal")
+    }
+}
+
+/// The working state of one pass's rounds.
+struct PassRound {
+    /// Rounds begun so far.
+    var number = 0
+    /// The pool's products as last listed (`nil`: they could not be listed).
+    var live: [LiveProduct]?
+    /// Whether a call changed the catalog since the last listing.
+    var needsListing = true
+    /// Whether `--allow-mass-release` still applies to this round's plans.
+    var allowance: Bool
+    /// Whether a plan of this round used the allowance (it ends with the round).
+    var usedAllowance = false
+
+    init(allowance: Bool) {
+        self.allowance = allowance
     }
 }
