@@ -36,7 +36,7 @@ let package = Package(
         // Test support: fakes and a loopback HTTP/1.1 server.
         .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
 
-        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxTesting"]),
+        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxRuntime", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "SandboxRuntimeTests",

@@ -173,22 +173,22 @@ struct PlannerInputTests {
     }
 
     @Test("a reused request id after a journal reset gets a new token")
-    func journalReset() {
+    func journalReset() async {
         var first = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
-        first.simulate()
+        await first.simulate()
         var second = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
         second.journal = JournalState(lineage: "lineage-after-reset")
-        second.simulate()
+        await second.simulate()
         #expect(first.catalog.provisionCalls.map(\.name) == second.catalog.provisionCalls.map(\.name))
         #expect(first.catalog.provisionCalls.map(\.token) != second.catalog.provisionCalls.map(\.token))
     }
 
     @Test("a pass repeated on the same state changes nothing (no second provisioning, no second comment)")
-    func repeatedPass() {
+    func repeatedPass() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice, bob])
-        world.simulate()
+        await world.simulate()
         let journal = world.journal
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         #expect(world.journal == journal)
         #expect(world.catalog.provisionCalls.count == 1)
     }

@@ -161,85 +161,85 @@ struct PlannerLeaseTests {
     }
 
     @Test("a raised lease is extended, capped by maxLease; the second warning carries a counter")
-    func leaseExtension() {
+    func leaseExtension() async {
         var world = PlannerWorld(
             pool: makePool(capacity: 1, maxLease: "5d", expiryWarning: "1d"),
             files: [request("a", lease: "2d")]
         )
-        world.simulate()
+        await world.simulate()
         #expect(world.record("a")?.leaseEnd == at("2d"))
         world.advance("1d")
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("a") == ["ready", "expiring"])
 
         world.write(request("a", lease: "3d"))
-        #expect(world.simulate() == ["update a", "extend a to t0+3d"])
+        #expect(await world.simulate() == ["update a", "extend a to t0+3d"])
         #expect(world.github.thread("a") == ["ready", "expiring"])  // the new end is 2 days away
 
         world.advance("1d")
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("a") == ["ready", "expiring", "expiring #2"])
 
         world.write(request("a", lease: "9d"))
-        #expect(world.simulate() == ["update a", "extend a to t0+5d"])
+        #expect(await world.simulate() == ["update a", "extend a to t0+5d"])
         #expect(world.state("a") == .active)
     }
 
     @Test("other edits of a live request's file change nothing but the recorded version")
-    func otherEdits() {
+    func otherEdits() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
-        world.simulate()
+        await world.simulate()
         let before = world.record("a")!
         world.advance("1h")
         world.write(request("a", purpose: "something else"))
-        #expect(world.simulate() == ["update a"])
+        #expect(await world.simulate() == ["update a"])
         world.write(request("a", lease: "1d"))
-        #expect(world.simulate() == ["update a"])
+        #expect(await world.simulate() == ["update a"])
         let after = world.record("a")!
         #expect(after.state == .active)
         #expect(after.leaseStart == before.leaseStart)
         #expect(after.leaseEnd == before.leaseEnd)
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
     }
 
     // Regression: a live request's edit replaced its whole recorded version, so comments went to another
     // pull request and the one-live-sandbox rule lost track of the person who asked.
     @Test("changing the requester or pull request of a live request changes nothing")
-    func requesterEdit() {
+    func requesterEdit() async {
         var world = PlannerWorld(pool: makePool(capacity: 2), files: [alice])
         world.github.verdicts = ["alice": .skipped, "mallory": .skipped]
-        world.simulate()
+        await world.simulate()
         world.write(request("a", by: "mallory", pullRequest: 99))
-        world.simulate()
+        await world.simulate()
         let record = world.record("a")!
         #expect(record.spec.requester == "alice")
         #expect(record.spec.pullRequest == 10)
         // alice still has her live sandbox: a second request of hers is refused
         world.write(request("b", by: "alice"))
-        world.simulate()
+        await world.simulate()
         #expect(world.state("b") == .rejected)
     }
 
     @Test("a queued request's edit brings its new lease, not a new requester")
-    func queuedEdit() {
+    func queuedEdit() async {
         var world = PlannerWorld(pool: makePool(capacity: 0), files: [alice])
-        world.simulate()
+        await world.simulate()
         world.write(request("a", by: "mallory", pullRequest: 99, lease: "3d"))
-        #expect(world.simulate() == ["update a"])
+        #expect(await world.simulate() == ["update a"])
         world.setPool(makePool(capacity: 1))
-        world.simulate()
+        await world.simulate()
         #expect(world.record("a")?.leaseEnd == at("3d"))
         #expect(world.catalog.provisionCalls.map { $0.tags[TagKey.requester] } == ["alice"])
         #expect(world.catalog.provisionCalls.map(\.parameters) == [["SandboxOwner": "alice"]])
     }
 
     @Test("a bad edit of a live request's file is noted every pass and never changes its lease")
-    func invalidEditKeepsLease() {
+    func invalidEditKeepsLease() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [request("a", lease: "3d")])
-        world.simulate()
+        await world.simulate()
         world.desired.requests[alice.id] = makeDesired(invalid: ["a"]).requests[alice.id]
         world.advance("1h")
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         #expect(world.lastPlan.notes.contains { $0.contains("a: the request file is not valid") })
         #expect(world.record("a")?.leaseEnd == at("3d"))
         #expect(world.record("a")?.spec == request("a", lease: "3d"))

@@ -198,35 +198,35 @@ struct PlannerNotificationTests {
     }
 
     @Test("a sandbox's whole life: queued, ready, expiring and ended, each said once")
-    func wholeLife() {
+    func wholeLife() async {
         var world = PlannerWorld(pool: makePool(capacity: 1, lease: "3d"), files: [bob, alice])
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("a") == ["ready"])
         #expect(world.github.thread("b") == ["queued at 1"])
         #expect(world.record("a")?.leaseStart == t0)
         #expect(world.record("a")?.leaseEnd == at("3d"))
 
         world.advance("2d")
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("a") == ["ready", "expiring"])
         world.advance("1d")
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .ended)
         #expect(world.record("a")?.endReason == .expired)
         #expect(world.github.thread("a") == ["ready", "expiring", "ended"])
         #expect(world.github.thread("b") == ["queued at 1", "ready"])
         world.advance("1h")
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         #expect(world.github.comments.values.allSatisfy { $0.edits == 0 })
     }
 
     @Test("a queued comment is edited, not posted again, as the queue moves")
-    func queuedCommentEdited() {
+    func queuedCommentEdited() async {
         var world = PlannerWorld(pool: makePool(capacity: 0), files: [alice, bob, carol])
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("c") == ["queued at 3"])
         world.remove("a")
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("c") == ["queued at 2"])
         #expect(world.github.comments.values.filter { $0.request == "c" }.map(\.edits) == [1])
     }

@@ -198,9 +198,9 @@ struct PlannerQueueTests {
     }
 
     @Test("two new requests in one pass both get a sandbox when there is room")
-    func twoRequestsWithRoom() {
+    func twoRequestsWithRoom() async {
         var world = PlannerWorld(pool: makePool(capacity: 2), files: [alice, bob])
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         #expect(world.state("b") == .active)
         #expect(world.github.thread("a") == ["ready"])
@@ -208,34 +208,34 @@ struct PlannerQueueTests {
     }
 
     @Test("two new requests in one pass with one slot: the first (by id) gets it, the other is queued at 1")
-    func twoRequestsOneSlot() {
+    func twoRequestsOneSlot() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [bob, alice])
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         #expect(world.state("b") == .queued)
         #expect(world.github.thread("b") == ["queued at 1"])
     }
 
     @Test("files first seen in the same pass queue by id; later files queue behind them")
-    func tiesById() {
+    func tiesById() async {
         let ids = ["f", "e", "d", "c", "b", "a"]
         var world = PlannerWorld(pool: makePool(capacity: 0), files: ids.map { request($0) })
-        world.simulate()
+        await world.simulate()
         for (index, id) in ids.sorted().enumerated() {
             #expect(world.github.thread(id) == ["queued at \(index + 1)"])
         }
         world.write(request("0"))
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("0") == ["queued at 7"])
     }
 
     @Test("raising capacity serves the queue in the same pass")
-    func raisingCapacity() {
+    func raisingCapacity() async {
         var world = PlannerWorld(pool: makePool(capacity: 0), files: [alice, bob])
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("b") == ["queued at 2"])
         world.setPool(makePool(capacity: 1))
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         #expect(world.github.thread("b") == ["queued at 1"])
     }

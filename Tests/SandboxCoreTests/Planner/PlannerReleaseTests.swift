@@ -105,7 +105,7 @@ struct PlannerReleaseTests {
     func release(_ row: PlanRow) { row.check() }
 
     @Test("no edit revives a final request", arguments: [RequestState.ended, .failed, .lost])
-    func finalStaysFinal(_ state: RequestState) {
+    func finalStaysFinal(_ state: RequestState) async {
         let edited = request("a", lease: "3d", purpose: "please, again")
         let row = PlanRow(
             "\(state) stays \(state)",
@@ -115,7 +115,7 @@ struct PlannerReleaseTests {
         )
         row.check()
         var world = PlannerWorld(files: [edited], journal: [history(alice, in: state)])
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == state)
         #expect(world.catalog.provisionCalls.isEmpty)
     }
@@ -248,22 +248,22 @@ struct PlannerReleaseTests {
     }
 
     @Test("a braked pass waits until the files come back, or a release is allowed once")
-    func brakeThenAllowance() {
+    func brakeThenAllowance() async {
         var world = PlannerWorld(pool: makePool(capacity: 3), files: [alice, bob, carol])
-        world.simulate()
+        await world.simulate()
         world.remove("a")
         world.remove("b")
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         #expect(world.lastPlan.brake != nil)
         world.write(alice)
         world.write(bob)
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         #expect(world.lastPlan.brake == nil)
 
         world.remove("a")
         world.remove("b")
         world.allowMassRelease = true
-        world.simulate()
+        await world.simulate()
         #expect(world.allowMassRelease == false)
         #expect(world.state("a") == .ended)
         #expect(world.state("b") == .ended)
@@ -273,18 +273,18 @@ struct PlannerReleaseTests {
     }
 
     @Test("a rejected request is asked again only when its file changes, and the second rejection is counted")
-    func rejectedReverified() {
+    func rejectedReverified() async {
         var world = PlannerWorld(files: [alice])
         world.github.verdicts["alice"] = .rejected(reason: "the account is too young", userId: nil)
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .rejected)
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
         world.write(request("a", purpose: "again"))
-        world.simulate()
+        await world.simulate()
         #expect(world.github.thread("a") == ["rejected", "rejected #2"])
         world.github.verdicts["alice"] = nil
         world.write(request("a", purpose: "third time"))
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
     }
 }

@@ -196,24 +196,24 @@ struct PlannerRepairTests {
     }
 
     @Test("a failed attempt is cleaned up and tried again after its backoff, with a new token and the same name")
-    func failedAttemptsAreRetried() {
+    func failedAttemptsAreRetried() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
         world.catalog.outcomes["sandbox-a"] = [.error, .tainted]
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .provisioning)
         #expect(world.catalog.provisionCalls.count == 1)
         #expect(world.catalog.live.isEmpty)  // attempt 1's product is gone before attempt 2
         world.advance("29s")
-        world.simulate()
+        await world.simulate()
         #expect(world.catalog.provisionCalls.count == 1)
         world.advance("1s")
-        world.simulate()
+        await world.simulate()
         #expect(world.catalog.provisionCalls.count == 2)
         world.advance("59s")  // the second backoff is longer
-        world.simulate()
+        await world.simulate()
         #expect(world.catalog.provisionCalls.count == 2)
         world.advance("1s")
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         let calls = world.catalog.provisionCalls
         #expect(Set(calls.map(\.token)).count == 3)
@@ -222,11 +222,11 @@ struct PlannerRepairTests {
     }
 
     @Test("after three failed attempts the request is failed, told once, and its slot frees when no product remains")
-    func attemptsExhausted() throws {
+    func attemptsExhausted() async throws {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice, bob])
         world.catalog.outcomes["sandbox-a"] = [.error, .error, .error]
         for _ in 0..<6 {
-            world.simulate()
+            await world.simulate()
             world.advance("15m")
         }
         #expect(world.state("a") == .failed)
@@ -299,7 +299,7 @@ struct PlannerRepairTests {
     func termination(_ row: PlanRow) { row.check() }
 
     @Test("a termination that keeps failing quarantines the slot, still counted, until the product is gone")
-    func quarantineLifecycle() {
+    func quarantineLifecycle() async {
         var world = PlannerWorld(
             pool: makePool(capacity: 1),
             files: [alice, bob],
@@ -308,7 +308,7 @@ struct PlannerRepairTests {
         )
         world.catalog.failingTerminations = [productId(alice)]
         for _ in 0..<8 {
-            world.simulate()
+            await world.simulate()
             world.advance("15m")
         }
         #expect(world.state("a") == .quarantined)
@@ -317,7 +317,7 @@ struct PlannerRepairTests {
         #expect(world.state("b") == .queued)
 
         world.catalog.products[productId(alice)] = nil  // an operator cleaned it up in AWS
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .ended)
         #expect(world.record("a")?.endReason == .expired)
         #expect(world.state("b") == .active)
@@ -325,17 +325,17 @@ struct PlannerRepairTests {
     }
 
     @Test("a lost product is told once and frees its slot")
-    func lostProduct() {
+    func lostProduct() async {
         var world = PlannerWorld(
             pool: makePool(capacity: 1),
             files: [alice, bob],
             journal: [active(alice), queued(bob)]
         )
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .lost)
         #expect(world.github.thread("a") == ["lost"])
         #expect(world.state("b") == .active)
-        #expect(world.simulate() == [])
+        #expect(await world.simulate() == [])
     }
 
     static let orphanRows: [PlanRow] = [
@@ -451,10 +451,10 @@ struct PlannerRepairTests {
     // Regression: a product was adopted for a request not verified yet, so after a lost journal a requester
     // the pool now refuses kept a sandbox; it must be verified and queued (live) first, then it is refused.
     @Test("a product matching a request that verification refuses is terminated, not adopted")
-    func refusedRequestIsNotAdopted() {
+    func refusedRequestIsNotAdopted() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice], live: [stray("a", created: at("-1d"))])
         world.github.verdicts["alice"] = .rejected(reason: "the account is too young", userId: nil)
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .rejected)
         #expect(world.catalog.live.isEmpty)
         #expect(world.github.thread("a") == ["rejected"])
@@ -463,17 +463,17 @@ struct PlannerRepairTests {
     // Regression: an adopted product still under change left its request `provisioning` with no attempt,
     // and the planner followed only requests with an attempt: it was never activated and held its slot.
     @Test("a product adopted while still under change becomes active once it is available")
-    func adoptedUnderChangeActivates() {
+    func adoptedUnderChangeActivates() async {
         var world = PlannerWorld(
             pool: makePool(capacity: 1),
             files: [alice],
             live: [stray("a", .underChange, created: at("-1h"))]
         )
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .provisioning)
         world.catalog.products["pp-stray-a"]?.status = .available
         world.advance("1h")
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         #expect(world.record("a")?.leaseEnd == at("7d1h"))
         #expect(world.github.thread("a") == ["ready"])
@@ -482,9 +482,9 @@ struct PlannerRepairTests {
     // Regression: the planner adopted only a request with no other action that round, so after a lost
     // journal the product was terminated as an orphan while its request was verified, or made twice.
     @Test("after a lost journal, a product matching a request file is adopted: not terminated, not made again")
-    func lostJournalAdopts() {
+    func lostJournalAdopts() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice], live: [stray("a", created: at("-1d"))])
-        world.simulate()
+        await world.simulate()
         #expect(world.state("a") == .active)
         #expect(world.record("a")?.productId == "pp-stray-a")
         #expect(world.record("a")?.leaseEnd == at("6d"))

@@ -1,23 +1,25 @@
 import Foundation
 import SandboxCore
+import SandboxRuntime
+import Synchronization
+import Testing
 
-/// A pass of sandboxd without its effects: plans rounds and "executes" them by recording the
-/// journal events the executor (`Reconciler+Actions.swift`) would record, against an in-memory
-/// catalog and GitHub.
+/// A pass of sandboxd against an in-memory catalog and GitHub: the real executor (``Reconciler``)
+/// over an in-memory journal store, with a manual clock. Tests change the world (files, time, the
+/// fakes' behaviour) between passes and read the journal, the catalog and the comments after them.
 struct PlannerWorld {
     var desired: DesiredState
+    /// The journal as the last pass left it (a test may replace it, as after a lost journal).
     var journal: JournalState
-    var catalog = FakeCatalog()
-    var github = FakeGitHub()
+    /// The in-memory Service Catalog and GitHub the executor calls.
+    let ports = WorldPorts()
     var now = t0
     var poolName = "default"
     /// `--allow-mass-release` for the next pass (used up by the pass that needs it).
     var allowMassRelease = false
-    /// When set, listing the pool's products fails (`live` is `nil`).
-    var listingFails = false
     /// Every event recorded so far, in order.
     private(set) var recorded: [JournalEvent] = []
-    /// The last plan made.
+    /// The brake and notes of the last pass.
     private(set) var lastPlan = Plan()
 
     init(
@@ -29,6 +31,24 @@ struct PlannerWorld {
         self.desired = makeDesired(pool: pool, files: files)
         self.journal = makeJournal(histories)
         for product in live { catalog.products[product.id] = product }
+    }
+
+    /// The catalog's state (read and changed between passes).
+    var catalog: FakeCatalog {
+        get { ports.catalog }
+        nonmutating set { ports.catalog = newValue }
+    }
+
+    /// GitHub's state (read and changed between passes).
+    var github: FakeGitHub {
+        get { ports.github }
+        nonmutating set { ports.github = newValue }
+    }
+
+    /// When set, listing the pool's products fails (`live` is `nil`).
+    var listingFails: Bool {
+        get { ports.listingFails }
+        nonmutating set { ports.listingFails = newValue }
     }
 
     // MARK: Changing the world
@@ -61,22 +81,36 @@ struct PlannerWorld {
         )
     }
 
-    /// One pass: plans and executes up to `rounds` rounds, until a round changes nothing.
+    /// One pass of the real executor.
     ///
-    /// - Returns: the actions carried out, as ``PlannedAction/summary``.
+    /// - Returns: the steps carried out, as ``PlannedAction/summary``.
     @discardableResult
-    mutating func simulate(rounds: Int = 12) -> [String] {
-        var done: [String] = []
-        for _ in 0..<rounds {
-            let plan = plan()
-            lastPlan = plan
-            if plan.usedMassReleaseAllowance { allowMassRelease = false }
-            let before = recorded.count
-            for action in plan.actions { execute(action) }
-            done += plan.actions.map(\.summary)
-            if recorded.count == before { break }
+    mutating func simulate() async -> [String] {
+        ports.now = now
+        let store = InMemoryJournalStore(lineage: journal.lineage)
+        let reconciler = Reconciler(
+            store: store,
+            state: journal,
+            catalog: ports,
+            github: ports,
+            clock: ManualClock(now),
+            poolName: poolName,
+            compactionThreshold: .max
+        )
+        let report: PassReport
+        do {
+            report = try await reconciler.pass(desired: desired, allowMassRelease: allowMassRelease)
+        } catch {
+            Issue.record("the pass failed: \(error)")
+            return []
         }
-        return done
+        if report.usedMassReleaseAllowance { allowMassRelease = false }
+        journal = await reconciler.state
+        let events = store.stored.records.compactMap { try? JSONDecoder().decode(JournalEvent.self, from: Data($0)) }
+        recorded += events
+        github.noteTold(events)
+        lastPlan = Plan(brake: report.brake, notes: report.notes)
+        return report.executed.map(\.summary)
     }
 
     // MARK: Reading the result
@@ -84,64 +118,72 @@ struct PlannerWorld {
     func record(_ id: String) -> RequestRecord? { journal.requests[RequestID(id)!] }
 
     func state(_ id: String) -> RequestState? { record(id)?.state }
+}
 
-    // MARK: The executor, in memory
+/// The in-memory catalog and GitHub as the executor's ports; tests reach their state synchronously.
+final class WorldPorts: CatalogPort, GitHubPort {
+    private let state = Mutex((catalog: FakeCatalog(), github: FakeGitHub(), listingFails: false, now: t0))
 
-    private mutating func append(_ event: JournalEvent) {
-        recorded.append(event)
-        journal.apply(event)
+    /// The world's time: products are created "now".
+    var now: Date {
+        get { state.withLock { $0.now } }
+        set { state.withLock { $0.now = newValue } }
     }
 
-    /// Carries `action` out as the executor does: the transition's event, or the call's intent, then
-    /// the events the core's ``ExecutionRules`` make of what the in-memory catalog or GitHub answered.
-    mutating func execute(_ action: PlannedAction) {
-        if let event = ExecutionRules.transition(of: action, journal: journal, now: now) {
-            append(event)
-            return
-        }
-        if let intent = ExecutionRules.intent(of: action) { append(intent) }
-        let resolution = ExecutionRules.resolve(
-            action,
-            outcome: answer(action),
-            journal: journal,
-            pool: desired.pool ?? makePool(),
-            now: now
-        )
-        for event in resolution.events { append(event) }
+    var catalog: FakeCatalog {
+        get { state.withLock { $0.catalog } }
+        set { state.withLock { $0.catalog = newValue } }
     }
 
-    /// What the in-memory catalog or GitHub answers to the call of `action`.
-    private mutating func answer(_ action: PlannedAction) -> CallOutcome {
-        func catalogAnswer(_ result: Result<CatalogReceipt, CatalogError>) -> CallOutcome {
-            switch result {
-            case .success(let receipt): return .accepted(receipt)
-            case .failure(let error): return .catalogFailed(error)
-            }
+    var github: FakeGitHub {
+        get { state.withLock { $0.github } }
+        set { state.withLock { $0.github = newValue } }
+    }
+
+    var listingFails: Bool {
+        get { state.withLock { $0.listingFails } }
+        set { state.withLock { $0.listingFails = newValue } }
+    }
+
+    func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt {
+        try state.withLock { (world) throws(CatalogError) in try world.catalog.provision(request, now: world.now).get()
         }
-        switch action.kind {
-        case .verify(_, let request):
-            return .verification(github.verdict(for: request.spec.requester), cause: nil)
-        case .provision(_, _, let request):
-            return catalogAnswer(catalog.provision(request, now: now))
-        case .inspectRecord(_, let recordId, _):
-            guard let record = catalog.records[recordId] else {
-                return .catalogFailed(CatalogError(.notFound, message: "no record \(recordId)"))
-            }
-            return .record(record)
-        case .activate:
-            return .outputs(catalog.outputs)
-        case .terminate(_, _, let productId, let token):
-            return catalogAnswer(catalog.terminate(productId, token: token))
-        case .terminateOrphan(let product, let token):
-            return catalogAnswer(catalog.terminate(product.id, token: token))
-        case .markLost:
-            return .listing(catalog.live)
-        case .notify(let id, let plan):
-            return .commented(github.post(id, plan))
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
-            .settleOrphan:
-            preconditionFailure("\(action.name) is a transition")
+    }
+
+    func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
+        try state.withLock { (world) throws(CatalogError) in
+            try world.catalog.terminate(provisionedProductId, token: token).get()
         }
+    }
+
+    func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
+        guard let record = catalog.records[id] else { throw CatalogError(.notFound, message: "no record \(id)") }
+        return record
+    }
+
+    func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
+        if listingFails { throw CatalogError(.unavailable, message: "the listing failed (test)") }
+        return catalog.live
+    }
+
+    func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] { catalog.outputs }
+
+    func checkProduct(_ product: ProductReference) async throws(CatalogError) {}
+
+    func verify(_ request: VerificationRequest) async -> VerificationOutcome {
+        github.verdict(for: request.spec.requester)
+    }
+
+    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
+        github.find(marker: marker)
+    }
+
+    func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
+        state.withLock { $0.github.post(body: body) }
+    }
+
+    func editComment(_ comment: CommentReference, body: String) async throws(GitHubError) {
+        try state.withLock { (world) throws(GitHubError) in try world.github.edit(comment) }
     }
 }
 
@@ -233,22 +275,46 @@ struct FakeGitHub {
         verdicts[login.lowercased()] ?? .verified(userId: userId(of: login), login: login)
     }
 
-    mutating func post(_ id: RequestID, _ plan: NotificationPlan) -> CommentReference {
-        if let edit = plan.edit, var existing = comments[edit.id] {
-            existing.position = plan.position
-            existing.edits += 1
-            comments[edit.id] = existing
-            return edit
-        }
+    /// Posts a comment; what it is about is read from its marker.
+    mutating func post(body: String) -> CommentReference {
         let reference = CommentReference(id: Int64(comments.count + 1))
+        let marker = NotificationMarker.markers(in: body).last
         comments[reference.id] = Comment(
-            request: id.rawValue,
-            event: plan.event,
-            occurrence: plan.occurrence,
-            position: plan.position,
+            request: marker?.request.rawValue ?? "?",
+            event: marker?.event ?? .queued,
+            occurrence: marker?.occurrence ?? 1,
+            position: nil,
             edits: 0
         )
         return reference
+    }
+
+    /// Edits a comment; a deleted one is not found.
+    mutating func edit(_ comment: CommentReference) throws(GitHubError) {
+        guard var existing = comments[comment.id] else { throw GitHubError(.notFound, message: "no comment") }
+        existing.edits += 1
+        comments[comment.id] = existing
+    }
+
+    /// The comment with `marker`, if one was posted.
+    func find(marker: String) -> CommentReference? {
+        comments.first { id, comment in
+            NotificationMarker(
+                request: RequestID(comment.request)!,
+                event: comment.event,
+                occurrence: comment.occurrence
+            ).text == marker
+        }.map { CommentReference(id: $0.key) }
+    }
+
+    /// Takes the queue position each comment shows from the journal's record of telling it.
+    mutating func noteTold(_ events: [JournalEvent]) {
+        for event in events {
+            guard case .notified(_, _, _, let comment, let position) = event, comments[comment.id] != nil else {
+                continue
+            }
+            comments[comment.id]?.position = position
+        }
     }
 
     /// The comments on `request`'s pull request, oldest first, as `event[#n][ at position]`.
