@@ -20,7 +20,11 @@ public struct LocalGitHub: GitHubPort {
         self.printer = printer
     }
 
-    public func verify(_ request: VerificationRequest) async -> VerificationOutcome { .skipped }
+    public var checksRequesters: Bool { false }
+
+    public func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        throw GitHubError(.rejected, message: "offline")
+    }
 
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
         guard let name = Self.fileName(forMarker: marker) else { return nil }

@@ -25,7 +25,7 @@ extension Reconciler {
         case .observe(let spec, let isNew):
             try record(isNew ? .requestSeen(spec: spec, at: now) : .requestChanged(spec: spec, at: now))
         case .verify(let request):
-            let outcome = await github.verify(request)
+            let outcome = await Verifier.verify(request, using: github)
             try checkpoint("github")
             switch outcome {
             case .verified(let userId, let login):
