@@ -133,3 +133,34 @@ struct LocalVerificationCommandTests {
         }
     }
 }
+
+@Suite("the README's offline verification example")
+struct LocalGitHubExampleTests {
+    @Test("docs/examples/local-github.json on the example desired state: octocat served, hubot and monalisa rejected")
+    func exampleFacts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let example = URL(fileURLWithPath: exampleDesiredState).deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/local-github.json")
+        let facts = try #require(FileManager.default.contents(atPath: example.path))
+        try directory.write("state/local/github.json", bytes: Array(facts))
+        let state = directory.path("state")
+        let (status, output) = await runSandboxd(
+            ["reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state])
+        #expect(status == 0, "\(output.stderr)")
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: state + "/outbox").sorted()
+        #expect(
+            outbox == ["hubot-forecasting.rejected.md", "monalisa-batch-eval.rejected.md", "octocat-recsys.ready.md"]
+        )
+        let hubot = String(
+            decoding: FileManager.default.contents(atPath: state + "/outbox/" + outbox[0])!,
+            as: UTF8.self
+        )
+        #expect(hubot.contains("hubot is a bot account"))  // mentions are escaped with a zero-width space
+        let monalisa = String(
+            decoding: FileManager.default.contents(atPath: state + "/outbox/" + outbox[1])!,
+            as: UTF8.self
+        )
+        #expect(monalisa.contains("Pull request #44 was opened by"))
+    }
+}
