@@ -20,12 +20,12 @@ public struct LocalGitHub: GitHubPort {
     public let outbox: URL
     /// The facts file, when verification may use one (it need not exist).
     public let factsFile: URL?
+    /// Called with (file name, body) for every comment written.
     let printer: @Sendable (String, String) -> Void
+    /// The clock, for when to check again after an invalid facts file.
     let now: @Sendable () -> Date
+    /// The facts file as last read.
     let facts = LocalFactsCache()
-
-    /// How soon a request whose facts file is invalid is checked again (the user is editing it).
-    public static let invalidFactsRetry: TimeInterval = 5
 
     /// - Parameters:
     ///   - outbox: the directory comments are written to.
@@ -64,7 +64,7 @@ public struct LocalGitHub: GitHubPort {
                 message: "the local GitHub facts file is invalid: \(problems.joined(separator: "; ")). "
                     + "Fix the file (docs/examples/local-github.json shows the format); nobody is rejected "
                     + "until it reads",
-                retryAt: now().addingTimeInterval(Self.invalidFactsRetry)
+                retryAt: VerificationPolicy.invalidFactsRecheck(now: now())
             )
         }
         return value.answer(question, source: factsFile.path)

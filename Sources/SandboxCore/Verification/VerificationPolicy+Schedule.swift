@@ -36,6 +36,12 @@ extension VerificationPolicy {
     /// When a membership that cannot be seen is asked again.
     static func cannotTellRecheck(now: Date) -> Date { now.addingTimeInterval(cannotTellRetry) }
 
+    /// How soon a request is asked again when `--local`'s facts file is invalid (the user is editing it).
+    public static let invalidFactsRetry: TimeInterval = 5
+
+    /// When a request is asked again after `--local`'s facts file was found invalid at `now`.
+    public static func invalidFactsRecheck(now: Date) -> Date { now.addingTimeInterval(invalidFactsRetry) }
+
     /// The outcome when GitHub could not be asked: pending, never rejected.
     ///
     /// - Parameters:

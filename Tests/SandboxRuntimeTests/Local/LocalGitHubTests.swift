@@ -170,7 +170,7 @@ struct LocalGitHubTests {
         }
         #expect(reason.contains("\(scene.factsPath):3:14: accounts.alice.created: missing"), "\(reason)")
         #expect(reason.contains("docs/examples/local-github.json"))
-        #expect(retryAt == LocalFactsScene.now.addingTimeInterval(LocalGitHub.invalidFactsRetry))
+        #expect(retryAt == LocalFactsScene.now.addingTimeInterval(VerificationPolicy.invalidFactsRetry))
 
         try scene.write(exampleFacts)
         #expect(await scene.verify("alice", pr: 42) == .verified(userId: 1001, login: "alice"))
