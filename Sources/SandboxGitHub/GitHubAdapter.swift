@@ -1,12 +1,13 @@
 import Foundation
 public import SandboxCore
 
-/// The real ``GitHubPort``: verifies requesters (SPEC §5) and comments on their pull requests
-/// (SPEC §6) through GitHub's REST API, in one repository.
+/// The real ``GitHubPort``: answers verification questions (docs/behaviour.md §5) and comments on
+/// their pull requests (docs/behaviour.md §6) through GitHub's REST API, in one repository.
 ///
-/// - ``verify(_:)`` never throws: a GitHub outage, a rate limit or a question GitHub will not
-///   answer (a private membership the token cannot see) is ``VerificationOutcome/pending(reason:retryAt:)``,
-///   never a rejection. See `GitHubAdapter+Verification.swift` for the checks, in order.
+/// - ``answer(_:)`` returns facts (a pull request, its files, an account, a membership) and
+///   decides nothing; ``VerificationPolicy`` decides. A membership the token cannot see is
+///   ``MembershipAnswer/cannotTell(reason:)``, never "not a member". See
+///   `GitHubAdapter+Verification.swift` for the calls.
 /// - ``findComment(pullRequest:marker:)`` reads the pull request's comments (issue comments,
 ///   every page, conditionally) and matches the exact marker only in comments whose author's id is
 ///   sandboxd's own account (`GET /user`), never someone else's.

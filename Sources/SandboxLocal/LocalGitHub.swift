@@ -1,26 +1,74 @@
 public import Foundation
 public import SandboxCore
 import SandboxRuntime
+import Synchronization
 
-/// The offline stand-in for GitHub behind `--local` (SPEC §4).
+/// The offline stand-in for GitHub behind `--local` (docs/behaviour.md §4, §5).
 ///
-/// Verification skips GitHub's PR, account and organization checks (`"verification": "skipped"`;
-/// the planner still applies `deniedUsers` and one live sandbox per requester). Comments are written
-/// as Markdown files `<outbox>/<request-id>.<event>.md` (`.<event>.<n>.md` from the second on) and
-/// handed to `printer`.
+/// Verification: without a facts file (`<state-dir>/local/github.json`) GitHub's PR, account and
+/// organization checks are skipped (`"verification": "skipped"`; the planner still applies
+/// `deniedUsers` and one live sandbox per requester). With one, ``LocalGitHubFacts`` answers the
+/// policy's questions, so every rejection can be seen offline; the file is read again whenever it
+/// changes, so it can be edited while `run` runs. A facts file that cannot be read or is invalid
+/// makes ``answer(_:)`` throw, naming the file, line, column and what to fix: the request stays
+/// pending, never rejected because of it.
+///
+/// Comments are written as Markdown files `<outbox>/<request-id>.<event>.md` (`.<event>.<n>.md`
+/// from the second on) and handed to `printer`.
 public struct LocalGitHub: GitHubPort {
+    /// The directory comments are written to.
     public let outbox: URL
+    /// The facts file, when verification may use one (it need not exist).
+    public let factsFile: URL?
+    /// Called with (file name, body) for every comment written.
     let printer: @Sendable (String, String) -> Void
+    /// The clock, for when to check again after an invalid facts file.
+    let now: @Sendable () -> Date
+    /// The facts file as last read.
+    let facts = LocalFactsCache()
 
     /// - Parameters:
     ///   - outbox: the directory comments are written to.
+    ///   - factsFile: `<state-dir>/local/github.json`; `nil` (or a file that does not exist): verification skipped.
+    ///   - now: the clock, for when to check again after an invalid facts file.
     ///   - printer: called with (file name, body) for every comment written.
-    public init(outbox: URL, printer: @escaping @Sendable (String, String) -> Void = { _, _ in }) {
+    public init(
+        outbox: URL,
+        factsFile: URL? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
+        printer: @escaping @Sendable (String, String) -> Void = { _, _ in }
+    ) {
         self.outbox = outbox
+        self.factsFile = factsFile
+        self.now = now
         self.printer = printer
     }
 
-    public func verify(_ request: VerificationRequest) async -> VerificationOutcome { .skipped }
+    /// Whether the facts file exists (checked at every verification, so one added later counts).
+    public var checksRequesters: Bool {
+        guard let factsFile else { return false }
+        return FileManager.default.fileExists(atPath: factsFile.path)
+    }
+
+    /// Answers from the facts file.
+    /// - Throws: ``GitHubError`` (`rejected`, with a retry time soon) when the file cannot be read or is invalid.
+    public func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        guard let factsFile else {
+            throw GitHubError(.rejected, message: "--local has no GitHub facts file")
+        }
+        let result = facts.load(factsFile)
+        guard let value = result.value else {
+            let problems = result.diagnostics.filter { $0.severity == .error }.map(\.description)
+            throw GitHubError(
+                .rejected,
+                message: "the local GitHub facts file is invalid: \(problems.joined(separator: "; ")). "
+                    + "Fix the file (docs/examples/local-github.json shows the format); nobody is rejected "
+                    + "until it reads",
+                retryAt: VerificationPolicy.invalidFactsRecheck(now: now())
+            )
+        }
+        return value.answer(question, source: factsFile.path)
+    }
 
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
         guard let name = Self.fileName(forMarker: marker) else { return nil }
@@ -84,5 +132,36 @@ public struct LocalGitHub: GitHubPort {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return Int64(hash & 0x7fff_ffff_ffff)
+    }
+}
+
+/// The facts file as last read, read again when its modification time or size changes.
+final class LocalFactsCache: Sendable {
+    private struct Entry {
+        var stamp: [String]
+        var result: FileParseResult<LocalGitHubFacts>
+    }
+
+    private let entry = Mutex<Entry?>(nil)
+
+    /// The parsed file (its diagnostics when it is invalid or cannot be read).
+    func load(_ file: URL) -> FileParseResult<LocalGitHubFacts> {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        let stamp = [
+            (attributes?[.modificationDate] as? Date).map { "\($0.timeIntervalSince1970)" } ?? "-",
+            (attributes?[.size] as? NSNumber).map { "\($0)" } ?? "-",
+        ]
+        if let cached = entry.withLock({ $0 }), cached.stamp == stamp { return cached.result }
+        let result: FileParseResult<LocalGitHubFacts>
+        if let data = FileManager.default.contents(atPath: file.path) {
+            result = LocalGitHubFacts.parse(Array(data), path: file.path)
+        } else {
+            result = FileParseResult(
+                value: nil,
+                diagnostics: [Diagnostic(path: file.path, message: "cannot be read; check that it is a readable file")]
+            )
+        }
+        entry.withLock { $0 = Entry(stamp: stamp, result: result) }
+        return result
     }
 }

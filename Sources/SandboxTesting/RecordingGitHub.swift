@@ -15,8 +15,12 @@ public final class RecordingGitHub: GitHubPort {
     /// How many times a comment with each marker was posted (edits not counted).
     public var postsByMarker: [String: Int] { posted.withLock { $0 } }
 
-    public func verify(_ request: VerificationRequest) async -> VerificationOutcome {
-        await wrapped.verify(request)
+    /// The wrapped port's.
+    public var checksRequesters: Bool { wrapped.checksRequesters }
+
+    /// The wrapped port's answer.
+    public func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        try await wrapped.answer(question)
     }
 
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {

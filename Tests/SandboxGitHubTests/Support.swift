@@ -227,3 +227,10 @@ func temporaryDirectory() -> URL {
 func numbered(_ records: [[UInt8]]) -> [(seq: UInt64, payload: [UInt8])] {
     records.enumerated().map { (seq: UInt64($0.offset + 1), payload: $0.element) }
 }
+
+extension GitHubAdapter {
+    /// Verifies `request` against this adapter as the reconciler does (the policy asks, the adapter answers).
+    func verify(_ request: VerificationRequest) async -> VerificationOutcome {
+        await Verifier.verify(request, using: self)
+    }
+}

@@ -55,9 +55,13 @@ struct CommandContext: Sendable {
     func makeGitHub() throws -> any GitHubPort {
         if local {
             let output = output
-            return LocalGitHub(outbox: state.outbox) { name, body in
-                output.writeOutput("── outbox/\(name) ──\n\(body)\n\n")
-            }
+            let clock = clock
+            return LocalGitHub(
+                outbox: state.outbox,
+                factsFile: state.localGitHubFacts,
+                now: { clock.now() },
+                printer: { name, body in output.writeOutput("── outbox/\(name) ──\n\(body)\n\n") }
+            )
         }
         return try RemotePorts.github(context: self)
     }

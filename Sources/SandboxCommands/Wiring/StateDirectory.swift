@@ -9,6 +9,10 @@ struct StateDirectory {
     var outbox: URL { url.appendingPathComponent("outbox", isDirectory: true) }
     /// Lets one pass of a running daemon past the safety brake; removed by the pass that uses it.
     var allowMassReleaseFile: URL { url.appendingPathComponent("allow-mass-release") }
+    /// The GitHub facts `--local` verifies requesters against, when the user writes them.
+    var localGitHubFacts: URL {
+        url.appendingPathComponent("local", isDirectory: true).appendingPathComponent("github.json")
+    }
     /// Remembers whether the directory is used with `--local`.
     var modeFile: URL { url.appendingPathComponent("mode") }
 

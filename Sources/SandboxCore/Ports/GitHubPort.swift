@@ -1,10 +1,17 @@
 public import Foundation
 
-/// The port through which sandboxd verifies requesters and notifies them (SPEC §5, §6):
+/// The port through which sandboxd learns about requesters and notifies them (docs/behaviour.md §5, §6):
 /// GitHub's REST API, or the offline stand-in behind `--local`.
+///
+/// The port answers questions with facts and decides nothing: ``VerificationPolicy`` decides
+/// (docs/behaviour.md §5), and `Verifier` in SandboxRuntime runs the two together.
 public protocol GitHubPort: Sendable {
-    /// Checks who asked (SPEC §5) — everything but the one-live-sandbox rule, which the planner applies.
-    func verify(_ request: VerificationRequest) async -> VerificationOutcome
+    /// Whether requesters are checked at all: `false` offline without facts (`--local` without
+    /// `local/github.json`), where verification is `skipped`.
+    var checksRequesters: Bool { get }
+    /// Answers one verification question with what GitHub says.
+    /// - Throws: ``GitHubError`` when it cannot be asked (the request then stays pending, never rejected).
+    func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact
     /// Looks for a comment of sandboxd's own account on the pull request whose body holds `marker`.
     func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference?
     /// Posts a new comment.

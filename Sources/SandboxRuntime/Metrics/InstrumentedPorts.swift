@@ -76,17 +76,19 @@ public struct InstrumentedGitHub: GitHubPort {
         }
     }
 
-    public func verify(_ request: VerificationRequest) async -> VerificationOutcome {
-        let outcome = await wrapped.verify(request)
-        let label: String
-        switch outcome {
-        case .verified: label = "verified"
-        case .skipped: label = "skipped"
-        case .rejected: label = "rejected"
-        case .pending: label = "pending"
+    /// The wrapped port's.
+    public var checksRequesters: Bool { wrapped.checksRequesters }
+
+    /// The wrapped port's answer, counted by the GitHub call it stands for.
+    public func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        let operation: String
+        switch question {
+        case .pullRequest: operation = "getPullRequest"
+        case .changedFiles: operation = "listPullRequestFiles"
+        case .account: operation = "getUser"
+        case .membership: operation = "checkMembership"
         }
-        counter.record(service: "github", operation: "verify", outcome: label)
-        return outcome
+        return try await counted(operation) { () async throws(GitHubError) in try await wrapped.answer(question) }
     }
 
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {

@@ -33,9 +33,9 @@ extension Reconciler {
     func perform(_ action: PlannedAction, commentBody: String?) async throws -> CallOutcome {
         switch action.kind {
         case .verify(_, let request):
-            let verdict = await github.verify(request)
+            let (verdict, cause) = await Verifier.verifyReportingCause(request, using: github)
             try checkpoint("github")
-            return .verification(verdict, cause: nil)
+            return .verification(verdict, cause: cause)
         case .provision(_, _, let request):
             return try await catalogCall { () async throws(CatalogError) in
                 .accepted(try await catalog.provision(request))

@@ -10,7 +10,10 @@ import Testing
 final class OfflineGitHub: GitHubPort {
     private let comments = Mutex<[Int64: String]>([:])
 
-    func verify(_ request: VerificationRequest) async -> VerificationOutcome { .skipped }
+    var checksRequesters: Bool { false }
+    func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        throw GitHubError(.rejected, message: "offline")
+    }
 
     func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
         comments.withLock { $0.first { $0.value.contains(marker) }.map { CommentReference(id: $0.key) } }

@@ -78,17 +78,24 @@ let defaultRequesters = ["a": "alice", "b": "bob", "c": "carol", "d": "dave", "e
 func request(
     _ id: String,
     by requester: String? = nil,
-    pullRequest: Int = 10,
+    pullRequest: Int? = nil,
     lease: String? = nil,
     purpose: String? = nil
 ) -> RequestSpec {
     RequestSpec(
         id: RequestID(id)!,
         requester: requester ?? defaultRequesters[id] ?? "user-\(id)",
-        pullRequest: pullRequest,
+        pullRequest: pullRequest ?? defaultPullRequest(id),
         lease: lease.map { LeaseDuration($0)! },
         purpose: purpose
     )
+}
+
+/// The pull request that added request `id` unless a test says otherwise: one per request
+/// (`a` #10, `b` #11, … `f` #15; other ids from #100 on).
+func defaultPullRequest(_ id: String) -> Int {
+    if let index = ["a", "b", "c", "d", "e", "f"].firstIndex(of: id) { return 10 + index }
+    return 100 + id.unicodeScalars.reduce(0) { ($0 * 37 + Int($1.value)) % 10_000 }
 }
 
 /// Requests `a`…`f`, one per person, with no lease of their own.

@@ -207,7 +207,6 @@ struct PlannerLeaseTests {
     @Test("changing the requester or pull request of a live request changes nothing")
     func requesterEdit() async {
         var world = PlannerWorld(pool: makePool(capacity: 2), files: [alice])
-        world.github.verdicts = ["alice": .skipped, "mallory": .skipped]
         await world.simulate()
         world.write(request("a", by: "mallory", pullRequest: 99))
         await world.simulate()

@@ -275,14 +275,14 @@ struct PlannerReleaseTests {
     @Test("a rejected request is asked again only when its file changes, and the second rejection is counted")
     func rejectedReverified() async {
         var world = PlannerWorld(files: [alice])
-        world.github.verdicts["alice"] = .rejected(reason: "the account is too young", userId: nil)
+        world.github.youngAccounts.insert("alice")
         await world.simulate()
         #expect(world.state("a") == .rejected)
         #expect(await world.simulate() == [])
         world.write(request("a", purpose: "again"))
         await world.simulate()
         #expect(world.github.thread("a") == ["rejected", "rejected #2"])
-        world.github.verdicts["alice"] = nil
+        world.github.youngAccounts.remove("alice")
         world.write(request("a", purpose: "third time"))
         await world.simulate()
         #expect(world.state("a") == .active)

@@ -453,7 +453,7 @@ struct PlannerRepairTests {
     @Test("a product matching a request that verification refuses is terminated, not adopted")
     func refusedRequestIsNotAdopted() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice], live: [stray("a", created: at("-1d"))])
-        world.github.verdicts["alice"] = .rejected(reason: "the account is too young", userId: nil)
+        world.github.youngAccounts.insert("alice")
         await world.simulate()
         #expect(world.state("a") == .rejected)
         #expect(world.catalog.live.isEmpty)

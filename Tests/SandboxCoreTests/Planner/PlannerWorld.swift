@@ -87,6 +87,7 @@ struct PlannerWorld {
     @discardableResult
     mutating func simulate() async -> [String] {
         ports.now = now
+        ports.requests = desired.requests.values.compactMap(\.spec).sorted { $0.id < $1.id }
         let store = InMemoryJournalStore(lineage: journal.lineage)
         let reconciler = Reconciler(
             store: store,
@@ -122,7 +123,15 @@ struct PlannerWorld {
 
 /// The in-memory catalog and GitHub as the executor's ports; tests reach their state synchronously.
 final class WorldPorts: CatalogPort, GitHubPort {
-    private let state = Mutex((catalog: FakeCatalog(), github: FakeGitHub(), listingFails: false, now: t0))
+    private let state = Mutex(
+        (catalog: FakeCatalog(), github: FakeGitHub(), listingFails: false, now: t0, desired: [RequestSpec]())
+    )
+
+    /// The request files of the pass (GitHub's pull requests are the ones that added them).
+    var requests: [RequestSpec] {
+        get { state.withLock { $0.desired } }
+        set { state.withLock { $0.desired = newValue } }
+    }
 
     /// The world's time: products are created "now".
     var now: Date {
@@ -170,8 +179,11 @@ final class WorldPorts: CatalogPort, GitHubPort {
 
     func checkProduct(_ product: ProductReference) async throws(CatalogError) {}
 
-    func verify(_ request: VerificationRequest) async -> VerificationOutcome {
-        github.verdict(for: request.spec.requester)
+    var checksRequesters: Bool { true }
+
+    func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
+        let (github, desired) = state.withLock { ($0.github, $0.desired) }
+        return github.answer(question, requests: desired)
     }
 
     func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
@@ -267,12 +279,27 @@ struct FakeGitHub {
         var edits: Int
     }
 
-    /// Verdicts by lower-cased login (default: verified with ``userId(of:)``).
-    var verdicts: [String: VerificationOutcome] = [:]
+    /// Logins whose account is a day old (the pool asks for 30 days): they are rejected.
+    var youngAccounts: Set<String> = []
     private(set) var comments: [Int64: Comment] = [:]
 
-    func verdict(for login: String) -> VerificationOutcome {
-        verdicts[login.lowercased()] ?? .verified(userId: userId(of: login), login: login)
+    /// GitHub's facts: each request's pull request was opened by its requester, is merged and adds
+    /// its file; every account is a person's, years old (``userId(of:)``), unless it is young.
+    func answer(_ question: VerificationQuestion, requests: [RequestSpec]) -> VerificationFact {
+        switch question {
+        case .pullRequest(let number):
+            let author = requests.first { $0.pullRequest == number }.map {
+                PullRequestFacts.Author(id: userId(of: $0.requester), login: $0.requester)
+            }
+            return .pullRequest(author.map { PullRequestFacts(author: $0, merged: true) }, repository: "octo/sandboxes")
+        case .changedFiles(_, let path):
+            return .changedFiles([ChangedFile(path: path, status: "added")], capped: false)
+        case .account(let login):
+            let created = youngAccounts.contains(login.lowercased()) ? at("-1d") : at("-3000d")
+            return .account(AccountFacts(id: userId(of: login), login: login, createdAt: created))
+        case .membership:
+            return .membership(.active)
+        }
     }
 
     /// Posts a comment; what it is about is read from its marker.

@@ -1,0 +1,72 @@
+public import Foundation
+
+/// The numbers of verification (docs/behaviour.md §5) and every re-check time: the unmerged-PR
+/// grace and its backoff, and the retries when GitHub cannot tell or cannot be asked. This is the
+/// only place that computes when a pending verification is asked again.
+extension VerificationPolicy {
+    /// How long after sandboxd first saw a request an unmerged pull request is waited for.
+    public static let mergeGrace: TimeInterval = 600
+    /// When a membership cannot be seen (or the token is refused), how long until it is asked again.
+    public static let cannotTellRetry: TimeInterval = 900
+    /// When GitHub failed without saying when to come back, how long until it is asked again.
+    public static let failureRetry: TimeInterval = 60
+    /// The `ghost` account's id: the account deleted users become.
+    public static let ghostID: Int64 = 10137
+    /// GitHub lists at most this many files of a pull request.
+    public static let listedFilesLimit = 3000
+    /// The statuses of the request file among a pull request's changes that count (`renamed`: see
+    /// ``VerificationPolicy/nextStep(for:given:)``).
+    public static let acceptedFileStatuses: Set<String> = ["added", "modified", "renamed"]
+
+    /// When an unmerged pull request is checked again, or `nil` once the grace is over.
+    ///
+    /// Backoff: every 15 s in the first minute after `firstSeen`, every 30 s until 4 minutes, then
+    /// every minute, never past the deadline (`firstSeen` + ``mergeGrace``).
+    static func mergeRecheck(firstSeen: Date, now: Date) -> (deadline: Date, retryAt: Date)? {
+        let deadline = firstSeen.addingTimeInterval(mergeGrace)
+        guard now < deadline else { return nil }
+        let elapsed = now.timeIntervalSince(firstSeen)
+        let step: TimeInterval = elapsed < 60 ? 15 : elapsed < 240 ? 30 : 60
+        return (deadline, min(now.addingTimeInterval(step), deadline))
+    }
+
+    /// When a check that met something passing (a rename, a missing creation time) is asked again.
+    static func failureRecheck(now: Date) -> Date { now.addingTimeInterval(failureRetry) }
+
+    /// When a membership that cannot be seen is asked again.
+    static func cannotTellRecheck(now: Date) -> Date { now.addingTimeInterval(cannotTellRetry) }
+
+    /// How soon a request is asked again when `--local`'s facts file is invalid (the user is editing it).
+    public static let invalidFactsRetry: TimeInterval = 5
+
+    /// When a request is asked again after `--local`'s facts file was found invalid at `now`.
+    public static func invalidFactsRecheck(now: Date) -> Date { now.addingTimeInterval(invalidFactsRetry) }
+
+    /// The outcome when GitHub could not be asked: pending, never rejected.
+    ///
+    /// - Parameters:
+    ///   - error: What the port threw.
+    ///   - request: The request being verified (its `now` is the base of the retry time).
+    /// - Returns: `pending` with GitHub's `retryAt` when it gave one, else 60 s (outage) or 15
+    ///   minutes (refused token, unexpected answer) from `now`.
+    public func outcome(after error: GitHubError, request: VerificationRequest) -> VerificationOutcome {
+        switch error.kind {
+        case .unavailable:
+            return .pending(
+                reason: "GitHub is unavailable or rate-limited (\(error.message)); checking again later",
+                retryAt: error.retryAt ?? Self.failureRecheck(now: request.now)
+            )
+        case .unauthorized:
+            return .pending(
+                reason: "GitHub refused sandboxd's token (\(error.message)); the operator must fix the token "
+                    + "or its permissions",
+                retryAt: error.retryAt ?? Self.cannotTellRecheck(now: request.now)
+            )
+        case .notFound, .rejected:
+            return .pending(
+                reason: "GitHub gave an unexpected answer (\(error.message)); checking again later",
+                retryAt: error.retryAt ?? Self.cannotTellRecheck(now: request.now)
+            )
+        }
+    }
+}
