@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Everything the journal knows: the fold of its events. Pure and deterministic.
 public struct JournalState: Hashable, Sendable, Codable {

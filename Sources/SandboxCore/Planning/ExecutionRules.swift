@@ -201,8 +201,8 @@ public enum ExecutionRules {
         case .provision:
             return Resolution([attemptEnded(id, reason: reason, journal: journal, now: now)])
         case .terminate:
-            let failures = (journal.requests[id]?.termination?.failures ?? 0) + 1
-            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            let failedBefore = journal.requests[id]?.termination?.failures ?? 0
+            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
             return Resolution([.terminateFailed(id: id, error: reason, retryAt: retryAt)])
         }
     }
@@ -221,8 +221,8 @@ public enum ExecutionRules {
             let problem = PassProblem.catalog(error, request: id, doing: "terminating \(productId) failed")
             if error.kind == .notFound { return Resolution([.productGone(id: id)], changedCatalog: true) }
             guard !error.isTransient else { return Resolution(problem: problem) }
-            let failures = (journal.requests[id]?.termination?.failures ?? 0) + 1
-            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            let failedBefore = journal.requests[id]?.termination?.failures ?? 0
+            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
             return Resolution([.terminateFailed(id: id, error: error.description, retryAt: retryAt)], problem: problem)
         default:
             return failure(outcome, id, doing: "terminating \(productId)")
@@ -245,8 +245,8 @@ public enum ExecutionRules {
             let problem = PassProblem.catalog(error, request: nil, doing: "cannot terminate the orphan \(product.name)")
             if error.kind == .notFound { return Resolution([.orphanGone(productId: product.id)], problem: problem) }
             guard !error.isTransient else { return Resolution(problem: problem) }
-            let failures = (journal.orphans[product.id]?.failures ?? 0) + 1
-            let retryAt = ProvisioningPolicy.retryAt(now, afterFailures: failures)
+            let failedBefore = journal.orphans[product.id]?.failures ?? 0
+            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
             return Resolution(
                 [.orphanTerminateFailed(productId: product.id, error: error.description, retryAt: retryAt)],
                 problem: problem
