@@ -247,8 +247,17 @@ def body_start(tokens, keyword_index):
 
 
 def is_keyword(tokens, index):
-    """Whether the token at index is the keyword itself, not a member such as `.init` or `Self.init`."""
-    return index == 0 or not tokens[index - 1][0].endswith(".")
+    """Whether the token at index is the keyword itself, not a member such as `.init` or `Self.init`, nor an
+    argument label such as `init` in `func make(init value: Int)`."""
+    if index > 0 and tokens[index - 1][0].endswith("."):
+        return False
+    token = tokens[index][0]
+    following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+    if token in ("init", "subscript"):
+        return following in ("(", "<") or following[:1] in ("?", "!")
+    if token == "deinit":
+        return following == "{"
+    return True
 
 
 def is_declaration_start(tokens, index):
@@ -318,6 +327,10 @@ def main(arguments):
     checked = 0
     files = 0
     failed = False
+    missing = [path for path in paths if not os.path.exists(path)]
+    if missing:
+        print(f"check-function-length: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
     for path in swift_files(paths):
         files += 1
         try:
