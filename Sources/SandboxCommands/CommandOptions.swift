@@ -118,43 +118,23 @@ public struct CommandOptions: Sendable, Hashable {
     init(_ parsed: ArgumentParser.Parsed, environment: [String: String]) throws(UsageError) {
         let command = Command(rawValue: parsed.command)!
         self.init(command: command)
-        let accepted = Set(CommandCatalog.commands.first { $0.name == parsed.command }!.options.map(\.name))
+        let options = OptionValues(parsed: parsed, environment: environment)
         let name = parsed.command
 
-        /// The flag's value, else the variable's (when the command has the option), with where it came from.
-        func value(_ option: String, _ variable: String?) -> (value: String, source: String)? {
-            guard accepted.contains(option) else { return nil }
-            if let value = parsed.values[option] { return (value, "--\(option)") }
-            if let variable, let value = environment[variable], !value.isEmpty { return (value, variable) }
-            return nil
-        }
+        if let (path, _) = options.value("desired-state", "SANDBOXD_DESIRED_STATE") { desiredState = path }
 
-        func duration(_ option: String, _ variable: String?) throws(UsageError) -> LeaseDuration? {
-            guard let (text, source) = value(option, variable) else { return nil }
-            guard let duration = LeaseDuration(text) else {
-                throw UsageError(
-                    "\(source): '\(text)' is not a duration; write a whole number followed by s, m, h or d,"
-                        + " such as 90s, 15m, 36h or 7d",
-                    command: name
-                )
-            }
-            return duration
-        }
-
-        if let (path, _) = value("desired-state", "SANDBOXD_DESIRED_STATE") { desiredState = path }
-
-        if let (path, _) = value("state-dir", "SANDBOXD_STATE_DIR") {
+        if let (path, _) = options.value("state-dir", "SANDBOXD_STATE_DIR") {
             stateDirectory = path
-        } else if accepted.contains("state-dir"), let paths = environment["STATE_DIRECTORY"],
+        } else if options.accepted.contains("state-dir"), let paths = environment["STATE_DIRECTORY"],
             let first = paths.split(separator: ":").first(where: { !$0.isEmpty })
         {
             // systemd joins several StateDirectory= paths with ':'; the first is ours.
             stateDirectory = String(first)
         }
 
-        if let parsedInterval = try duration("interval", "SANDBOXD_INTERVAL") { interval = parsedInterval }
+        if let parsedInterval = try options.duration("interval", "SANDBOXD_INTERVAL") { interval = parsedInterval }
 
-        if let (pool, source) = value("pool-name", "SANDBOXD_POOL") {
+        if let (pool, source) = options.value("pool-name", "SANDBOXD_POOL") {
             guard CommandOptions.isValidPoolName(pool) else {
                 throw UsageError(
                     "\(source): '\(pool)' is not a valid pool name; use 1 to 63 letters, digits, '.', '_' or '-',"
@@ -165,7 +145,25 @@ public struct CommandOptions: Sendable, Hashable {
             poolName = pool
         }
 
-        if let (repository, source) = value("github-repository", "GITHUB_REPOSITORY") {
+        try resolveGitHub(options)
+
+        if let (path, _) = options.value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
+        local = parsed.flags.contains("local")
+        json = parsed.flags.contains("json")
+        online = parsed.flags.contains("online")
+        wait = parsed.flags.contains("wait")
+        allowMassRelease = parsed.flags.contains("allow-mass-release")
+        if let parsedTimeout = try options.duration("timeout", nil) {
+            guard wait else { throw UsageError("--timeout only applies with --wait", command: name) }
+            timeout = parsedTimeout
+        }
+    }
+
+    /// Resolves ``githubRepository``, ``githubToken`` and ``githubAPIURL``.
+    private mutating func resolveGitHub(_ options: OptionValues) throws(UsageError) {
+        let name = options.parsed.command
+        let environment = options.environment
+        if let (repository, source) = options.value("github-repository", "GITHUB_REPOSITORY") {
             guard CommandOptions.isValidRepository(repository) else {
                 throw UsageError(
                     "\(source): '\(repository)' is not OWNER/NAME, such as octo-org/sandboxes",
@@ -175,8 +173,8 @@ public struct CommandOptions: Sendable, Hashable {
             githubRepository = repository
         }
 
-        if accepted.contains("github-token-file") {
-            if let path = parsed.values["github-token-file"] {
+        if options.accepted.contains("github-token-file") {
+            if let path = options.parsed.values["github-token-file"] {
                 githubToken = .file(path: path)
             } else if let token = environment["GITHUB_TOKEN"], !token.isEmpty {
                 githubToken = .environment(variable: "GITHUB_TOKEN")
@@ -194,16 +192,42 @@ public struct CommandOptions: Sendable, Hashable {
                 githubAPIURL = url.hasSuffix("/") ? String(url.dropLast()) : url
             }
         }
+    }
 
-        if let (path, _) = value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
-        local = parsed.flags.contains("local")
-        json = parsed.flags.contains("json")
-        online = parsed.flags.contains("online")
-        wait = parsed.flags.contains("wait")
-        allowMassRelease = parsed.flags.contains("allow-mass-release")
-        if let parsedTimeout = try duration("timeout", nil) {
-            guard wait else { throw UsageError("--timeout only applies with --wait", command: name) }
-            timeout = parsedTimeout
+    /// A parsed command line and the environment, read option by option for one command.
+    private struct OptionValues {
+        /// The parsed command line.
+        let parsed: ArgumentParser.Parsed
+        /// The process environment (or a test's).
+        let environment: [String: String]
+        /// The names of the options the command has.
+        let accepted: Set<String>
+
+        init(parsed: ArgumentParser.Parsed, environment: [String: String]) {
+            self.parsed = parsed
+            self.environment = environment
+            accepted = Set(CommandCatalog.commands.first { $0.name == parsed.command }!.options.map(\.name))
+        }
+
+        /// The flag's value, else the variable's (when the command has the option), with where it came from.
+        func value(_ option: String, _ variable: String?) -> (value: String, source: String)? {
+            guard accepted.contains(option) else { return nil }
+            if let value = parsed.values[option] { return (value, "--\(option)") }
+            if let variable, let value = environment[variable], !value.isEmpty { return (value, variable) }
+            return nil
+        }
+
+        /// The option's value as a duration, if it is given.
+        func duration(_ option: String, _ variable: String?) throws(UsageError) -> LeaseDuration? {
+            guard let (text, source) = value(option, variable) else { return nil }
+            guard let duration = LeaseDuration(text) else {
+                throw UsageError(
+                    "\(source): '\(text)' is not a duration; write a whole number followed by s, m, h or d,"
+                        + " such as 90s, 15m, 36h or 7d",
+                    command: parsed.command
+                )
+            }
+            return duration
         }
     }
 

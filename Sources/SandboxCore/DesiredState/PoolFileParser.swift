@@ -50,16 +50,7 @@ public enum PoolFileParser {
             )
         else { return FileParseResult(value: nil, diagnostics: reader.diagnostics) }
 
-        var capacity: Int?
-        if let value = fields["capacity"] {
-            capacity = readCapacity(value, reader: &reader)
-        } else {
-            reader.missing(
-                "capacity",
-                at: root.position,
-                "add how many sandboxes may exist at once, e.g. \"capacity\": 3"
-            )
-        }
+        let capacity = readCapacity(fields["capacity"], root: root, reader: &reader)
 
         func duration(_ key: String, default text: String) -> LeaseDuration? {
             guard let value = fields[key] else { return LeaseDuration(text)! }
@@ -69,17 +60,7 @@ public enum PoolFileParser {
         let maxLease = duration("maxLease", default: "14d")
         let expiryWarning = duration("expiryWarning", default: "24h")
 
-        var product: ProductReference?
-        if let value = fields["product"] {
-            product = readProduct(value, reader: &reader)
-        } else {
-            reader.missing(
-                "product",
-                at: root.position,
-                "add the Service Catalog product to provision:"
-                    + " {\"productId\": \"prod-…\", \"provisioningArtifactId\": \"pa-…\"}"
-            )
-        }
+        let product = readProduct(fields["product"], root: root, reader: &reader)
 
         let parameters = fields["parameters"].map { readParameters($0, reader: &reader) } ?? [:]
 
@@ -99,23 +80,7 @@ public enum PoolFileParser {
 
         let verification = fields["verification"].map { readVerification($0, reader: &reader) } ?? VerificationPolicy()
 
-        if let lease, let maxLease, lease > maxLease {
-            reader.error(
-                "lease",
-                at: fields["lease"]?.position ?? fields["maxLease"]?.position,
-                "the default lease \(JSONValue.quoted(lease.text)) is longer than maxLease"
-                    + " \(JSONValue.quoted(maxLease.text)); lower lease or raise maxLease"
-            )
-        }
-        if let lease, let expiryWarning, expiryWarning >= lease {
-            reader.error(
-                "expiryWarning",
-                at: fields["expiryWarning"]?.position ?? fields["lease"]?.position,
-                "\(JSONValue.quoted(expiryWarning.text)) is not shorter than the default lease"
-                    + " \(JSONValue.quoted(lease.text)), so the warning would come as soon as a sandbox is ready;"
-                    + " make it shorter than the lease"
-            )
-        }
+        checkDurations(lease: lease, maxLease: maxLease, expiryWarning: expiryWarning, fields: fields, reader: &reader)
 
         guard !reader.hasErrors, let capacity, let lease, let maxLease, let expiryWarning, let product,
             let parameters, let namePrefix, let outputs, let verification
@@ -134,7 +99,44 @@ public enum PoolFileParser {
         return FileParseResult(value: pool, diagnostics: reader.diagnostics)
     }
 
-    private static func readCapacity(_ value: JSONValue, reader: inout FieldReader) -> Int? {
+    /// `lease` must not exceed `maxLease`, and `expiryWarning` must be shorter than `lease`; each is checked only
+    /// when the durations it compares are valid.
+    private static func checkDurations(
+        lease: LeaseDuration?,
+        maxLease: LeaseDuration?,
+        expiryWarning: LeaseDuration?,
+        fields: [String: JSONValue],
+        reader: inout FieldReader
+    ) {
+        if let lease, let maxLease, lease > maxLease {
+            reader.error(
+                "lease",
+                at: fields["lease"]?.position ?? fields["maxLease"]?.position,
+                "the default lease \(JSONValue.quoted(lease.text)) is longer than maxLease"
+                    + " \(JSONValue.quoted(maxLease.text)); lower lease or raise maxLease"
+            )
+        }
+        if let lease, let expiryWarning, expiryWarning >= lease {
+            reader.error(
+                "expiryWarning",
+                at: fields["expiryWarning"]?.position ?? fields["lease"]?.position,
+                "\(JSONValue.quoted(expiryWarning.text)) is not shorter than the default lease"
+                    + " \(JSONValue.quoted(lease.text)), so the warning would come as soon as a sandbox is ready;"
+                    + " make it shorter than the lease"
+            )
+        }
+    }
+
+    /// The required `capacity`; `nil` when absent or invalid (reported).
+    private static func readCapacity(_ field: JSONValue?, root: JSONValue, reader: inout FieldReader) -> Int? {
+        guard let value = field else {
+            reader.missing(
+                "capacity",
+                at: root.position,
+                "add how many sandboxes may exist at once, e.g. \"capacity\": 3"
+            )
+            return nil
+        }
         let expected = "an integer from 0 to \(DesiredStateLimits.maximumCapacity)"
         guard let integer = reader.integer(value, field: "capacity", expected: expected) else { return nil }
         guard (0...Int64(DesiredStateLimits.maximumCapacity)).contains(integer) else {
@@ -148,7 +150,21 @@ public enum PoolFileParser {
         return Int(integer)
     }
 
-    private static func readProduct(_ value: JSONValue, reader: inout FieldReader) -> ProductReference? {
+    /// The required `product`; `nil` when absent or invalid (reported).
+    private static func readProduct(
+        _ field: JSONValue?,
+        root: JSONValue,
+        reader: inout FieldReader
+    ) -> ProductReference? {
+        guard let value = field else {
+            reader.missing(
+                "product",
+                at: root.position,
+                "add the Service Catalog product to provision:"
+                    + " {\"productId\": \"prod-…\", \"provisioningArtifactId\": \"pa-…\"}"
+            )
+            return nil
+        }
         guard let fields = reader.object(value, field: "product", keys: productKeys) else { return nil }
         func id(_ key: String, example: String, required: Bool) -> String?? {
             let field = "product.\(key)"

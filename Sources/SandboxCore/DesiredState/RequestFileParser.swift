@@ -42,82 +42,107 @@ public enum RequestFileParser {
             )
         else { return FileParseResult(value: nil, diagnostics: reader.diagnostics) }
 
-        var requester: String?
-        if let value = fields["requester"] {
-            if let login = reader.string(value, field: "requester", expected: "a GitHub login (a string)") {
-                if GitHubLogin.isValid(login) {
-                    requester = login
-                } else {
-                    reader.error(
-                        "requester",
-                        at: value.position,
-                        "\(JSONValue.quoted(login)) is not a GitHub login; a login has 1 to 39 letters, digits or"
-                            + " single hyphens, not at the start or end: write it as it appears on github.com"
-                    )
-                }
-            }
-        } else {
-            reader.missing("requester", at: root.position, "add your GitHub login, e.g. \"requester\": \"octocat\"")
-        }
-
-        var pullRequest: Int?
-        if let value = fields["pullRequest"] {
-            let expected = "the pull request's number (a positive integer)"
-            if let number = reader.integer(value, field: "pullRequest", expected: expected) {
-                if number > 0 {
-                    pullRequest = Int(number)
-                } else {
-                    reader.error(
-                        "pullRequest",
-                        at: value.position,
-                        "\(number) is not a pull request number; use the number of the pull request that adds this file"
-                    )
-                }
-            }
-        } else {
-            reader.missing(
-                "pullRequest",
-                at: root.position,
-                "add the number of the pull request that adds this file, e.g. \"pullRequest\": 42"
-            )
-        }
-
-        var lease: LeaseDuration?? = .some(nil)
-        if let value = fields["lease"] {
-            lease = reader.duration(value, field: "lease").map { .some($0) }
-            if let asked = lease ?? nil, let maxLease = pool?.maxLease, asked > maxLease {
-                reader.error(
-                    "lease",
-                    at: value.position,
-                    "\(JSONValue.quoted(asked.text)) is longer than the pool's maxLease"
-                        + " \(JSONValue.quoted(maxLease.text));"
-                        + " ask for at most \(maxLease.text)"
-                )
-                lease = nil
-            }
-        }
-
-        var purpose: String?? = .some(nil)
-        if let value = fields["purpose"] {
-            purpose = reader.string(value, field: "purpose").map { .some($0) }
-            if let text = purpose ?? nil {
-                let length = text.unicodeScalars.count
-                if length > DesiredStateLimits.maximumPurposeLength {
-                    reader.error(
-                        "purpose",
-                        at: value.position,
-                        "is \(length) characters long; shorten it to at most"
-                            + " \(DesiredStateLimits.maximumPurposeLength) characters"
-                    )
-                    purpose = nil
-                }
-            }
-        }
+        let requester = readRequester(fields["requester"], root: root, reader: &reader)
+        let pullRequest = readPullRequest(fields["pullRequest"], root: root, reader: &reader)
+        let lease = readLease(fields["lease"], pool: pool, reader: &reader)
+        let purpose = readPurpose(fields["purpose"], reader: &reader)
 
         guard !reader.hasErrors, let requester, let pullRequest, let lease, let purpose else {
             return FileParseResult(value: nil, diagnostics: reader.diagnostics)
         }
         let spec = RequestSpec(id: id, requester: requester, pullRequest: pullRequest, lease: lease, purpose: purpose)
         return FileParseResult(value: spec, diagnostics: reader.diagnostics)
+    }
+
+    /// `requester`: a valid GitHub login; `nil` when absent or invalid (reported).
+    private static func readRequester(
+        _ field: JSONValue?,
+        root: JSONValue,
+        reader: inout FieldReader
+    ) -> String? {
+        guard let value = field else {
+            reader.missing("requester", at: root.position, "add your GitHub login, e.g. \"requester\": \"octocat\"")
+            return nil
+        }
+        guard let login = reader.string(value, field: "requester", expected: "a GitHub login (a string)") else {
+            return nil
+        }
+        guard GitHubLogin.isValid(login) else {
+            reader.error(
+                "requester",
+                at: value.position,
+                "\(JSONValue.quoted(login)) is not a GitHub login; a login has 1 to 39 letters, digits or"
+                    + " single hyphens, not at the start or end: write it as it appears on github.com"
+            )
+            return nil
+        }
+        return login
+    }
+
+    /// `pullRequest`: a positive number; `nil` when absent or invalid (reported).
+    private static func readPullRequest(
+        _ field: JSONValue?,
+        root: JSONValue,
+        reader: inout FieldReader
+    ) -> Int? {
+        guard let value = field else {
+            reader.missing(
+                "pullRequest",
+                at: root.position,
+                "add the number of the pull request that adds this file, e.g. \"pullRequest\": 42"
+            )
+            return nil
+        }
+        let expected = "the pull request's number (a positive integer)"
+        guard let number = reader.integer(value, field: "pullRequest", expected: expected) else { return nil }
+        guard number > 0 else {
+            reader.error(
+                "pullRequest",
+                at: value.position,
+                "\(number) is not a pull request number; use the number of the pull request that adds this file"
+            )
+            return nil
+        }
+        return Int(number)
+    }
+
+    /// `lease`: `.some(nil)` when absent, `.some(duration)` when valid and within the pool's `maxLease`, `nil`
+    /// when invalid (reported).
+    private static func readLease(
+        _ field: JSONValue?,
+        pool: PoolConfiguration?,
+        reader: inout FieldReader
+    ) -> LeaseDuration?? {
+        guard let value = field else { return .some(nil) }
+        guard let asked = reader.duration(value, field: "lease") else { return nil }
+        if let maxLease = pool?.maxLease, asked > maxLease {
+            reader.error(
+                "lease",
+                at: value.position,
+                "\(JSONValue.quoted(asked.text)) is longer than the pool's maxLease"
+                    + " \(JSONValue.quoted(maxLease.text));"
+                    + " ask for at most \(maxLease.text)"
+            )
+            return nil
+        }
+        return .some(asked)
+    }
+
+    /// `purpose`: `.some(nil)` when absent, `.some(text)` when a short enough string, `nil` when invalid
+    /// (reported).
+    private static func readPurpose(_ field: JSONValue?, reader: inout FieldReader) -> String?? {
+        guard let value = field else { return .some(nil) }
+        guard let text = reader.string(value, field: "purpose") else { return nil }
+        let length = text.unicodeScalars.count
+        if length > DesiredStateLimits.maximumPurposeLength {
+            reader.error(
+                "purpose",
+                at: value.position,
+                "is \(length) characters long; shorten it to at most"
+                    + " \(DesiredStateLimits.maximumPurposeLength) characters"
+            )
+            return nil
+        }
+        return .some(text)
     }
 }

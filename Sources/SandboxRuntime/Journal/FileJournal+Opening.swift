@@ -26,19 +26,7 @@ extension FileJournal {
         }
         let directory = JournalIO.join(lock.directoryPath, directoryName)
         try JournalIO.makeDirectory(directory, sync: sync.syncAll)
-        var warnings: [String] = []
-
-        // Temporary files only count once renamed: whatever wrote them was interrupted.
-        let names = try JournalIO.listDirectory(directory) ?? []
-        let leftovers = names.filter(JournalScan.isTemporary).sorted()
-        for name in leftovers {
-            try JournalIO.remove(JournalIO.join(directory, name))
-            warnings.append(
-                "removed \(JournalIO.join(directory, name)), left by an interrupted write; the journal is as it "
-                    + "was before that write"
-            )
-        }
-        if !leftovers.isEmpty { try JournalIO.syncDirectory(directory, with: sync.syncAll) }
+        var warnings = try removeTemporaryFiles(in: directory, sync: sync)
 
         guard let scan = try JournalScan.scan(directory: directory) else {
             let lineage = UUID().uuidString.lowercased()
@@ -70,7 +58,61 @@ extension FileJournal {
             )
         }
 
-        // Finish an interrupted compaction: a snapshot taken but older segments still present.
+        let active = try finishInterruptedCompaction(scan, in: directory, sync: sync, warnings: &warnings)
+        let descriptor = try openForAppending(active)
+        let journal = FileJournal(
+            lineage: scan.lineage,
+            directory: directory,
+            sync: sync,
+            state: State(
+                descriptor: descriptor,
+                segmentNumber: active.number,
+                segmentPath: active.path,
+                segmentLength: active.validLength,
+                lastSeq: scan.lastSeq,
+                failure: nil,
+                ownedLock: ownsLock ? lock : nil,
+                lock: lock
+            )
+        )
+        let contents = JournalContents(
+            lineage: scan.lineage,
+            snapshot: scan.snapshot,
+            records: scan.records,
+            warnings: warnings
+        )
+        return (journal, contents)
+    }
+
+    /// Removes the temporary files in `directory`: they only count once renamed, so whatever wrote them was
+    /// interrupted.
+    ///
+    /// - Returns: A warning for each file removed.
+    private static func removeTemporaryFiles(in directory: String, sync: JournalSync) throws(JournalError) -> [String] {
+        var warnings: [String] = []
+        let names = try JournalIO.listDirectory(directory) ?? []
+        let leftovers = names.filter(JournalScan.isTemporary).sorted()
+        for name in leftovers {
+            try JournalIO.remove(JournalIO.join(directory, name))
+            warnings.append(
+                "removed \(JournalIO.join(directory, name)), left by an interrupted write; the journal is as it "
+                    + "was before that write"
+            )
+        }
+        if !leftovers.isEmpty { try JournalIO.syncDirectory(directory, with: sync.syncAll) }
+        return warnings
+    }
+
+    /// Finishes an interrupted compaction: a snapshot taken but older segments still present.
+    ///
+    /// - Returns: The segment to append to: the scan's last, or a fresh one when the snapshot covers every
+    ///   record in the last.
+    private static func finishInterruptedCompaction(
+        _ scan: JournalScan,
+        in directory: String,
+        sync: JournalSync,
+        warnings: inout [String]
+    ) throws(JournalError) -> JournalScan.Segment {
         guard var active = scan.segments.last else { preconditionFailure("a scan without segments returns nil") }
         let lastSeq = scan.lastSeq
         let snapshotSeq = scan.snapshotSeq
@@ -101,7 +143,13 @@ extension FileJournal {
                     + "compaction"
             )
         }
+        return active
+    }
 
+    /// Opens `active` for appending, checking it is still as long as the scan found it.
+    ///
+    /// - Returns: The descriptor, open `O_WRONLY | O_APPEND`.
+    private static func openForAppending(_ active: JournalScan.Segment) throws(JournalError) -> CInt {
         guard
             let descriptor = try JournalIO.open(
                 active.path,
@@ -119,28 +167,7 @@ extension FileJournal {
                 path: active.path
             )
         }
-        let journal = FileJournal(
-            lineage: scan.lineage,
-            directory: directory,
-            sync: sync,
-            state: State(
-                descriptor: descriptor,
-                segmentNumber: active.number,
-                segmentPath: active.path,
-                segmentLength: active.validLength,
-                lastSeq: lastSeq,
-                failure: nil,
-                ownedLock: ownsLock ? lock : nil,
-                lock: lock
-            )
-        )
-        let contents = JournalContents(
-            lineage: scan.lineage,
-            snapshot: scan.snapshot,
-            records: scan.records,
-            warnings: warnings
-        )
-        return (journal, contents)
+        return descriptor
     }
 
     /// Creates segment `number` with a header for `firstSeq`: written as `NNNNNN.log.tmp`, flushed, renamed and

@@ -99,18 +99,7 @@ struct JournalScan {
         let numbered = names.compactMap { name in segmentNumber(name).map { (number: $0, name: name) } }
             .sorted { $0.number < $1.number }
 
-        var lineage: String?
-        var snapshot: JournalSnapshot?
-        let snapshotPath = JournalIO.join(directory, snapshotName)
-        if let bytes = try JournalIO.readFile(snapshotPath) {
-            switch JournalFormat.decodeSnapshot(bytes) {
-            case .success(let decoded):
-                lineage = decoded.lineage
-                snapshot = decoded.snapshot
-            case .failure(let problem):
-                throw headerError(problem, path: snapshotPath, directory: directory, what: "snapshot")
-            }
-        }
+        let (snapshotLineage, snapshot) = try readSnapshot(in: directory)
 
         guard !numbered.isEmpty else {
             guard snapshot != nil else { return nil }
@@ -123,7 +112,7 @@ struct JournalScan {
             )
         }
 
-        let snapshotSeq = snapshot?.seq ?? 0
+        var lineage = snapshotLineage
         var scan = JournalScan(
             directory: directory,
             lineage: lineage ?? "",
@@ -142,88 +131,147 @@ struct JournalScan {
                     path: path
                 )
             }
-            let header: JournalFormat.SegmentHeader
-            switch JournalFormat.decodeSegmentHeader(bytes) {
-            case .success(let decoded): header = decoded
-            case .failure(let problem):
-                throw headerError(problem, path: path, directory: directory, what: "segment")
-            }
-            if lineage == nil { lineage = header.lineage }
-            guard header.lineage == lineage else {
-                throw corrupted(
-                    "\(path) belongs to journal \(header.lineage), not \(lineage ?? "")",
-                    path: path,
-                    offset: 0,
-                    directory: directory
-                )
-            }
-            let expected = scan.segments.last.map { $0.endSeq + 1 } ?? 1
-            let coveredBySnapshot = header.firstSeq <= snapshotSeq + 1 && expected <= snapshotSeq + 1
-            guard header.firstSeq >= 1, header.firstSeq == expected || coveredBySnapshot else {
-                throw corrupted(
-                    "\(path) starts at seq \(header.firstSeq) but the journal continues at seq \(expected): "
-                        + "records are missing",
-                    path: path,
-                    offset: 0,
-                    directory: directory
-                )
-            }
-
-            var segment = Segment(
+            let header = try scan.checkedHeader(of: bytes, path: path, lineage: &lineage)
+            try scan.appendSegment(
                 number: entry.number,
                 path: path,
-                firstSeq: header.firstSeq,
-                recordCount: 0,
-                validLength: header.length
+                bytes: bytes,
+                header: header,
+                isLast: index == numbered.count - 1
             )
-            let isLast = index == numbered.count - 1
-            var offset = header.length
-            while offset < bytes.count {
-                switch JournalFormat.decodeRecord(bytes, at: offset) {
-                case .record(let seq, let payload, let end):
-                    guard seq == segment.endSeq + 1 else {
-                        throw corrupted(
-                            "\(path) has a record with seq \(seq) at offset \(offset) where seq "
-                                + "\(segment.endSeq + 1) belongs: records are missing or out of order",
-                            path: path,
-                            offset: UInt64(offset),
-                            directory: directory
-                        )
-                    }
-                    if seq > snapshotSeq {
-                        scan.records.append(JournalRecord(seq: seq, payload: Array(bytes[payload])))
-                    }
-                    segment.recordCount += 1
-                    segment.validLength = end
-                    offset = end
-                case .invalid(let problem):
-                    let reason = problem.phrase
-                    if isLast, let following = validRecordOffset(in: bytes, after: offset) {
-                        throw corrupted(
-                            "\(path) has a damaged record at offset \(offset) (\(reason)) followed by a valid "
-                                + "record at offset \(following)",
-                            path: path,
-                            offset: UInt64(offset),
-                            directory: directory
-                        )
-                    }
-                    guard isLast else {
-                        throw corrupted(
-                            "\(path) has a damaged record at offset \(offset) (\(reason)) and is not the last "
-                                + "segment",
-                            path: path,
-                            offset: UInt64(offset),
-                            directory: directory
-                        )
-                    }
-                    scan.tornTail = TornTail(path: path, offset: offset, bytes: Array(bytes[offset...]), reason: reason)
-                    offset = bytes.count
-                }
-            }
-            scan.segments.append(segment)
         }
         scan.lineage = lineage ?? ""
         return scan
+    }
+
+    /// Reads the snapshot file in `directory`, if there is one, with the lineage it carries.
+    private static func readSnapshot(
+        in directory: String
+    ) throws(JournalError) -> (lineage: String?, snapshot: JournalSnapshot?) {
+        let snapshotPath = JournalIO.join(directory, snapshotName)
+        guard let bytes = try JournalIO.readFile(snapshotPath) else { return (nil, nil) }
+        switch JournalFormat.decodeSnapshot(bytes) {
+        case .success(let decoded):
+            return (decoded.lineage, decoded.snapshot)
+        case .failure(let problem):
+            throw headerError(problem, path: snapshotPath, directory: directory, what: "snapshot")
+        }
+    }
+
+    /// Decodes the header of the segment at `path` and checks that it belongs to this journal (`lineage`, taken
+    /// from it when nothing before set one) and continues where the segments before it end, or within what the
+    /// snapshot covers.
+    private func checkedHeader(
+        of bytes: [UInt8],
+        path: String,
+        lineage: inout String?
+    ) throws(JournalError) -> JournalFormat.SegmentHeader {
+        let header: JournalFormat.SegmentHeader
+        switch JournalFormat.decodeSegmentHeader(bytes) {
+        case .success(let decoded): header = decoded
+        case .failure(let problem):
+            throw Self.headerError(problem, path: path, directory: directory, what: "segment")
+        }
+        if lineage == nil { lineage = header.lineage }
+        guard header.lineage == lineage else {
+            throw Self.corrupted(
+                "\(path) belongs to journal \(header.lineage), not \(lineage ?? "")",
+                path: path,
+                offset: 0,
+                directory: directory
+            )
+        }
+        let expected = segments.last.map { $0.endSeq + 1 } ?? 1
+        let coveredBySnapshot = header.firstSeq <= snapshotSeq + 1 && expected <= snapshotSeq + 1
+        guard header.firstSeq >= 1, header.firstSeq == expected || coveredBySnapshot else {
+            throw Self.corrupted(
+                "\(path) starts at seq \(header.firstSeq) but the journal continues at seq \(expected): "
+                    + "records are missing",
+                path: path,
+                offset: 0,
+                directory: directory
+            )
+        }
+        return header
+    }
+
+    /// Reads the records of one segment after its `header`: appends those after the snapshot to ``records``,
+    /// notes a torn tail of the last segment in ``tornTail``, then appends the segment to ``segments``.
+    private mutating func appendSegment(
+        number: Int,
+        path: String,
+        bytes: [UInt8],
+        header: JournalFormat.SegmentHeader,
+        isLast: Bool
+    ) throws(JournalError) {
+        var segment = Segment(
+            number: number,
+            path: path,
+            firstSeq: header.firstSeq,
+            recordCount: 0,
+            validLength: header.length
+        )
+        var offset = header.length
+        while offset < bytes.count {
+            switch JournalFormat.decodeRecord(bytes, at: offset) {
+            case .record(let seq, let payload, let end):
+                guard seq == segment.endSeq + 1 else {
+                    throw Self.corrupted(
+                        "\(path) has a record with seq \(seq) at offset \(offset) where seq "
+                            + "\(segment.endSeq + 1) belongs: records are missing or out of order",
+                        path: path,
+                        offset: UInt64(offset),
+                        directory: directory
+                    )
+                }
+                if seq > snapshotSeq {
+                    records.append(JournalRecord(seq: seq, payload: Array(bytes[payload])))
+                }
+                segment.recordCount += 1
+                segment.validLength = end
+                offset = end
+            case .invalid(let problem):
+                tornTail = try checkedTornTail(
+                    in: bytes,
+                    at: offset,
+                    reason: problem.phrase,
+                    path: path,
+                    isLast: isLast
+                )
+                offset = bytes.count
+            }
+        }
+        segments.append(segment)
+    }
+
+    /// The torn tail starting at `offset`, where a record does not decode for `reason`; corruption instead unless
+    /// the segment is the last and no valid record follows.
+    private func checkedTornTail(
+        in bytes: [UInt8],
+        at offset: Int,
+        reason: String,
+        path: String,
+        isLast: Bool
+    ) throws(JournalError) -> TornTail {
+        if isLast, let following = Self.validRecordOffset(in: bytes, after: offset) {
+            throw Self.corrupted(
+                "\(path) has a damaged record at offset \(offset) (\(reason)) followed by a valid "
+                    + "record at offset \(following)",
+                path: path,
+                offset: UInt64(offset),
+                directory: directory
+            )
+        }
+        guard isLast else {
+            throw Self.corrupted(
+                "\(path) has a damaged record at offset \(offset) (\(reason)) and is not the last "
+                    + "segment",
+                path: path,
+                offset: UInt64(offset),
+                directory: directory
+            )
+        }
+        return TornTail(path: path, offset: offset, bytes: Array(bytes[offset...]), reason: reason)
     }
 
     /// The offset of the first valid record after `offset`, or `nil` if there is none: the test that tells a
