@@ -37,8 +37,11 @@ let package = Package(
             dependencies: ["SandboxCrypto"],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
-        // Test support: fakes and a loopback HTTP/1.1 server.
-        .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
+        // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.
+        .target(
+            name: "SandboxTesting",
+            dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
+        ),
 
         .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
