@@ -1,17 +1,5 @@
 import Synchronization
 
-/// The error the crash decorators throw into the executor once the process is "killed".
-public struct SimulatedCrash: Error, Sendable, CustomStringConvertible {
-    /// The step at which the process was killed.
-    public let step: Int
-
-    /// Creates the error for a kill at `step`.
-    public init(step: Int) { self.step = step }
-
-    /// `simulated crash after step N`.
-    public var description: String { "simulated crash after step \(step)" }
-}
-
 /// Counts the steps of a process (each port call, each journal append or compaction) and kills it
 /// after step ``crashAt``: shared by ``CrashingCatalog``, ``CrashingGitHub`` and ``CrashingJournalStore``.
 ///

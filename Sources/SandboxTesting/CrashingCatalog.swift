@@ -5,8 +5,8 @@ public import SandboxCore
 /// At the crash step the wrapped call has been made (its effect happened) and its answer is lost: the
 /// caller gets ``CatalogError/Kind/unavailable``. After the crash no call reaches the wrapped catalog.
 public struct CrashingCatalog: CatalogPort {
-    let wrapped: any CatalogPort
-    let crash: CrashPoint
+    private let wrapped: any CatalogPort
+    private let crash: CrashPoint
 
     /// Wraps `wrapped`, counting steps on `crash`.
     public init(_ wrapped: any CatalogPort, crash: CrashPoint) {

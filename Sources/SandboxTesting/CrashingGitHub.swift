@@ -6,8 +6,8 @@ public import SandboxCore
 /// caller gets ``GitHubError/Kind/unavailable`` (or a pending verification). After the crash no call
 /// reaches the wrapped port. Each method is the same three lines, so a change of the port is easy to follow.
 public struct CrashingGitHub: GitHubPort {
-    let wrapped: any GitHubPort
-    let crash: CrashPoint
+    private let wrapped: any GitHubPort
+    private let crash: CrashPoint
 
     /// Wraps `wrapped`, counting steps on `crash`.
     public init(_ wrapped: any GitHubPort, crash: CrashPoint) {

@@ -6,8 +6,8 @@ public import SandboxRuntime
 /// At the crash step the record is durable but the executor is told ``SimulatedCrash``; after the crash
 /// every append and compaction throws ``SimulatedCrash`` and writes nothing, as with a killed process.
 public final class CrashingJournalStore: JournalStore {
-    let wrapped: any JournalStore
-    let crash: CrashPoint
+    private let wrapped: any JournalStore
+    private let crash: CrashPoint
 
     /// Wraps `wrapped`, counting steps on `crash`.
     public init(_ wrapped: any JournalStore, crash: CrashPoint) {

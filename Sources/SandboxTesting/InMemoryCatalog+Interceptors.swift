@@ -1,5 +1,4 @@
 public import SandboxCore
-import Synchronization
 
 /// Interceptors in the style of controller-runtime's `interceptor.Funcs`: an optional closure per
 /// operation that gets the call and `next` (the catalog's own behaviour), and may call it, change its
@@ -97,19 +96,6 @@ extension InMemoryCatalog {
         { call, next throws(CatalogError) in
             try? await Task.sleep(for: duration)
             return try await next(call)
-        }
-    }
-}
-
-/// Numbers the calls an interceptor sees, from 1.
-final class CallCounter: Sendable {
-    private let count = Mutex(0)
-
-    /// The number of this call.
-    func next() -> Int {
-        count.withLock { value in
-            value += 1
-            return value
         }
     }
 }

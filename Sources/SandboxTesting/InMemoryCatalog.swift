@@ -40,9 +40,9 @@ public actor InMemoryCatalog: CatalogPort {
         case failed(String)
     }
 
-    let clock: any SandboxClock
-    let defaultOutputs: [ProductOutput]
-    var interceptors = Interceptors()
+    private let clock: any SandboxClock
+    private let defaultOutputs: [ProductOutput]
+    private var interceptors = Interceptors()
     private var products: [LiveProduct] = []
     private var productOutputs: [String: [ProductOutput]] = [:]
     private var records: [String: CatalogRecord] = [:]
@@ -176,7 +176,7 @@ public actor InMemoryCatalog: CatalogPort {
         return counter
     }
 
-    func performProvision(_ request: ProvisionRequest) throws(CatalogError) -> CatalogReceipt {
+    private func performProvision(_ request: ProvisionRequest) throws(CatalogError) -> CatalogReceipt {
         if let known = receiptsByToken["provision:" + request.token] { return known }
         if products.contains(where: { $0.name == request.name }) {
             throw CatalogError(
@@ -245,7 +245,7 @@ public actor InMemoryCatalog: CatalogPort {
         return outcome
     }
 
-    func performTerminate(_ call: TerminateCall) throws(CatalogError) -> CatalogReceipt {
+    private func performTerminate(_ call: TerminateCall) throws(CatalogError) -> CatalogReceipt {
         if let known = receiptsByToken["terminate:" + call.token] { return known }
         guard let index = products.firstIndex(where: { $0.id == call.provisionedProductId }) else {
             throw CatalogError(
@@ -288,18 +288,18 @@ public actor InMemoryCatalog: CatalogPort {
         return receipt
     }
 
-    func performDescribeRecord(_ id: String) throws(CatalogError) -> CatalogRecord {
+    private func performDescribeRecord(_ id: String) throws(CatalogError) -> CatalogRecord {
         guard let record = records[id] else {
             throw CatalogError(.notFound, code: "ResourceNotFoundException", message: "record \(id) not found")
         }
         return record
     }
 
-    func performListProducts(_ pool: String) -> [LiveProduct] {
+    private func performListProducts(_ pool: String) -> [LiveProduct] {
         products.filter { $0.tags[TagKey.pool] == pool }
     }
 
-    func performOutputs(_ provisionedProductId: String) throws(CatalogError) -> [ProductOutput] {
+    private func performOutputs(_ provisionedProductId: String) throws(CatalogError) -> [ProductOutput] {
         guard products.contains(where: { $0.id == provisionedProductId }) else {
             throw CatalogError(
                 .notFound,
