@@ -14,18 +14,22 @@ let package = Package(
         .target(name: "SandboxCrypto"),
         // The small HTTP layer both API clients share (URLSession, no redirects, timeouts).
         .target(name: "SandboxHTTP"),
+        // Effects: whole files replaced atomically and durably (tmp, fsync, rename, directory fsync).
+        .target(name: "SandboxFiles"),
         // Effects: file journal, executor, clock, logging, metrics, sd_notify, signals.
-        .target(name: "SandboxRuntime", dependencies: ["SandboxCore", "SandboxCrypto"]),
+        .target(name: "SandboxRuntime", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles"]),
         // Adapter: AWS Service Catalog over SigV4 (and STS/IMDS/ECS for credentials).
         .target(name: "SandboxAWS", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
         // Adapter: GitHub REST (verification and pull-request comments).
-        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxHTTP"]),
+        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxFiles", "SandboxHTTP"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
-        .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxRuntime"]),
+        .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
         .target(
             name: "SandboxCommands",
-            dependencies: ["SandboxCore", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal"]
+            dependencies: [
+                "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal",
+            ]
         ),
         .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
         .executableTarget(
@@ -33,8 +37,11 @@ let package = Package(
             dependencies: ["SandboxCrypto"],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
-        // Test support: fakes and a loopback HTTP/1.1 server.
-        .target(name: "SandboxTesting", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
+        // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.
+        .target(
+            name: "SandboxTesting",
+            dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
+        ),
 
         .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxRuntime", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
@@ -52,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxGitHubTests",
-            dependencies: ["SandboxGitHub", "SandboxCore", "SandboxRuntime", "SandboxTesting"]
+            dependencies: ["SandboxGitHub", "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxTesting"]
         ),
         .testTarget(
             name: "SandboxCommandsTests",

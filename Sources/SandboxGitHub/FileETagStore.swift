@@ -1,11 +1,11 @@
 public import Foundation
-import Glibc
+import SandboxFiles
 import Synchronization
 
 /// An ``ETagStore`` kept in one JSON file in the state directory, `github-etags.json`, so
 /// conditional reads stay conditional across restarts.
 ///
-/// The file is rewritten whole on every change, atomically: a temporary file is written and
+/// The file is rewritten whole on every change with ``AtomicFile``: a temporary file is written and
 /// flushed (`fsync`), renamed over the old one, and the directory is flushed, so a crash leaves
 /// either the old file or the new one. It is created with mode `0600`.
 ///
@@ -130,51 +130,10 @@ public final class FileETagStore: ETagStore {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(FileContents(version: 1, entries: items))
-            try Self.writeAtomically(data, to: file)
+            try AtomicFile.write(data, to: file)
             state.lastWriteError = nil
         } catch {
             state.lastWriteError = "\(error)"
         }
-    }
-
-    /// A failed system call while writing the file.
-    struct WriteError: Error, CustomStringConvertible {
-        var call: String
-        var path: String
-        var code: Int32
-
-        var description: String {
-            "\(call) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
-        }
-    }
-
-    /// Writes `data` to `url` atomically: temporary file, fsync, rename, directory fsync.
-    static func writeAtomically(_ data: Data, to url: URL) throws {
-        let path = url.path
-        let temporary = path + ".tmp"
-        let directory = url.deletingLastPathComponent().path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw WriteError(call: "open", path: temporary, code: errno) }
-        var closed = false
-        defer { if !closed { close(fd) } }
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw WriteError(call: "write", path: temporary, code: errno)
-                }
-                offset += written
-            }
-        }
-        guard fsync(fd) == 0 else { throw WriteError(call: "fsync", path: temporary, code: errno) }
-        closed = true
-        guard close(fd) == 0 else { throw WriteError(call: "close", path: temporary, code: errno) }
-        guard rename(temporary, path) == 0 else { throw WriteError(call: "rename", path: path, code: errno) }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryFD >= 0 else { throw WriteError(call: "open", path: directory, code: errno) }
-        defer { close(directoryFD) }
-        guard fsync(directoryFD) == 0 else { throw WriteError(call: "fsync", path: directory, code: errno) }
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import SandboxFiles
 import SandboxRuntime
 import Synchronization
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import SandboxCore
+import SandboxFiles
 import SandboxRuntime
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import SandboxHTTP
 import Synchronization
 
@@ -68,7 +69,7 @@ extension FakeServiceCatalogServer {
                     error.message
                 )
             }
-            guard let body = JSONValue.parse(request.body), case .object = body else {
+            guard let body = JSONValue.parse(request.body, maximumSize: .max), body.members != nil else {
                 return refuse("\(operation) body is not a JSON object", 400, "SerializationException", "Malformed JSON")
             }
             let problems = validator.problems(operation: operation, body: body)

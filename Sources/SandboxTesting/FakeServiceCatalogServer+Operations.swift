@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 extension FakeServiceCatalogServer.State {
     /// Carries out one operation on a body the model accepted.
@@ -114,7 +115,7 @@ extension FakeServiceCatalogServer.State {
                 message: "A provisioned product with the name \(name) already exists."
             )
         }
-        let tags = (body["Tags"]?.arrayValue ?? []).map {
+        let tags = (body["Tags"]?.elements ?? []).map {
             ($0["Key"]?.stringValue ?? "", $0["Value"]?.stringValue ?? "")
         }
         let id = nextID("pp-")
@@ -165,7 +166,7 @@ extension FakeServiceCatalogServer.State {
     }
 
     private mutating func terminate(_ body: JSONValue, now: Date) throws(Failure) -> [String: Any] {
-        if case .bool(true)? = body["IgnoreErrors"] {
+        if body["IgnoreErrors"]?.kind == .bool(true) {
             violations.append("TerminateProvisionedProduct with IgnoreErrors: true")
         }
         let token = body["TerminateToken"]?.stringValue ?? ""

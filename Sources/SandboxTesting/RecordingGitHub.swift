@@ -39,29 +39,3 @@ public final class RecordingGitHub: GitHubPort {
         try await wrapped.editComment(comment, body: body)
     }
 }
-
-/// The error a crash-test checkpoint throws to stop the executor at an exact step.
-public struct SimulatedCrash: Error, Sendable {
-    public let step: Int
-    public init(step: Int) { self.step = step }
-}
-
-/// Counts executor steps and throws ``SimulatedCrash`` at step `crashAt`.
-public final class CrashSwitch: Sendable {
-    private let count = Mutex(0)
-    public let crashAt: Int?
-
-    public init(crashAt: Int?) { self.crashAt = crashAt }
-
-    /// Steps taken so far.
-    public var steps: Int { count.withLock { $0 } }
-
-    /// The checkpoint to hand to the executor.
-    public func checkpoint(_ name: String) throws {
-        let step = count.withLock { value -> Int in
-            value += 1
-            return value
-        }
-        if step == crashAt { throw SimulatedCrash(step: step) }
-    }
-}

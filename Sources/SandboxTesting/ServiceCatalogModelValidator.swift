@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// Checks a request body against the Service Catalog model, as botocore's `ParamValidator` does (types, required
 /// members, unknown members, min/max, enums) and additionally the `pattern` of every string, as the service does.
@@ -50,24 +51,24 @@ struct ServiceCatalogModelValidator: Sendable {
         let label = path.isEmpty ? "input" : path
         switch shape.type {
         case "structure":
-            guard case .object(let members) = value else {
+            guard let members = value.members else {
                 problems.append("\(label): expected an object for \(name)")
                 return
             }
-            for required in shape.required ?? [] where members[required] == nil {
+            for required in shape.required ?? [] where value[required] == nil {
                 problems.append("\(label): missing required member \(required)")
             }
-            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+            for (key, member) in members.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) {
                 let memberPath = path.isEmpty ? key : "\(path).\(key)"
                 guard let memberShape = shape.members?[key] else {
                     problems.append("\(memberPath): unknown member of \(name)")
                     continue
                 }
-                if case .null = member { continue }
+                if member.kind == .null { continue }
                 validate(member, shape: memberShape, path: memberPath, into: &problems)
             }
         case "list":
-            guard case .array(let items) = value else {
+            guard let items = value.elements else {
                 problems.append("\(label): expected a list for \(name)")
                 return
             }
@@ -76,17 +77,17 @@ struct ServiceCatalogModelValidator: Sendable {
                 validate(item, shape: shape.member!, path: "\(path)[\(index)]", into: &problems)
             }
         case "map":
-            guard case .object(let entries) = value else {
+            guard let entries = value.members else {
                 problems.append("\(label): expected a map for \(name)")
                 return
             }
             check(count: entries.count, shape: shape, label: label, unit: "entries", into: &problems)
-            for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
-                validate(.string(key), shape: shape.key!, path: "\(path){key \(key)}", into: &problems)
+            for (key, entry) in entries.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) {
+                validate(JSONValue(.string(key)), shape: shape.key!, path: "\(path){key \(key)}", into: &problems)
                 validate(entry, shape: shape.value!, path: "\(path).\(key)", into: &problems)
             }
         case "string":
-            guard case .string(let text) = value else {
+            guard let text = value.stringValue else {
                 problems.append("\(label): expected a string for \(name)")
                 return
             }
@@ -98,19 +99,19 @@ struct ServiceCatalogModelValidator: Sendable {
                 problems.append("\(label): \"\(text)\" does not match \(pattern)")
             }
         case "integer", "long":
-            guard case .integer(let number) = value else {
+            guard let number = value.integerValue else {
                 problems.append("\(label): expected an integer for \(name)")
                 return
             }
             if let min = shape.min, Double(number) < min { problems.append("\(label): \(number) < \(min)") }
             if let max = shape.max, Double(number) > max { problems.append("\(label): \(number) > \(max)") }
         case "boolean":
-            guard case .bool = value else {
+            guard case .bool = value.kind else {
                 problems.append("\(label): expected a boolean for \(name)")
                 return
             }
         case "timestamp":
-            switch value {
+            switch value.kind {
             case .integer, .number: break
             default: problems.append("\(label): expected epoch seconds for \(name)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxFiles
 import SandboxGitHub
 import Testing
 
@@ -88,7 +89,7 @@ struct ConfigurationTests {
         #expect(store.lastWriteError == nil)
         let attributes = try FileManager.default.attributesOfItem(atPath: store.file.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        #expect(!FileManager.default.fileExists(atPath: store.file.path + ".tmp"))
+        #expect(!FileManager.default.fileExists(atPath: AtomicFile.temporaryURL(for: store.file).path))
 
         let reopened = FileETagStore(stateDirectory: directory)
         #expect(

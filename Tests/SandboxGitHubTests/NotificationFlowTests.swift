@@ -3,7 +3,6 @@ import SandboxCore
 import SandboxGitHub
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
 import Testing
 
 /// Issue 5, "Done when" 2–4: steady passes cost no rate limit, a crash between posting and recording
@@ -17,7 +16,7 @@ struct NotificationFlowTests {
         scene.person("bob", id: 102)
         scene.pullRequest(100, by: 101, adding: "req-alice")
         scene.pullRequest(101, by: 102, adding: "req-bob", merged: false)  // pending within its grace
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100), spec("bob", pr: 101)])
 
@@ -64,12 +63,14 @@ struct NotificationFlowTests {
         #expect(scene.fake.notModifiedCalls == 3)
     }
 
-    enum CrashPoint: String, CaseIterable, Sendable {
+    /// Which comment the process is killed right after posting.
+    enum PostedComment: String, CaseIterable, Sendable {
         case afterPostingRejected, afterPostingReady
     }
 
     /// Sets up a scene in which the first comment posted is the one named by `point`.
-    static func crashScene(_ point: CrashPoint) throws -> (Scene, MemoryCatalog, DesiredState, RequestSpec, String) {
+    static func crashScene(_ point: PostedComment) throws -> (Scene, InMemoryCatalog, DesiredState, RequestSpec, String)
+    {
         let scene = try Scene()
         scene.person("alice", id: 101)
         scene.person("bob", id: 102)
@@ -78,13 +79,13 @@ struct NotificationFlowTests {
         case .afterPostingRejected:
             scene.pullRequest(100, by: 102, adding: "req-alice")
             return (
-                scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
+                scene, InMemoryCatalog(clock: scene.clock), desired([request]), request,
                 "<!-- sandboxd:req-alice:rejected -->"
             )
         case .afterPostingReady:
             scene.pullRequest(100, by: 101, adding: "req-alice")
             return (
-                scene, MemoryCatalog(clock: scene.clock), desired([request]), request,
+                scene, InMemoryCatalog(clock: scene.clock), desired([request]), request,
                 "<!-- sandboxd:req-alice:ready -->"
             )
         }
@@ -92,32 +93,30 @@ struct NotificationFlowTests {
 
     @Test(
         "killed between posting a comment and recording it, a restart finds it and never posts it twice",
-        arguments: CrashPoint.allCases
+        arguments: PostedComment.allCases
     )
-    func crashAfterPostNeverPostsTwice(_ point: CrashPoint) async throws {
-        // Probe: find the step right after the comment was posted (a "github" checkpoint once a POST went out).
+    func crashAfterPostNeverPostsTwice(_ point: PostedComment) async throws {
+        // Probe: find the step of the first comment posted.
         let (probe, probeCatalog, probeDesired, _, _) = try Self.crashScene(point)
-        let steps = Mutex<[(name: String, posts: Int)]>([])
-        let probeFake = probe.fake
+        let probeCrash = CrashPoint(crashAt: nil)
         let probeReconciler = probe.reconciler(
-            catalog: probeCatalog,
-            checkpoint: { name in
-                let posts = probeFake.requests.filter { $0.method == "POST" }.count
-                steps.withLock { $0.append((name, posts)) }
-            }
+            catalog: CrashingCatalog(probeCatalog, crash: probeCrash),
+            store: CrashingJournalStore(InMemoryJournalStore(lineage: "lineage-gh"), crash: probeCrash),
+            github: CrashingGitHub(probe.adapter, crash: probeCrash)
         )
         _ = try await probeReconciler.pass(desired: probeDesired)
-        let crashAt = try #require(
-            steps.withLock { steps in
-                steps.firstIndex { $0.name == "github" && $0.posts == 1 }.map { $0 + 1 }
-            }
-        )
+        let crashAt = try #require(probeCrash.trail.firstIndex(of: "github.postComment").map { $0 + 1 })
 
+        // Killed right after that POST went out: the comment exists, the journal does not know it.
         let (scene, catalog, wanted, request, marker) = try Self.crashScene(point)
         let store = InMemoryJournalStore(lineage: "lineage-crash")
-        let crash = CrashSwitch(crashAt: crashAt)
-        let doomed = scene.reconciler(catalog: catalog, store: store, checkpoint: crash.checkpoint)
-        await #expect(throws: SimulatedCrash.self) { _ = try await doomed.pass(desired: wanted) }
+        let crash = CrashPoint(crashAt: crashAt)
+        let doomed = scene.reconciler(
+            catalog: CrashingCatalog(catalog, crash: crash),
+            store: CrashingJournalStore(store, crash: crash),
+            github: CrashingGitHub(scene.adapter, crash: crash)
+        )
+        #expect(try await crash.run { _ = try await doomed.pass(desired: wanted) })
         #expect(scene.ownComments(on: 100).filter { $0.body.contains(marker) }.count == 1)
 
         // Restart: replay what the journal holds, then pass again (twice, for good measure).
@@ -182,7 +181,7 @@ struct NotificationFlowTests {
             ProductOutput(key: "BucketName", value: Self.hostile, description: Self.hostile),
             ProductOutput(key: "Queue|Arn <!-- sandboxd:req-bob:ready -->", value: "@everyone", description: nil),
         ]
-        let catalog = MemoryCatalog(clock: scene.clock, outputs: outputs)
+        let catalog = InMemoryCatalog(clock: scene.clock, outputs: outputs)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired(
             [spec("alice", pr: 100, purpose: purpose), spec("bob", pr: 101, purpose: purpose)],

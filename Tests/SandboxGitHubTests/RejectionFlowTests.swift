@@ -107,7 +107,7 @@ struct RejectionFlowTests {
     func rejectedWithItsReasonAndNothingProvisioned(_ rule: Rule) async throws {
         let scene = try Scene()
         rule.scene(scene)
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let request = spec(rule.requester, pr: rule.pullRequest)
         let wanted = desired([request], policy: rule.policy)
@@ -142,7 +142,7 @@ struct RejectionFlowTests {
     func missingPullRequest() async throws {
         let scene = try Scene()
         scene.person("alice", id: 101)
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let request = spec("alice", pr: 404)
         let report = try await reconciler.pass(desired: desired([request]))
@@ -157,7 +157,7 @@ struct RejectionFlowTests {
         let scene = try Scene()
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice")
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let first = spec("alice", pr: 100)
         _ = try await reconciler.pass(desired: desired([first]))

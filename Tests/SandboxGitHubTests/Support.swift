@@ -6,65 +6,6 @@ import SandboxRuntime
 import SandboxTesting
 import Synchronization
 
-/// A Service Catalog in memory: products are available as soon as they are provisioned, with the
-/// outputs given. It records every provisioning call, so a test can prove there was none.
-actor MemoryCatalog: CatalogPort {
-    let productOutputs: [ProductOutput]
-    private(set) var provisionCalls: [ProvisionRequest] = []
-    private var products: [LiveProduct] = []
-    private var receipts: [String: CatalogReceipt] = [:]
-    private var counter = 0
-    let clock: ManualClock
-
-    init(clock: ManualClock, outputs: [ProductOutput] = [ProductOutput(key: "BucketName", value: "bucket-1")]) {
-        self.clock = clock
-        productOutputs = outputs
-    }
-
-    var liveProducts: [LiveProduct] { products }
-
-    func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt {
-        provisionCalls.append(request)
-        if let known = receipts[request.token] { return known }
-        counter += 1
-        let product = LiveProduct(
-            id: "pp-\(counter)",
-            name: request.name,
-            status: .available,
-            tags: request.tags,
-            lastRecordId: "rec-\(counter)",
-            createdTime: clock.now()
-        )
-        products.append(product)
-        let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: product.id)
-        receipts[request.token] = receipt
-        return receipt
-    }
-
-    func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
-        guard products.contains(where: { $0.id == provisionedProductId }) else {
-            throw CatalogError(.notFound, message: "no product \(provisionedProductId)")
-        }
-        products.removeAll { $0.id == provisionedProductId }
-        counter += 1
-        return CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: provisionedProductId)
-    }
-
-    func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
-        CatalogRecord(id: id, status: .succeeded, provisionedProductId: nil)
-    }
-
-    func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
-        products.filter { $0.tags[TagKey.pool] == pool }
-    }
-
-    func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
-        productOutputs
-    }
-
-    func checkProduct(_ product: ProductReference) async throws(CatalogError) {}
-}
-
 /// Records every pause the client asks for, and returns at once: no test waits.
 final class SleepRecorder: Sendable {
     private let pauses = Mutex<[Duration]>([])
@@ -167,19 +108,19 @@ struct Scene {
         )
     }
 
-    /// A reconciler over an in-memory journal, the catalog and this scene's adapter.
+    /// A reconciler over a journal (in memory unless given), the catalog and this scene's adapter (unless
+    /// another port is given, such as the adapter wrapped in a ``CrashingGitHub``).
     func reconciler(
-        catalog: MemoryCatalog,
-        store: InMemoryJournalStore = InMemoryJournalStore(lineage: "lineage-gh"),
-        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
+        catalog: any CatalogPort,
+        store: any JournalStore = InMemoryJournalStore(lineage: "lineage-gh"),
+        github: (any GitHubPort)? = nil
     ) -> Reconciler {
         Reconciler(
             store: store,
             state: JournalState(lineage: store.lineage),
             catalog: catalog,
-            github: adapter,
-            clock: clock,
-            checkpoint: checkpoint
+            github: github ?? adapter,
+            clock: clock
         )
     }
 

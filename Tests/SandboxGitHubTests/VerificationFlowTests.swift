@@ -14,7 +14,7 @@ struct VerificationFlowTests {
         let scene = try Scene()
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice", merged: false)
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100)])
         let id = RequestID("req-alice")!
@@ -53,7 +53,7 @@ struct VerificationFlowTests {
         let scene = try Scene()
         scene.person("alice", id: 101)
         scene.pullRequest(100, by: 101, adding: "req-alice", merged: false)
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100)])
         _ = try await reconciler.pass(desired: wanted)
@@ -73,7 +73,7 @@ struct VerificationFlowTests {
         scene.pullRequest(100, by: 101, adding: "req-alice")
         let reset = scene.clock.now().addingTimeInterval(1_800)
         scene.fake.setRateLimit(remaining: 2, reset: reset)  // enough for the PR and its files, not the account
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100)])
         let id = RequestID("req-alice")!
@@ -124,7 +124,7 @@ struct VerificationFlowTests {
         scene.pullRequest(100, by: 101, adding: "req-alice")
         // A private membership; sandboxd's own account is not in acme-corp.
         scene.fake.setMembership(organization: "acme-corp", accountID: 101, .active)
-        let catalog = MemoryCatalog(clock: scene.clock)
+        let catalog = InMemoryCatalog(clock: scene.clock)
         let reconciler = scene.reconciler(catalog: catalog)
         let wanted = desired([spec("alice", pr: 100)], policy: VerificationPolicy(allowedOrganizations: ["acme-corp"]))
         let id = RequestID("req-alice")!

@@ -9,18 +9,18 @@ struct PlanReport {
 
     var changes: Int { actions.filter { !$0.isReadOnly }.count }
 
-    /// `plan --json` (SPEC §4): `{"changes": N, "actions": [{"action", "request", "reason"}]}`.
-    var json: JSONOutput {
-        .object([
-            ("changes", .number(changes)),
+    /// `plan --json` (docs/behaviour.md §4): `{"changes": N, "actions": [{"action", "request", "reason"}]}`.
+    var json: JSONValue {
+        JSONValue(members: [
+            ("changes", JSONValue(.integer(Int64(changes)))),
             (
                 "actions",
-                .array(
-                    actions.map { action in
-                        .object([
-                            ("action", .string(action.name)),
-                            ("request", .optional(action.request?.rawValue)),
-                            ("reason", .string(action.reason)),
+                JSONValue(
+                    elements: actions.map { action in
+                        JSONValue(members: [
+                            ("action", JSONValue(.string(action.name))),
+                            ("request", JSONValue(optional: action.request?.rawValue)),
+                            ("reason", JSONValue(.string(action.reason))),
                         ])
                     }
                 )

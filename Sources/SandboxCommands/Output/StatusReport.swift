@@ -12,30 +12,32 @@ struct StatusReport {
 
     var rows: [RequestRecord] { journal.recordsInOrder }
 
-    /// `status --json` (SPEC §4): absent values are `null`.
-    var json: JSONOutput {
+    /// `status --json` (docs/behaviour.md §4): absent values are `null`.
+    var json: JSONValue {
         let positions = journal.queuePositions
-        let requests = rows.map { record -> JSONOutput in
-            let product: JSONOutput =
+        let requests = rows.map { record -> JSONValue in
+            let product =
                 record.productName == nil && record.productId == nil
-                ? .null
-                : .object([("name", .optional(record.productName)), ("id", .optional(record.productId))])
-            return .object([
-                ("id", .string(record.id.rawValue)),
-                ("requester", .string(record.spec.requester)),
-                ("state", .string(record.state.rawValue)),
-                ("endReason", .optional(record.endReason?.rawValue)),
+                ? JSONValue(.null)
+                : JSONValue(members: [
+                    ("name", JSONValue(optional: record.productName)), ("id", JSONValue(optional: record.productId)),
+                ])
+            return JSONValue(members: [
+                ("id", JSONValue(.string(record.id.rawValue))),
+                ("requester", JSONValue(.string(record.spec.requester))),
+                ("state", JSONValue(.string(record.state.rawValue))),
+                ("endReason", JSONValue(optional: record.endReason?.rawValue)),
                 ("product", product),
-                ("leaseEnd", .optional(record.leaseEnd.map(NotificationDateFormat.rfc3339))),
-                ("queuePosition", .optional(positions[record.id])),
-                ("verification", .optional(record.verification?.label)),
-                ("reason", .optional(record.reason)),
+                ("leaseEnd", JSONValue(optional: record.leaseEnd.map(NotificationDateFormat.rfc3339))),
+                ("queuePosition", JSONValue(optional: positions[record.id])),
+                ("verification", JSONValue(optional: record.verification?.label)),
+                ("reason", JSONValue(optional: record.reason)),
             ])
         }
-        return .object([
-            ("pool", .string(poolName)),
-            ("capacity", .optional(capacity)),
-            ("requests", .array(requests)),
+        return JSONValue(members: [
+            ("pool", JSONValue(.string(poolName))),
+            ("capacity", JSONValue(optional: capacity)),
+            ("requests", JSONValue(elements: requests)),
         ])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxFiles
 import SandboxRuntime
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxFiles
 import SandboxRuntime
 
 /// The files sandboxd keeps in its state directory, besides the journal.

@@ -1,5 +1,6 @@
 public import Foundation
 public import SandboxCore
+import SandboxFiles
 
 /// The one place a pass's problems become what the operator sees (docs/behaviour.md §11): the exit
 /// code of `reconcile`, the log lines, the `STATUS=` summary, `status` (through ``LastPass``) and the

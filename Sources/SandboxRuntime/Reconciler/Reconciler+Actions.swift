@@ -34,7 +34,6 @@ extension Reconciler {
         switch action.kind {
         case .verify(_, let request):
             let (verdict, cause) = await Verifier.verifyReportingCause(request, using: github)
-            try checkpoint("github")
             return .verification(verdict, cause: cause)
         case .provision(_, _, let request):
             return try await catalogCall { () async throws(CatalogError) in
@@ -84,7 +83,6 @@ extension Reconciler {
         } catch {
             outcome = .catalogFailed(error)
         }
-        try checkpoint("catalog")
         return outcome
     }
 
@@ -108,7 +106,6 @@ extension Reconciler {
             } catch {
                 answer = .githubFailed(error)
             }
-            try checkpoint("github")
             switch CommentFlow.next(after: step, outcome: answer, plan: plan) {
             case .then(let following): step = following
             case .done(let outcome): return outcome

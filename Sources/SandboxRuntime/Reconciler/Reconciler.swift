@@ -15,8 +15,6 @@ public actor Reconciler {
     let clock: any SandboxClock
     let poolName: String
     var logger: Logger
-    /// Called after every step (journal append or port call) with its name: the crash-test seam.
-    let checkpoint: @Sendable (String) throws -> Void
     var recordsSinceCompaction = 0
     /// Set by ``requestStop()``: the pass in progress ends after the action in flight.
     var stopRequested = false
@@ -38,8 +36,7 @@ public actor Reconciler {
         clock: any SandboxClock = SystemClock(),
         poolName: String = "default",
         logger: Logger = .silent,
-        compactionThreshold: Int = 500,
-        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
+        compactionThreshold: Int = 500
     ) {
         self.compactionThreshold = compactionThreshold
         self.store = store
@@ -49,7 +46,6 @@ public actor Reconciler {
         self.clock = clock
         self.poolName = poolName
         self.logger = logger
-        self.checkpoint = checkpoint
     }
 
     /// Opens a reconciler on a store, replaying what it holds.
@@ -62,8 +58,7 @@ public actor Reconciler {
         clock: any SandboxClock = SystemClock(),
         poolName: String = "default",
         logger: Logger = .silent,
-        compactionThreshold: Int = 500,
-        checkpoint: @escaping @Sendable (String) throws -> Void = { _ in }
+        compactionThreshold: Int = 500
     ) throws -> Reconciler {
         let state = try JournalCodec.replay(lineage: store.lineage, snapshot: snapshot, records: records)
         return Reconciler(
@@ -74,8 +69,7 @@ public actor Reconciler {
             clock: clock,
             poolName: poolName,
             logger: logger,
-            compactionThreshold: compactionThreshold,
-            checkpoint: checkpoint
+            compactionThreshold: compactionThreshold
         )
     }
 
@@ -98,7 +92,6 @@ public actor Reconciler {
         }
         state.apply(event)
         recordsSinceCompaction += 1
-        try checkpoint("journal")
         switch event {
         case .quarantined(_, let reason):
             log.error("slot quarantined: the product must be cleaned up in AWS", ["reason": reason])
@@ -227,7 +220,6 @@ public actor Reconciler {
             productProblem = problem
             report.add(problem)
         }
-        try checkpoint("catalog")
         return productProblem
     }
 
@@ -239,7 +231,6 @@ public actor Reconciler {
         } catch {
             report.add(.catalog(error, request: nil, doing: "cannot list the pool's products"))
         }
-        try checkpoint("catalog")
         return live
     }
 
@@ -256,7 +247,6 @@ public actor Reconciler {
         }
         state = compacted
         recordsSinceCompaction = 0
-        try checkpoint("journal")
     }
 }
 

@@ -24,18 +24,18 @@ struct ServiceCatalogClientTests {
         #expect(authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target,"))
         #expect(authorization.contains("/us-east-1/servicecatalog/aws4_request"))
         let body = try #require(JSONValue.parse(request.body))
-        guard case .object(let members) = body else {
+        guard let members = body.members else {
             Issue.record("not an object")
             return
         }
         #expect(
-            Set(members.keys) == [
+            Set(members.map(\.key)) == [
                 "ProductId", "ProvisioningArtifactId", "PathId", "ProvisionedProductName", "ProvisioningParameters",
                 "Tags",
                 "ProvisionToken",
             ]
         )
-        #expect(body["Tags"]?.arrayValue?.count == 3)
+        #expect(body["Tags"]?.elements?.count == 3)
         #expect(fake.violations.isEmpty)
     }
 

@@ -25,30 +25,29 @@ struct CrashRecoveryTests {
 
         var catalog: LocalCatalog { LocalCatalog(storage: catalogStorage, clock: clock) }
 
-        /// Runs passes (advancing the clock) with a process that may crash at `crashAt`.
-        /// Returns the number of steps taken and whether it crashed.
+        /// Runs passes (advancing the clock) with a process that may be killed after step `crashAt`:
+        /// its catalog, GitHub and journal are wrapped in crash decorators sharing one ``CrashPoint``.
+        /// Returns the number of steps taken and whether it was killed.
         func runProcess(passes: Int, crashAt: Int?, desired: DesiredState) async throws -> (steps: Int, crashed: Bool) {
-            let crash = CrashSwitch(crashAt: crashAt)
+            let crash = CrashPoint(crashAt: crashAt)
             let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
             defer { journal.close() }
             let reconciler = try Reconciler.replaying(
-                store: journal,
+                store: CrashingJournalStore(journal, crash: crash),
                 snapshot: contents.snapshot?.payload,
                 records: contents.records.map { ($0.seq, $0.payload) },
-                catalog: catalog,
-                github: github,
-                clock: clock,
-                checkpoint: crash.checkpoint
+                catalog: CrashingCatalog(catalog, crash: crash),
+                github: CrashingGitHub(github, crash: crash),
+                clock: clock
             )
-            do {
+            let crashed = try await crash.run {
                 for _ in 0..<passes {
                     _ = try await reconciler.pass(desired: desired)
+                    if crash.hasCrashed { return }  // a killed process runs no further pass
                     clock.advance(by: 4)
                 }
-            } catch is SimulatedCrash {
-                return (crash.steps, true)
             }
-            return (crash.steps, false)
+            return (crash.steps, crashed)
         }
     }
 

@@ -1,27 +1,20 @@
-import Foundation
-
-/// A JSON value written in the order it was built, with explicit `null`s (command output).
-enum JSONOutput {
-    case null
-    case bool(Bool)
-    case number(Int)
-    case string(String)
-    case array([JSONOutput])
-    case object([(String, JSONOutput)])
-
-    static func optional(_ text: String?) -> JSONOutput { text.map(JSONOutput.string) ?? .null }
-    static func optional(_ number: Int?) -> JSONOutput { number.map(JSONOutput.number) ?? .null }
-
-    /// The value as JSON text; `indent` pretty-prints.
-    func serialized(indent: Int? = 2, level: Int = 0) -> String {
+/// JSON text from a ``JSONValue``, members in their order, `null`s written out (command output).
+extension JSONValue {
+    /// The value as JSON text.
+    ///
+    /// - Parameters:
+    ///   - indent: Spaces per level, pretty-printed one member or element a line; `nil` writes it on one line.
+    ///   - level: The nesting level the value starts at.
+    public func serialized(indent: Int? = 2, level: Int = 0) -> String {
         let pad = indent.map { String(repeating: " ", count: $0 * (level + 1)) } ?? ""
         let closePad = indent.map { String(repeating: " ", count: $0 * level) } ?? ""
         let newline = indent == nil ? "" : "\n"
-        switch self {
+        switch kind {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
-        case .number(let value): return String(value)
-        case .string(let value): return Self.quote(value)
+        case .integer(let value): return String(value)
+        case .number(let value): return value.isFinite ? String(value) : "null"
+        case .string(let value): return Self.serializedString(value)
         case .array(let items):
             if items.isEmpty { return "[]" }
             let inner = items.map { pad + $0.serialized(indent: indent, level: level + 1) }
@@ -30,13 +23,14 @@ enum JSONOutput {
             if members.isEmpty { return "{}" }
             let separator = indent == nil ? ":" : ": "
             let inner = members.map {
-                pad + Self.quote($0.0) + separator + $0.1.serialized(indent: indent, level: level + 1)
+                pad + Self.serializedString($0.key) + separator + $0.value.serialized(indent: indent, level: level + 1)
             }
             return "{" + newline + inner.joined(separator: "," + newline) + newline + closePad + "}"
         }
     }
 
-    static func quote(_ text: String) -> String {
+    /// `text` as a JSON string: `"`, `\` and control characters below U+0020 escaped, nothing cut.
+    static func serializedString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -45,13 +39,10 @@ enum JSONOutput {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out + "\""

@@ -1,0 +1,14 @@
+import Synchronization
+
+/// Numbers the calls an interceptor sees, from 1.
+final class CallCounter: Sendable {
+    private let count = Mutex(0)
+
+    /// The number of this call.
+    func next() -> Int {
+        count.withLock { value in
+            value += 1
+            return value
+        }
+    }
+}
