@@ -1,6 +1,6 @@
 public import SandboxCore
 
-/// Every setting of a `sandboxd` command, resolved from its arguments and the environment (SPEC §4).
+/// Every setting of a `sandboxd` command, resolved from its arguments and the environment (docs/behaviour.md §4).
 ///
 /// Each option comes from its flag, else its environment variable (an empty variable counts as
 /// unset), else its default. Resolution is pure: the environment is a dictionary, so tests pass

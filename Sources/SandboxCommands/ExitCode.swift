@@ -1,4 +1,4 @@
-/// The exit statuses of `sandboxd` (SPEC §4).
+/// The exit statuses of `sandboxd` (docs/behaviour.md §4).
 public enum ExitCode {
     /// Done; for `validate`, the desired state is valid; for `plan`, nothing to do.
     public static let success: Int32 = 0

@@ -265,7 +265,7 @@ extension GitHubClient {
             do {
                 response = try await transport.send(request)
             } catch {
-                // A timeout is not retried: GitHub is slow, and a pass must not wait long (SPEC §4).
+                // A timeout is not retried: GitHub is slow, and a pass must not wait long (docs/behaviour.md §4).
                 if mayRetry, case .connectionFailed = error {
                     await pause(before: attempt + 1)
                     continue

@@ -1,5 +1,5 @@
 /// Why the GitHub adapter cannot be set up: missing or bad configuration, reported at start-up
-/// as one line saying what to set (SPEC §4).
+/// as one line saying what to set (docs/behaviour.md §4).
 ///
 /// The message never holds the token.
 public struct GitHubConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {

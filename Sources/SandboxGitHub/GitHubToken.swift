@@ -37,7 +37,7 @@ public struct GitHubToken: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// No children: `dump` and debuggers show no value either.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 
-    /// Finds the token as SPEC §4 says: the file `file` (`--github-token-file`) when given, else the
+    /// Finds the token as docs/behaviour.md §4 says: the file `file` (`--github-token-file`) when given, else the
     /// `GITHUB_TOKEN` environment variable, else `$CREDENTIALS_DIRECTORY/github-token` (systemd's
     /// `LoadCredential=github-token:…`) when that file exists.
     ///

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Remembers when GitHub said to stop, so every call before then fails fast with
 /// ``GitHubError/Kind/unavailable`` and `retryAt`, without going to the network and without
-/// sleeping (SPEC §4: no pass waits for a rate-limit reset; the request stays pending).
+/// sleeping (docs/behaviour.md §4: no pass waits for a rate-limit reset; the request stays pending).
 ///
 /// It closes on:
 /// - any response with `X-RateLimit-Remaining: 0`, until `X-RateLimit-Reset` (the primary limit);

@@ -21,7 +21,7 @@ struct CommandOptionsTests {
         }
     }
 
-    @Test("with no flags and no environment, every option has the SPEC's default")
+    @Test("with no flags and no environment, every option has the contract's default")
     func defaults() throws {
         let options = try options(["reconcile"])
         #expect(options == CommandOptions(command: .reconcile))

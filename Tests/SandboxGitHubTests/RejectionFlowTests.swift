@@ -5,10 +5,10 @@ import SandboxRuntime
 import SandboxTesting
 import Testing
 
-/// Issue 5, "Done when" 1: every rejection rule of SPEC §5, driven through the whole reconciler
+/// Issue 5, "Done when" 1: every rejection rule of docs/behaviour.md §5, driven through the whole reconciler
 /// against the fake GitHub over HTTP, ends in a `rejected` comment with its reason and no
 /// provisioning call.
-@Suite("each rejection rule of SPEC §5 ends in a rejected comment and provisions nothing")
+@Suite("each rejection rule of docs/behaviour.md §5 ends in a rejected comment and provisions nothing")
 struct RejectionFlowTests {
     /// One rejection rule: how to set the scene, and a fragment of the reason the comment must hold.
     struct Rule: Sendable, CustomTestStringConvertible {

@@ -5,7 +5,7 @@ import SandboxRuntime
 import SandboxTesting
 import Testing
 
-/// The pending paths of SPEC §5 through the reconciler: GitHub's lag after a merge, a rate limit,
+/// The pending paths of docs/behaviour.md §5 through the reconciler: GitHub's lag after a merge, a rate limit,
 /// and a membership sandboxd's token cannot see. None of them rejects, and no pass sleeps.
 @Suite("verification that cannot decide yet stays pending")
 struct VerificationFlowTests {

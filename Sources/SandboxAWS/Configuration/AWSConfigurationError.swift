@@ -2,7 +2,7 @@
 /// environment or the shared `config`/`credentials` files.
 ///
 /// ``message`` is one line that says what is wrong and what to set, suitable for printing before exiting 1
-/// (SPEC §4: start-up fails fast on missing configuration). It never contains a secret.
+/// (docs/behaviour.md §4: start-up fails fast on missing configuration). It never contains a secret.
 public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem it is, for code that reacts to some of them.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

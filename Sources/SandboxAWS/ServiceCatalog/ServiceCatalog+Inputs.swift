@@ -110,7 +110,7 @@ extension ServiceCatalog {
     /// `TerminateProvisionedProduct` by id; idempotent by ``terminateToken``.
     ///
     /// `IgnoreErrors` is never sent: sandboxd never abandons a product whose resources could not be deleted
-    /// (SPEC §3). `RetainPhysicalResources` is never sent either (default false: resources are deleted).
+    /// (docs/behaviour.md §3). `RetainPhysicalResources` is never sent either (default false: resources are deleted).
     public struct TerminateProvisionedProductInput: Encodable, Hashable, Sendable {
         /// `ProvisionedProductId`.
         public var provisionedProductId: String

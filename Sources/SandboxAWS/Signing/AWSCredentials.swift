@@ -5,7 +5,8 @@ public import Foundation
 /// Printing a value (`description`, `debugDescription`, `dump`, string interpolation) shows the access key id and
 /// expiry only: the secret access key and the session token are never part of any text form.
 ///
-/// - Important: Secrets never appear in output or logs (SPEC §4). Log ``accessKeyId`` if you must log anything.
+/// - Important: Secrets never appear in output or logs (docs/behaviour.md §4). Log ``accessKeyId`` if you
+///   must log anything.
 public struct AWSCredentials: Sendable, Hashable {
     /// The access key id (`AKIA…` long-term, `ASIA…` temporary). Not secret; it appears in every signed request.
     public var accessKeyId: String

@@ -2,7 +2,8 @@
 ///
 /// The delay before retry *n* (1-based) is full jitter over a capped exponential:
 /// `random() × min(baseDelay × 2^(n−1), maxDelay)`, as botocore's standard mode does, and the delays of one call
-/// add up to ``maxTotalBackoff`` at most (SPEC §4: no pass waits long; what still fails is left to the next pass).
+/// add up to ``maxTotalBackoff`` at most (docs/behaviour.md §4: no pass waits long; what still fails is left
+/// to the next pass).
 ///
 /// ``random`` and ``sleep`` are injectable so tests neither sleep nor depend on chance.
 public struct AWSRetryPolicy: Sendable {

@@ -1,4 +1,4 @@
-/// The commands of `sandboxd` and their options (SPEC §4), as the ``ArgumentParser`` reads them.
+/// The commands of `sandboxd` and their options (docs/behaviour.md §4), as the ``ArgumentParser`` reads them.
 enum CommandCatalog {
     static let desiredState = ArgumentParser.Option(
         name: "desired-state",

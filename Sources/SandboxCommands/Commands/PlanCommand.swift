@@ -1,4 +1,4 @@
-/// `sandboxd plan`: what a pass would do, without side effects (SPEC §4).
+/// `sandboxd plan`: what a pass would do, without side effects (docs/behaviour.md §4).
 public enum PlanCommand: SandboxCommand {
     public static func run(
         _ options: CommandOptions,

@@ -1,6 +1,6 @@
 import SandboxCore
 
-/// `sandboxd reconcile`: one pass, then exit; `--wait` passes again until settled (SPEC §4).
+/// `sandboxd reconcile`: one pass, then exit; `--wait` passes again until settled (docs/behaviour.md §4).
 public enum ReconcileCommand: SandboxCommand {
     public static func run(
         _ options: CommandOptions,

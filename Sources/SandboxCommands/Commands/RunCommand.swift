@@ -1,4 +1,4 @@
-/// `sandboxd run`: the daemon, a pass on every change and every `--interval` (SPEC §4, §7).
+/// `sandboxd run`: the daemon, a pass on every change and every `--interval` (docs/behaviour.md §4, §7).
 public enum RunCommand: SandboxCommand {
     public static func run(
         _ options: CommandOptions,

@@ -1,4 +1,4 @@
-/// `sandboxd status`: every request with its state, product, expiry and queue position (SPEC §4).
+/// `sandboxd status`: every request with its state, product, expiry and queue position (docs/behaviour.md §4).
 public enum StatusCommand: SandboxCommand {
     public static func run(
         _ options: CommandOptions,

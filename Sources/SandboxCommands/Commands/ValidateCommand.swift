@@ -2,7 +2,8 @@ import SandboxAWS
 import SandboxCore
 import SandboxRuntime
 
-/// `sandboxd validate`: checks the desired-state directory on its own, with no journal and no network (SPEC §4).
+/// `sandboxd validate`: checks the desired-state directory on its own, with no journal and no network
+/// (docs/behaviour.md §4).
 ///
 /// Prints every diagnostic on stdout, one line each (`PATH[:LINE:COLUMN]: [warning: ][field: ]message`).
 /// With an error it prints a count on stderr and exits 1; otherwise (warnings alone included) it prints

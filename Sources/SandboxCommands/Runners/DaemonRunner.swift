@@ -4,7 +4,7 @@ import SandboxFiles
 import SandboxRuntime
 import Synchronization
 
-/// `sandboxd run`: the daemon (SPEC §4, §7). A pass at start, on every change of the desired state,
+/// `sandboxd run`: the daemon (docs/behaviour.md §4, §7). A pass at start, on every change of the desired state,
 /// on SIGHUP and every `--interval`; SIGTERM lets the call in flight finish, records it and exits 0.
 struct DaemonRunner {
     var context: CommandContext

@@ -73,7 +73,7 @@ extension CommandContext {
     /// - Parameter counter: when given, every port call is counted for the metrics file.
     func openReconciler(counter: APICallCounter? = nil) async throws -> (Reconciler, FileJournal) {
         // A state directory of the other mode, or missing configuration, fails before anything is
-        // touched (SPEC §4).
+        // touched (docs/behaviour.md §4).
         try state.claim(local: local, record: false)
         var catalog = try await makeCatalog(readOnly: false)
         var github = try makeGitHub()

@@ -13,7 +13,7 @@ public struct DesiredState: Sendable, Hashable {
     public var templates: [NotificationEvent: String]
     /// Every problem found, errors and warnings, in a stable order.
     public var diagnostics: [Diagnostic]
-    /// The path of request files as GitHub sees them: `<prefix>/requests/` (SPEC §5).
+    /// The path of request files as GitHub sees them: `<prefix>/requests/` (docs/behaviour.md §5).
     public var repositoryPathPrefix: String
 
     public init(

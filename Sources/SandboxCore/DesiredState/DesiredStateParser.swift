@@ -1,4 +1,4 @@
-/// Turns a ``DesiredStateSnapshot`` into a ``DesiredState``, applying every rule of SPEC §2.
+/// Turns a ``DesiredStateSnapshot`` into a ``DesiredState``, applying every rule of docs/behaviour.md §2.
 ///
 /// Pure: it reads nothing from disk. Every problem of every file is collected as a ``Diagnostic``
 /// whose path starts with the directory as the user named it. Then:
@@ -9,7 +9,7 @@
 ///   is not `<request-id>.json`, any symbolic link, anything that is not a regular file, a file over
 ///   64 KiB and invalid UTF-8 are errors;
 /// - two valid request files with the same requester (compared case-insensitively) give a warning
-///   on the later one by file name (it is rejected at run time, SPEC §5);
+///   on the later one by file name (it is rejected at run time, docs/behaviour.md §5);
 /// - a missing `requests/` is not an error (``DesiredState/requestsDirectoryExists`` is `false`),
 ///   and neither is a missing `templates/`; a template named after no event is an error.
 ///

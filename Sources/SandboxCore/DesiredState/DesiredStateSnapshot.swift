@@ -1,11 +1,11 @@
-/// The desired-state directory as read from disk, before any parsing (SPEC §2).
+/// The desired-state directory as read from disk, before any parsing (docs/behaviour.md §2).
 ///
 /// ``DesiredStateParser`` turns it into a ``DesiredState`` without touching the file system, so
 /// every rule can be tested on values. The runtime's `DesiredStateLoader` fills it in.
 public struct DesiredStateSnapshot: Hashable, Sendable {
     /// The directory as the user named it (`desired-state`, `./x/ds`); diagnostics' paths start with it.
     public var displayPath: String
-    /// The directory's path inside its git work tree, or `desired-state` outside one (SPEC §5).
+    /// The directory's path inside its git work tree, or `desired-state` outside one (docs/behaviour.md §5).
     public var repositoryPathPrefix: String
     /// Whether the directory itself is there.
     public var directory: DirectoryStatus

@@ -112,7 +112,7 @@ struct FieldReader {
         return integer
     }
 
-    /// A duration such as `7d` (SPEC §2).
+    /// A duration such as `7d` (docs/behaviour.md §2).
     mutating func duration(_ value: JSONValue, field: String) -> LeaseDuration? {
         guard let text = string(value, field: field, expected: "a duration string such as \"7d\"") else { return nil }
         guard let duration = LeaseDuration(text) else {
@@ -220,7 +220,7 @@ public struct FileParseResult<Value: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
-/// Limits shared by the desired-state files (SPEC §2).
+/// Limits shared by the desired-state files (docs/behaviour.md §2).
 public enum DesiredStateLimits {
     /// The largest file accepted: 64 KiB.
     public static let maximumFileSize = 65_536

@@ -1,6 +1,6 @@
 /// A small, strict JSON reader (RFC 8259) whose values and errors carry line and column.
 ///
-/// Foundation's decoders neither report positions nor reject duplicate keys (SPEC §2), so the
+/// Foundation's decoders neither report positions nor reject duplicate keys (docs/behaviour.md §2), so the
 /// desired state is read with this reader. It refuses:
 /// - input larger than ``maximumSize`` bytes, or nested deeper than ``maximumDepth`` arrays and objects;
 /// - bytes that are not well-formed UTF-8 (with the position of the first bad byte);

@@ -8,10 +8,10 @@ public enum Placeholders {
         public var text: String { "{{\(name)}}" }
     }
 
-    /// The placeholders a pool parameter value may use (SPEC §2).
+    /// The placeholders a pool parameter value may use (docs/behaviour.md §2).
     public static let parameterNames = ["requester", "request"]
 
-    /// The placeholders a notification template may use besides `outputs.KEY` (SPEC §6).
+    /// The placeholders a notification template may use besides `outputs.KEY` (docs/behaviour.md §6).
     public static let templateNames = ["requester", "request", "expires", "position", "reason"]
 
     /// Every `{{…}}` in `text`, in order. A `{{` with no `}}` after it is plain text.

@@ -1,6 +1,6 @@
-/// Parses and checks `pool.json` (SPEC §2).
+/// Parses and checks `pool.json` (docs/behaviour.md §2).
 ///
-/// Every problem is reported, not only the first. Beyond the types and defaults of the SPEC:
+/// Every problem is reported, not only the first. Beyond the types and defaults of docs/behaviour.md:
 /// - `capacity` is an integer from 0 to ``DesiredStateLimits/maximumCapacity``;
 /// - `product.productId`, `provisioningArtifactId` and `pathId` are Service Catalog ids: 1 to 100
 ///   letters, digits, `_` or `-` (the `Id` shape of the Service Catalog API model);

@@ -1,4 +1,4 @@
-/// Parses and checks one request file, `requests/<request-id>.json` (SPEC §2).
+/// Parses and checks one request file, `requests/<request-id>.json` (docs/behaviour.md §2).
 ///
 /// The id comes from the file name (checked by ``DesiredStateParser``). Every problem of the file
 /// is reported. `lease` is checked against the pool's `maxLease` only when a valid pool is given.

@@ -1,4 +1,4 @@
-/// Checks one notification template, `templates/<event>.md` (SPEC §6).
+/// Checks one notification template, `templates/<event>.md` (docs/behaviour.md §6).
 ///
 /// A template is UTF-8 text of at most 64 KiB (a leading byte order mark is dropped) whose
 /// `{{…}}` placeholders are among `{{requester}}`, `{{request}}`, `{{expires}}`, `{{position}}`,

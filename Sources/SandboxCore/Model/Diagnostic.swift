@@ -1,4 +1,4 @@
-/// One problem found in the desired state, reported as `PATH: message` (SPEC §4).
+/// One problem found in the desired state, reported as `PATH: message` (docs/behaviour.md §4).
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// How bad it is: errors make `validate` exit 1, warnings do not.
     public enum Severity: String, Sendable, Hashable {

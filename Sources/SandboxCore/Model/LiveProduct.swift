@@ -50,7 +50,7 @@ public struct LiveProduct: Hashable, Sendable, Codable {
     public var requestTag: String? { tags[TagKey.request] }
 }
 
-/// The tag keys sandboxd puts on every product (SPEC §3).
+/// The tag keys sandboxd puts on every product (docs/behaviour.md §3).
 public enum TagKey {
     public static let pool = "sandboxd:pool"
     public static let request = "sandboxd:request"

@@ -1,4 +1,4 @@
-/// The operator's `pool.json` (SPEC §2), validated.
+/// The operator's `pool.json` (docs/behaviour.md §2), validated.
 public struct PoolConfiguration: Hashable, Sendable, Codable {
     /// How many sandboxes may occupy a slot at once (0 stops dispensing).
     public var capacity: Int
@@ -19,7 +19,7 @@ public struct PoolConfiguration: Hashable, Sendable, Codable {
     /// Who may get a sandbox.
     public var verification: VerificationPolicy
 
-    /// Creates a pool configuration; every value but `capacity` and `product` has the SPEC's default.
+    /// Creates a pool configuration; every value but `capacity` and `product` has the contract's default.
     public init(
         capacity: Int,
         lease: LeaseDuration = LeaseDuration("7d")!,
@@ -56,7 +56,7 @@ public struct ProductReference: Hashable, Sendable, Codable {
     }
 }
 
-/// The operator's rules for who may get a sandbox (SPEC §5).
+/// The operator's rules for who may get a sandbox (docs/behaviour.md §5).
 public struct VerificationPolicy: Hashable, Sendable, Codable {
     /// The youngest GitHub account accepted.
     public var minAccountAge: LeaseDuration

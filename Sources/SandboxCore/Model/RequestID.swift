@@ -1,6 +1,6 @@
 /// The identity of a sandbox request: its file name in `requests/` without `.json`.
 ///
-/// Valid ids match `^[a-z0-9][a-z0-9-]{0,62}$` (SPEC §2), so an id is also safe inside a
+/// Valid ids match `^[a-z0-9][a-z0-9-]{0,62}$` (docs/behaviour.md §2), so an id is also safe inside a
 /// Service Catalog product name and a comment marker.
 public struct RequestID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// The id as written in the file name.

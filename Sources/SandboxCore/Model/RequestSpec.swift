@@ -1,4 +1,4 @@
-/// One valid request file, `requests/<id>.json` (SPEC §2).
+/// One valid request file, `requests/<id>.json` (docs/behaviour.md §2).
 public struct RequestSpec: Hashable, Sendable, Codable {
     public var id: RequestID
     /// The GitHub login that asked.
@@ -19,7 +19,7 @@ public struct RequestSpec: Hashable, Sendable, Codable {
         self.purpose = purpose
     }
 
-    /// A stable digest of the file's meaning: a change of it is "the file changed" (SPEC §3, §5).
+    /// A stable digest of the file's meaning: a change of it is "the file changed" (docs/behaviour.md §3, §5).
     public var fingerprint: String {
         let text = [requester, String(pullRequest), lease?.text ?? "", purpose ?? ""].joined(separator: "\u{1F}")
         return String(SandboxDigest.hex(of: text).prefix(16))

@@ -1,4 +1,4 @@
-/// Where a request is in its life (SPEC §3).
+/// Where a request is in its life (docs/behaviour.md §3).
 ///
 /// `pending` → `rejected` or `queued` → `provisioning` → `active` → `terminating` → `ended`.
 /// `active` → `lost` when its product disappears outside sandboxd. A termination that keeps

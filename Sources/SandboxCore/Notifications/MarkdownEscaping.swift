@@ -1,4 +1,4 @@
-/// Makes text sandboxd did not write safe to put in a GitHub comment (SPEC §6).
+/// Makes text sandboxd did not write safe to put in a GitHub comment (docs/behaviour.md §6).
 ///
 /// Untrusted text is everything from a request file (purpose, requester login), from product
 /// outputs (keys, values, descriptions) and from reasons (which may quote GitHub or AWS). After

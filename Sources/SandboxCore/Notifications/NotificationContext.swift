@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Everything one notification comment says, decided by the caller (SPEC §6).
+/// Everything one notification comment says, decided by the caller (docs/behaviour.md §6).
 ///
 /// The renderer reads no clock and no files: the lease end is already computed, the queue
 /// position already ranked, the outputs already filtered by the pool's `outputs` list.

@@ -1,4 +1,4 @@
-/// The events a requester is told about by a comment on their pull request (SPEC §6).
+/// The events a requester is told about by a comment on their pull request (docs/behaviour.md §6).
 public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable {
     case queued
     case ready

@@ -1,4 +1,4 @@
-/// The hidden key that identifies one notification comment (SPEC §6).
+/// The hidden key that identifies one notification comment (docs/behaviour.md §6).
 ///
 /// The first occurrence of an event for a request is `<!-- sandboxd:<request-id>:<event> -->`;
 /// the n-th occurrence, n ≥ 2, is `<!-- sandboxd:<request-id>:<event>:<n> -->`. After a crash

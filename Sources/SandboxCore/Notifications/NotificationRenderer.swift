@@ -1,4 +1,4 @@
-/// Writes the body of a notification comment (SPEC §6). Pure: everything comes in as values.
+/// Writes the body of a notification comment (docs/behaviour.md §6). Pure: everything comes in as values.
 ///
 /// A body is either the default text for the event or the operator's template
 /// (`templates/<event>.md`) with its placeholders filled in, followed by the event's

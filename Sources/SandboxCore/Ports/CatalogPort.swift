@@ -1,7 +1,7 @@
 /// The port through which sandboxd changes the cloud: AWS Service Catalog, or the local simulator.
 ///
 /// Every mutating call carries an idempotency token: the same call repeated after a crash is the
-/// same call (SPEC §3). Adapters map every failure to ``CatalogError``.
+/// same call (docs/behaviour.md §3). Adapters map every failure to ``CatalogError``.
 public protocol CatalogPort: Sendable {
     /// Starts provisioning a product. Repeating it with the same token returns the same record.
     func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt

@@ -47,7 +47,7 @@ public struct DesiredStateLoader: Sendable {
         return snapshot
     }
 
-    /// The desired-state directory's path inside the git work tree holding it (SPEC §5).
+    /// The desired-state directory's path inside the git work tree holding it (docs/behaviour.md §5).
     ///
     /// Walks up from the directory (after resolving links, as git sees it) to the first one holding
     /// `.git` (a directory, or a file in a linked work tree or submodule).

@@ -1,7 +1,7 @@
 public import Foundation
 public import SandboxCore
 
-/// The Prometheus text exposition written after every pass (SPEC §8), replaced atomically as the
+/// The Prometheus text exposition written after every pass (docs/behaviour.md §8), replaced atomically as the
 /// node_exporter textfile collector expects.
 public struct MetricsFile: Sendable {
     public let url: URL

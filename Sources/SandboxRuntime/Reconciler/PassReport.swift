@@ -4,7 +4,8 @@ public import SandboxCore
 public struct PassReport: Sendable {
     /// Every action carried out, in order.
     public var executed: [PlannedAction] = []
-    /// What went wrong, typed (docs/behaviour.md §11); any makes `reconcile` exit 1 (the daemon logs them and goes on).
+    /// What went wrong, typed (docs/behaviour.md §11); any makes `reconcile` exit 1 (the daemon logs them and
+    /// goes on).
     public private(set) var problems: [PassProblem] = []
     /// Set when the safety brake held releases back.
     public var brake: String?

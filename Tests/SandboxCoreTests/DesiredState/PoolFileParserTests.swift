@@ -15,7 +15,7 @@ struct PoolFileParserTests {
         "{\"capacity\": 3, \(Self.product)\(extra.isEmpty ? "" : ", " + extra)}"
     }
 
-    @Test("a minimal pool gets every default of the SPEC")
+    @Test("a minimal pool gets every default of docs/behaviour.md")
     func minimalPoolGetsDefaults() throws {
         let result = parse(pool(""))
         #expect(result.diagnostics.isEmpty)
@@ -39,7 +39,7 @@ struct PoolFileParserTests {
         #expect(pool.verification == VerificationPolicy())
     }
 
-    @Test("the SPEC's example pool.json reads whole")
+    @Test("the contract's example pool.json reads whole")
     func specExample() throws {
         let text = """
             {

@@ -23,7 +23,7 @@ struct RequestFileParserTests {
         )
     }
 
-    @Test("the SPEC's example request reads whole")
+    @Test("the contract's example request reads whole")
     func specExample() throws {
         let result = parse(
             #"{"requester": "octocat", "pullRequest": 42, "lease": "3d", "purpose": "Try Metaflow on our recommender pipeline"}"#

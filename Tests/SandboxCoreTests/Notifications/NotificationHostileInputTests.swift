@@ -2,7 +2,7 @@ import SandboxCore
 import Testing
 
 /// Untrusted text from request files and product outputs must not mention anyone, inject HTML,
-/// break a table or forge a marker, and bodies must stay under GitHub's size limit (SPEC §6).
+/// break a table or forge a marker, and bodies must stay under GitHub's size limit (docs/behaviour.md §6).
 @Suite("Notification bodies with hostile input")
 struct NotificationHostileInputTests {
     typealias Fixture = NotificationFixtures
