@@ -56,7 +56,8 @@ extension GitHubAdapter {
         return PullRequestFacts(
             author: pull.user.map { PullRequestFacts.Author(id: $0.id, login: $0.login) },
             merged: pull.isMerged,
-            changedFiles: pull.changedFiles ?? 0
+            changedFiles: pull.changedFiles ?? 0,
+            closedAt: pull.closedAt.flatMap { try? Date($0, strategy: .iso8601) }
         )
     }
 

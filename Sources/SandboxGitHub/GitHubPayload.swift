@@ -31,11 +31,13 @@ enum GitHubPayload {
         var user: Account?
         var merged: Bool?
         var mergedAt: String?
+        var closedAt: String?
         var changedFiles: Int?
 
         enum CodingKeys: String, CodingKey {
             case number, user, merged
             case mergedAt = "merged_at"
+            case closedAt = "closed_at"
             case changedFiles = "changed_files"
         }
 

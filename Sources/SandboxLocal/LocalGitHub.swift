@@ -63,12 +63,12 @@ public struct LocalGitHub: GitHubPort {
             throw GitHubError(
                 .rejected,
                 message: "the local GitHub facts file is invalid: \(problems.joined(separator: "; ")). "
-                    + "Fix the file (docs/examples/local-github.json shows the format); nobody is rejected "
+                    + "Fix the file (docs/examples/verification/github.json shows the format); nobody is rejected "
                     + "until it reads",
                 retryAt: VerificationPolicy.invalidFactsRecheck(now: now())
             )
         }
-        return value.answer(question, source: factsFile.path)
+        return value.answer(question, source: factsFile.path, now: now())
     }
 
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {

@@ -138,31 +138,35 @@ struct LocalVerificationCommandTests {
 
 @Suite("the README's offline verification example")
 struct LocalGitHubExampleTests {
-    @Test("docs/examples/local-github.json on the example desired state: octocat served, hubot and monalisa rejected")
+    @Test("docs/examples/verification: octocat served; a young account, a bot, a non-member, an unmerged PR rejected")
     func exampleFacts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let example = URL(fileURLWithPath: exampleDesiredState).deletingLastPathComponent()
-            .appendingPathComponent("docs/examples/local-github.json")
-        let facts = try #require(FileManager.default.contents(atPath: example.path))
+            .appendingPathComponent("docs/examples/verification")
+        let facts = try #require(
+            FileManager.default.contents(atPath: example.appendingPathComponent("github.json").path)
+        )
         try directory.write("state/local/github.json", bytes: Array(facts))
         let state = directory.path("state")
+        let desired = example.appendingPathComponent("desired-state").path
         let (status, output) = await runSandboxd(
-            ["reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state])
+            ["reconcile", "--local", "--wait", "--desired-state", desired, "--state-dir", state])
         #expect(status == 0, "\(output.stderr)")
         let outbox = try FileManager.default.contentsOfDirectory(atPath: state + "/outbox").sorted()
         #expect(
-            outbox == ["hubot-forecasting.rejected.md", "monalisa-batch-eval.rejected.md", "octocat-recsys.ready.md"]
+            outbox == [
+                "ci-robot-nightly.rejected.md", "hubot-forecasting.rejected.md", "monalisa-batch-eval.rejected.md",
+                "newbie-first-flow.rejected.md", "octocat-recsys.ready.md",
+            ]
         )
-        let hubot = String(
-            decoding: FileManager.default.contents(atPath: state + "/outbox/" + outbox[0])!,
-            as: UTF8.self
-        )
-        #expect(hubot.contains("hubot is a bot account"))  // mentions are escaped with a zero-width space
-        let monalisa = String(
-            decoding: FileManager.default.contents(atPath: state + "/outbox/" + outbox[1])!,
-            as: UTF8.self
-        )
-        #expect(monalisa.contains("Pull request #44 was opened by"))
+        func comment(_ name: String) -> String {
+            String(decoding: FileManager.default.contents(atPath: state + "/outbox/" + name) ?? Data(), as: UTF8.self)
+        }
+        // Mentions are escaped with a zero-width space.
+        #expect(comment("ci-robot-nightly.rejected.md").contains("is a bot account; sandboxes are for people"))
+        #expect(comment("hubot-forecasting.rejected.md").contains("Pull request #48 is not merged"))
+        #expect(comment("monalisa-batch-eval.rejected.md").contains("is not an active member of acme"))
+        #expect(comment("newbie-first-flow.rejected.md").contains("less than 30d ago"))
     }
 }

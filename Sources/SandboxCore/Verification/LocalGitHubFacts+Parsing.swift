@@ -57,13 +57,15 @@ extension LocalGitHubFacts {
         return members.map { ($0.key, $0.value, $0.keyPosition) }
     }
 
-    /// One account: `{"id": 1001, "type": "User", "created": "2019-04-01T00:00:00Z"}`.
+    /// One account: `{"id": 1001, "type": "User", "created": "2019-04-01T00:00:00Z"}`, or with
+    /// `"age": "5d"` (created that long before now) instead of `created`.
     static func account(_ login: String, _ value: JSONValue, _ reader: inout FieldReader) -> Account? {
         let field = "accounts.\(login)"
         if !GitHubLogin.isValid(login) {
             reader.error(field, at: value.position, "\(JSONValue.quoted(login)) is not a GitHub login")
         }
-        guard let fields = reader.object(value, field: field, keys: ["id", "type", "created"]) else { return nil }
+        guard let fields = reader.object(value, field: field, keys: ["id", "type", "created", "age"])
+        else { return nil }
         var id: Int64?
         if let value = fields["id"] {
             id = reader.integer(value, field: "\(field).id", expected: "a positive integer")
@@ -86,18 +88,36 @@ extension LocalGitHubFacts {
                 )
             }
         }
-        var created: Date?
-        if let value = fields["created"] {
-            created = date(value, field: "\(field).created", &reader)
-        } else {
+        let created = fields["created"].flatMap { date($0, field: "\(field).created", &reader) }
+        let age = fields["age"].flatMap { duration($0, field: "\(field).age", &reader) }
+        if fields["created"] != nil && fields["age"] != nil {
+            reader.error("\(field).age", at: value.position, "give either created or age, not both")
+            return nil
+        }
+        if fields["created"] == nil && fields["age"] == nil {
             reader.missing(
                 "\(field).created",
                 at: value.position,
-                "add when the account was created, e.g. \"created\": \"2019-04-01T00:00:00Z\""
+                "add when the account was created, e.g. \"created\": \"2019-04-01T00:00:00Z\", or its age, "
+                    + "e.g. \"age\": \"5d\""
             )
         }
-        guard let id, let created else { return nil }
-        return Account(login: login, id: id, type: type, created: created)
+        guard let id, created != nil || age != nil else { return nil }
+        return Account(login: login, id: id, type: type, created: created, age: age)
+    }
+
+    /// A duration such as `5d` (`^[1-9][0-9]{0,8}[smhd]$`), in seconds.
+    static func duration(_ value: JSONValue, field: String, _ reader: inout FieldReader) -> TimeInterval? {
+        guard let text = reader.string(value, field: field, expected: "a duration such as \"5d\"") else { return nil }
+        guard let duration = LeaseDuration(text) else {
+            reader.error(
+                field,
+                at: value.position,
+                "\(JSONValue.quoted(text)) is not a duration; write one such as \"5d\""
+            )
+            return nil
+        }
+        return duration.timeInterval
     }
 
     /// An RFC 3339 time such as `2019-04-01T00:00:00Z`.
@@ -114,10 +134,12 @@ extension LocalGitHubFacts {
         return date
     }
 
-    /// One pull request: `{"author": "alice", "merged": true, "files": [{"path": …, "status": "added"}]}`.
+    /// One pull request: `{"author": "alice", "merged": true, "closed": "2026-11-20T00:00:00Z",
+    /// "files": [{"path": …, "status": "added"}]}`.
     static func pullRequest(_ key: String, _ value: JSONValue, _ reader: inout FieldReader) -> PullRequest? {
         let field = "pullRequests.\(key)"
-        guard let fields = reader.object(value, field: field, keys: ["author", "merged", "files"]) else { return nil }
+        guard let fields = reader.object(value, field: field, keys: ["author", "merged", "closed", "files"])
+        else { return nil }
         var author: String?
         if let value = fields["author"] {
             author = reader.string(value, field: "\(field).author", expected: "a GitHub login (a string)")
@@ -136,12 +158,13 @@ extension LocalGitHubFacts {
                 reader.wrongType(value, field: "\(field).merged", expected: "true or false")
             }
         }
+        let closed = fields["closed"].flatMap { date($0, field: "\(field).closed", &reader) }
         var files: [ChangedFile]?
         if let value = fields["files"] {
             files = changedFiles(value, field: "\(field).files", &reader)
         }
         guard let author else { return nil }
-        return PullRequest(author: author, merged: merged, files: files)
+        return PullRequest(author: author, merged: merged, closed: closed, files: files)
     }
 
     /// A list of changed files: `[{"path": "desired-state/requests/a.json", "status": "added"}]`.

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// The GitHub facts a user writes down for `--local`: `<state-dir>/local/github.json`
-/// (docs/examples/local-github.json), so every verification rule can be seen offline.
+/// (docs/examples/verification/github.json), so every verification rule can be seen offline.
 ///
 /// ```json
 /// {
@@ -31,8 +31,10 @@ public struct LocalGitHubFacts: Hashable, Sendable {
         public var id: Int64
         /// `User`, `Bot` or `Organization`.
         public var type: String
-        /// When it was created.
-        public var created: Date
+        /// When it was created (`created`), or
+        public var created: Date?
+        /// how long before now it was created (`age`), so an example stays as young as it is.
+        public var age: TimeInterval?
     }
 
     /// One pull request.
@@ -41,6 +43,8 @@ public struct LocalGitHubFacts: Hashable, Sendable {
         public var author: String
         /// Whether it is merged.
         public var merged: Bool
+        /// When it was closed (`"closed"`), if it is.
+        public var closed: Date?
         /// Its changed files; `nil`: it adds every request file that names it.
         public var files: [ChangedFile]?
     }
@@ -66,14 +70,16 @@ public struct LocalGitHubFacts: Hashable, Sendable {
     /// - Parameters:
     ///   - question: The policy's question.
     ///   - source: What to name as the repository in a rejection (the file's path).
-    public func answer(_ question: VerificationQuestion, source: String) -> VerificationFact {
+    ///   - now: The time an account's `age` counts back from.
+    public func answer(_ question: VerificationQuestion, source: String, now: Date) -> VerificationFact {
         switch question {
         case .pullRequest(let number):
             let facts = pullRequests[number].map { pull in
                 PullRequestFacts(
                     author: PullRequestFacts.Author(id: id(of: pull.author), login: login(of: pull.author)),
                     merged: pull.merged,
-                    changedFiles: pull.files?.count ?? 1
+                    changedFiles: pull.files?.count ?? 1,
+                    closedAt: pull.closed
                 )
             }
             return .pullRequest(facts, repository: source)
@@ -83,7 +89,12 @@ public struct LocalGitHubFacts: Hashable, Sendable {
         case .account(let login):
             return .account(
                 accounts[login.lowercased()].map {
-                    AccountFacts(id: $0.id, login: $0.login, type: $0.type, createdAt: $0.created)
+                    AccountFacts(
+                        id: $0.id,
+                        login: $0.login,
+                        type: $0.type,
+                        createdAt: $0.created ?? now.addingTimeInterval(-($0.age ?? 0))
+                    )
                 }
             )
         case .membership(let organization, let login):

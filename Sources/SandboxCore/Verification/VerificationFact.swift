@@ -34,11 +34,15 @@ public struct PullRequestFacts: Hashable, Sendable, Codable {
     public var author: Author?
     /// Whether GitHub says it is merged.
     public var merged: Bool
+    /// When it was closed, if it is (`closed_at`): closed unmerged for longer than the merge grace
+    /// means it was closed without merging, not merged a moment ago.
+    public var closedAt: Date?
     /// How many files it changes, as GitHub counts them (0 when GitHub did not say).
     public var changedFiles: Int
 
     /// Creates the facts of a pull request.
-    public init(author: Author?, merged: Bool, changedFiles: Int = 0) {
+    public init(author: Author?, merged: Bool, changedFiles: Int = 0, closedAt: Date? = nil) {
+        self.closedAt = closedAt
         self.author = author
         self.merged = merged
         self.changedFiles = changedFiles

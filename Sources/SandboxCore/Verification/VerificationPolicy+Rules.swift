@@ -127,7 +127,10 @@ extension VerificationPolicy {
             )
         }
         if !pull.merged {
-            if let recheck = Self.mergeRecheck(firstSeen: request.firstSeen, now: request.now) {
+            // A pull request closed without merging longer ago than the grace cannot be a merge GitHub
+            // is slow to report: no need to wait.
+            let closedLongAgo = pull.closedAt.map { request.now >= $0.addingTimeInterval(Self.mergeGrace) } ?? false
+            if !closedLongAgo, let recheck = Self.mergeRecheck(firstSeen: request.firstSeen, now: request.now) {
                 return .stop(
                     .decided(
                         .pending(

@@ -210,6 +210,24 @@ struct VerificationPolicyTests {
             .pending("does not read as merged yet", retryIn: 10)
         ),
         PolicyRow(
+            "closed without merging more than 10 minutes ago: rejected at once, no grace to wait out",
+            base.pull(
+                PullRequestFacts(
+                    author: alice,
+                    merged: false,
+                    closedAt: VerificationWorld.now.addingTimeInterval(-601)
+                )
+            ),
+            .rejected("Pull request #100 is not merged. ", userId: 101)
+        ),
+        PolicyRow(
+            "closed unmerged a minute ago: still the grace (a merge GitHub is slow to report)",
+            base.pull(
+                PullRequestFacts(author: alice, merged: false, closedAt: VerificationWorld.now.addingTimeInterval(-60))
+            ),
+            .pending("does not read as merged yet", retryIn: 15)
+        ),
+        PolicyRow(
             "unmerged 10 minutes after first sight: rejected",
             base.pull(PullRequestFacts(author: alice, merged: false)).with { $0.elapsed = 600 },
             .rejected(

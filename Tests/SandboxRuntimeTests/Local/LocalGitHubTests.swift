@@ -169,7 +169,7 @@ struct LocalGitHubTests {
             return
         }
         #expect(reason.contains("\(scene.factsPath):3:14: accounts.alice.created: missing"), "\(reason)")
-        #expect(reason.contains("docs/examples/local-github.json"))
+        #expect(reason.contains("docs/examples/verification/github.json"))
         #expect(retryAt == LocalFactsScene.now.addingTimeInterval(VerificationPolicy.invalidFactsRetry))
 
         try scene.write(exampleFacts)
