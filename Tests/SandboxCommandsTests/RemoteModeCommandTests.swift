@@ -125,6 +125,33 @@ struct RemoteModeCommandTests {
         #expect(statusTable.stdout.contains("[github-token-refused]"), "\(statusTable.stdout)")
     }
 
+    @Test("a GitHub answering 5xx makes reconcile exit 1 naming the outage; the request stays pending, unprovisioned")
+    func githubOutage() async throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        scene.github.failNext(50, status: 503)
+        let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: scene.environment)
+        #expect(status == 1, "\(output.stderr)")
+        #expect(output.stderr.contains("503"), "\(output.stderr)")
+        #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
+        let (_, statusTable) = await runSandboxd(["status"] + scene.arguments, environment: scene.environment)
+        #expect(statusTable.stdout.contains("[github-unavailable]"), "\(statusTable.stdout)")
+        #expect(statusTable.stdout.contains("pending"), "\(statusTable.stdout)")
+    }
+
+    @Test("a GitHub that cannot be reached makes reconcile exit 1; the request stays pending, unprovisioned")
+    func githubUnreachable() async throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        var environment = scene.environment
+        // A loopback port nobody listens on: connections are refused at once.
+        environment["GITHUB_API_URL"] = "http://127.0.0.1:9/api"
+        let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: environment)
+        #expect(status == 1, "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").contains { $0.hasPrefix("error:") }, "\(output.stderr)")
+        #expect(!scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true })
+    }
+
     @Test(
         "missing settings stop reconcile at once with one line saying what to set, and change nothing",
         arguments: [

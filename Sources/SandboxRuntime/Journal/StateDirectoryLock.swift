@@ -33,6 +33,9 @@ public final class StateDirectoryLock: Sendable {
         release()
     }
 
+    /// How many 5 ms waits a lock held under this process's own pid gets (see ``acquire(stateDirectory:)``).
+    static let ownLockRetries = 200
+
     /// Takes the lock on `stateDirectory`, creating the directory (mode 0700) and the lock file (mode 0600)
     /// if they are missing, and writes this process's pid into the lock file.
     ///
@@ -47,11 +50,20 @@ public final class StateDirectoryLock: Sendable {
         guard let fd = try JournalIO.open(path, flags: O_RDWR | O_CREAT, purpose: "the state directory lock") else {
             throw JournalError(code: .io, message: "cannot open \(path)", path: path)
         }
+        var ownRetries = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let saved = errno
             if saved == EINTR { continue }
             if saved == EWOULDBLOCK {
                 let pid = readPID(fd)
+                // Held under this process's own pid: a lock this process released a moment ago whose file
+                // is still open in a child being spawned (between fork and exec, before close-on-exec).
+                // That lasts microseconds; wait for it rather than report ourselves as another sandboxd.
+                if pid == getpid(), ownRetries < Self.ownLockRetries {
+                    ownRetries += 1
+                    usleep(5_000)
+                    continue
+                }
                 JournalIO.close(fd)
                 throw JournalError(
                     code: .lockHeld(pid: pid),
