@@ -15,6 +15,9 @@ public enum HTTPTransportError: Error, Sendable, Hashable {
     case connectionFailed(URL, String)
     /// The URL is not an absolute `http` or `https` URL with a host.
     case invalidURL
+    /// The response body grew past the transport's limit (`limit` bytes); the request was ended there,
+    /// so an endless or huge answer costs no more memory than the limit.
+    case responseTooLarge(URL, limit: Int)
     /// Anything else: a request the transport refuses to send, a cancelled request, or a failure
     /// the platform did not classify.
     case other(String)
@@ -27,7 +30,7 @@ public enum HTTPTransportError: Error, Sendable, Hashable {
     public var isRetryable: Bool {
         switch self {
         case .timedOut, .connectionFailed: true
-        case .invalidURL, .other: false
+        case .invalidURL, .responseTooLarge, .other: false
         }
     }
 }
@@ -45,6 +48,9 @@ extension HTTPTransportError: CustomStringConvertible {
         case .invalidURL:
             "HTTP request URL is not an absolute http(s) URL with a host: check the configured "
                 + "endpoint (region, GITHUB_API_URL)"
+        case .responseTooLarge(let url, let limit):
+            "HTTP response from \(Self.endpoint(url)) was larger than \(limit) bytes and was cut off there: "
+                + "check that the endpoint is the API it should be"
         case .other(let detail):
             "HTTP request failed: \(detail)"
         }

@@ -1,10 +1,10 @@
 import Dispatch
 import Synchronization
 
+import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-#else
-import Foundation
 #endif
 
 extension URLSessionTransport {
@@ -20,6 +20,8 @@ extension URLSessionTransport {
             case timeout
             /// The calling task was cancelled.
             case caller
+            /// The body grew past the transport's limit.
+            case tooLarge
         }
 
         /// A data task, sent across threads.
@@ -34,9 +36,61 @@ extension URLSessionTransport {
             var task: TaskHandle?
             var ending: Ending?
             var finished = false
+            var body = Data()
+            var response: URLResponse?
+            var continuation: CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>?
         }
 
         private let state = Mutex(State())
+        /// The request, to build the result from.
+        let request: HTTPRequest
+        /// The most body bytes accepted; a larger body ends the request.
+        let maximumBodyBytes: Int
+
+        init(request: HTTPRequest, maximumBodyBytes: Int) {
+            self.request = request
+            self.maximumBodyBytes = maximumBodyBytes
+        }
+
+        /// Where the result goes once the task completes.
+        func await(_ continuation: CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>) {
+            state.withLock { $0.continuation = continuation }
+        }
+
+        /// The response head arrived.
+        func received(_ response: URLResponse) {
+            state.withLock { $0.response = response }
+        }
+
+        /// Body bytes arrived; past the limit the request is ended (the bytes are not kept).
+        func received(_ data: Data) {
+            let overLimit = state.withLock { state -> Bool in
+                guard state.ending == nil else { return false }
+                if state.body.count + data.count > maximumBodyBytes { return true }
+                state.body.append(data)
+                return false
+            }
+            if overLimit { cancel(because: .tooLarge) }
+        }
+
+        /// The task completed: hands the result to the waiting caller.
+        func completed(error: (any Error)?) {
+            let ending = finish()
+            let (continuation, body, response) = state.withLock { state in
+                defer { state.continuation = nil }
+                return (state.continuation, state.body, state.response)
+            }
+            continuation?.resume(
+                returning: URLSessionTransport.result(
+                    for: request,
+                    data: body,
+                    response: response,
+                    error: error,
+                    ending: ending,
+                    limit: maximumBodyBytes
+                )
+            )
+        }
 
         /// Starts `task` and arms the deadline, unless the caller cancelled first.
         func start(_ task: URLSessionDataTask, timeout: Duration) {

@@ -34,9 +34,19 @@ import FoundationNetworking
 /// invalidates its session when it is released.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let delegate: TransportDelegate
+    /// The largest response body accepted, in bytes; a larger (or endless) one ends the request with
+    /// ``HTTPTransportError/responseTooLarge(_:limit:)`` as soon as it passes the limit.
+    public let maximumResponseBytes: Int
+
+    /// The default limit on a response body: 8 MiB, far above any answer sandboxd reads.
+    public static let defaultMaximumResponseBytes = 8 << 20
 
     /// Creates a transport with its own ephemeral session.
-    public init() {
+    ///
+    /// - Parameter maximumResponseBytes: The largest response body accepted.
+    public init(maximumResponseBytes: Int = URLSessionTransport.defaultMaximumResponseBytes) {
+        self.maximumResponseBytes = maximumResponseBytes
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -46,11 +56,8 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.urlCredentialStorage = nil
         // A backstop only: each request carries its own limit (see `urlRequest(for:)`).
         configuration.timeoutIntervalForRequest = 300
-        session = URLSession(
-            configuration: configuration,
-            delegate: RedirectRefusingDelegate(),
-            delegateQueue: nil
-        )
+        delegate = TransportDelegate()
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
     deinit {
@@ -66,22 +73,13 @@ public final class URLSessionTransport: HTTPTransport {
     /// - Throws: ``HTTPTransportError``.
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         let urlRequest = try Self.urlRequest(for: request)
-        let exchange = Exchange()
+        let exchange = Exchange(request: request, maximumBodyBytes: maximumResponseBytes)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation {
                 (continuation: CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>) in
-                let task = session.dataTask(with: urlRequest) { data, response, error in
-                    let ending = exchange.finish()
-                    continuation.resume(
-                        returning: Self.result(
-                            for: request,
-                            data: data,
-                            response: response,
-                            error: error,
-                            ending: ending
-                        )
-                    )
-                }
+                exchange.await(continuation)
+                let task = session.dataTask(with: urlRequest)
+                delegate.register(exchange, for: task)
                 exchange.start(task, timeout: request.timeout)
             }
         } onCancel: {
@@ -138,13 +136,16 @@ extension URLSessionTransport {
         data: Data?,
         response: URLResponse?,
         error: (any Error)?,
-        ending: Exchange.Ending?
+        ending: Exchange.Ending?,
+        limit: Int = URLSessionTransport.defaultMaximumResponseBytes
     ) -> Result<HTTPResponse, HTTPTransportError> {
         switch ending {
         case .timeout?:
             return .failure(.timedOut(request.url))
         case .caller?:
             return .failure(.other("the request was cancelled"))
+        case .tooLarge?:
+            return .failure(.responseTooLarge(request.url, limit: limit))
         case nil:
             break
         }

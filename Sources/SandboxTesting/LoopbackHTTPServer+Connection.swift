@@ -62,7 +62,24 @@ extension LoopbackHTTPServer {
                     bytes.append(contentsOf: body.prefix(body.count / 2))
                     _ = send(bytes)
                     return
+                case .endlessChunks(let status, let headers):
+                    sendEndlessChunks(status: status, headers: headers)
+                    return
                 }
+            }
+        }
+
+        /// A chunked body that does not end, until the peer goes or 4 GiB were sent.
+        private func sendEndlessChunks(status: Int, headers: HTTPHeaders) {
+            var head = Self.head(status: status, headers: headers, contentLength: nil, close: true)
+            head.removeLast(2)
+            head.append(contentsOf: Array("Transfer-Encoding: chunked\r\n\r\n".utf8))
+            guard send(head) else { return }
+            let size = 64 * 1024
+            let chunk =
+                Array(String(size, radix: 16).utf8) + [13, 10] + [UInt8](repeating: 0x78, count: size) + [13, 10]
+            for _ in 0..<(65_536) {
+                guard send(chunk) else { return }
             }
         }
 

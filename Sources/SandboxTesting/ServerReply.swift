@@ -15,4 +15,8 @@ public enum ServerReply: Sendable, Hashable {
     /// Sends the status line and headers with a `Content-Length` for all of `body`, then half of
     /// `body`, then closes the connection: the client sees the response cut off mid-body.
     case dropMidResponse(status: Int, headers: HTTPHeaders, body: Data)
+    /// Sends the status line and headers with `Transfer-Encoding: chunked`, then 64 KiB chunks of
+    /// `x` without end — until the client closes the connection, or 4 GiB have gone out (so a test
+    /// that goes wrong still stops by itself).
+    case endlessChunks(status: Int, headers: HTTPHeaders = [:])
 }

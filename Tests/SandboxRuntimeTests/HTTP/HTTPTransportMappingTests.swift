@@ -34,6 +34,7 @@ struct HTTPTransportMappingTests {
             case .timedOut: "timedOut"
             case .connectionFailed: "connectionFailed"
             case .invalidURL: "invalidURL"
+            case .responseTooLarge: "responseTooLarge"
             case .other: "other"
             }
         #expect(kind == expected)

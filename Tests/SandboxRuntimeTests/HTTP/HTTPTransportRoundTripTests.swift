@@ -241,6 +241,37 @@ struct HTTPTransportRoundTripTests {
         #expect(error?.isRetryable == true)
     }
 
+    @Test("an endless chunked body ends the request at the transport's limit, not in memory exhaustion")
+    func endlessBodyIsCut() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .endlessChunks(status: 200, headers: ["Content-Type": "application/json"])
+        }
+        defer { server.stop() }
+        let transport = URLSessionTransport(maximumResponseBytes: 1 << 20)
+
+        let error = await failure(of: HTTPRequest(url: server.baseURL, timeout: .seconds(60)), on: transport)
+
+        guard case .responseTooLarge(_, let limit)? = error else {
+            Issue.record("expected responseTooLarge, got \(String(describing: error))")
+            return
+        }
+        #expect(limit == 1 << 20)
+        #expect(error?.isRetryable == false)
+        #expect("\(error!)".contains("larger than 1048576 bytes"))
+    }
+
+    @Test("a body just under the limit arrives whole")
+    func bodyUnderLimitArrives() async throws {
+        let body = Data(repeating: UInt8(ascii: "y"), count: 100_000)
+        let server = try LoopbackHTTPServer { _ in .response(status: 200, body: body) }
+        defer { server.stop() }
+        let transport = URLSessionTransport(maximumResponseBytes: 100_000)
+
+        let response = try await transport.send(HTTPRequest(url: server.baseURL))
+
+        #expect(response.body == body)
+    }
+
     @Test("a handler slower than the request timeout yields timedOut, on time")
     func slowServerTimesOut() async throws {
         let server = try LoopbackHTTPServer { _ in
