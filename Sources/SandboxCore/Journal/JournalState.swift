@@ -6,15 +6,16 @@ public struct JournalState: Hashable, Sendable, Codable {
     public var lineage: String
     /// Every request sandboxd has seen (and not forgotten by compaction), by id.
     public var requests: [RequestID: RequestRecord]
-    /// Orphaned products being terminated, by product id.
-    public var orphans: [String: OrphanRecord]
+    /// Every termination in progress, a request's product or an orphan, by product id.
+    public var terminations: [String: Termination]
     /// The next queue-order number.
     public var nextOrder: UInt64
 
+    /// An empty journal of `lineage`.
     public init(lineage: String) {
         self.lineage = lineage
         self.requests = [:]
-        self.orphans = [:]
+        self.terminations = [:]
         self.nextOrder = 1
     }
 
@@ -23,34 +24,55 @@ public struct JournalState: Hashable, Sendable, Codable {
         requests.values.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
     }
 
-    /// Applies one event. Unknown request ids are ignored, so applying is total.
+    /// The termination of request `id`'s product, if one is in progress.
+    public func termination(ownedBy id: RequestID) -> Termination? {
+        terminations.values.first { $0.owner.request == id }
+    }
+
+    /// Applies one event. Unknown request ids and product ids are ignored, so applying is total.
     public mutating func apply(_ event: JournalEvent) {
         switch event {
         case .requestSeen(let spec, let at):
             guard requests[spec.id] == nil else { return }
             requests[spec.id] = RequestRecord(spec: spec, firstSeen: at, order: nextOrder)
             nextOrder += 1
-        case .orphanTerminateStarted(let product, let token):
-            var orphan = orphans[product.id] ?? OrphanRecord(productId: product.id, name: product.name)
-            orphan.token = token
-            orphan.recordId = nil
-            orphan.retryAt = nil
-            orphans[product.id] = orphan
-        case .orphanTerminateAccepted(let productId, let recordId):
-            orphans[productId]?.recordId = recordId
-        case .orphanTerminateFailed(let productId, _, let retryAt):
-            orphans[productId]?.failures += 1
-            orphans[productId]?.token = nil
-            orphans[productId]?.recordId = nil
-            orphans[productId]?.retryAt = retryAt
-        case .orphanGone(let productId):
-            orphans[productId] = nil
+        case .terminationStarted, .terminationAccepted, .terminationFailed, .productGone:
+            applyTermination(event)
         case .forgotten(let ids):
             for id in ids { requests[id] = nil }
         default:
             guard let id = event.requestID, var record = requests[id] else { return }
             record.apply(event)
             requests[id] = record
+            if case .attemptEnded = event, let productId = record.productId {
+                // The failed attempt's product must go before anything else happens to the request.
+                terminations = terminations.filter { $0.value.owner.request != id }
+                terminations[productId] = Termination(
+                    productId: productId,
+                    owner: .request(id, purpose: .failedAttempt)
+                )
+            }
+        }
+    }
+
+    /// The events of one termination: the product's entry, and its request when it has one.
+    private mutating func applyTermination(_ event: JournalEvent) {
+        switch event {
+        case .terminationStarted(let productId, let owner, _):
+            if let id = owner.request {
+                // A request has one product at a time: an older termination of it is superseded.
+                terminations = terminations.filter { $0.key == productId || $0.value.owner.request != id }
+            }
+            var termination = terminations[productId] ?? Termination(productId: productId, owner: owner)
+            termination.apply(event)
+            terminations[productId] = termination
+            if case .request(let id, let purpose) = owner { requests[id]?.terminationStarted(purpose) }
+        case .productGone(let productId):
+            guard let termination = terminations.removeValue(forKey: productId) else { return }
+            if case .request(let id, let purpose) = termination.owner { requests[id]?.productGone(purpose) }
+        default:
+            guard let productId = event.productID else { return }
+            terminations[productId]?.apply(event)
         }
     }
 }
@@ -60,8 +82,11 @@ extension RequestRecord {
     mutating func apply(_ event: JournalEvent) {
         applyRequestEvent(event)
         applyProvisioningEvent(event)
-        applyTerminationEvent(event)
         applyNotificationEvent(event)
+        if case .quarantined(_, let why) = event {
+            state = .quarantined
+            reason = why
+        }
     }
 
     /// Files seen, verification, the queue.
@@ -78,7 +103,7 @@ extension RequestRecord {
                 verifyRetryAt = nil
                 reason = nil
             } else {
-                // Past verification only a new lease counts; other edits change nothing (SPEC §3).
+                // Past verification only a new lease counts; other edits change nothing (docs/behaviour.md §3).
                 self.spec.lease = spec.lease
             }
         case .verificationDeferred(_, let why, let retryAt):
@@ -137,8 +162,8 @@ extension RequestRecord {
             provisioning?.failedReason = why
             provisioning?.retryAt = retryAt
             reason = why
-            if let productId {
-                termination = TerminationProgress(purpose: .failedAttempt, productId: productId)
+            if productId != nil {
+                // Its product is terminated first (``JournalState`` keeps that termination).
                 if isLastAttemptOver { state = .terminating }
             } else {
                 // Nothing was made: the attempt is over already.
@@ -164,46 +189,23 @@ extension RequestRecord {
         }
     }
 
-    /// A termination of the request's product.
-    private mutating func applyTerminationEvent(_ event: JournalEvent) {
-        switch event {
-        case .terminateStarted(_, let purpose, let productId, let token):
-            if termination == nil || termination?.productId != productId || termination?.purpose != purpose {
-                var progress = TerminationProgress(purpose: purpose, productId: productId)
-                progress.failures = termination?.productId == productId ? (termination?.failures ?? 0) : 0
-                termination = progress
-            }
-            termination?.token = token
-            termination?.recordId = nil
-            termination?.retryAt = nil
-            if purpose != .failedAttempt || isLastAttemptOver {
-                if state != .quarantined { state = .terminating }
-            }
-            if purpose == .expired { endReason = .expired }
-            if purpose == .released { endReason = .released }
-        case .terminateAccepted(_, let recordId):
-            termination?.recordId = recordId
-        case .terminateFailed(_, let error, let retryAt):
-            termination?.failures += 1
-            termination?.token = nil
-            termination?.recordId = nil
-            termination?.retryAt = retryAt
-            termination?.lastError = error
-        case .quarantined(_, let why):
-            state = .quarantined
-            reason = why
-        case .productGone:
-            let purpose = termination?.purpose
-            termination = nil
-            productId = nil
-            if purpose == .failedAttempt {
-                finishFailedAttempt()
-            } else {
-                state = .ended
-                if endReason == nil { endReason = .released }
-            }
-        default:
-            break
+    /// The termination of the request's product started (or started again) for `purpose`.
+    mutating func terminationStarted(_ purpose: TerminationPurpose) {
+        if purpose != .failedAttempt || isLastAttemptOver {
+            if state != .quarantined { state = .terminating }
+        }
+        if purpose == .expired { endReason = .expired }
+        if purpose == .released { endReason = .released }
+    }
+
+    /// The request's product, terminated for `purpose`, is confirmed gone.
+    mutating func productGone(_ purpose: TerminationPurpose) {
+        productId = nil
+        if purpose == .failedAttempt {
+            finishFailedAttempt()
+        } else {
+            state = .ended
+            if endReason == nil { endReason = .released }
         }
     }
 
@@ -236,7 +238,6 @@ extension RequestRecord {
 
     /// A failed attempt with no product left: try again, or give up after the last attempt.
     private mutating func finishFailedAttempt() {
-        termination = nil
         state = isLastAttemptOver ? .failed : .provisioning
     }
 }

@@ -39,9 +39,6 @@ public struct RequestRecord: Hashable, Sendable, Codable {
     /// How many `expiring` comments were owed so far (the counter of the next one).
     public var expiryWarnings: Int
 
-    /// The termination in progress, if any.
-    public var termination: TerminationProgress?
-
     /// Comments posted, by event.
     public var notifications: [NotificationEvent: NotificationLog]
 
@@ -65,7 +62,6 @@ public struct RequestRecord: Hashable, Sendable, Codable {
         self.leaseEnd = nil
         self.warnedLeaseEnd = nil
         self.expiryWarnings = 0
-        self.termination = nil
         self.notifications = [:]
     }
 
@@ -118,39 +114,6 @@ public struct ProvisioningProgress: Hashable, Sendable, Codable {
     }
 }
 
-/// Why a product is being terminated.
-public enum TerminationPurpose: String, Hashable, Sendable, Codable {
-    /// The lease ran out.
-    case expired
-    /// The request file was removed.
-    case released
-    /// The provisioning attempt failed: clean up, then try again or give up.
-    case failedAttempt
-}
-
-/// The progress of a termination.
-public struct TerminationProgress: Hashable, Sendable, Codable {
-    public var purpose: TerminationPurpose
-    /// The product being terminated.
-    public var productId: String
-    /// Failed termination calls so far (part of the token, so a retry is a new call).
-    public var failures: Int
-    /// The token of the call in flight.
-    public var token: String?
-    /// Set once Service Catalog accepted the call.
-    public var recordId: String?
-    /// The next try is no earlier than this.
-    public var retryAt: Date?
-    /// The last error.
-    public var lastError: String?
-
-    public init(purpose: TerminationPurpose, productId: String) {
-        self.purpose = purpose
-        self.productId = productId
-        self.failures = 0
-    }
-}
-
 /// What was posted for one event.
 public struct NotificationLog: Hashable, Sendable, Codable {
     /// How many comments of this event were confirmed posted.
@@ -167,21 +130,5 @@ public struct NotificationLog: Hashable, Sendable, Codable {
         self.comment = comment
         self.position = position
         self.unconfirmed = unconfirmed
-    }
-}
-
-/// A product with the pool's tag that no request accounts for, being terminated.
-public struct OrphanRecord: Hashable, Sendable, Codable {
-    public var productId: String
-    public var name: String
-    public var failures: Int
-    public var token: String?
-    public var recordId: String?
-    public var retryAt: Date?
-
-    public init(productId: String, name: String) {
-        self.productId = productId
-        self.name = name
-        self.failures = 0
     }
 }

@@ -39,7 +39,7 @@ extension RoundPlanner {
         case .active:
             planActive(record)
         case .terminating, .quarantined:
-            planTermination(record)
+            if let termination = journal.termination(ownedBy: id) { planTermination(termination) }
         case .rejected, .ended, .failed, .lost:
             break
         }
@@ -59,8 +59,8 @@ extension RoundPlanner {
     mutating func planProvisioning(_ record: RequestRecord) {
         let id = record.id
         guard liveKnown else { return }
-        if record.termination != nil {
-            planTermination(record)
+        if let termination = journal.termination(ownedBy: id) {
+            planTermination(termination)
             return
         }
         // An adopted product has no attempt of its own: it is followed by its listing alone.
@@ -177,29 +177,37 @@ extension RoundPlanner {
         }
     }
 
-    mutating func planTermination(_ record: RequestRecord) {
-        let id = record.id
-        guard liveKnown, let termination = record.termination else { return }
+    /// The next step of a termination, a request's product or an orphan alike: settle it once the
+    /// product is gone, repeat a call whose answer was lost, retry after a failure once the product
+    /// is settled (``LiveProduct/isSettled``), or quarantine a request's slot when retries ran out.
+    mutating func planTermination(_ termination: Termination) {
+        guard liveKnown else { return }
+        let record = termination.owner.request.flatMap { journal.requests[$0] }
         guard let live = liveByID[termination.productId] else {
-            add(.settle(id), "the product \(termination.productId) is gone")
+            switch termination.owner {
+            case .request(let id, _): add(.settle(id), "the product \(termination.productId) is gone")
+            case .orphan(let name): add(.settleOrphan(productId: termination.productId), "the orphan \(name) is gone")
+            }
             return
         }
-        if record.state == .quarantined { return }
-        let settled = live.isSettled
+        if record?.state == .quarantined { return }
         if let recordId = termination.recordId {
-            if settled {
+            if live.isSettled, let id = record?.id {
                 add(.inspectRecord(id, recordId: recordId, purpose: .terminate), "the termination seems stuck")
             }
             return
         }
         if let token = termination.token {
-            add(
-                .terminate(id, purpose: termination.purpose, productId: termination.productId, token: token),
-                "repeat the termination call with the same token"
+            addTerminate(
+                termination,
+                live,
+                token: token,
+                record == nil
+                    ? "repeat the orphan's termination call" : "repeat the termination call with the same token"
             )
             return
         }
-        if ProvisioningPolicy.terminationRetriesExhausted(termination.failures) {
+        if record != nil, ProvisioningPolicy.terminationRetriesExhausted(termination.failures), let id = record?.id {
             add(
                 .quarantine(
                     id,
@@ -210,23 +218,50 @@ extension RoundPlanner {
             )
             return
         }
-        if settled && now >= (termination.retryAt ?? .distantPast) {
-            add(
-                .terminate(
-                    id,
-                    purpose: termination.purpose,
-                    productId: termination.productId,
-                    token: terminateToken(record, termination.purpose, failures: termination.failures)
-                ),
+        guard live.isSettled, now >= (termination.retryAt ?? .distantPast) else { return }
+        switch termination.owner {
+        case .request(let id, let purpose):
+            let token = terminateToken(
+                id,
+                attempt: record?.provisioning?.attempt,
+                purpose,
+                failures: termination.failures
+            )
+            addTerminate(
+                termination,
+                live,
+                token: token,
                 termination.failures == 0
-                    ? "clean up the failed attempt's product"
-                    : "retry the termination (\(termination.failures) failed)"
+                    ? "clean up the failed attempt's product" : "retry the termination (\(termination.failures) failed)"
+            )
+        case .orphan(let name):
+            addTerminate(
+                termination,
+                live,
+                token: token(live.id, "orphan-\(termination.failures)"),
+                "retry terminating the orphan \(name)"
             )
         }
     }
 
+    /// The call that terminates `termination`'s product: `.terminate` for a request's, `.terminateOrphan` for an orphan.
+    mutating func addTerminate(_ termination: Termination, _ live: LiveProduct, token: String, _ reason: String) {
+        switch termination.owner {
+        case .request(let id, let purpose):
+            add(.terminate(id, purpose: purpose, productId: termination.productId, token: token), reason)
+        case .orphan:
+            add(.terminateOrphan(product: live, token: token), reason)
+        }
+    }
+
+    /// The token of terminating request `record`'s product for `purpose` after `failures` failed calls.
     func terminateToken(_ record: RequestRecord, _ purpose: TerminationPurpose, failures: Int = 0) -> String {
-        token(record.id.rawValue, "terminate-\(purpose.rawValue)-\(record.provisioning?.attempt ?? 0)-\(failures)")
+        terminateToken(record.id, attempt: record.provisioning?.attempt, purpose, failures: failures)
+    }
+
+    /// The token of terminating request `id`'s product (of provisioning attempt `attempt`).
+    func terminateToken(_ id: RequestID, attempt: Int?, _ purpose: TerminationPurpose, failures: Int) -> String {
+        token(id.rawValue, "terminate-\(purpose.rawValue)-\(attempt ?? 0)-\(failures)")
     }
 
     /// The provisioning call for `record`'s attempt, from the pool as it is now.

@@ -51,17 +51,20 @@ struct JournalV2FixtureTests {
                 line += " warned=\(offset(record.warnedLeaseEnd)) warnings=\(record.expiryWarnings)"
             }
             lines.append(line)
-            if let termination = record.termination {
+            if let termination = state.termination(ownedBy: record.id),
+                case .request(_, let purpose) = termination.owner
+            {
                 terminations.append(
-                    "terminating \(termination.productId) for \(record.id) (\(termination.purpose.rawValue)): "
+                    "terminating \(termination.productId) for \(record.id) (\(purpose.rawValue)): "
                         + "\(termination.failures) failures, \(termination.lastError ?? "-")"
                 )
             }
         }
-        for orphan in state.orphans.values.sorted(by: { $0.productId < $1.productId }) {
+        for termination in state.terminations.values.sorted(by: { $0.productId < $1.productId }) {
+            guard case .orphan(let name) = termination.owner else { continue }
             terminations.append(
-                "terminating \(orphan.productId), the orphan \(orphan.name): \(orphan.failures) failures, "
-                    + "retry at \(offset(orphan.retryAt))"
+                "terminating \(termination.productId), the orphan \(name): \(termination.failures) failures, "
+                    + "retry at \(offset(termination.retryAt))"
             )
         }
         return lines + terminations
@@ -80,7 +83,8 @@ struct JournalV2FixtureTests {
             snapshot: try Self.fixture("expected-state.json"),
             records: []
         )
-        #expect(final == state)
+        // Format 2 kept no last error for an orphan; everything the planner, `status` and the comments read is equal.
+        #expect(Self.observed(final) == Self.expected)
     }
 
     @Test("the snapshot and the records after it replay to the same state")

@@ -64,7 +64,7 @@ struct LegacyJournalTests {
         #expect(state.requests[RequestID("a")!]?.state == .failed)
     }
 
-    @Test("a snapshot is written in format 2 and read back unchanged")
+    @Test("a snapshot is written in the current format and read back unchanged")
     func snapshotRoundTrip() throws {
         let state = try JournalCodec.replay(
             lineage: try Self.lineage(),
