@@ -66,7 +66,9 @@ public struct JournalState: Hashable, Sendable, Codable {
             var termination = terminations[productId] ?? Termination(productId: productId, owner: owner)
             termination.apply(event)
             terminations[productId] = termination
-            if case .request(let id, let purpose) = owner { requests[id]?.terminationStarted(purpose) }
+            if case .request(let id, let purpose) = owner {
+                requests[id]?.terminationStarted(purpose, productId: productId)
+            }
         case .productGone(let productId):
             guard let termination = terminations.removeValue(forKey: productId) else { return }
             if case .request(let id, let purpose) = termination.owner { requests[id]?.productGone(purpose) }
@@ -78,134 +80,58 @@ public struct JournalState: Hashable, Sendable, Codable {
 }
 
 extension RequestRecord {
-    /// Applies an event about this request.
+    /// Applies an event about this request: the phase's own facts move, an event that makes no sense
+    /// in the phase changes nothing.
     mutating func apply(_ event: JournalEvent) {
-        applyRequestEvent(event)
-        applyProvisioningEvent(event)
-        applyNotificationEvent(event)
-        if case .quarantined(_, let why) = event {
-            state = .quarantined
-            reason = why
-        }
-    }
-
-    /// Files seen, verification, the queue.
-    private mutating func applyRequestEvent(_ event: JournalEvent) {
         switch event {
-        case .requestSeen:
-            break
         case .requestChanged(let spec, _):
             fingerprint = spec.fingerprint
-            if state == .pending || state == .rejected {
+            switch phase {
+            case .pending, .rejected:
                 self.spec = spec
-                state = .pending
+                phase = .pending(Pending())
                 verification = nil
-                verifyRetryAt = nil
-                reason = nil
-            } else {
+            default:
                 // Past verification only a new lease counts; other edits change nothing (docs/behaviour.md §3).
                 self.spec.lease = spec.lease
             }
-        case .verificationDeferred(_, let why, let retryAt):
-            reason = why
-            verifyRetryAt = retryAt
-        case .verified(_, let verification):
+        case .verificationDeferred, .verified, .admitted, .rejected, .dropped:
+            applyVerificationEvent(event)
+        case .notifyStarted, .notified:
+            applyNotificationEvent(event)
+        default:
+            phase = phase.applying(event, verification: &verification)
+        }
+    }
+
+    /// Verification, admission, refusal and a removed file before a sandbox.
+    private mutating func applyVerificationEvent(_ event: JournalEvent) {
+        switch (event, phase) {
+        case (.verificationDeferred(_, let why, let retryAt), .pending):
+            phase = .pending(Pending(reason: why, retryAt: retryAt))
+        case (.verificationDeferred(_, let why, let retryAt), .queued(var queued)):
+            queued.reason = why
+            queued.retryAt = retryAt
+            phase = .queued(queued)
+        case (.verified(_, let verification), .pending):
             self.verification = verification
-            verifyRetryAt = nil
-            reason = nil
-        case .admitted:
-            state = .queued
-            reason = nil
-        case .rejected(_, let why):
-            state = .rejected
-            reason = why
+            phase = .pending(Pending())
+        case (.verified(_, let verification), .queued(var queued)):
+            self.verification = verification
+            queued.reason = nil
+            queued.retryAt = nil
+            phase = .queued(queued)
+        case (.admitted, .pending):
+            phase = .queued(Queued())
+        case (.rejected(_, let why), .pending), (.rejected(_, let why), .queued):
+            phase = .rejected(reason: why)
             rejections += 1
-        case .dropped:
-            state = .ended
-            endReason = .released
+        case (.dropped, .pending), (.dropped, .queued):
+            phase = .ended(Ended(reason: .released, productName: productName))
+        case (.dropped, .provisioning(let provisioning)) where provisioning.productId == nil:
+            phase = .ended(Ended(reason: .released, productName: provisioning.productName))
         default:
             break
-        }
-    }
-
-    /// Provisioning attempts, the lease, adoption and loss.
-    private mutating func applyProvisioningEvent(_ event: JournalEvent) {
-        switch event {
-        case .provisionStarted(_, let attempt, let request):
-            state = .provisioning
-            productName = request.name
-            if provisioning?.attempt != attempt || provisioning?.request != request {
-                provisioning = ProvisioningProgress(attempt: attempt, request: request)
-            }
-        case .provisionAccepted(_, let receipt):
-            provisioning?.recordId = receipt.recordId
-            if let productId = receipt.provisionedProductId { self.productId = productId }
-        case .provisionRefused(_, let error):
-            state = .queued
-            reason = error
-            if let attempt = provisioning?.attempt, attempt > 1 {
-                provisioning?.recordId = nil
-            } else {
-                provisioning = nil
-            }
-        case .activated(_, let productId, let outputs, let leaseStart, let leaseEnd):
-            state = .active
-            self.productId = productId
-            self.outputs = outputs
-            self.leaseStart = leaseStart
-            self.leaseEnd = leaseEnd
-            provisioning?.failedReason = nil
-            reason = nil
-        case .leaseExtended(_, let leaseEnd):
-            self.leaseEnd = leaseEnd
-        case .attemptEnded(_, let why, let retryAt):
-            provisioning?.failedReason = why
-            provisioning?.retryAt = retryAt
-            reason = why
-            if productId != nil {
-                // Its product is terminated first (``JournalState`` keeps that termination).
-                if isLastAttemptOver { state = .terminating }
-            } else {
-                // Nothing was made: the attempt is over already.
-                finishFailedAttempt()
-            }
-        case .lost:
-            state = .lost
-            reason = "the product disappeared outside sandboxd"
-            productId = nil
-        case .adopted(_, let product, let leaseStart, let leaseEnd):
-            productId = product.id
-            productName = product.name
-            if let leaseEnd {
-                state = .active
-                self.leaseStart = leaseStart
-                self.leaseEnd = leaseEnd
-            } else {
-                state = .provisioning
-            }
-            if verification == nil { verification = .skipped(at: leaseStart) }
-        default:
-            break
-        }
-    }
-
-    /// The termination of the request's product started (or started again) for `purpose`.
-    mutating func terminationStarted(_ purpose: TerminationPurpose) {
-        if purpose != .failedAttempt || isLastAttemptOver {
-            if state != .quarantined { state = .terminating }
-        }
-        if purpose == .expired { endReason = .expired }
-        if purpose == .released { endReason = .released }
-    }
-
-    /// The request's product, terminated for `purpose`, is confirmed gone.
-    mutating func productGone(_ purpose: TerminationPurpose) {
-        productId = nil
-        if purpose == .failedAttempt {
-            finishFailedAttempt()
-        } else {
-            state = .ended
-            if endReason == nil { endReason = .released }
         }
     }
 
@@ -222,7 +148,10 @@ extension RequestRecord {
             log.unconfirmed = nil
             notifications[event] = log
             if event == .expiring {
-                warnedLeaseEnd = leaseEnd
+                if case .active(var lease) = phase {
+                    lease.warnedEnd = lease.end
+                    phase = .active(lease)
+                }
                 expiryWarnings = max(expiryWarnings, occurrence)
             }
         default:
@@ -230,14 +159,69 @@ extension RequestRecord {
         }
     }
 
-    /// Whether the current attempt failed with no attempt to follow (its `attemptEnded` said so).
-    var isLastAttemptOver: Bool {
-        guard let provisioning else { return true }
-        return provisioning.failedReason != nil && provisioning.retryAt == nil
+    /// The termination of the request's product `productId` started (or started again) for `purpose`.
+    mutating func terminationStarted(_ purpose: TerminationPurpose, productId: String) {
+        let endReason: EndReason? = purpose == .expired ? .expired : purpose == .released ? .released : nil
+        switch phase {
+        case .active(let lease):
+            guard purpose != .failedAttempt else { return }
+            let ending = Ending(
+                productId: productId,
+                productName: lease.productName,
+                endReason: endReason,
+                call: lease.call,
+                lease: lease
+            )
+            phase = .terminating(ending)
+        case .provisioning(let provisioning):
+            guard purpose != .failedAttempt || provisioning.isLastAttemptOver else { return }
+            let ending = Ending(
+                productId: productId,
+                productName: provisioning.productName,
+                endReason: endReason,
+                call: provisioning.call,
+                failure: provisioning.failure
+            )
+            phase = .terminating(ending)
+        case .terminating(var ending):
+            ending.endReason = endReason ?? ending.endReason
+            phase = .terminating(ending)
+        case .quarantined(var ending, let reason):
+            ending.endReason = endReason ?? ending.endReason
+            phase = .quarantined(ending, reason: reason)
+        default:
+            break
+        }
     }
 
-    /// A failed attempt with no product left: try again, or give up after the last attempt.
-    private mutating func finishFailedAttempt() {
-        state = isLastAttemptOver ? .failed : .provisioning
+    /// The request's product, terminated for `purpose`, is confirmed gone.
+    mutating func productGone(_ purpose: TerminationPurpose) {
+        switch phase {
+        case .provisioning(var provisioning):
+            provisioning.productId = nil
+            phase =
+                provisioning.isLastAttemptOver
+                ? .failed(Failed(reason: provisioning.failure?.reason ?? "", productName: provisioning.productName))
+                : .provisioning(provisioning)
+        case .terminating(let ending), .quarantined(let ending, _):
+            if purpose == .failedAttempt, let failure = ending.failure {
+                if failure.retryAt == nil || ending.call == nil {
+                    phase = .failed(Failed(reason: failure.reason, productName: ending.productName))
+                } else {
+                    phase = .provisioning(
+                        Provisioning(call: ending.call, productName: ending.productName ?? "", failure: failure)
+                    )
+                }
+            } else {
+                let ended = Ended(
+                    reason: ending.endReason ?? .released,
+                    productName: ending.productName,
+                    lease: ending.lease.map(PastLease.init)
+                )
+                phase = .ended(ended)
+            }
+        default:
+            break
+        }
     }
 }

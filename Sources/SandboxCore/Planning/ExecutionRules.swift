@@ -142,7 +142,7 @@ public enum ExecutionRules {
 
     /// The attempt of `id` ended: the next one waits out its backoff, or there is none.
     static func attemptEnded(_ id: RequestID, reason: String, journal: JournalState, now: Date) -> JournalEvent {
-        let attempt = journal.requests[id]?.provisioning?.attempt ?? 1
+        let attempt = journal.requests[id]?.call?.attempt ?? 1
         return .attemptEnded(id: id, reason: reason, retryAt: ProvisioningPolicy.nextAttempt(after: attempt, now: now))
     }
 

@@ -56,7 +56,7 @@ extension RoundPlanner {
                 continue
             }
             if needsOrganizationRecheck(record) {
-                // SPEC §3: the policy is checked again for the one about to be dispensed. A check
+                // docs/behaviour.md §3: the policy is checked again for the one about to be dispensed. A check
                 // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
                 if now < (record.verifyRetryAt ?? .distantPast) { continue }
                 add(
@@ -67,7 +67,7 @@ extension RoundPlanner {
                 continue
             }
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
-            let attempt = record.provisioning?.attempt ?? 1
+            let attempt = record.attempt ?? 1
             add(
                 .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                 "a slot is free (\(free) of \(pool.capacity))"
@@ -93,7 +93,7 @@ extension RoundPlanner {
         var accountedNames = Set<String>()
         for record in journal.requests.values {
             if let id = record.productId { accountedIDs.insert(id) }
-            if !record.state.isFinal, let name = record.provisioning?.request.name ?? record.productName {
+            if !record.state.isFinal, let name = record.call?.request.name ?? record.productName {
                 accountedNames.insert(name)
             }
         }
@@ -135,7 +135,7 @@ extension RoundPlanner {
         }
     }
 
-    /// Holds back releases that would purge the pool (SPEC §3): a bad checkout or a lost journal must not.
+    /// Holds back releases that would purge the pool (docs/behaviour.md §3): a bad checkout or a lost journal must not.
     mutating func applySafetyBrake() -> (reason: String?, usedAllowance: Bool) {
         let knownOrphans = Set(journal.terminations.keys)
         let isRelease: (PlannedAction) -> Bool = { action in

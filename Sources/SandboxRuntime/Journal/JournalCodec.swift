@@ -13,8 +13,9 @@ public enum JournalCodec {
         Array(try encoder.encode(VersionedSnapshot(format: snapshotFormat, state: state)))
     }
 
-    /// The snapshot format written now (3: one termination model keyed by product id). Formats 1 (no
-    /// `format` key: the state itself) and 2 are still read, through ``LegacyJournal``.
+    /// The snapshot format written now (3: a request's record is an enum of phases, and one termination
+    /// model is keyed by product id). Formats 1 (no `format` key: the state itself) and 2 are still
+    /// read, through ``LegacyJournal``.
     public static let snapshotFormat = 3
 
     /// Rebuilds the state from a snapshot (if any) and the records after it.

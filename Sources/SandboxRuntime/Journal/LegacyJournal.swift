@@ -41,7 +41,7 @@ enum LegacyJournal {
         func upgraded(given state: JournalState) -> JournalEvent {
             switch self {
             case .attemptFailed(let id, let reason, let retryAt):
-                let attempt = state.requests[id]?.provisioning?.attempt ?? 1
+                let attempt = state.requests[id]?.call?.attempt ?? 1
                 return .attemptEnded(
                     id: id,
                     reason: reason,
@@ -73,58 +73,26 @@ enum LegacyJournal {
         }
     }
 
-    /// A snapshot of format 1 or 2, with each request's termination inside its record and orphans apart.
+    /// A snapshot of format 1 or 2: a request's record as optional fields beside its state, its
+    /// termination inside it, and orphans apart.
     struct Snapshot: Decodable {
-        /// A record's termination as formats 1 and 2 kept it.
-        struct RecordTermination: Decodable {
-            var termination: Progress?
-        }
+        var lineage: String
+        var nextOrder: UInt64
+        var requests: [RequestID: Record]
+        var orphans: [String: Orphan]?
 
-        /// `TerminationProgress` of formats 1 and 2.
-        struct Progress: Decodable {
-            var purpose: TerminationPurpose
-            var productId: String
-            var failures: Int
-            var token: String?
-            var recordId: String?
-            var retryAt: Date?
-            var lastError: String?
-        }
-
-        /// `OrphanRecord` of formats 1 and 2.
-        struct Orphan: Decodable {
-            var productId: String
-            var name: String
-            var failures: Int
-            var token: String?
-            var recordId: String?
-            var retryAt: Date?
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case lineage, requests, orphans, nextOrder
-        }
-
-        var state: JournalState
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            state = JournalState(lineage: try container.decode(String.self, forKey: .lineage))
-            state.nextOrder = try container.decode(UInt64.self, forKey: .nextOrder)
-            state.requests = try container.decode([RequestID: RequestRecord].self, forKey: .requests)
-            let held = try container.decode([RequestID: RecordTermination].self, forKey: .requests)
-            for (id, record) in held {
-                guard let old = record.termination else { continue }
-                var termination = Termination(productId: old.productId, owner: .request(id, purpose: old.purpose))
-                termination.failures = old.failures
-                termination.token = old.token
-                termination.recordId = old.recordId
-                termination.retryAt = old.retryAt
-                termination.lastError = old.lastError
-                state.terminations[old.productId] = termination
+        /// The state as format 3 says it (`formatOne`: a last attempt that failed has no retry time).
+        func state(formatOne: Bool) -> JournalState {
+            var state = JournalState(lineage: lineage)
+            state.nextOrder = nextOrder
+            for (id, old) in requests {
+                state.requests[id] = old.record(formatOne: formatOne)
+                guard let progress = old.termination else { continue }
+                state.terminations[progress.productId] = progress.termination(
+                    owner: .request(id, purpose: progress.purpose)
+                )
             }
-            let orphans = try container.decodeIfPresent([String: Orphan].self, forKey: .orphans) ?? [:]
-            for orphan in orphans.values {
+            for orphan in (orphans ?? [:]).values {
                 var termination = Termination(productId: orphan.productId, owner: .orphan(name: orphan.name))
                 termination.failures = orphan.failures
                 termination.token = orphan.token
@@ -132,7 +100,49 @@ enum LegacyJournal {
                 termination.retryAt = orphan.retryAt
                 state.terminations[orphan.productId] = termination
             }
+            return state
         }
+    }
+
+    /// `TerminationProgress` of formats 1 and 2.
+    struct Progress: Decodable {
+        var purpose: TerminationPurpose
+        var productId: String
+        var failures: Int
+        var token: String?
+        var recordId: String?
+        var retryAt: Date?
+        var lastError: String?
+
+        /// The termination of today's model.
+        func termination(owner: TerminationOwner) -> Termination {
+            var termination = Termination(productId: productId, owner: owner)
+            termination.failures = failures
+            termination.token = token
+            termination.recordId = recordId
+            termination.retryAt = retryAt
+            termination.lastError = lastError
+            return termination
+        }
+    }
+
+    /// `OrphanRecord` of formats 1 and 2.
+    struct Orphan: Decodable {
+        var productId: String
+        var name: String
+        var failures: Int
+        var token: String?
+        var recordId: String?
+        var retryAt: Date?
+    }
+
+    /// `ProvisioningProgress` of formats 1 and 2.
+    struct Attempt: Decodable {
+        var attempt: Int
+        var request: ProvisionRequest
+        var recordId: String?
+        var failedReason: String?
+        var retryAt: Date?
     }
 
     /// A format-2 snapshot: the format number beside the state.
@@ -142,19 +152,7 @@ enum LegacyJournal {
 
     /// A format-1 or format-2 snapshot's state as format 3 says it.
     static func decodeSnapshot(_ data: Data, format: Int) throws -> JournalState {
-        if format == 1 { return upgradeFormatOne(try JSONDecoder().decode(Snapshot.self, from: data).state) }
-        return try JSONDecoder().decode(VersionedSnapshot.self, from: data).state.state
-    }
-
-    /// A format-1 snapshot's state as format 2 says it: a last attempt that failed has no retry time.
-    static func upgradeFormatOne(_ state: JournalState) -> JournalState {
-        var state = state
-        for (id, record) in state.requests {
-            guard let progress = record.provisioning, progress.failedReason != nil,
-                progress.attempt >= formatOneMaximumAttempts
-            else { continue }
-            state.requests[id]?.provisioning?.retryAt = nil
-        }
-        return state
+        if format == 1 { return try JSONDecoder().decode(Snapshot.self, from: data).state(formatOne: true) }
+        return try JSONDecoder().decode(VersionedSnapshot.self, from: data).state.state(formatOne: false)
     }
 }

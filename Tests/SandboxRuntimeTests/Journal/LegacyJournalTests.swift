@@ -48,7 +48,7 @@ struct LegacyJournalTests {
         let atSnapshot = try JournalCodec.replay(lineage: try Self.lineage(), snapshot: snapshot, records: [])
         let alice = try #require(atSnapshot.requests[RequestID("a")!])
         #expect(alice.state == .terminating)
-        #expect(alice.provisioning?.attempt == 3)
+        #expect(alice.attempt == 3)
 
         let state = try JournalCodec.replay(
             lineage: try Self.lineage(),
