@@ -42,9 +42,10 @@ public struct JournalState: Hashable, Sendable, Codable {
             for id in ids { requests[id] = nil }
         default:
             guard let id = event.requestID, var record = requests[id] else { return }
+            let before = record
             record.apply(event)
             requests[id] = record
-            if case .attemptEnded = event, let productId = record.productId {
+            if case .attemptEnded = event, record != before, let productId = record.productId {
                 // The failed attempt's product must go before anything else happens to the request.
                 terminations = terminations.filter { $0.value.owner.request != id }
                 terminations[productId] = Termination(
