@@ -51,6 +51,7 @@ extension RoundPlanner {
         let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
+            guard case .queued(let waiting) = record.phase else { continue }
             if let reason = policyRefusal(of: record) {
                 add(.reject(record.id, reason: reason), "refused by the pool's policy when its turn came")
                 continue
@@ -58,7 +59,7 @@ extension RoundPlanner {
             if needsOrganizationRecheck(record) {
                 // docs/behaviour.md §3: the policy is checked again for the one about to be dispensed. A check
                 // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
-                if now < (record.verifyRetryAt ?? .distantPast) { continue }
+                if now < (waiting.retryAt ?? .distantPast) { continue }
                 add(
                     .verify(record.id, verificationRequest(for: record)),
                     "check the allowed organizations again before dispensing"
@@ -67,7 +68,7 @@ extension RoundPlanner {
                 continue
             }
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
-            let attempt = record.attempt ?? 1
+            let attempt = waiting.resumeAttempt ?? 1
             add(
                 .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                 "a slot is free (\(free) of \(pool.capacity))"

@@ -83,7 +83,7 @@ extension RoundPlanner {
             planUnansweredCall(record, call)
             return
         }
-        guard let live = product(of: record) else {
+        guard let live = product(of: provisioning) else {
             if let recordId = provisioning.call?.recordId {
                 add(.inspectRecord(id, recordId: recordId, purpose: .provision), "the product is not listed yet")
             }
