@@ -34,16 +34,8 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     /// earlier than `retryAt`. `retryAt` is `nil` when no attempt follows: the request fails once no
     /// product of it remains. (The decision is the planner's; the journal only remembers it.)
     case attemptEnded(id: RequestID, reason: String, retryAt: Date?)
-    /// Intent: terminate the request's product with this token.
-    case terminateStarted(id: RequestID, purpose: TerminationPurpose, productId: String, token: String)
-    /// Outcome: Service Catalog accepted the termination.
-    case terminateAccepted(id: RequestID, recordId: String)
-    /// Outcome: the termination failed; try again at `retryAt`.
-    case terminateFailed(id: RequestID, error: String, retryAt: Date)
     /// Retries are exhausted: the slot stays taken until the product is gone.
     case quarantined(id: RequestID, reason: String)
-    /// The request's product is confirmed gone.
-    case productGone(id: RequestID)
     /// The product vanished outside sandboxd.
     case lost(id: RequestID)
     /// A live product matching this request was found and taken over.
@@ -52,14 +44,14 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case notifyStarted(id: RequestID, event: NotificationEvent, occurrence: Int)
     /// Outcome: the comment exists.
     case notified(id: RequestID, event: NotificationEvent, occurrence: Int, comment: CommentReference, position: Int?)
-    /// Intent: terminate a product no request accounts for.
-    case orphanTerminateStarted(product: LiveProduct, token: String)
-    /// Outcome: accepted.
-    case orphanTerminateAccepted(productId: String, recordId: String)
-    /// Outcome: failed; try again at `retryAt`.
-    case orphanTerminateFailed(productId: String, error: String, retryAt: Date)
-    /// The orphan is gone.
-    case orphanGone(productId: String)
+    /// Intent: terminate the product `productId` of `owner` (a request's or an orphan) with this token.
+    case terminationStarted(productId: String, owner: TerminationOwner, token: String)
+    /// Outcome: Service Catalog accepted the termination.
+    case terminationAccepted(productId: String, recordId: String)
+    /// Outcome: the termination failed; try again at `retryAt`.
+    case terminationFailed(productId: String, error: String, retryAt: Date)
+    /// The product being terminated is confirmed gone.
+    case productGone(productId: String)
     /// Compaction forgot these final requests whose files are gone.
     case forgotten(ids: [RequestID])
 
@@ -70,11 +62,23 @@ public enum JournalEvent: Hashable, Sendable, Codable {
         case .verificationDeferred(let id, _, _), .verified(let id, _), .admitted(let id), .rejected(let id, _),
             .dropped(let id), .provisionStarted(let id, _, _), .provisionAccepted(let id, _),
             .provisionRefused(let id, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
-            .attemptEnded(let id, _, _), .terminateStarted(let id, _, _, _), .terminateAccepted(let id, _),
-            .terminateFailed(let id, _, _), .quarantined(let id, _), .productGone(let id), .lost(let id),
+            .attemptEnded(let id, _, _), .quarantined(let id, _), .lost(let id),
             .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
             return id
-        case .orphanTerminateStarted, .orphanTerminateAccepted, .orphanTerminateFailed, .orphanGone, .forgotten:
+        case .terminationStarted(_, let owner, _):
+            return owner.request
+        case .terminationAccepted, .terminationFailed, .productGone, .forgotten:
+            return nil
+        }
+    }
+
+    /// The product a termination event is about, if it is one.
+    public var productID: String? {
+        switch self {
+        case .terminationStarted(let productId, _, _), .terminationAccepted(let productId, _),
+            .terminationFailed(let productId, _, _), .productGone(let productId):
+            return productId
+        default:
             return nil
         }
     }

@@ -6,15 +6,16 @@ public struct JournalState: Hashable, Sendable, Codable {
     public var lineage: String
     /// Every request sandboxd has seen (and not forgotten by compaction), by id.
     public var requests: [RequestID: RequestRecord]
-    /// Orphaned products being terminated, by product id.
-    public var orphans: [String: OrphanRecord]
+    /// Every termination in progress, a request's product or an orphan, by product id.
+    public var terminations: [String: Termination]
     /// The next queue-order number.
     public var nextOrder: UInt64
 
+    /// An empty journal of `lineage`.
     public init(lineage: String) {
         self.lineage = lineage
         self.requests = [:]
-        self.orphans = [:]
+        self.terminations = [:]
         self.nextOrder = 1
     }
 
@@ -23,185 +24,113 @@ public struct JournalState: Hashable, Sendable, Codable {
         requests.values.sorted { ($0.order, $0.id) < ($1.order, $1.id) }
     }
 
-    /// Applies one event. Unknown request ids are ignored, so applying is total.
+    /// The termination of request `id`'s product, if one is in progress.
+    public func termination(ownedBy id: RequestID) -> Termination? {
+        terminations.values.first { $0.owner.request == id }
+    }
+
+    /// Applies one event. Unknown request ids and product ids are ignored, so applying is total.
     public mutating func apply(_ event: JournalEvent) {
         switch event {
         case .requestSeen(let spec, let at):
             guard requests[spec.id] == nil else { return }
             requests[spec.id] = RequestRecord(spec: spec, firstSeen: at, order: nextOrder)
             nextOrder += 1
-        case .orphanTerminateStarted(let product, let token):
-            var orphan = orphans[product.id] ?? OrphanRecord(productId: product.id, name: product.name)
-            orphan.token = token
-            orphan.recordId = nil
-            orphan.retryAt = nil
-            orphans[product.id] = orphan
-        case .orphanTerminateAccepted(let productId, let recordId):
-            orphans[productId]?.recordId = recordId
-        case .orphanTerminateFailed(let productId, _, let retryAt):
-            orphans[productId]?.failures += 1
-            orphans[productId]?.token = nil
-            orphans[productId]?.recordId = nil
-            orphans[productId]?.retryAt = retryAt
-        case .orphanGone(let productId):
-            orphans[productId] = nil
+        case .terminationStarted, .terminationAccepted, .terminationFailed, .productGone:
+            applyTermination(event)
         case .forgotten(let ids):
             for id in ids { requests[id] = nil }
         default:
             guard let id = event.requestID, var record = requests[id] else { return }
+            let before = record
             record.apply(event)
             requests[id] = record
+            if case .attemptEnded = event, record != before, let productId = record.productId {
+                // The failed attempt's product must go before anything else happens to the request.
+                terminations = terminations.filter { $0.value.owner.request != id }
+                terminations[productId] = Termination(
+                    productId: productId,
+                    owner: .request(id, purpose: .failedAttempt)
+                )
+            }
+        }
+    }
+
+    /// The events of one termination: the product's entry, and its request when it has one.
+    private mutating func applyTermination(_ event: JournalEvent) {
+        switch event {
+        case .terminationStarted(let productId, let owner, _):
+            if let id = owner.request {
+                // A request has one product at a time: an older termination of it is superseded.
+                terminations = terminations.filter { $0.key == productId || $0.value.owner.request != id }
+            }
+            var termination = terminations[productId] ?? Termination(productId: productId, owner: owner)
+            termination.apply(event)
+            terminations[productId] = termination
+            if case .request(let id, let purpose) = owner {
+                requests[id]?.terminationStarted(purpose, productId: productId)
+            }
+        case .productGone(let productId):
+            guard let termination = terminations.removeValue(forKey: productId) else { return }
+            if case .request(let id, let purpose) = termination.owner { requests[id]?.productGone(purpose) }
+        default:
+            guard let productId = event.productID else { return }
+            terminations[productId]?.apply(event)
         }
     }
 }
 
 extension RequestRecord {
-    /// Applies an event about this request.
+    /// Applies an event about this request: the phase's own facts move, an event that makes no sense
+    /// in the phase changes nothing.
     mutating func apply(_ event: JournalEvent) {
-        applyRequestEvent(event)
-        applyProvisioningEvent(event)
-        applyTerminationEvent(event)
-        applyNotificationEvent(event)
-    }
-
-    /// Files seen, verification, the queue.
-    private mutating func applyRequestEvent(_ event: JournalEvent) {
         switch event {
-        case .requestSeen:
-            break
         case .requestChanged(let spec, _):
             fingerprint = spec.fingerprint
-            if state == .pending || state == .rejected {
+            switch phase {
+            case .pending, .rejected:
                 self.spec = spec
-                state = .pending
+                phase = .pending(Pending())
                 verification = nil
-                verifyRetryAt = nil
-                reason = nil
-            } else {
-                // Past verification only a new lease counts; other edits change nothing (SPEC §3).
+            default:
+                // Past verification only a new lease counts; other edits change nothing (docs/behaviour.md §3).
                 self.spec.lease = spec.lease
             }
-        case .verificationDeferred(_, let why, let retryAt):
-            reason = why
-            verifyRetryAt = retryAt
-        case .verified(_, let verification):
+        case .verificationDeferred, .verified, .admitted, .rejected, .dropped:
+            applyVerificationEvent(event)
+        case .notifyStarted, .notified:
+            applyNotificationEvent(event)
+        default:
+            phase = phase.applying(event, verification: &verification)
+        }
+    }
+
+    /// Verification, admission, refusal and a removed file before a sandbox.
+    private mutating func applyVerificationEvent(_ event: JournalEvent) {
+        switch (event, phase) {
+        case (.verificationDeferred(_, let why, let retryAt), .pending):
+            phase = .pending(Pending(reason: why, retryAt: retryAt))
+        case (.verificationDeferred(_, let why, let retryAt), .queued(var queued)):
+            queued.reason = why
+            queued.retryAt = retryAt
+            phase = .queued(queued)
+        case (.verified(_, let verification), .pending):
             self.verification = verification
-            verifyRetryAt = nil
-            reason = nil
-        case .admitted:
-            state = .queued
-            reason = nil
-        case .rejected(_, let why):
-            state = .rejected
-            reason = why
+            phase = .pending(Pending())
+        case (.verified(_, let verification), .queued(var queued)):
+            self.verification = verification
+            queued.reason = nil
+            queued.retryAt = nil
+            phase = .queued(queued)
+        case (.admitted, .pending):
+            phase = .queued(Queued())
+        case (.rejected(_, let why), .pending), (.rejected(_, let why), .queued):
+            phase = .rejected(reason: why)
             rejections += 1
-        case .dropped:
-            state = .ended
-            endReason = .released
-        default:
-            break
-        }
-    }
-
-    /// Provisioning attempts, the lease, adoption and loss.
-    private mutating func applyProvisioningEvent(_ event: JournalEvent) {
-        switch event {
-        case .provisionStarted(_, let attempt, let request):
-            state = .provisioning
-            productName = request.name
-            if provisioning?.attempt != attempt || provisioning?.request != request {
-                provisioning = ProvisioningProgress(attempt: attempt, request: request)
-            }
-        case .provisionAccepted(_, let receipt):
-            provisioning?.recordId = receipt.recordId
-            if let productId = receipt.provisionedProductId { self.productId = productId }
-        case .provisionRefused(_, let error):
-            state = .queued
-            reason = error
-            if let attempt = provisioning?.attempt, attempt > 1 {
-                provisioning?.recordId = nil
-            } else {
-                provisioning = nil
-            }
-        case .activated(_, let productId, let outputs, let leaseStart, let leaseEnd):
-            state = .active
-            self.productId = productId
-            self.outputs = outputs
-            self.leaseStart = leaseStart
-            self.leaseEnd = leaseEnd
-            provisioning?.failedReason = nil
-            reason = nil
-        case .leaseExtended(_, let leaseEnd):
-            self.leaseEnd = leaseEnd
-        case .attemptEnded(_, let why, let retryAt):
-            provisioning?.failedReason = why
-            provisioning?.retryAt = retryAt
-            reason = why
-            if let productId {
-                termination = TerminationProgress(purpose: .failedAttempt, productId: productId)
-                if isLastAttemptOver { state = .terminating }
-            } else {
-                // Nothing was made: the attempt is over already.
-                finishFailedAttempt()
-            }
-        case .lost:
-            state = .lost
-            reason = "the product disappeared outside sandboxd"
-            productId = nil
-        case .adopted(_, let product, let leaseStart, let leaseEnd):
-            productId = product.id
-            productName = product.name
-            if let leaseEnd {
-                state = .active
-                self.leaseStart = leaseStart
-                self.leaseEnd = leaseEnd
-            } else {
-                state = .provisioning
-            }
-            if verification == nil { verification = .skipped(at: leaseStart) }
-        default:
-            break
-        }
-    }
-
-    /// A termination of the request's product.
-    private mutating func applyTerminationEvent(_ event: JournalEvent) {
-        switch event {
-        case .terminateStarted(_, let purpose, let productId, let token):
-            if termination == nil || termination?.productId != productId || termination?.purpose != purpose {
-                var progress = TerminationProgress(purpose: purpose, productId: productId)
-                progress.failures = termination?.productId == productId ? (termination?.failures ?? 0) : 0
-                termination = progress
-            }
-            termination?.token = token
-            termination?.recordId = nil
-            termination?.retryAt = nil
-            if purpose != .failedAttempt || isLastAttemptOver {
-                if state != .quarantined { state = .terminating }
-            }
-            if purpose == .expired { endReason = .expired }
-            if purpose == .released { endReason = .released }
-        case .terminateAccepted(_, let recordId):
-            termination?.recordId = recordId
-        case .terminateFailed(_, let error, let retryAt):
-            termination?.failures += 1
-            termination?.token = nil
-            termination?.recordId = nil
-            termination?.retryAt = retryAt
-            termination?.lastError = error
-        case .quarantined(_, let why):
-            state = .quarantined
-            reason = why
-        case .productGone:
-            let purpose = termination?.purpose
-            termination = nil
-            productId = nil
-            if purpose == .failedAttempt {
-                finishFailedAttempt()
-            } else {
-                state = .ended
-                if endReason == nil { endReason = .released }
-            }
+        case (.dropped, .pending), (.dropped, .queued):
+            phase = .ended(Ended(reason: .released, productName: productName))
+        case (.dropped, .provisioning(let provisioning)) where provisioning.productId == nil:
+            phase = .ended(Ended(reason: .released, productName: provisioning.productName))
         default:
             break
         }
@@ -220,7 +149,10 @@ extension RequestRecord {
             log.unconfirmed = nil
             notifications[event] = log
             if event == .expiring {
-                warnedLeaseEnd = leaseEnd
+                if case .active(var lease) = phase {
+                    lease.warnedEnd = lease.end
+                    phase = .active(lease)
+                }
                 expiryWarnings = max(expiryWarnings, occurrence)
             }
         default:
@@ -228,15 +160,69 @@ extension RequestRecord {
         }
     }
 
-    /// Whether the current attempt failed with no attempt to follow (its `attemptEnded` said so).
-    var isLastAttemptOver: Bool {
-        guard let provisioning else { return true }
-        return provisioning.failedReason != nil && provisioning.retryAt == nil
+    /// The termination of the request's product `productId` started (or started again) for `purpose`.
+    mutating func terminationStarted(_ purpose: TerminationPurpose, productId: String) {
+        let endReason: EndReason? = purpose == .expired ? .expired : purpose == .released ? .released : nil
+        switch phase {
+        case .active(let lease):
+            guard purpose != .failedAttempt else { return }
+            let ending = Ending(
+                productId: productId,
+                productName: lease.productName,
+                endReason: endReason,
+                call: lease.call,
+                lease: lease
+            )
+            phase = .terminating(ending)
+        case .provisioning(let provisioning):
+            guard purpose != .failedAttempt || provisioning.isLastAttemptOver else { return }
+            let ending = Ending(
+                productId: productId,
+                productName: provisioning.productName,
+                endReason: endReason,
+                call: provisioning.call,
+                failure: provisioning.failure
+            )
+            phase = .terminating(ending)
+        case .terminating(var ending):
+            ending.endReason = endReason ?? ending.endReason
+            phase = .terminating(ending)
+        case .quarantined(var ending, let reason):
+            ending.endReason = endReason ?? ending.endReason
+            phase = .quarantined(ending, reason: reason)
+        default:
+            break
+        }
     }
 
-    /// A failed attempt with no product left: try again, or give up after the last attempt.
-    private mutating func finishFailedAttempt() {
-        termination = nil
-        state = isLastAttemptOver ? .failed : .provisioning
+    /// The request's product, terminated for `purpose`, is confirmed gone.
+    mutating func productGone(_ purpose: TerminationPurpose) {
+        switch phase {
+        case .provisioning(var provisioning):
+            provisioning.productId = nil
+            phase =
+                provisioning.isLastAttemptOver
+                ? .failed(Failed(reason: provisioning.failure?.reason ?? "", productName: provisioning.productName))
+                : .provisioning(provisioning)
+        case .terminating(let ending), .quarantined(let ending, _):
+            if purpose == .failedAttempt, let failure = ending.failure {
+                if failure.retryAt == nil || ending.call == nil {
+                    phase = .failed(Failed(reason: failure.reason, productName: ending.productName))
+                } else {
+                    phase = .provisioning(
+                        Provisioning(call: ending.call, productName: ending.productName ?? "", failure: failure)
+                    )
+                }
+            } else {
+                let ended = Ended(
+                    reason: ending.endReason ?? .released,
+                    productName: ending.productName,
+                    lease: ending.lease.map(PastLease.init)
+                )
+                phase = .ended(ended)
+            }
+        default:
+            break
+        }
     }
 }

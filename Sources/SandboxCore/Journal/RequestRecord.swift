@@ -12,60 +12,30 @@ public struct RequestRecord: Hashable, Sendable, Codable {
     public var firstSeen: Date
     /// Queue order: the order in which sandboxd first saw request files.
     public var order: UInt64
-    public var state: RequestState
-    public var endReason: EndReason?
-    /// Why it was rejected, failed, lost or quarantined, or why it is still pending.
-    public var reason: String?
+    /// Where the request is, with that phase's facts.
+    public var phase: RequestPhase
 
     /// What the verifier said, and when.
     public var verification: Verification?
-    /// A pending verification is asked again no earlier than this.
-    public var verifyRetryAt: Date?
     /// How many times it was rejected (the counter of the `rejected` comment).
     public var rejections: Int
-
-    /// The current provisioning attempt and its progress.
-    public var provisioning: ProvisioningProgress?
-    /// The product, once Service Catalog named it.
-    public var productId: String?
-    /// The product name used (`<namePrefix><id>` at the time it was provisioned).
-    public var productName: String?
-    /// Outputs read when the product became available.
-    public var outputs: [ProductOutput]
-    public var leaseStart: Date?
-    public var leaseEnd: Date?
-    /// The lease end the last `expiring` comment warned about.
-    public var warnedLeaseEnd: Date?
     /// How many `expiring` comments were owed so far (the counter of the next one).
     public var expiryWarnings: Int
-
-    /// The termination in progress, if any.
-    public var termination: TerminationProgress?
 
     /// Comments posted, by event.
     public var notifications: [NotificationEvent: NotificationLog]
 
+    /// A request first seen at `firstSeen`, `order`-th in the queue, pending its verification.
     public init(spec: RequestSpec, firstSeen: Date, order: UInt64) {
         self.id = spec.id
         self.spec = spec
         self.fingerprint = spec.fingerprint
         self.firstSeen = firstSeen
         self.order = order
-        self.state = .pending
-        self.endReason = nil
-        self.reason = nil
+        self.phase = .pending(Pending())
         self.verification = nil
-        self.verifyRetryAt = nil
         self.rejections = 0
-        self.provisioning = nil
-        self.productId = nil
-        self.productName = nil
-        self.outputs = []
-        self.leaseStart = nil
-        self.leaseEnd = nil
-        self.warnedLeaseEnd = nil
         self.expiryWarnings = 0
-        self.termination = nil
         self.notifications = [:]
     }
 
@@ -99,58 +69,6 @@ public enum Verification: Hashable, Sendable, Codable {
     }
 }
 
-/// The progress of the current provisioning attempt.
-public struct ProvisioningProgress: Hashable, Sendable, Codable {
-    /// 1, 2 or 3.
-    public var attempt: Int
-    /// The call made (or about to be made); repeating it after a crash is the same call.
-    public var request: ProvisionRequest
-    /// Set once Service Catalog accepted the call.
-    public var recordId: String?
-    /// A failed attempt's product is being cleaned up before the next attempt.
-    public var failedReason: String?
-    /// The next attempt starts no earlier than this.
-    public var retryAt: Date?
-
-    public init(attempt: Int, request: ProvisionRequest) {
-        self.attempt = attempt
-        self.request = request
-    }
-}
-
-/// Why a product is being terminated.
-public enum TerminationPurpose: String, Hashable, Sendable, Codable {
-    /// The lease ran out.
-    case expired
-    /// The request file was removed.
-    case released
-    /// The provisioning attempt failed: clean up, then try again or give up.
-    case failedAttempt
-}
-
-/// The progress of a termination.
-public struct TerminationProgress: Hashable, Sendable, Codable {
-    public var purpose: TerminationPurpose
-    /// The product being terminated.
-    public var productId: String
-    /// Failed termination calls so far (part of the token, so a retry is a new call).
-    public var failures: Int
-    /// The token of the call in flight.
-    public var token: String?
-    /// Set once Service Catalog accepted the call.
-    public var recordId: String?
-    /// The next try is no earlier than this.
-    public var retryAt: Date?
-    /// The last error.
-    public var lastError: String?
-
-    public init(purpose: TerminationPurpose, productId: String) {
-        self.purpose = purpose
-        self.productId = productId
-        self.failures = 0
-    }
-}
-
 /// What was posted for one event.
 public struct NotificationLog: Hashable, Sendable, Codable {
     /// How many comments of this event were confirmed posted.
@@ -167,21 +85,5 @@ public struct NotificationLog: Hashable, Sendable, Codable {
         self.comment = comment
         self.position = position
         self.unconfirmed = unconfirmed
-    }
-}
-
-/// A product with the pool's tag that no request accounts for, being terminated.
-public struct OrphanRecord: Hashable, Sendable, Codable {
-    public var productId: String
-    public var name: String
-    public var failures: Int
-    public var token: String?
-    public var recordId: String?
-    public var retryAt: Date?
-
-    public init(productId: String, name: String) {
-        self.productId = productId
-        self.name = name
-        self.failures = 0
     }
 }

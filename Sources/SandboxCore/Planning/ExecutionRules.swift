@@ -63,13 +63,14 @@ public enum ExecutionRules {
         case .failAttempt(let id, let reason):
             return attemptEnded(id, reason: reason, journal: journal, now: now)
         case .settle(let id):
-            return .productGone(id: id)
+            let productId = journal.termination(ownedBy: id)?.productId ?? journal.requests[id]?.productId
+            return .productGone(productId: productId ?? "")
         case .quarantine(let id, let reason):
             return .quarantined(id: id, reason: reason)
         case .adopt(let id, let product, let leaseStart, let leaseEnd):
             return .adopted(id: id, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd)
         case .settleOrphan(let productId):
-            return .orphanGone(productId: productId)
+            return .productGone(productId: productId)
         case .verify, .provision, .inspectRecord, .activate, .terminate, .markLost, .notify, .terminateOrphan:
             return nil
         }
@@ -81,9 +82,9 @@ public enum ExecutionRules {
         case .provision(let id, let attempt, let request):
             return .provisionStarted(id: id, attempt: attempt, request: request)
         case .terminate(let id, let purpose, let productId, let token):
-            return .terminateStarted(id: id, purpose: purpose, productId: productId, token: token)
+            return .terminationStarted(productId: productId, owner: .request(id, purpose: purpose), token: token)
         case .terminateOrphan(let product, let token):
-            return .orphanTerminateStarted(product: product, token: token)
+            return .terminationStarted(productId: product.id, owner: .orphan(name: product.name), token: token)
         case .notify(let id, let plan):
             return .notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence)
         default:
@@ -141,7 +142,7 @@ public enum ExecutionRules {
 
     /// The attempt of `id` ended: the next one waits out its backoff, or there is none.
     static func attemptEnded(_ id: RequestID, reason: String, journal: JournalState, now: Date) -> JournalEvent {
-        let attempt = journal.requests[id]?.provisioning?.attempt ?? 1
+        let attempt = journal.requests[id]?.call?.attempt ?? 1
         return .attemptEnded(id: id, reason: reason, retryAt: ProvisioningPolicy.nextAttempt(after: attempt, now: now))
     }
 
@@ -201,9 +202,9 @@ public enum ExecutionRules {
         case .provision:
             return Resolution([attemptEnded(id, reason: reason, journal: journal, now: now)])
         case .terminate:
-            let failedBefore = journal.requests[id]?.termination?.failures ?? 0
-            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
-            return Resolution([.terminateFailed(id: id, error: reason, retryAt: retryAt)])
+            guard let termination = journal.termination(ownedBy: id) else { return Resolution() }
+            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: termination.failures)
+            return Resolution([.terminationFailed(productId: termination.productId, error: reason, retryAt: retryAt)])
         }
     }
 
@@ -216,14 +217,20 @@ public enum ExecutionRules {
     ) -> Resolution {
         switch outcome {
         case .accepted(let receipt):
-            return Resolution([.terminateAccepted(id: id, recordId: receipt.recordId)], changedCatalog: true)
+            return Resolution(
+                [.terminationAccepted(productId: productId, recordId: receipt.recordId)],
+                changedCatalog: true
+            )
         case .catalogFailed(let error):
             let problem = PassProblem.catalog(error, request: id, doing: "terminating \(productId) failed")
-            if error.kind == .notFound { return Resolution([.productGone(id: id)], changedCatalog: true) }
+            if error.kind == .notFound { return Resolution([.productGone(productId: productId)], changedCatalog: true) }
             guard !error.isTransient else { return Resolution(problem: problem) }
-            let failedBefore = journal.requests[id]?.termination?.failures ?? 0
+            let failedBefore = journal.terminations[productId]?.failures ?? 0
             let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
-            return Resolution([.terminateFailed(id: id, error: error.description, retryAt: retryAt)], problem: problem)
+            return Resolution(
+                [.terminationFailed(productId: productId, error: error.description, retryAt: retryAt)],
+                problem: problem
+            )
         default:
             return failure(outcome, id, doing: "terminating \(productId)")
         }
@@ -238,17 +245,17 @@ public enum ExecutionRules {
         switch outcome {
         case .accepted(let receipt):
             return Resolution(
-                [.orphanTerminateAccepted(productId: product.id, recordId: receipt.recordId)],
+                [.terminationAccepted(productId: product.id, recordId: receipt.recordId)],
                 changedCatalog: true
             )
         case .catalogFailed(let error):
             let problem = PassProblem.catalog(error, request: nil, doing: "cannot terminate the orphan \(product.name)")
-            if error.kind == .notFound { return Resolution([.orphanGone(productId: product.id)], problem: problem) }
+            if error.kind == .notFound { return Resolution([.productGone(productId: product.id)], problem: problem) }
             guard !error.isTransient else { return Resolution(problem: problem) }
-            let failedBefore = journal.orphans[product.id]?.failures ?? 0
+            let failedBefore = journal.terminations[product.id]?.failures ?? 0
             let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
             return Resolution(
-                [.orphanTerminateFailed(productId: product.id, error: error.description, retryAt: retryAt)],
+                [.terminationFailed(productId: product.id, error: error.description, retryAt: retryAt)],
                 problem: problem
             )
         default:

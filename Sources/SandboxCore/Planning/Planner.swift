@@ -1,6 +1,6 @@
 import Foundation
 
-/// The decisions of sandboxd, as a pure function (SPEC §3).
+/// The decisions of sandboxd, as a pure function (docs/behaviour.md §3).
 ///
 /// ``plan(_:)`` looks at the desired state, the journal and the live products at one instant and
 /// says what to do next. It is level-based: the same input gives the same plan, and a plan carried
@@ -73,9 +73,9 @@ struct RoundPlanner {
         IdempotencyToken.make(pool: input.poolName, lineage: journal.lineage, subject: subject, step: step)
     }
 
-    func product(of record: RequestRecord) -> LiveProduct? {
-        if let id = record.productId { return liveByID[id] }
-        if let name = record.provisioning?.request.name ?? record.productName { return liveByName[name] }
-        return nil
+    /// The live product of a provisioning attempt: by id once Service Catalog named it, else by name.
+    func product(of provisioning: Provisioning) -> LiveProduct? {
+        if let id = provisioning.productId { return liveByID[id] }
+        return liveByName[provisioning.call?.request.name ?? provisioning.productName]
     }
 }

@@ -28,7 +28,7 @@ extension RoundPlanner {
             guard log.posted < occurrence else { return nil }
             return NotificationPlan(event: event, occurrence: occurrence, lookFirst: log.unconfirmed == occurrence)
         }
-        switch record.state {
+        switch record.phase {
         case .queued:
             guard let position else { return [] }
             let log = record.notifications[.queued] ?? NotificationLog()
@@ -46,11 +46,10 @@ extension RoundPlanner {
                 return [NotificationPlan(event: .queued, occurrence: 1, edit: comment, position: position)]
             }
             return []
-        case .active:
+        case .active(let lease):
             if let ready = owe(.ready) { return [ready] }
-            guard let leaseEnd = record.leaseEnd, now < leaseEnd,
-                now >= leaseEnd.addingTimeInterval(-pool.expiryWarning.timeInterval),
-                record.warnedLeaseEnd != leaseEnd
+            guard now < lease.end, now >= lease.end.addingTimeInterval(-pool.expiryWarning.timeInterval),
+                lease.warnedEnd != lease.end
             else { return [] }
             return owe(.expiring, occurrence: record.expiryWarnings + 1).map { [$0] } ?? []
         case .rejected:
@@ -76,7 +75,7 @@ extension JournalState {
         Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0 + 1) })
     }
 
-    /// 1-based positions of every queued request, first seen first (SPEC §3).
+    /// 1-based positions of every queued request, first seen first (docs/behaviour.md §3).
     public var queuePositions: [RequestID: Int] {
         queuePositions(among: recordsInOrder.filter { $0.state == .queued }.map(\.id))
     }

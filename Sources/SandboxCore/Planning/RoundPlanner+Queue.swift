@@ -51,14 +51,15 @@ extension RoundPlanner {
         let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
         var free = pool.capacity - occupied
         for record in queued where free > 0 && !busy.contains(record.id) {
+            guard case .queued(let waiting) = record.phase else { continue }
             if let reason = policyRefusal(of: record) {
                 add(.reject(record.id, reason: reason), "refused by the pool's policy when its turn came")
                 continue
             }
             if needsOrganizationRecheck(record) {
-                // SPEC §3: the policy is checked again for the one about to be dispensed. A check
+                // docs/behaviour.md §3: the policy is checked again for the one about to be dispensed. A check
                 // GitHub cannot answer yet leaves it queued (in its place) and serves the next.
-                if now < (record.verifyRetryAt ?? .distantPast) { continue }
+                if now < (waiting.retryAt ?? .distantPast) { continue }
                 add(
                     .verify(record.id, verificationRequest(for: record)),
                     "check the allowed organizations again before dispensing"
@@ -67,7 +68,7 @@ extension RoundPlanner {
                 continue
             }
             // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
-            let attempt = record.provisioning?.attempt ?? 1
+            let attempt = waiting.resumeAttempt ?? 1
             add(
                 .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                 "a slot is free (\(free) of \(pool.capacity))"
@@ -89,17 +90,17 @@ extension RoundPlanner {
     /// Products of the pool that no request accounts for: adopted if they match a request, else terminated.
     mutating func planOrphans() {
         guard let live = input.live else { return }
-        var accountedIDs = Set(journal.orphans.keys)
+        var accountedIDs = Set(journal.terminations.keys)
         var accountedNames = Set<String>()
         for record in journal.requests.values {
             if let id = record.productId { accountedIDs.insert(id) }
-            if let id = record.termination?.productId { accountedIDs.insert(id) }
-            if !record.state.isFinal, let name = record.provisioning?.request.name ?? record.productName {
+            if !record.state.isFinal, let name = record.call?.request.name ?? record.productName {
                 accountedNames.insert(name)
             }
         }
-        for orphan in journal.orphans.values.sorted(by: { $0.productId < $1.productId }) {
-            planOrphanTermination(orphan)
+        for termination in journal.terminations.values.sorted(by: { $0.productId < $1.productId })
+        where termination.owner.request == nil {
+            planTermination(termination)
         }
         for product in live.sorted(by: { $0.name < $1.name })
         where !accountedIDs.contains(product.id) && !accountedNames.contains(product.name) {
@@ -135,25 +136,9 @@ extension RoundPlanner {
         }
     }
 
-    mutating func planOrphanTermination(_ orphan: OrphanRecord) {
-        guard let product = liveByID[orphan.productId] else {
-            add(.settleOrphan(productId: orphan.productId), "the orphan \(orphan.name) is gone")
-            return
-        }
-        if orphan.recordId != nil || !product.isSettled { return }
-        if let token = orphan.token {
-            add(.terminateOrphan(product: product, token: token), "repeat the orphan's termination call")
-        } else if now >= (orphan.retryAt ?? .distantPast) {
-            add(
-                .terminateOrphan(product: product, token: token(product.id, "orphan-\(orphan.failures)")),
-                "retry terminating the orphan \(orphan.name)"
-            )
-        }
-    }
-
-    /// Holds back releases that would purge the pool (SPEC §3): a bad checkout or a lost journal must not.
+    /// Holds back releases that would purge the pool (docs/behaviour.md §3): a bad checkout or a lost journal must not.
     mutating func applySafetyBrake() -> (reason: String?, usedAllowance: Bool) {
-        let knownOrphans = Set(journal.orphans.keys)
+        let knownOrphans = Set(journal.terminations.keys)
         let isRelease: (PlannedAction) -> Bool = { action in
             switch action.kind {
             case .terminate(_, .released, _, _): return true

@@ -20,26 +20,26 @@ extension RoundPlanner {
         }
     }
 
-    /// What each known request needs next, by state.
+    /// What each known request needs next: one case per phase, with that phase's facts.
     mutating func planProgress(of record: RequestRecord) {
         let id = record.id
         guard !busy.contains(id) else { return }
-        switch record.state {
-        case .pending:
+        switch record.phase {
+        case .pending(let pending):
             if !fileExists(id) {
                 add(.drop(id), "the request file was removed before it was verified")
-            } else if record.verification == nil, now >= (record.verifyRetryAt ?? .distantPast) {
+            } else if record.verification == nil, now >= (pending.retryAt ?? .distantPast) {
                 let request = verificationRequest(for: record)
                 add(.verify(id, request), "verify the requester \(record.spec.requester)")
             }
         case .queued:
             if !fileExists(id) { add(.drop(id), "the request file was removed while queued") }
-        case .provisioning:
-            planProvisioning(record)
-        case .active:
-            planActive(record)
-        case .terminating, .quarantined:
-            planTermination(record)
+        case .provisioning(let provisioning):
+            planProvisioning(record, provisioning)
+        case .active(let lease):
+            planActive(record, lease)
+        case .terminating(let ending), .quarantined(let ending, _):
+            if let termination = journal.terminations[ending.productId] { planTermination(termination) }
         case .rejected, .ended, .failed, .lost:
             break
         }
@@ -56,20 +56,22 @@ extension RoundPlanner {
         )
     }
 
-    mutating func planProvisioning(_ record: RequestRecord) {
+    /// A provisioning attempt: clean up a failed one, wait out its backoff, repeat a call whose answer
+    /// was lost, adopt a product made for it, or follow its product until it is available.
+    mutating func planProvisioning(_ record: RequestRecord, _ provisioning: Provisioning) {
         let id = record.id
         guard liveKnown else { return }
-        if record.termination != nil {
-            planTermination(record)
+        if let termination = journal.termination(ownedBy: id) {
+            planTermination(termination)
             return
         }
         // An adopted product has no attempt of its own: it is followed by its listing alone.
-        if let progress = record.provisioning, progress.failedReason != nil {
+        if let failure = provisioning.failure, let call = provisioning.call {
             // The failed attempt's product is gone: wait out the backoff, then try again.
             if !fileExists(id) {
                 add(.drop(id), "the request file was removed between provisioning attempts")
-            } else if now >= (progress.retryAt ?? .distantPast) {
-                let attempt = progress.attempt + 1
+            } else if now >= (failure.retryAt ?? .distantPast) {
+                let attempt = call.attempt + 1
                 add(
                     .provision(id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                     "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)"
@@ -77,34 +79,12 @@ extension RoundPlanner {
             }
             return
         }
-        if let progress = record.provisioning, progress.recordId == nil, record.productId == nil,
-            let named = liveByName[progress.request.name], named.requestTag == id.rawValue
-        {
-            // The name is taken by a product made for this request (a call whose answer was lost,
-            // or a token from an older journal lineage): take it over instead of calling again.
-            let available = named.status == .available
-            let start = named.createdTime ?? now
-            add(
-                .adopt(
-                    id,
-                    product: named,
-                    leaseStart: start,
-                    leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
-                ),
-                "a product named \(named.name) already exists for this request"
-            )
+        if let call = provisioning.call, call.recordId == nil, provisioning.productId == nil {
+            planUnansweredCall(record, call)
             return
         }
-        if let progress = record.provisioning, progress.recordId == nil, record.productId == nil {
-            // Intent without outcome (or a call that never got an answer): the same call again.
-            add(
-                .provision(id, attempt: progress.attempt, request: progress.request),
-                "repeat provisioning call \(progress.attempt) with the same token"
-            )
-            return
-        }
-        guard let live = product(of: record) else {
-            if let recordId = record.provisioning?.recordId {
+        guard let live = product(of: provisioning) else {
+            if let recordId = provisioning.call?.recordId {
                 add(.inspectRecord(id, recordId: recordId, purpose: .provision), "the product is not listed yet")
             }
             return
@@ -124,52 +104,65 @@ extension RoundPlanner {
         case .error, .tainted:
             add(
                 .failAttempt(id, reason: live.statusMessage ?? "the product ended \(live.status.rawValue)"),
-                "provisioning attempt \(record.provisioning?.attempt ?? 1) failed"
+                "provisioning attempt \(provisioning.call?.attempt ?? 1) failed"
             )
         case .underChange, .planInProgress:
             break
         }
     }
 
-    mutating func planActive(_ record: RequestRecord) {
+    /// A provisioning call with no answer yet: adopt the product of its name made for this request,
+    /// or make the same call again.
+    mutating func planUnansweredCall(_ record: RequestRecord, _ call: ProvisioningCall) {
         let id = record.id
-        guard let leaseStart = record.leaseStart, let leaseEnd = record.leaseEnd else { return }
+        if let named = liveByName[call.request.name], named.requestTag == id.rawValue {
+            // The name is taken by a product made for this request (a call whose answer was lost,
+            // or a token from an older journal lineage): take it over instead of calling again.
+            let available = named.status == .available
+            let start = named.createdTime ?? now
+            add(
+                .adopt(
+                    id,
+                    product: named,
+                    leaseStart: start,
+                    leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
+                ),
+                "a product named \(named.name) already exists for this request"
+            )
+            return
+        }
+        // Intent without outcome (or a call that never got an answer): the same call again.
+        add(
+            .provision(id, attempt: call.attempt, request: call.request),
+            "repeat provisioning call \(call.attempt) with the same token"
+        )
+    }
+
+    /// A running lease: lost, released, expired, or extended.
+    mutating func planActive(_ record: RequestRecord, _ lease: Lease) {
+        let id = record.id
         if liveKnown {
-            guard let live = product(of: record) else {
+            guard let live = liveByID[lease.productId] else {
                 add(
-                    .markLost(id, productId: record.productId ?? ""),
-                    "the product \(record.productId ?? "?") disappeared outside sandboxd"
+                    .markLost(id, productId: lease.productId),
+                    "the product \(lease.productId) disappeared outside sandboxd"
                 )
                 return
             }
-            let settled = live.isSettled
-            if !fileExists(id) {
-                if settled {
+            if !fileExists(id) || now >= lease.end {
+                let purpose: TerminationPurpose = fileExists(id) ? .expired : .released
+                if live.isSettled {
                     add(
-                        .terminate(
-                            id,
-                            purpose: .released,
-                            productId: live.id,
-                            token: terminateToken(record, .released)
-                        ),
-                        "the request file was removed"
-                    )
-                }
-                return
-            }
-            if now >= leaseEnd {
-                if settled {
-                    add(
-                        .terminate(id, purpose: .expired, productId: live.id, token: terminateToken(record, .expired)),
-                        "the lease ended at \(leaseEnd)"
+                        .terminate(id, purpose: purpose, productId: live.id, token: terminateToken(record, purpose)),
+                        purpose == .released ? "the request file was removed" : "the lease ended at \(lease.end)"
                     )
                 }
                 return
             }
         }
         // record.spec is the last valid version of the file: a bad edit never changes the lease.
-        let wanted = leaseStart.addingTimeInterval(leaseLength(of: record.spec))
-        if wanted > leaseEnd && now < leaseEnd {
+        let wanted = lease.start.addingTimeInterval(leaseLength(of: record.spec))
+        if wanted > lease.end && now < lease.end {
             add(
                 .extendLease(id, leaseEnd: wanted),
                 "the lease was raised to \(record.spec.lease?.text ?? pool.lease.text)"
@@ -177,29 +170,37 @@ extension RoundPlanner {
         }
     }
 
-    mutating func planTermination(_ record: RequestRecord) {
-        let id = record.id
-        guard liveKnown, let termination = record.termination else { return }
+    /// The next step of a termination, a request's product or an orphan alike: settle it once the
+    /// product is gone, repeat a call whose answer was lost, retry after a failure once the product
+    /// is settled (``LiveProduct/isSettled``), or quarantine a request's slot when retries ran out.
+    mutating func planTermination(_ termination: Termination) {
+        guard liveKnown else { return }
+        let record = termination.owner.request.flatMap { journal.requests[$0] }
         guard let live = liveByID[termination.productId] else {
-            add(.settle(id), "the product \(termination.productId) is gone")
+            switch termination.owner {
+            case .request(let id, _): add(.settle(id), "the product \(termination.productId) is gone")
+            case .orphan(let name): add(.settleOrphan(productId: termination.productId), "the orphan \(name) is gone")
+            }
             return
         }
-        if record.state == .quarantined { return }
-        let settled = live.isSettled
+        if case .quarantined? = record?.phase { return }
         if let recordId = termination.recordId {
-            if settled {
+            if live.isSettled, let id = record?.id {
                 add(.inspectRecord(id, recordId: recordId, purpose: .terminate), "the termination seems stuck")
             }
             return
         }
         if let token = termination.token {
-            add(
-                .terminate(id, purpose: termination.purpose, productId: termination.productId, token: token),
-                "repeat the termination call with the same token"
+            addTerminate(
+                termination,
+                live,
+                token: token,
+                record == nil
+                    ? "repeat the orphan's termination call" : "repeat the termination call with the same token"
             )
             return
         }
-        if ProvisioningPolicy.terminationRetriesExhausted(termination.failures) {
+        if record != nil, ProvisioningPolicy.terminationRetriesExhausted(termination.failures), let id = record?.id {
             add(
                 .quarantine(
                     id,
@@ -210,23 +211,50 @@ extension RoundPlanner {
             )
             return
         }
-        if settled && now >= (termination.retryAt ?? .distantPast) {
-            add(
-                .terminate(
-                    id,
-                    purpose: termination.purpose,
-                    productId: termination.productId,
-                    token: terminateToken(record, termination.purpose, failures: termination.failures)
-                ),
+        guard live.isSettled, now >= (termination.retryAt ?? .distantPast) else { return }
+        switch termination.owner {
+        case .request(let id, let purpose):
+            let token = terminateToken(
+                id,
+                attempt: record?.call?.attempt,
+                purpose,
+                failures: termination.failures
+            )
+            addTerminate(
+                termination,
+                live,
+                token: token,
                 termination.failures == 0
-                    ? "clean up the failed attempt's product"
-                    : "retry the termination (\(termination.failures) failed)"
+                    ? "clean up the failed attempt's product" : "retry the termination (\(termination.failures) failed)"
+            )
+        case .orphan(let name):
+            addTerminate(
+                termination,
+                live,
+                token: token(live.id, "orphan-\(termination.failures)"),
+                "retry terminating the orphan \(name)"
             )
         }
     }
 
+    /// The call that terminates `termination`'s product: `.terminate` for a request's, `.terminateOrphan` for an orphan.
+    mutating func addTerminate(_ termination: Termination, _ live: LiveProduct, token: String, _ reason: String) {
+        switch termination.owner {
+        case .request(let id, let purpose):
+            add(.terminate(id, purpose: purpose, productId: termination.productId, token: token), reason)
+        case .orphan:
+            add(.terminateOrphan(product: live, token: token), reason)
+        }
+    }
+
+    /// The token of terminating request `record`'s product for `purpose` after `failures` failed calls.
     func terminateToken(_ record: RequestRecord, _ purpose: TerminationPurpose, failures: Int = 0) -> String {
-        token(record.id.rawValue, "terminate-\(purpose.rawValue)-\(record.provisioning?.attempt ?? 0)-\(failures)")
+        terminateToken(record.id, attempt: record.call?.attempt, purpose, failures: failures)
+    }
+
+    /// The token of terminating request `id`'s product (of provisioning attempt `attempt`).
+    func terminateToken(_ id: RequestID, attempt: Int?, _ purpose: TerminationPurpose, failures: Int) -> String {
+        token(id.rawValue, "terminate-\(purpose.rawValue)-\(attempt ?? 0)-\(failures)")
     }
 
     /// The provisioning call for `record`'s attempt, from the pool as it is now.

@@ -13,8 +13,10 @@ public enum JournalCodec {
         Array(try encoder.encode(VersionedSnapshot(format: snapshotFormat, state: state)))
     }
 
-    /// The snapshot format written now. Format 1 (no `format` key: the state itself) is still read.
-    public static let snapshotFormat = 2
+    /// The snapshot format written now (3: a request's record is an enum of phases, and one termination
+    /// model is keyed by product id). Formats 1 (no `format` key: the state itself) and 2 are still
+    /// read, through ``LegacyJournal``.
+    public static let snapshotFormat = 3
 
     /// Rebuilds the state from a snapshot (if any) and the records after it.
     ///
@@ -44,7 +46,7 @@ public enum JournalCodec {
         return state
     }
 
-    /// Reads a snapshot of either format.
+    /// Reads a snapshot of any format up to ``snapshotFormat``.
     static func decodeSnapshot(_ bytes: [UInt8]) throws -> JournalState {
         let data = Data(bytes)
         let format = (try? JSONDecoder().decode(FormatProbe.self, from: data))?.format ?? 1
@@ -56,7 +58,7 @@ public enum JournalCodec {
             )
         }
         do {
-            if format == 1 { return LegacyJournal.upgrade(try JSONDecoder().decode(JournalState.self, from: data)) }
+            if format < snapshotFormat { return try LegacyJournal.decodeSnapshot(data, format: format) }
             return try JSONDecoder().decode(VersionedSnapshot.self, from: data).state
         } catch {
             throw JournalReplayError(seq: nil, message: "the journal snapshot cannot be decoded: \(error)")
@@ -82,7 +84,7 @@ struct FormatProbe: Decodable {
     var format: Int?
 }
 
-/// A snapshot as written since format 2: the format number beside the state.
+/// A snapshot as written now: the format number beside the state.
 struct VersionedSnapshot: Codable {
     var format: Int
     var state: JournalState

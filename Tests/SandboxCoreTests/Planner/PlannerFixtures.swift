@@ -237,14 +237,18 @@ func active(
 func terminating(_ spec: RequestSpec, purpose: TerminationPurpose = .expired) -> [JournalEvent] {
     active(spec, from: at("-7d"), until: t0)
         + [
-            .terminateStarted(id: spec.id, purpose: purpose, productId: productId(spec), token: "tok-\(spec.id)"),
-            .terminateAccepted(id: spec.id, recordId: "rec-term-\(spec.id)"),
+            .terminationStarted(
+                productId: productId(spec),
+                owner: .request(spec.id, purpose: purpose),
+                token: "tok-\(spec.id)"
+            ),
+            .terminationAccepted(productId: productId(spec), recordId: "rec-term-\(spec.id)"),
         ]
 }
 
 /// Ended (its product is gone), the ended comment posted unless `told` is false.
 func ended(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
-    terminating(spec) + [.productGone(id: spec.id)] + (isTold ? [told(spec, .ended)] : [])
+    terminating(spec) + [.productGone(productId: productId(spec))] + (isTold ? [told(spec, .ended)] : [])
 }
 
 /// Rejected `times` times (a changed file verified again between), the last comment posted unless `told` is false.
@@ -280,7 +284,7 @@ func lost(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
 /// Its termination failed until retries ran out: the slot is quarantined.
 func quarantined(_ spec: RequestSpec, told isTold: Bool = true) -> [JournalEvent] {
     terminating(spec) + [
-        .terminateFailed(id: spec.id, error: "DELETE_FAILED", retryAt: t0),
+        .terminationFailed(productId: productId(spec), error: "DELETE_FAILED", retryAt: t0),
         .quarantined(id: spec.id, reason: "DELETE_FAILED"),
     ]
         + (isTold ? [told(spec, .quarantined)] : [])
@@ -330,4 +334,13 @@ func stray(_ name: String, _ status: LiveProduct.Status = .available, created: D
         tags: [TagKey.pool: "default", TagKey.request: name, TagKey.requester: "someone"],
         createdTime: created
     )
+}
+
+/// Whether `event` says a product that request `id` was terminating is gone (in the events `recorded`).
+func isGone(_ event: JournalEvent, ofProductOf id: RequestID, in recorded: [JournalEvent]) -> Bool {
+    guard case .productGone(let productId) = event else { return false }
+    return recorded.contains {
+        if case .terminationStarted(productId, .request(id, _), _) = $0 { return true }
+        return false
+    }
 }

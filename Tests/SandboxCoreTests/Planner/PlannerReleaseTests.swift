@@ -49,7 +49,7 @@ struct PlannerReleaseTests {
                 bystander, provisioning(alice),
                 [
                     .attemptEnded(id: alice.id, reason: "ERROR", retryAt: at("1h")),
-                    .productGone(id: alice.id),
+                    .productGone(productId: productId(alice)),
                 ],
             ],
             expect: ["drop a"]

@@ -13,9 +13,13 @@ struct PlannerRepairTests {
     static let firstAttemptCleaned =
         firstAttemptFailed
         + [
-            .terminateStarted(id: alice.id, purpose: .failedAttempt, productId: productId(alice), token: "tok"),
-            .terminateAccepted(id: alice.id, recordId: "rec-term"),
-            .productGone(id: alice.id),
+            .terminationStarted(
+                productId: productId(alice),
+                owner: .request(alice.id, purpose: .failedAttempt),
+                token: "tok"
+            ),
+            .terminationAccepted(productId: productId(alice), recordId: "rec-term"),
+            .productGone(productId: productId(alice)),
         ]
     /// Attempt 2 was refused outright (nothing made): the request waits in the queue.
     static let secondAttemptRefused =
@@ -39,7 +43,7 @@ struct PlannerRepairTests {
                 ),
                 .attemptEnded(id: alice.id, reason: "ROLLBACK_COMPLETE", retryAt: attempt == 3 ? nil : t0),
             ]
-                + (attempt < 3 ? [.productGone(id: alice.id)] : [])
+                + (attempt < 3 ? [.productGone(productId: productId(alice))] : [])
         }
     /// A product adopted for `alice` while it was still under change.
     static let adoptedUnderChange: [JournalEvent] = [
@@ -50,8 +54,12 @@ struct PlannerRepairTests {
         active(alice, from: at("-7d"), until: at("-1d"))
             + (0..<failures).flatMap { _ -> [JournalEvent] in
                 [
-                    .terminateStarted(id: alice.id, purpose: .expired, productId: productId(alice), token: "tok"),
-                    .terminateFailed(id: alice.id, error: "DELETE_FAILED", retryAt: at("1h")),
+                    .terminationStarted(
+                        productId: productId(alice),
+                        owner: .request(alice.id, purpose: .expired),
+                        token: "tok"
+                    ),
+                    .terminationFailed(productId: productId(alice), error: "DELETE_FAILED", retryAt: at("1h")),
                 ]
             }
     }
@@ -96,13 +104,12 @@ struct PlannerRepairTests {
             journal: [
                 firstAttemptFailed
                     + [
-                        .terminateStarted(
-                            id: alice.id,
-                            purpose: .failedAttempt,
+                        .terminationStarted(
                             productId: productId(alice),
+                            owner: .request(alice.id, purpose: .failedAttempt),
                             token: "t"
                         ),
-                        .terminateAccepted(id: alice.id, recordId: "rec-term"),
+                        .terminationAccepted(productId: productId(alice), recordId: "rec-term"),
                     ]
             ],
             expect: ["settle a"]
@@ -233,7 +240,9 @@ struct PlannerRepairTests {
         #expect(world.catalog.provisionCalls.filter { $0.name == "sandbox-a" }.count == 3)
         #expect(world.github.thread("a") == ["failed"])
         #expect(world.state("b") == .active)
-        let lastGone = try #require(world.recorded.lastIndex(of: .productGone(id: alice.id)))
+        let lastGone = try #require(
+            world.recorded.lastIndex(where: { isGone($0, ofProductOf: alice.id, in: world.recorded) })
+        )
         let bobStarted = try #require(
             world.recorded.firstIndex {
                 if case .provisionStarted(bob.id, _, _) = $0 { return true }
@@ -312,7 +321,7 @@ struct PlannerRepairTests {
             world.advance("15m")
         }
         #expect(world.state("a") == .quarantined)
-        #expect(world.record("a")?.termination?.failures == ProvisioningPolicy.maximumTerminationFailures)
+        #expect(world.journal.termination(ownedBy: alice.id)?.failures == ProvisioningPolicy.maximumTerminationFailures)
         #expect(world.github.thread("a") == ["quarantined"])
         #expect(world.state("b") == .queued)
 
@@ -430,8 +439,8 @@ struct PlannerRepairTests {
             "an orphan confirmed gone is settled",
             journal: [
                 [
-                    .orphanTerminateStarted(product: stray("zed"), token: "tok"),
-                    .orphanTerminateAccepted(productId: "pp-stray-zed", recordId: "rec"),
+                    .terminationStarted(productId: "pp-stray-zed", owner: .orphan(name: "sandbox-zed"), token: "tok"),
+                    .terminationAccepted(productId: "pp-stray-zed", recordId: "rec"),
                 ]
             ],
             expect: ["settle-orphan pp-stray-zed"]

@@ -48,7 +48,7 @@ struct LegacyJournalTests {
         let atSnapshot = try JournalCodec.replay(lineage: try Self.lineage(), snapshot: snapshot, records: [])
         let alice = try #require(atSnapshot.requests[RequestID("a")!])
         #expect(alice.state == .terminating)
-        #expect(alice.provisioning?.attempt == 3)
+        #expect(alice.attempt == 3)
 
         let state = try JournalCodec.replay(
             lineage: try Self.lineage(),
@@ -64,7 +64,7 @@ struct LegacyJournalTests {
         #expect(state.requests[RequestID("a")!]?.state == .failed)
     }
 
-    @Test("a snapshot is written in format 2 and read back unchanged")
+    @Test("a snapshot is written in the current format and read back unchanged")
     func snapshotRoundTrip() throws {
         let state = try JournalCodec.replay(
             lineage: try Self.lineage(),
