@@ -1,5 +1,5 @@
 /// Idempotency tokens and product names, derived so that a call repeated after a crash is the same
-/// call and a reused request id after a journal reset is not (SPEC §3).
+/// call and a reused request id after a journal reset is not (docs/behaviour.md §3).
 public enum IdempotencyToken {
     /// A token matching Service Catalog's `IdempotencyToken` pattern (`[a-zA-Z0-9][a-zA-Z0-9_-]*`, ≤ 128).
     ///

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// One rule of SPEC §3 as a single planning round: the world before, and the plan it must give.
+/// One rule of docs/behaviour.md §3 as a single planning round: the world before, and the plan it must give.
 ///
 /// ``expected`` lists every action of the plan as ``PlannedAction/summary`` (order does not matter),
 /// so a row fails both when its rule's action goes missing and when an action appears that the

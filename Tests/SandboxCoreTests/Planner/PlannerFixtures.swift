@@ -50,7 +50,7 @@ func describe(_ date: Date) -> String {
 let productV1 = ProductReference(productId: "prod-v1", provisioningArtifactId: "pa-v1")
 let productV2 = ProductReference(productId: "prod-v2", provisioningArtifactId: "pa-v2")
 
-/// A valid pool; every default the SPEC gives, plus a parameter that names the requester.
+/// A valid pool; every default docs/behaviour.md gives, plus a parameter that names the requester.
 func makePool(
     capacity: Int = 2,
     lease: String = "7d",

@@ -5,7 +5,7 @@ import Testing
 /// Rules added after the first planner review (the findings of the planner's table tests).
 @Suite("Planner: follow-ups")
 struct PlannerFollowUpTests {
-    /// A pool that names an organization: membership is checked again at dispense (SPEC §3).
+    /// A pool that names an organization: membership is checked again at dispense (docs/behaviour.md §3).
     static func organizationPool(capacity: Int = 1) -> PoolConfiguration {
         var pool = makePool(capacity: capacity)
         pool.verification.allowedOrganizations = ["acme"]

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// What the planner does with incomplete input, pool changes, and idempotency tokens (SPEC §2, §3).
+/// What the planner does with incomplete input, pool changes, and idempotency tokens (docs/behaviour.md §2, §3).
 @Suite("Planner: inputs, pool changes and tokens")
 struct PlannerInputTests {
     static let rows: [PlanRow] = [

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// SPEC §3: a lease starts when the product is available, ends after the request's lease, is extended
+/// docs/behaviour.md §3: a lease starts when the product is available, ends after the request's lease, is extended
 /// by raising `lease` (up to `maxLease`); other edits, and invalid files, change nothing.
 @Suite("Planner: leases")
 struct PlannerLeaseTests {

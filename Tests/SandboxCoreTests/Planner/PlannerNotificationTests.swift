@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// SPEC §6 as the planner owes it: each state owes exactly its comment, once.
+/// docs/behaviour.md §6 as the planner owes it: each state owes exactly its comment, once.
 @Suite("Planner: notifications")
 struct PlannerNotificationTests {
     static let rows: [PlanRow] = [

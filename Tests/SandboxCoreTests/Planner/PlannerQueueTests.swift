@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// SPEC §3: capacity, queue order and positions, one live sandbox per requester, the policy re-check.
+/// docs/behaviour.md §3: capacity, queue order and positions, one live sandbox per requester, the policy re-check.
 @Suite("Planner: queue and capacity")
 struct PlannerQueueTests {
     static let capacityRows: [PlanRow] =
@@ -140,7 +140,8 @@ struct PlannerQueueTests {
             now: t0
         )
         let forAgain = Planner.plan(input).actions.filter { $0.request == Self.again.id }.map(\.summary)
-        let live: Set<RequestState> = [.queued, .provisioning, .active]  // SPEC §3, not the model's own flag
+        // docs/behaviour.md §3, not the model's own flag
+        let live: Set<RequestState> = [.queued, .provisioning, .active]
         #expect(forAgain == [live.contains(state) ? "reject b" : "queue b"])
     }
 

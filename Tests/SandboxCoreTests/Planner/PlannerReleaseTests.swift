@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// SPEC §3: removing a request file, final states, re-verification, and the safety brake.
+/// docs/behaviour.md §3: removing a request file, final states, re-verification, and the safety brake.
 @Suite("Planner: releases and the safety brake")
 struct PlannerReleaseTests {
     /// `frank`'s request ended long ago; its file stays, so `requests/` is not empty.

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import Testing
 
-/// SPEC §1.6 and §3: failed provisioning, quarantine, lost products and orphans.
+/// docs/behaviour.md §1.6 and §3: failed provisioning, quarantine, lost products and orphans.
 @Suite("Planner: repairs")
 struct PlannerRepairTests {
     /// Attempt 1 failed; its product is being cleaned up.
