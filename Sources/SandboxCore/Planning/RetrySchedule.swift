@@ -27,6 +27,9 @@ public enum ProvisioningPolicy {
         now.addingTimeInterval(backoff(afterFailures: failures))
     }
 
+    /// The number of the attempt that follows attempt `attempt`.
+    public static func attempt(after attempt: Int) -> Int { attempt + 1 }
+
     /// When the attempt after failed attempt number `attempt` may start, or `nil` when it was the last.
     public static func nextAttempt(after attempt: Int, now: Date) -> Date? {
         attempt >= maximumAttempts ? nil : retryAt(now, afterFailures: attempt)
@@ -77,6 +80,12 @@ extension VerificationPolicy {
         let elapsed = now.timeIntervalSince(firstSeen)
         let step: TimeInterval = elapsed < 60 ? 15 : elapsed < 240 ? 30 : 60
         return (deadline, min(now.addingTimeInterval(step), deadline))
+    }
+
+    /// Whether a pull request closed unmerged at `closedAt` was closed longer ago than the merge grace:
+    /// no merge is reported that late, so it was closed without merging.
+    static func isPastMergeGrace(closedAt: Date, now: Date) -> Bool {
+        now >= closedAt.addingTimeInterval(mergeGrace)
     }
 
     /// When a check that met something passing (a rename, a missing creation time) is asked again.

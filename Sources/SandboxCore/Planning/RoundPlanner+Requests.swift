@@ -71,7 +71,7 @@ extension RoundPlanner {
             if !fileExists(id) {
                 add(.drop(id), "the request file was removed between provisioning attempts")
             } else if now >= (failure.retryAt ?? .distantPast) {
-                let attempt = call.attempt + 1
+                let attempt = ProvisioningPolicy.attempt(after: call.attempt)
                 add(
                     .provision(id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
                     "provisioning attempt \(attempt) of \(ProvisioningPolicy.maximumAttempts)"

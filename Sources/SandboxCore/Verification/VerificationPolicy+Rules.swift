@@ -129,7 +129,7 @@ extension VerificationPolicy {
         if !pull.merged {
             // A pull request closed without merging longer ago than the grace cannot be a merge GitHub
             // is slow to report: no need to wait.
-            let closedLongAgo = pull.closedAt.map { request.now >= $0.addingTimeInterval(Self.mergeGrace) } ?? false
+            let closedLongAgo = pull.closedAt.map { Self.isPastMergeGrace(closedAt: $0, now: request.now) } ?? false
             if !closedLongAgo, let recheck = Self.mergeRecheck(firstSeen: request.firstSeen, now: request.now) {
                 return .stop(
                     .decided(
