@@ -58,12 +58,20 @@ public actor InMemoryCatalog: CatalogPort {
     public private(set) var terminateCalls: [TerminateCall] = []
 
     /// A catalog whose products get `outputs` and are stamped with `clock`'s time.
+    ///
+    /// - Parameters:
+    ///   - clock: stamps new products and records.
+    ///   - outputs: the outputs every product gets unless inserted with its own.
+    ///   - products: products that exist from the start (made outside sandboxd, or before a test's story).
     public init(
         clock: any SandboxClock,
-        outputs: [ProductOutput] = [ProductOutput(key: "BucketName", value: "bucket-1")]
+        outputs: [ProductOutput] = [ProductOutput(key: "BucketName", value: "bucket-1")],
+        products: [LiveProduct] = []
     ) {
         self.clock = clock
         defaultOutputs = outputs
+        self.products = products
+        for product in products { productOutputs[product.id] = outputs }
     }
 
     // MARK: - For assertions and set-up

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxTesting
 import Testing
 
 /// What the planner does with incomplete input, pool changes, and idempotency tokens (docs/behaviour.md §2, §3).
@@ -179,8 +180,8 @@ struct PlannerInputTests {
         var second = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
         second.journal = JournalState(lineage: "lineage-after-reset")
         await second.simulate()
-        #expect(first.catalog.provisionCalls.map(\.name) == second.catalog.provisionCalls.map(\.name))
-        #expect(first.catalog.provisionCalls.map(\.token) != second.catalog.provisionCalls.map(\.token))
+        #expect(await first.catalog.provisionCalls.map(\.name) == second.catalog.provisionCalls.map(\.name))
+        #expect(await first.catalog.provisionCalls.map(\.token) != second.catalog.provisionCalls.map(\.token))
     }
 
     @Test("a pass repeated on the same state changes nothing (no second provisioning, no second comment)")
@@ -190,6 +191,6 @@ struct PlannerInputTests {
         let journal = world.journal
         #expect(await world.simulate() == [])
         #expect(world.journal == journal)
-        #expect(world.catalog.provisionCalls.count == 1)
+        #expect(await world.catalog.provisionCalls.count == 1)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxTesting
 import Testing
 
 /// docs/behaviour.md §3: a lease starts when the product is available, ends after the request's lease, is extended
@@ -228,8 +229,8 @@ struct PlannerLeaseTests {
         world.setPool(makePool(capacity: 1))
         await world.simulate()
         #expect(world.record("a")?.leaseEnd == at("3d"))
-        #expect(world.catalog.provisionCalls.map { $0.tags[TagKey.requester] } == ["alice"])
-        #expect(world.catalog.provisionCalls.map(\.parameters) == [["SandboxOwner": "alice"]])
+        #expect(await world.catalog.provisionCalls.map { $0.tags[TagKey.requester] } == ["alice"])
+        #expect(await world.catalog.provisionCalls.map(\.parameters) == [["SandboxOwner": "alice"]])
     }
 
     @Test("a bad edit of a live request's file is noted every pass and never changes its lease")

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxTesting
 import Testing
 
 /// docs/behaviour.md §3: removing a request file, final states, re-verification, and the safety brake.
@@ -117,7 +118,7 @@ struct PlannerReleaseTests {
         var world = PlannerWorld(files: [edited], journal: [history(alice, in: state)])
         await world.simulate()
         #expect(world.state("a") == state)
-        #expect(world.catalog.provisionCalls.isEmpty)
+        #expect(await world.catalog.provisionCalls.isEmpty)
     }
 
     static let brakeRows: [PlanRow] = [
@@ -269,7 +270,7 @@ struct PlannerReleaseTests {
         #expect(world.state("b") == .ended)
         #expect(world.record("a")?.endReason == .released)
         #expect(world.state("c") == .active)
-        #expect(world.catalog.live.map(\.name) == ["sandbox-c"])
+        #expect(await world.catalog.liveProducts.map(\.name) == ["sandbox-c"])
     }
 
     @Test("a rejected request is asked again only when its file changes, and the second rejection is counted")

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxTesting
 import Testing
 
 /// docs/behaviour.md §1.6 and §3: failed provisioning, quarantine, lost products and orphans.
@@ -205,24 +206,27 @@ struct PlannerRepairTests {
     @Test("a failed attempt is cleaned up and tried again after its backoff, with a new token and the same name")
     func failedAttemptsAreRetried() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
-        world.catalog.outcomes["sandbox-a"] = [.error, .tainted]
+        await world.catalog.queue(
+            [.error("stack ROLLBACK_COMPLETE"), .tainted("stack ROLLBACK_COMPLETE")],
+            forName: "sandbox-a"
+        )
         await world.simulate()
         #expect(world.state("a") == .provisioning)
-        #expect(world.catalog.provisionCalls.count == 1)
-        #expect(world.catalog.live.isEmpty)  // attempt 1's product is gone before attempt 2
+        #expect(await world.catalog.provisionCalls.count == 1)
+        #expect(await world.catalog.liveProducts.isEmpty)  // attempt 1's product is gone before attempt 2
         world.advance("29s")
         await world.simulate()
-        #expect(world.catalog.provisionCalls.count == 1)
+        #expect(await world.catalog.provisionCalls.count == 1)
         world.advance("1s")
         await world.simulate()
-        #expect(world.catalog.provisionCalls.count == 2)
+        #expect(await world.catalog.provisionCalls.count == 2)
         world.advance("59s")  // the second backoff is longer
         await world.simulate()
-        #expect(world.catalog.provisionCalls.count == 2)
+        #expect(await world.catalog.provisionCalls.count == 2)
         world.advance("1s")
         await world.simulate()
         #expect(world.state("a") == .active)
-        let calls = world.catalog.provisionCalls
+        let calls = await world.catalog.provisionCalls
         #expect(Set(calls.map(\.token)).count == 3)
         #expect(Set(calls.map(\.name)) == ["sandbox-a"])
         #expect(world.github.thread("a") == ["ready"])
@@ -231,13 +235,13 @@ struct PlannerRepairTests {
     @Test("after three failed attempts the request is failed, told once, and its slot frees when no product remains")
     func attemptsExhausted() async throws {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice, bob])
-        world.catalog.outcomes["sandbox-a"] = [.error, .error, .error]
+        await world.catalog.queue(Array(repeating: .error("stack ROLLBACK_COMPLETE"), count: 3), forName: "sandbox-a")
         for _ in 0..<6 {
             await world.simulate()
             world.advance("15m")
         }
         #expect(world.state("a") == .failed)
-        #expect(world.catalog.provisionCalls.filter { $0.name == "sandbox-a" }.count == 3)
+        #expect(await world.catalog.provisionCalls.filter { $0.name == "sandbox-a" }.count == 3)
         #expect(world.github.thread("a") == ["failed"])
         #expect(world.state("b") == .active)
         let lastGone = try #require(
@@ -315,7 +319,7 @@ struct PlannerRepairTests {
             journal: [active(alice, from: at("-7d"), until: t0), queued(bob)],
             live: [product(alice)]
         )
-        world.catalog.failingTerminations = [productId(alice)]
+        await world.failTerminations(of: productId(alice))
         for _ in 0..<8 {
             await world.simulate()
             world.advance("15m")
@@ -325,7 +329,7 @@ struct PlannerRepairTests {
         #expect(world.github.thread("a") == ["quarantined"])
         #expect(world.state("b") == .queued)
 
-        world.catalog.products[productId(alice)] = nil  // an operator cleaned it up in AWS
+        await world.catalog.removeProduct(named: "sandbox-a")  // an operator cleaned it up in AWS
         await world.simulate()
         #expect(world.state("a") == .ended)
         #expect(world.record("a")?.endReason == .expired)
@@ -465,7 +469,7 @@ struct PlannerRepairTests {
         world.github.youngAccounts.insert("alice")
         await world.simulate()
         #expect(world.state("a") == .rejected)
-        #expect(world.catalog.live.isEmpty)
+        #expect(await world.catalog.liveProducts.isEmpty)
         #expect(world.github.thread("a") == ["rejected"])
     }
 
@@ -480,7 +484,7 @@ struct PlannerRepairTests {
         )
         await world.simulate()
         #expect(world.state("a") == .provisioning)
-        world.catalog.products["pp-stray-a"]?.status = .available
+        await world.catalog.finishProvisioning(named: "sandbox-a", as: .available)
         world.advance("1h")
         await world.simulate()
         #expect(world.state("a") == .active)
@@ -497,7 +501,7 @@ struct PlannerRepairTests {
         #expect(world.state("a") == .active)
         #expect(world.record("a")?.productId == "pp-stray-a")
         #expect(world.record("a")?.leaseEnd == at("6d"))
-        #expect(world.catalog.provisionCalls.isEmpty)
-        #expect(world.catalog.live.map(\.id) == ["pp-stray-a"])
+        #expect(await world.catalog.provisionCalls.isEmpty)
+        #expect(await world.catalog.liveProducts.map(\.id) == ["pp-stray-a"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxRuntime
+import SandboxTesting
 import Synchronization
 import Testing
 
@@ -11,8 +12,12 @@ struct PlannerWorld {
     var desired: DesiredState
     /// The journal as the last pass left it (a test may replace it, as after a lost journal).
     var journal: JournalState
-    /// The in-memory Service Catalog and GitHub the executor calls.
+    /// The in-memory GitHub the executor calls.
     let ports = WorldPorts()
+    /// The in-memory Service Catalog the executor calls (SandboxTesting's, with its interceptors).
+    let catalog: InMemoryCatalog
+    /// The world's clock: the executor's and the catalog's.
+    let clock = ManualClock(t0)
     var now = t0
     var poolName = "default"
     /// `--allow-mass-release` for the next pass (used up by the pass that needs it).
@@ -30,25 +35,13 @@ struct PlannerWorld {
     ) {
         self.desired = makeDesired(pool: pool, files: files)
         self.journal = makeJournal(histories)
-        for product in live { catalog.products[product.id] = product }
-    }
-
-    /// The catalog's state (read and changed between passes).
-    var catalog: FakeCatalog {
-        get { ports.catalog }
-        nonmutating set { ports.catalog = newValue }
+        catalog = InMemoryCatalog(clock: clock, products: live)
     }
 
     /// GitHub's state (read and changed between passes).
     var github: FakeGitHub {
         get { ports.github }
         nonmutating set { ports.github = newValue }
-    }
-
-    /// When set, listing the pool's products fails (`live` is `nil`).
-    var listingFails: Bool {
-        get { ports.listingFails }
-        nonmutating set { ports.listingFails = newValue }
     }
 
     // MARK: Changing the world
@@ -67,34 +60,20 @@ struct PlannerWorld {
 
     // MARK: Passes
 
-    /// What the planner says now.
-    func plan() -> Plan {
-        Planner.plan(
-            PlannerInput(
-                desired: desired,
-                journal: journal,
-                live: listingFails ? nil : catalog.live,
-                now: now,
-                poolName: poolName,
-                allowMassRelease: allowMassRelease
-            )
-        )
-    }
-
     /// One pass of the real executor.
     ///
     /// - Returns: the steps carried out, as ``PlannedAction/summary``.
     @discardableResult
     mutating func simulate() async -> [String] {
-        ports.now = now
+        clock.set(now)
         ports.requests = desired.requests.values.compactMap(\.spec).sorted { $0.id < $1.id }
         let store = InMemoryJournalStore(lineage: journal.lineage)
         let reconciler = Reconciler(
             store: store,
             state: journal,
-            catalog: ports,
+            catalog: catalog,
             github: ports,
-            clock: ManualClock(now),
+            clock: clock,
             poolName: poolName,
             compactionThreshold: .max
         )
@@ -114,6 +93,16 @@ struct PlannerWorld {
         return report.executed.map(\.summary)
     }
 
+    /// Makes every termination call for `productId` fail, as a resource that will not delete does.
+    func failTerminations(of productId: String) async {
+        await catalog.intercept { interceptors in
+            interceptors.terminate = { call, next throws(CatalogError) in
+                guard call.provisionedProductId == productId else { return try await next(call) }
+                throw CatalogError(.other, code: "DELETE_FAILED", message: "a resource would not delete")
+            }
+        }
+    }
+
     // MARK: Reading the result
 
     func record(_ id: String) -> RequestRecord? { journal.requests[RequestID(id)!] }
@@ -121,11 +110,9 @@ struct PlannerWorld {
     func state(_ id: String) -> RequestState? { record(id)?.state }
 }
 
-/// The in-memory catalog and GitHub as the executor's ports; tests reach their state synchronously.
-final class WorldPorts: CatalogPort, GitHubPort {
-    private let state = Mutex(
-        (catalog: FakeCatalog(), github: FakeGitHub(), listingFails: false, now: t0, desired: [RequestSpec]())
-    )
+/// The in-memory GitHub as the executor's port; tests reach its state synchronously.
+final class WorldPorts: GitHubPort {
+    private let state = Mutex((github: FakeGitHub(), desired: [RequestSpec]()))
 
     /// The request files of the pass (GitHub's pull requests are the ones that added them).
     var requests: [RequestSpec] {
@@ -133,51 +120,10 @@ final class WorldPorts: CatalogPort, GitHubPort {
         set { state.withLock { $0.desired = newValue } }
     }
 
-    /// The world's time: products are created "now".
-    var now: Date {
-        get { state.withLock { $0.now } }
-        set { state.withLock { $0.now = newValue } }
-    }
-
-    var catalog: FakeCatalog {
-        get { state.withLock { $0.catalog } }
-        set { state.withLock { $0.catalog = newValue } }
-    }
-
     var github: FakeGitHub {
         get { state.withLock { $0.github } }
         set { state.withLock { $0.github = newValue } }
     }
-
-    var listingFails: Bool {
-        get { state.withLock { $0.listingFails } }
-        set { state.withLock { $0.listingFails = newValue } }
-    }
-
-    func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt {
-        try state.withLock { (world) throws(CatalogError) in try world.catalog.provision(request, now: world.now).get()
-        }
-    }
-
-    func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
-        try state.withLock { (world) throws(CatalogError) in
-            try world.catalog.terminate(provisionedProductId, token: token).get()
-        }
-    }
-
-    func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
-        guard let record = catalog.records[id] else { throw CatalogError(.notFound, message: "no record \(id)") }
-        return record
-    }
-
-    func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
-        if listingFails { throw CatalogError(.unavailable, message: "the listing failed (test)") }
-        return catalog.live
-    }
-
-    func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] { catalog.outputs }
-
-    func checkProduct(_ product: ProductReference) async throws(CatalogError) {}
 
     var checksRequesters: Bool { true }
 
@@ -196,75 +142,6 @@ final class WorldPorts: CatalogPort, GitHubPort {
 
     func editComment(_ comment: CommentReference, body: String) async throws(GitHubError) {
         try state.withLock { (world) throws(GitHubError) in try world.github.edit(comment) }
-    }
-}
-
-/// Service Catalog in memory: provisioning is idempotent by token, products settle at once.
-struct FakeCatalog {
-    /// Live products by id.
-    var products: [String: LiveProduct] = [:]
-    var records: [String: CatalogRecord] = [:]
-    /// Every provisioning call that made a product.
-    private(set) var provisionCalls: [ProvisionRequest] = []
-    /// Per product name, the status each next provisioning ends in (default `AVAILABLE`).
-    var outcomes: [String: [LiveProduct.Status]] = [:]
-    /// Products whose termination always fails.
-    var failingTerminations: Set<String> = []
-    /// The outputs every product has.
-    var outputs = [ProductOutput(key: "BucketName", value: "bucket-1")]
-    private var receipts: [String: CatalogReceipt] = [:]
-    private var counter = 0
-
-    var live: [LiveProduct] { products.values.sorted { $0.id < $1.id } }
-
-    mutating func provision(_ request: ProvisionRequest, now: Date) -> Result<CatalogReceipt, CatalogError> {
-        if let receipt = receipts[request.token] { return .success(receipt) }
-        if products.values.contains(where: { $0.name == request.name }) {
-            return .failure(CatalogError(.duplicate, message: "\(request.name) exists"))
-        }
-        counter += 1
-        let status = outcomes[request.name]?.isEmpty == false ? outcomes[request.name]!.removeFirst() : .available
-        let product = LiveProduct(
-            id: "pp-\(counter)",
-            name: request.name,
-            status: status,
-            tags: request.tags,
-            lastRecordId: "rec-\(counter)",
-            createdTime: now,
-            statusMessage: status == .available ? nil : "stack ROLLBACK_COMPLETE"
-        )
-        products[product.id] = product
-        let failed = status == .error || status == .tainted
-        records["rec-\(counter)"] = CatalogRecord(
-            id: "rec-\(counter)",
-            status: failed ? .failed : .succeeded,
-            provisionedProductId: product.id,
-            errors: failed ? ["stack ROLLBACK_COMPLETE"] : []
-        )
-        provisionCalls.append(request)
-        let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: product.id)
-        receipts[request.token] = receipt
-        return .success(receipt)
-    }
-
-    mutating func terminate(_ productId: String, token: String) -> Result<CatalogReceipt, CatalogError> {
-        if let receipt = receipts[token] { return .success(receipt) }
-        guard products[productId] != nil else {
-            return .failure(CatalogError(.notFound, message: "\(productId) not found"))
-        }
-        if failingTerminations.contains(productId) {
-            return .failure(CatalogError(.other, code: "DELETE_FAILED", message: "a resource would not delete"))
-        }
-        counter += 1
-        products[productId] = nil
-        records["rec-\(counter)"] = CatalogRecord(
-            id: "rec-\(counter)",
-            status: .succeeded,
-            provisionedProductId: productId
-        )
-        let receipt = CatalogReceipt(recordId: "rec-\(counter)", provisionedProductId: productId)
-        receipts[token] = receipt
-        return .success(receipt)
     }
 }
 
