@@ -123,7 +123,8 @@ public enum ExecutionRules {
                 .activated(id: id, productId: productId, outputs: published, leaseStart: leaseStart, leaseEnd: leaseEnd)
             ])
         case .terminate(let id, _, let productId, _):
-            return resolveTermination(id, productId: productId, outcome: outcome, journal, now)
+            let doing = "terminating \(productId) failed"
+            return resolveTermination(productId: productId, request: id, doing: doing, outcome: outcome, journal, now)
         case .markLost(let id, let productId):
             // Lost is final: one listing that misses the product is not believed, a second one is.
             guard case .listing(let products) = outcome else {
@@ -133,7 +134,8 @@ public enum ExecutionRules {
         case .notify(let id, let plan):
             return resolveComment(id, plan: plan, pullRequest: journal.requests[id]?.spec.pullRequest, outcome)
         case .terminateOrphan(let product, _):
-            return resolveOrphanTermination(product, outcome: outcome, journal, now)
+            let doing = "cannot terminate the orphan \(product.name)"
+            return resolveTermination(productId: product.id, request: nil, doing: doing, outcome: outcome, journal, now)
         case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
             .settleOrphan:
             return Resolution(transition(of: action, journal: journal, now: now).map { [$0] } ?? [])
@@ -208,9 +210,11 @@ public enum ExecutionRules {
         }
     }
 
+    /// A termination's outcome, for a request's product and an orphan alike (one termination model).
     static func resolveTermination(
-        _ id: RequestID,
         productId: String,
+        request id: RequestID?,
+        doing: String,
         outcome: CallOutcome,
         _ journal: JournalState,
         _ now: Date
@@ -222,8 +226,9 @@ public enum ExecutionRules {
                 changedCatalog: true
             )
         case .catalogFailed(let error):
-            let problem = PassProblem.catalog(error, request: id, doing: "terminating \(productId) failed")
+            // Gone already: what the termination was for.
             if error.kind == .notFound { return Resolution([.productGone(productId: productId)], changedCatalog: true) }
+            let problem = PassProblem.catalog(error, request: id, doing: doing)
             guard !error.isTransient else { return Resolution(problem: problem) }
             let failedBefore = journal.terminations[productId]?.failures ?? 0
             let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
@@ -232,34 +237,7 @@ public enum ExecutionRules {
                 problem: problem
             )
         default:
-            return failure(outcome, id, doing: "terminating \(productId)")
-        }
-    }
-
-    static func resolveOrphanTermination(
-        _ product: LiveProduct,
-        outcome: CallOutcome,
-        _ journal: JournalState,
-        _ now: Date
-    ) -> Resolution {
-        switch outcome {
-        case .accepted(let receipt):
-            return Resolution(
-                [.terminationAccepted(productId: product.id, recordId: receipt.recordId)],
-                changedCatalog: true
-            )
-        case .catalogFailed(let error):
-            let problem = PassProblem.catalog(error, request: nil, doing: "cannot terminate the orphan \(product.name)")
-            if error.kind == .notFound { return Resolution([.productGone(productId: product.id)], problem: problem) }
-            guard !error.isTransient else { return Resolution(problem: problem) }
-            let failedBefore = journal.terminations[product.id]?.failures ?? 0
-            let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: failedBefore)
-            return Resolution(
-                [.terminationFailed(productId: product.id, error: error.description, retryAt: retryAt)],
-                problem: problem
-            )
-        default:
-            return failure(outcome, nil, doing: "terminating the orphan \(product.name)")
+            return failure(outcome, id, doing: doing)
         }
     }
 

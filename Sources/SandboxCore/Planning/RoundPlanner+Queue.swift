@@ -111,17 +111,7 @@ extension RoundPlanner {
                 {
                     // Adopted once its request is live (verified and queued), not before; left alone meanwhile.
                     if busy.contains(id) || record.state == .pending { continue }
-                    let available = product.status == .available
-                    let start = product.createdTime ?? now
-                    add(
-                        .adopt(
-                            id,
-                            product: product,
-                            leaseStart: start,
-                            leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
-                        ),
-                        "a live product \(product.name) matches this request"
-                    )
+                    add(adoption(of: product, for: record), "a live product \(product.name) matches this request")
                     continue
                 }
                 if journal.requests[id] == nil, input.desired.requests[id]?.spec != nil {

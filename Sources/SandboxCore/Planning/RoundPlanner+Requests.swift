@@ -118,17 +118,7 @@ extension RoundPlanner {
         if let named = liveByName[call.request.name], named.requestTag == id.rawValue {
             // The name is taken by a product made for this request (a call whose answer was lost,
             // or a token from an older journal lineage): take it over instead of calling again.
-            let available = named.status == .available
-            let start = named.createdTime ?? now
-            add(
-                .adopt(
-                    id,
-                    product: named,
-                    leaseStart: start,
-                    leaseEnd: available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
-                ),
-                "a product named \(named.name) already exists for this request"
-            )
+            add(adoption(of: named, for: record), "a product named \(named.name) already exists for this request")
             return
         }
         // Intent without outcome (or a call that never got an answer): the same call again.
@@ -273,5 +263,13 @@ extension RoundPlanner {
                 TagKey.requester: record.spec.requester,
             ]
         )
+    }
+
+    /// Taking over `product` for `record`: its lease runs from the product's creation when it is
+    /// available, else it is followed as provisioning.
+    func adoption(of product: LiveProduct, for record: RequestRecord) -> PlannedAction.Kind {
+        let start = product.createdTime ?? now
+        let end = product.status == .available ? start.addingTimeInterval(leaseLength(of: record.spec)) : nil
+        return .adopt(record.id, product: product, leaseStart: start, leaseEnd: end)
     }
 }
