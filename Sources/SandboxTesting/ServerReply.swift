@@ -16,7 +16,7 @@ public enum ServerReply: Sendable, Hashable {
     /// `body`, then closes the connection: the client sees the response cut off mid-body.
     case dropMidResponse(status: Int, headers: HTTPHeaders, body: Data)
     /// Sends the status line and headers with `Transfer-Encoding: chunked`, then 64 KiB chunks of
-    /// `x` without end — until the client closes the connection, or 4 GiB have gone out (so a test
-    /// that goes wrong still stops by itself).
+    /// `x` without a last chunk — until the client closes the connection, or 32 MiB have gone out (so a
+    /// test that goes wrong still stops by itself, and costs the other tests of the process nothing).
     case endlessChunks(status: Int, headers: HTTPHeaders = [:])
 }

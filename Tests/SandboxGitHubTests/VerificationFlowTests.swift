@@ -197,8 +197,10 @@ struct VerificationFlowTests {
 
     @Test("GitHub unreachable: pending, not rejected")
     func unreachableIsPending() async throws {
-        let scene = try Scene()
-        scene.fake.stop()
+        // A loopback port nobody listens on (not a stopped fake's port, which another test's server may
+        // have been given since): the connection is refused.
+        let scene = try Scene(configure: { $0.baseURL = URL(string: "http://127.0.0.1:9")! })
+        defer { scene.fake.stop() }
         let outcome = await scene.adapter.verify(scene.verification(spec("alice", pr: 100)))
         guard case .pending(let reason, let retryAt) = outcome else {
             Issue.record("expected pending, got \(outcome)")
