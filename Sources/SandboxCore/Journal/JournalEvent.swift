@@ -25,7 +25,10 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     /// Outcome: Service Catalog accepted the provisioning call.
     case provisionAccepted(id: RequestID, receipt: CatalogReceipt)
     /// Outcome: Service Catalog refused the call outright (nothing was made); the request waits in the queue.
-    case provisionRefused(id: RequestID, error: String)
+    ///
+    /// It is asked again no earlier than `retryAt` (absent in journals written before it was recorded:
+    /// then at once), so a refusal is not repeated within the pass that met it.
+    case provisionRefused(id: RequestID, error: String, retryAt: Date? = nil)
     /// The product is available: the lease starts.
     case activated(id: RequestID, productId: String, outputs: [ProductOutput], leaseStart: Date, leaseEnd: Date)
     /// The lease was extended by a raised `lease` in the request file.
@@ -61,7 +64,7 @@ public enum JournalEvent: Hashable, Sendable, Codable {
         case .requestSeen(let spec, _), .requestChanged(let spec, _): return spec.id
         case .verificationDeferred(let id, _, _), .verified(let id, _), .admitted(let id), .rejected(let id, _),
             .dropped(let id), .provisionStarted(let id, _, _), .provisionAccepted(let id, _),
-            .provisionRefused(let id, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
+            .provisionRefused(let id, _, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
             .attemptEnded(let id, _, _), .quarantined(let id, _), .lost(let id),
             .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
             return id

@@ -19,9 +19,11 @@ extension RequestPhase {
             provisioning.call?.recordId = receipt.recordId
             if let productId = receipt.provisionedProductId { provisioning.productId = productId }
             return .provisioning(provisioning)
-        case (.provisionRefused(_, let error), .provisioning(let provisioning)):
+        case (.provisionRefused(_, let error, let retryAt), .provisioning(let provisioning)):
             let attempt = provisioning.call.map(\.attempt).flatMap { $0 > 1 ? $0 : nil }
-            return .queued(Queued(reason: error, resumeAttempt: attempt, productName: provisioning.productName))
+            return .queued(
+                Queued(reason: error, retryAt: retryAt, resumeAttempt: attempt, productName: provisioning.productName)
+            )
         case (.activated(_, let productId, let outputs, let start, let end), .provisioning(let provisioning)):
             let lease = Lease(
                 productId: productId,

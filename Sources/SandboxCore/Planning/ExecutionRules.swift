@@ -111,7 +111,7 @@ public enum ExecutionRules {
         case .verify(let id, let request):
             return resolveVerification(id, login: request.spec.requester, outcome: outcome, now: now)
         case .provision(let id, _, let request):
-            return resolveProvision(id, name: request.name, outcome: outcome)
+            return resolveProvision(id, name: request.name, outcome: outcome, now: now)
         case .inspectRecord(let id, let recordId, let purpose):
             return resolveInspection(id, recordId: recordId, purpose: purpose, outcome: outcome, journal, now)
         case .activate(let id, let productId, let leaseStart, let leaseEnd):
@@ -166,7 +166,7 @@ public enum ExecutionRules {
         }
     }
 
-    static func resolveProvision(_ id: RequestID, name: String, outcome: CallOutcome) -> Resolution {
+    static func resolveProvision(_ id: RequestID, name: String, outcome: CallOutcome, now: Date) -> Resolution {
         switch outcome {
         case .accepted(let receipt):
             return Resolution([.provisionAccepted(id: id, receipt: receipt)], changedCatalog: true)
@@ -179,7 +179,13 @@ public enum ExecutionRules {
             return Resolution(problem: problem, changedCatalog: true)
         case .catalogFailed(let error):
             return Resolution(
-                [.provisionRefused(id: id, error: error.description)],
+                [
+                    .provisionRefused(
+                        id: id,
+                        error: error.description,
+                        retryAt: ProvisioningPolicy.refusedProvisionRetryAt(now)
+                    )
+                ],
                 problem: .catalog(error, request: id, doing: "Service Catalog refused to provision")
             )
         default:

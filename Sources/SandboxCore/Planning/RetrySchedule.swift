@@ -41,6 +41,15 @@ public enum ProvisioningPolicy {
         retryAt(now, afterFailures: failedBefore + 1)
     }
 
+    /// When a provisioning call Service Catalog refused outright (nothing was made) is made again: not
+    /// within the pass that met the refusal, and not sooner than a minute.
+    public static func refusedProvisionRetryAt(_ now: Date) -> Date {
+        now.addingTimeInterval(refusedProvisionRetry)
+    }
+
+    /// How long a refused provisioning call waits before it is made again.
+    public static let refusedProvisionRetry: TimeInterval = 60
+
     /// Whether `failures` failed termination calls exhaust the retries (the slot is then quarantined).
     public static func terminationRetriesExhausted(_ failures: Int) -> Bool {
         failures >= maximumTerminationFailures

@@ -67,7 +67,9 @@ extension RoundPlanner {
                 free -= 1
                 continue
             }
-            // A refused call made nothing: that attempt is made again, not attempt 1 with its used token.
+            // A refused call waits out its retry time (the next in line is served meanwhile); it made
+            // nothing, so that attempt is made again, not attempt 1 with its used token.
+            if waiting.reason != nil, now < (waiting.retryAt ?? .distantPast) { continue }
             let attempt = waiting.resumeAttempt ?? 1
             add(
                 .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),

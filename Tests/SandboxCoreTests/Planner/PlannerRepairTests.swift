@@ -203,6 +203,28 @@ struct PlannerRepairTests {
         #expect(call == provisionCall(alice, attempt: 2))
     }
 
+    // Regression: a refused ProvisionProduct was made again in every round of the same pass (12 calls).
+    @Test("a provisioning call Service Catalog refuses is not repeated in the same pass, and is made again later")
+    func refusedProvisionWaits() async {
+        var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
+        await world.catalog.intercept { interceptors in
+            interceptors.provision = InMemoryCatalog.failing(
+                calls: [1],
+                with: CatalogError(.limitExceeded, code: "LimitExceededException", message: "too many stacks")
+            )
+        }
+        await world.simulate()
+        #expect(await world.catalog.provisionCalls.count == 1)
+        #expect(world.state("a") == .queued)
+        world.advance("30s")
+        await world.simulate()
+        #expect(await world.catalog.provisionCalls.count == 1)
+        world.advance("30s")
+        await world.simulate()
+        #expect(await world.catalog.provisionCalls.count == 2)
+        #expect(world.state("a") == .active)
+    }
+
     @Test("a failed attempt is cleaned up and tried again after its backoff, with a new token and the same name")
     func failedAttemptsAreRetried() async {
         var world = PlannerWorld(pool: makePool(capacity: 1), files: [alice])
