@@ -20,8 +20,9 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case rejected(id: RequestID, reason: String)
     /// A queued (or pending) request's file was removed before it got a sandbox.
     case dropped(id: RequestID)
-    /// Intent: provisioning attempt `attempt` with this exact call.
-    case provisionStarted(id: RequestID, attempt: Int, request: ProvisionRequest)
+    /// Intent: provisioning attempt `attempt` with this exact call, made at `at` (absent in journals
+    /// written before it was recorded; the product is then polled at the slowest cadence).
+    case provisionStarted(id: RequestID, attempt: Int, request: ProvisionRequest, at: Date? = nil)
     /// Outcome: Service Catalog accepted the provisioning call.
     case provisionAccepted(id: RequestID, receipt: CatalogReceipt)
     /// Outcome: Service Catalog refused the call outright (nothing was made); the request waits in the queue.
@@ -48,7 +49,8 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     /// Outcome: the comment exists.
     case notified(id: RequestID, event: NotificationEvent, occurrence: Int, comment: CommentReference, position: Int?)
     /// Intent: terminate the product `productId` of `owner` (a request's or an orphan) with this token.
-    case terminationStarted(productId: String, owner: TerminationOwner, token: String)
+    /// `at` is when the call was made (absent in journals written before it was recorded).
+    case terminationStarted(productId: String, owner: TerminationOwner, token: String, at: Date? = nil)
     /// Outcome: Service Catalog accepted the termination.
     case terminationAccepted(productId: String, recordId: String)
     /// Outcome: the termination failed; try again at `retryAt`.
@@ -63,12 +65,12 @@ public enum JournalEvent: Hashable, Sendable, Codable {
         switch self {
         case .requestSeen(let spec, _), .requestChanged(let spec, _): return spec.id
         case .verificationDeferred(let id, _, _), .verified(let id, _), .admitted(let id), .rejected(let id, _),
-            .dropped(let id), .provisionStarted(let id, _, _), .provisionAccepted(let id, _),
+            .dropped(let id), .provisionStarted(let id, _, _, _), .provisionAccepted(let id, _),
             .provisionRefused(let id, _, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
             .attemptEnded(let id, _, _), .quarantined(let id, _), .lost(let id),
             .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
             return id
-        case .terminationStarted(_, let owner, _):
+        case .terminationStarted(_, let owner, _, _):
             return owner.request
         case .terminationAccepted, .terminationFailed, .productGone, .forgotten:
             return nil
@@ -78,7 +80,7 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     /// The product a termination event is about, if it is one.
     public var productID: String? {
         switch self {
-        case .terminationStarted(let productId, _, _), .terminationAccepted(let productId, _),
+        case .terminationStarted(let productId, _, _, _), .terminationAccepted(let productId, _),
             .terminationFailed(let productId, _, _), .productGone(let productId):
             return productId
         default:

@@ -59,7 +59,7 @@ public struct JournalState: Hashable, Sendable, Codable {
     /// The events of one termination: the product's entry, and its request when it has one.
     private mutating func applyTermination(_ event: JournalEvent) {
         switch event {
-        case .terminationStarted(let productId, let owner, _):
+        case .terminationStarted(let productId, let owner, _, _):
             if let id = owner.request {
                 // A request has one product at a time: an older termination of it is superseded.
                 terminations = terminations.filter { $0.key == productId || $0.value.owner.request != id }

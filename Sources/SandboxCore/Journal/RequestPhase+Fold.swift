@@ -5,15 +5,18 @@ extension RequestPhase {
     /// (`verification` is set to `skipped` by an adoption of a request never verified.)
     func applying(_ event: JournalEvent, verification: inout Verification?) -> RequestPhase {
         switch (event, self) {
-        case (.provisionStarted(_, let attempt, let request), .queued),
-            (.provisionStarted(_, let attempt, let request), .provisioning):
+        case (.provisionStarted(_, let attempt, let request, let at), .queued),
+            (.provisionStarted(_, let attempt, let request, let at), .provisioning):
             if case .provisioning(let current) = self, current.call?.attempt == attempt,
                 current.call?.request == request
             {
                 return self
             }
             return .provisioning(
-                Provisioning(call: ProvisioningCall(attempt: attempt, request: request), productName: request.name)
+                Provisioning(
+                    call: ProvisioningCall(attempt: attempt, request: request, startedAt: at),
+                    productName: request.name
+                )
             )
         case (.provisionAccepted(_, let receipt), .provisioning(var provisioning)):
             provisioning.call?.recordId = receipt.recordId

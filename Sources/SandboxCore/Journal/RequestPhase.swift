@@ -83,12 +83,15 @@ public struct ProvisioningCall: Hashable, Sendable, Codable {
     public var request: ProvisionRequest
     /// Set once Service Catalog accepted the call.
     public var recordId: String?
+    /// When the call was first made (`nil` in journals written before it was recorded).
+    public var startedAt: Date?
 
     /// Attempt `attempt` with this exact call, not accepted yet.
-    public init(attempt: Int, request: ProvisionRequest, recordId: String? = nil) {
+    public init(attempt: Int, request: ProvisionRequest, recordId: String? = nil, startedAt: Date? = nil) {
         self.attempt = attempt
         self.request = request
         self.recordId = recordId
+        self.startedAt = startedAt
     }
 }
 

@@ -41,6 +41,8 @@ public struct Termination: Hashable, Sendable, Codable {
     public var retryAt: Date?
     /// The last error.
     public var lastError: String?
+    /// When the call in flight was made (`nil`: before this was recorded).
+    public var startedAt: Date?
 
     /// A termination not tried yet.
     public init(productId: String, owner: TerminationOwner) {
@@ -52,9 +54,10 @@ public struct Termination: Hashable, Sendable, Codable {
     /// Applies a termination event about this product (the others change nothing).
     mutating func apply(_ event: JournalEvent) {
         switch event {
-        case .terminationStarted(_, let owner, let token):
+        case .terminationStarted(_, let owner, let token, let at):
             self.owner = owner
             self.token = token
+            startedAt = at
             recordId = nil
             retryAt = nil
         case .terminationAccepted(_, let recordId):

@@ -21,6 +21,18 @@ public enum CallOutcome: Hashable, Sendable {
     case githubFailed(GitHubError)
 }
 
+extension CallOutcome {
+    /// Whether the call got no answer that tells what happened (an outage, a timeout, throttling): it
+    /// is made again later, not within the same pass (docs/behaviour.md §4).
+    public var isUnanswered: Bool {
+        switch self {
+        case .catalogFailed(let error): return error.isTransient
+        case .githubFailed(let error): return error.kind == .unavailable
+        default: return false
+        }
+    }
+}
+
 /// The journal events a call's outcome comes to, and what the operator should hear of it.
 public struct Resolution: Hashable, Sendable {
     /// Facts to append, in order.
@@ -76,15 +88,17 @@ public enum ExecutionRules {
         }
     }
 
-    /// The intent recorded (durably) before a mutating call, or `nil` when the call only reads.
-    public static func intent(of action: PlannedAction) -> JournalEvent? {
+    /// The intent recorded (durably) before a mutating call made at `now`, or `nil` when the call only reads.
+    public static func intent(of action: PlannedAction, now: Date) -> JournalEvent? {
         switch action.kind {
         case .provision(let id, let attempt, let request):
-            return .provisionStarted(id: id, attempt: attempt, request: request)
+            return .provisionStarted(id: id, attempt: attempt, request: request, at: now)
         case .terminate(let id, let purpose, let productId, let token):
-            return .terminationStarted(productId: productId, owner: .request(id, purpose: purpose), token: token)
+            let owner = TerminationOwner.request(id, purpose: purpose)
+            return .terminationStarted(productId: productId, owner: owner, token: token, at: now)
         case .terminateOrphan(let product, let token):
-            return .terminationStarted(productId: product.id, owner: .orphan(name: product.name), token: token)
+            let owner = TerminationOwner.orphan(name: product.name)
+            return .terminationStarted(productId: product.id, owner: owner, token: token, at: now)
         case .notify(let id, let plan):
             return .notifyStarted(id: id, event: plan.event, occurrence: plan.occurrence)
         default:

@@ -29,6 +29,8 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
         case githubRefused = "github-refused"
         /// The journal could not record.
         case journal
+        /// The pass reached its time limit (`reconcile --timeout`) with work left; the rest is done next.
+        case passDeadline = "pass-deadline"
     }
 
     public var kind: Kind
@@ -55,7 +57,7 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
     public var isAboutSetup: Bool {
         switch kind {
         case .githubTokenRefused, .githubUnavailable, .githubRateLimited, .catalogAccessDenied,
-            .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal:
+            .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal, .passDeadline:
             return true
         case .catalogRefused, .githubRefused:
             return false

@@ -156,13 +156,17 @@ public struct Plan: Hashable, Sendable {
     public var usedMassReleaseAllowance: Bool
     /// Things worth telling the operator that are not actions (a pool that cannot be read, a live request's bad edit).
     public var notes: [String]
+    /// The next moment there is work if nothing else changes (``DueWork/next(in:)``).
+    public var nextDue: DueWork?
 
     public init(
         actions: [PlannedAction] = [],
         brake: String? = nil,
         usedMassReleaseAllowance: Bool = false,
-        notes: [String] = []
+        notes: [String] = [],
+        nextDue: DueWork? = nil
     ) {
+        self.nextDue = nextDue
         self.actions = actions
         self.brake = brake
         self.usedMassReleaseAllowance = usedMassReleaseAllowance

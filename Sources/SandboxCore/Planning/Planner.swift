@@ -58,7 +58,13 @@ struct RoundPlanner {
         dispense()
         let brake = applySafetyBrake()
         planNotifications()
-        return Plan(actions: actions, brake: brake.reason, usedMassReleaseAllowance: brake.usedAllowance, notes: notes)
+        return Plan(
+            actions: actions,
+            brake: brake.reason,
+            usedMassReleaseAllowance: brake.usedAllowance,
+            notes: notes,
+            nextDue: DueWork.next(in: input)
+        )
     }
 
     /// The file of `id`, if it exists (valid or not).

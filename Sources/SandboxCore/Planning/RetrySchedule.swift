@@ -55,6 +55,27 @@ public enum ProvisioningPolicy {
         failures >= maximumTerminationFailures
     }
 
+    /// How soon a product or record in flight (provisioning, terminating, or a lease ended whose
+    /// product is still changing) is looked at again, given how long it has been in flight: every
+    /// second for the first 10 s, every 2 s until a minute, then every 3 s. One look is one listing of
+    /// the pool (⌈live/100⌉ SearchProvisionedProducts calls), so a pool with work in flight makes at
+    /// most one listing every 3 s after the first minute, far inside Service Catalog's throttling,
+    /// and a product that becomes available is seen within 3 s (docs/behaviour.md §4).
+    public static func pollInterval(inFlightFor elapsed: TimeInterval) -> TimeInterval {
+        elapsed < 10 ? 1 : elapsed < 60 ? 2 : 3
+    }
+
+    /// The wait before a call that got no answer (a timeout, an outage, throttling) is made again,
+    /// after `failures` such answers in a row: 2 s doubling, at most 2 minutes. Never within the pass
+    /// that met it (docs/behaviour.md §4).
+    public static func unansweredCallBackoff(afterFailures failures: Int) -> TimeInterval {
+        let exponent = min(max(failures - 1, 0), 10)
+        return min(2 * pow(2, Double(exponent)), 120)
+    }
+
+    /// How long the pool's product and artifact check holds when nothing names them (docs/behaviour.md §4).
+    public static let productCheckInterval: TimeInterval = 600
+
     /// When a verification GitHub could not answer is asked again, when GitHub named no time itself.
     public static func verificationRetryAt(_ now: Date, suggested: Date?) -> Date {
         suggested ?? now.addingTimeInterval(verificationRetry)

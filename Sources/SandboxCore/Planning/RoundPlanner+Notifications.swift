@@ -2,7 +2,8 @@ import Foundation
 
 extension RoundPlanner {
     /// Comments owed by each request's current state that the journal does not confirm (level-based:
-    /// a request that moved on before its comment went out is told only where it is now).
+    /// a request that moved on before its comment went out is told only where it is now), in the
+    /// outbox's order (``OutboxPriority``): what is urgent first, position refreshes last.
     mutating func planNotifications() {
         // Positions as they will be once this round's requests leaving the queue have left it.
         let leaving = Set(
@@ -14,11 +15,16 @@ extension RoundPlanner {
             }
         )
         let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
+        var owed: [(priority: OutboxPriority, order: UInt64, id: RequestID, plan: NotificationPlan)] = []
         for record in journal.recordsInOrder where !busy.contains(record.id) {
             for plan in owedNotifications(record, position: positions[record.id]) {
-                add(.notify(record.id, plan), "tell @\(record.spec.requester): \(plan.event.rawValue)")
-                busy.insert(record.id)
+                owed.append((OutboxPriority(plan), record.order, record.id, plan))
             }
+        }
+        owed.sort { ($0.priority, $0.order) < ($1.priority, $1.order) }
+        for item in owed {
+            let requester = journal.requests[item.id]?.spec.requester ?? "?"
+            add(.notify(item.id, item.plan), "tell @\(requester): \(item.plan.event.rawValue)")
         }
     }
 

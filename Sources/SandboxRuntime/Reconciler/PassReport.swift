@@ -1,3 +1,4 @@
+public import Foundation
 public import SandboxCore
 
 /// What one pass did, for logs, exit codes, `STATUS=` and metrics.
@@ -13,8 +14,14 @@ public struct PassReport: Sendable {
     public var usedMassReleaseAllowance = false
     /// Notes from the planner.
     public var notes: [String] = []
-    /// How many planning rounds ran.
+    /// How many calls the pass made (comments included).
     public var rounds = 0
+    /// How late the timed steps of the pass were.
+    public var lateness: [Lateness] = []
+    /// The next due work once the pass ended.
+    public var nextDue: DueWork?
+    /// Comments owed that the pass did not send (its budget ran out, or they go in the daemon's lane).
+    public var outboxLeft = 0
 
     public init() {}
 

@@ -5,28 +5,50 @@ extension Reconciler {
     /// Carries out one step of a plan: a transition is recorded as its event; a call gets its intent
     /// recorded, is performed, and what it came to is recorded as the core's rules say
     /// (``ExecutionRules``). The executor decides nothing.
+    ///
+    /// - Returns: the resolution, and whether the call got no answer (it is then not repeated in this
+    ///   pass and waits out a backoff, ``CallRetries``).
+    /// - Throws: `CancellationError` when the task was cancelled during the call: nothing of its outcome
+    ///   is recorded, its intent stays for a later pass.
     func execute(
         _ action: PlannedAction,
         pool: PoolConfiguration,
         desired: DesiredState,
         logger: Logger
     )
-        async throws -> Resolution
+        async throws -> (Resolution, unanswered: Bool)
     {
         var log = logger.with(["action": action.name])
         if let id = action.request { log = log.with(["request.id": id.rawValue]) }
         log.info("carrying out", ["reason": action.reason])
         if let event = ExecutionRules.transition(of: action, journal: state, now: clock.now()) {
             try record(event, log: log)
-            return Resolution([event])
+            return (Resolution([event]), false)
         }
         // The comment's text is composed from the journal before its intent is recorded.
         let body = commentBody(for: action, pool: pool, desired: desired)
-        if let intent = ExecutionRules.intent(of: action) { try record(intent, log: log) }
+        if let intent = ExecutionRules.intent(of: action, now: clock.now()) { try record(intent, log: log) }
         let outcome = try await perform(action, commentBody: body)
+        try Task.checkCancellation()
         let resolution = ExecutionRules.resolve(action, outcome: outcome, journal: state, pool: pool, now: clock.now())
         for event in resolution.events { try record(event, log: log) }
-        return resolution
+        return (resolution, outcome.isUnanswered)
+    }
+
+    /// How late `action` is, when it is a timed step: a lease's termination after its end, an expiry
+    /// warning after its time.
+    func lateness(of action: PlannedAction, pool: PoolConfiguration) -> Lateness? {
+        switch action.kind {
+        case .terminate(let id, .expired, _, _):
+            guard let end = state.requests[id]?.leaseEnd else { return nil }
+            return Lateness(kind: .termination, request: id, seconds: max(0, clock.now().timeIntervalSince(end)))
+        case .notify(let id, let plan) where plan.event == .expiring:
+            guard let end = state.requests[id]?.leaseEnd else { return nil }
+            let due = end.addingTimeInterval(-pool.expiryWarning.timeInterval)
+            return Lateness(kind: .warning, request: id, seconds: max(0, clock.now().timeIntervalSince(due)))
+        default:
+            return nil
+        }
     }
 
     /// Performs the outside call of `action` and reports what it came to, untouched.

@@ -20,11 +20,17 @@ public actor Reconciler {
     var stopRequested = false
     /// Told of every action just before it is carried out (`reconcile` prints them as they happen).
     var actionObserver: (@Sendable (PlannedAction) -> Void)?
+    /// Told after every call (the daemon's watchdog is fed by this progress).
+    var progressObserver: (@Sendable () -> Void)?
+    /// Calls that got no answer, and when each may be made again.
+    var retries = CallRetries()
+    /// The last check of the pool's product (docs/behaviour.md §4: made again only when due).
+    var productCheck: ProductCheck?
+    /// GitHub's content-creation limits, as used by the comments written so far.
+    var contentBudget = ContentBudget()
 
     /// Records appended before the journal is compacted.
     let compactionThreshold: Int
-    /// Rounds of calls in one pass at most.
-    public static let maximumRounds = 12
     /// Plans made to settle one round's transitions, at most (each records at least one event).
     static let maximumSettlingSteps = 32
 
@@ -78,6 +84,11 @@ public actor Reconciler {
         actionObserver = observer
     }
 
+    /// Calls `observer` after every call of a pass or a comment.
+    public func observeProgress(_ observer: @escaping @Sendable () -> Void) {
+        progressObserver = observer
+    }
+
     /// Asks the pass in progress to end after the action in flight (SIGTERM). Later passes do nothing.
     public func requestStop() {
         stopRequested = true
@@ -97,32 +108,42 @@ public actor Reconciler {
             log.error("slot quarantined: the product must be cleaned up in AWS", ["reason": reason])
         case .verificationDeferred(_, let reason, _):
             log.notice("verification deferred", ["reason": reason])
+        case .provisionRefused, .attemptEnded:
+            productCheck?.recheckRequested = true  // the failure may be about the product
         default:
             break
         }
     }
 
-    /// One pass: plan and execute in rounds until nothing is left to do now.
-    ///
-    /// Each round first records the plan's transitions (pure bookkeeping: observe, admit, drop,
-    /// settle, extend…) and plans again until none is left, then performs the calls of the settled
-    /// plan. A new round is only needed when a call's outcome enables a further call, so a new request
-    /// goes from file to provisioning in one pass.
-    ///
-    /// - Parameters:
-    ///   - desired: the desired state read for this pass.
-    ///   - allowMassRelease: lets this pass past the safety brake.
-    ///   - reconcileID: the pass's id in the logs.
-    /// - Throws: ``FatalJournalError`` when the journal cannot record; a crash-test sentinel.
+    /// One pass with the default options: the comments owed go out after the catalog work, for at
+    /// most ``PassOptions/defaultCommentBudget``.
     public func pass(
         desired: DesiredState,
         allowMassRelease: Bool = false,
         reconcileID: String = ""
-    )
-        async throws -> PassReport
-    {
+    ) async throws -> PassReport {
+        try await pass(
+            desired: desired,
+            options: PassOptions(allowMassRelease: allowMassRelease, reconcileID: reconcileID)
+        )
+    }
+
+    /// One pass: list the pool once, then plan and make one call at a time until nothing is left to
+    /// do now (docs/behaviour.md §4).
+    ///
+    /// Before each call the plan's transitions are recorded (observe, admit, settle…) and the plan is
+    /// made again, so a request is provisioned as soon as it is verified and a slot is free. Calls go
+    /// by ``CallOrder``: terminations first, then provisioning, then reads, then verifications in queue
+    /// order. A call is made at most once per pass, and one that got no answer waits out a backoff
+    /// (``CallRetries``). Calls that read the listing wait for the next pass once this pass changed the
+    /// catalog, and the pool is listed again once no other call is left (at most ``maximumListings``
+    /// times). Comments go out afterwards within the options' budget, or in the daemon's own lane.
+    ///
+    /// - Throws: ``FatalJournalError`` when the journal cannot record; `CancellationError` when the task
+    ///   was cancelled (a call in flight then keeps its intent, finished by a later pass).
+    public func pass(desired: DesiredState, options: PassOptions) async throws -> PassReport {
         var report = PassReport()
-        let log = logger.with(["reconcile.id": reconcileID])
+        let log = logger.with(["reconcile.id": options.reconcileID])
         guard let pool = desired.pool else {
             report.add(
                 PassProblem(
@@ -132,30 +153,93 @@ public actor Reconciler {
             )
             return report
         }
-        let productProblem = try await checkProduct(pool.product, report: &report)
-        var round = PassRound(allowance: allowMassRelease)
-        while round.number < Self.maximumRounds, !stopRequested {
-            round.number += 1
-            if round.needsListing { round.live = try await listProducts(report: &report) }
+        let productProblem = try await checkProductIfDue(pool.product, report: &report)
+        var round = PassRound(allowance: options.allowMassRelease)
+        round.live = try await listProducts(report: &report)
+        round.listings = 1
+        var calls = 0
+        while !stopRequested, calls < Self.maximumCallsPerPass {
+            try Task.checkCancellation()
             let plan = try settle(desired: desired, round: &round, report: &report, log: log, pool: pool)
-            let calls = plan.actions.filter { action in
-                if action.isReadOnly { return round.number == 1 }
-                if case .provision = action.kind, productProblem != nil { return false }
-                return true
+            if isPast(options.deadline) {
+                report.add(PassProblem(.passDeadline, message: Self.deadlineMessage))
+                break
             }
-            report.rounds = round.number
-            if round.usedAllowance { round.allowance = false }
-            guard !calls.isEmpty else { break }
-            for action in calls where !stopRequested {
-                actionObserver?(action)
-                let resolution = try await execute(action, pool: pool, desired: desired, logger: log)
-                report.executed.append(action)
-                if let problem = resolution.problem { report.add(problem) }
-                if resolution.changedCatalog { round.needsListing = true }
+            guard let action = nextCall(in: plan, round: round, productProblem: productProblem) else {
+                // What a call changed is looked at once more, so a pass goes as far as the catalog allows.
+                guard round.listingStale, round.listings < Self.maximumListings else { break }
+                round.live = try await listProducts(report: &report)
+                round.listings += 1
+                round.listingStale = false
+                continue
             }
+            round.tried.insert(action.callKey)
+            calls += 1
+            let resolution = try await carryOut(action, pool: pool, desired: desired, log: log, report: &report)
+            if resolution.changedCatalog { round.listingStale = true }
         }
+        report.rounds = calls
+        if case .within(let budget) = options.comments, !stopRequested {
+            let deadline = [options.deadline, clock.now().addingTimeInterval(budget)].compactMap { $0 }.min()
+            try await sendComments(desired: desired, pool: pool, until: deadline, report: &report, log: log)
+        }
+        report.nextDue = nextDue(desired: desired, live: round.live)
         try compactIfNeeded(desired: desired)
         return report
+    }
+
+    /// What the deadline problem says.
+    static let deadlineMessage =
+        "the pass reached its time limit (--timeout) with work left; it is done by the next pass"
+
+    /// Listings of the pool in one pass at most: the first, and one after each batch of calls that
+    /// changed the catalog.
+    public static let maximumListings = 8
+
+    /// Calls in one pass at most (a guard: each call is made once per pass, so this is never reached
+    /// by a sane journal).
+    public static let maximumCallsPerPass = 10_000
+
+    /// Whether `deadline` has passed.
+    func isPast(_ deadline: Date?) -> Bool {
+        guard let deadline else { return false }
+        return clock.now() >= deadline
+    }
+
+    /// The next call of `plan` for this pass, by ``CallOrder``, or `nil` when none is left.
+    func nextCall(in plan: Plan, round: PassRound, productProblem: PassProblem?) -> PlannedAction? {
+        let now = clock.now()
+        let candidates = plan.actions.filter { action in
+            if case .notify = action.kind { return false }
+            if case .provision = action.kind, productProblem != nil { return false }
+            if round.listingStale && CallOrder(action) == .readsListing { return false }
+            return !round.tried.contains(action.callKey) && retries.allows(action.callKey, at: now)
+        }
+        return candidates.enumerated().min { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }?.element
+    }
+
+    /// Carries out one call, keeping the pass's report and the retries of calls that got no answer.
+    func carryOut(
+        _ action: PlannedAction,
+        pool: PoolConfiguration,
+        desired: DesiredState,
+        log: Logger,
+        report: inout PassReport
+    ) async throws -> Resolution {
+        actionObserver?(action)
+        if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
+        let (resolution, unanswered) = try await execute(action, pool: pool, desired: desired, logger: log)
+        report.executed.append(action)
+        if let problem = resolution.problem { report.add(problem) }
+        if unanswered { retries.failed(action.callKey, at: clock.now()) } else { retries.answered(action.callKey) }
+        progressObserver?()
+        return resolution
+    }
+
+    /// The next due work: the plan's, or a call's retry, whichever is first.
+    func nextDue(desired: DesiredState, live: [LiveProduct]?) -> DueWork? {
+        let input = PlannerInput(desired: desired, journal: state, live: live, now: clock.now(), poolName: poolName)
+        return [DueWork.next(in: input), retries.next(after: input.now)].compactMap { $0 }.min()
     }
 
     /// Plans, records the plan's transitions, and plans again until the plan holds calls only.
@@ -179,13 +263,14 @@ public actor Reconciler {
                 allowMassRelease: round.allowance
             )
             plan = Planner.plan(input)
-            if round.number == 1 && step == 0 {
+            if !round.planned && step == 0 {
+                round.planned = true
                 report.notes = plan.notes
                 report.brake = plan.brake
             }
             if plan.usedMassReleaseAllowance {
                 report.usedMassReleaseAllowance = true
-                round.usedAllowance = true
+                round.allowance = false
             }
             let transitions = plan.actions.filter { !$0.isCall }
             guard !transitions.isEmpty, !stopRequested else { break }
@@ -206,8 +291,11 @@ public actor Reconciler {
         return plan
     }
 
-    /// Checks the pool's product; a problem holds back provisioning for this pass.
-    func checkProduct(_ product: ProductReference, report: inout PassReport) async throws -> PassProblem? {
+    /// Checks the pool's product when the check is due (``ProductCheck``); a problem holds back
+    /// provisioning for this pass. Between checks the last check's problem stands.
+    func checkProductIfDue(_ product: ProductReference, report: inout PassReport) async throws -> PassProblem? {
+        let now = clock.now()
+        if let last = productCheck, !last.isDue(for: product, now: now) { return nil }
         var productProblem: PassProblem?
         do {
             try await catalog.checkProduct(product)
@@ -220,6 +308,7 @@ public actor Reconciler {
             productProblem = problem
             report.add(problem)
         }
+        productCheck = ProductCheck(product: product, at: now, failed: productProblem != nil)
         return productProblem
     }
 
@@ -250,20 +339,53 @@ public actor Reconciler {
     }
 }
 
-/// The working state of one pass's rounds.
+/// The working state of one pass.
 struct PassRound {
-    /// Rounds begun so far.
-    var number = 0
-    /// The pool's products as last listed (`nil`: they could not be listed).
+    /// The pool's products as listed at the start of the pass (`nil`: they could not be listed).
     var live: [LiveProduct]?
-    /// Whether a call changed the catalog since the last listing.
-    var needsListing = true
-    /// Whether `--allow-mass-release` still applies to this round's plans.
+    /// Whether a call changed the catalog since the listing (calls that read it wait for the next pass).
+    var listingStale = false
+    /// Whether `--allow-mass-release` still applies (it is used up by the first plan that needs it).
     var allowance: Bool
-    /// Whether a plan of this round used the allowance (it ends with the round).
-    var usedAllowance = false
+    /// Whether the pass planned once (its first plan's notes and brake are the pass's).
+    var planned = false
+    /// How many times the pool was listed in this pass.
+    var listings = 0
+    /// The calls made in this pass (``PlannedAction/callKey``): none is made twice.
+    var tried: Set<String> = []
 
     init(allowance: Bool) {
         self.allowance = allowance
     }
+}
+
+/// How a pass orders its calls (docs/behaviour.md §4): what frees or fills a slot first.
+enum CallOrder: Int, Comparable {
+    /// Terminations: a lease end is on time and a freed slot goes to the next in line.
+    case terminates
+    /// Provisioning, in queue order.
+    case provisions
+    /// Calls planned from the listing (activate, mark lost, inspect a record).
+    case readsListing
+    /// Verifications, in queue order.
+    case verifies
+    /// Comments (their own lane).
+    case comments
+
+    init(_ action: PlannedAction) {
+        switch action.kind {
+        case .terminate, .terminateOrphan: self = .terminates
+        case .provision: self = .provisions
+        case .activate, .markLost, .inspectRecord: self = .readsListing
+        case .verify: self = .verifies
+        default: self = .comments
+        }
+    }
+
+    static func < (lhs: CallOrder, rhs: CallOrder) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+extension PlannedAction {
+    /// Where it goes among a pass's calls.
+    var order: CallOrder { CallOrder(self) }
 }

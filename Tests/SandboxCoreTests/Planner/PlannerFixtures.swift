@@ -340,7 +340,7 @@ func stray(_ name: String, _ status: LiveProduct.Status = .available, created: D
 func isGone(_ event: JournalEvent, ofProductOf id: RequestID, in recorded: [JournalEvent]) -> Bool {
     guard case .productGone(let productId) = event else { return false }
     return recorded.contains {
-        if case .terminationStarted(productId, .request(id, _), _) = $0 { return true }
+        if case .terminationStarted(productId, .request(id, _), _, _) = $0 { return true }
         return false
     }
 }

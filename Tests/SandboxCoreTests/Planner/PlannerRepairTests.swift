@@ -271,7 +271,7 @@ struct PlannerRepairTests {
         )
         let bobStarted = try #require(
             world.recorded.firstIndex {
-                if case .provisionStarted(bob.id, _, _) = $0 { return true }
+                if case .provisionStarted(bob.id, _, _, _) = $0 { return true }
                 return false
             }
         )

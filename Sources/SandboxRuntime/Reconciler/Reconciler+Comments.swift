@@ -1,0 +1,85 @@
+public import Foundation
+public import SandboxCore
+
+/// What one step of the comment lane came to (docs/behaviour.md §6).
+public enum CommentStep: Hashable, Sendable {
+    /// A comment was written (or found, or given up on as undeliverable); `left` are still owed.
+    case sent(left: Int)
+    /// Comments are owed but none may go before `until` (GitHub's limits, or a failed write's backoff).
+    case wait(until: Date, left: Int)
+    /// Nothing is owed.
+    case idle
+}
+
+extension Reconciler {
+    /// The comments the journal owes now, most urgent first (``OutboxPriority``).
+    public func outbox(desired: DesiredState) -> [PlannedAction] {
+        let input = PlannerInput(desired: desired, journal: state, live: nil, now: clock.now(), poolName: poolName)
+        return Planner.plan(input).actions.filter {
+            if case .notify = $0.kind { return true }
+            return false
+        }
+    }
+
+    /// Writes the most urgent comment owed, if GitHub's limits let it go now.
+    ///
+    /// - Throws: ``FatalJournalError`` when the journal cannot record; `CancellationError`.
+    public func sendNextComment(desired: DesiredState, reconcileID: String = "") async throws -> CommentStep {
+        var report = PassReport()
+        let log = logger.with(["reconcile.id": reconcileID])
+        return try await sendNextComment(desired: desired, report: &report, log: log)
+    }
+
+    func sendNextComment(desired: DesiredState, report: inout PassReport, log: Logger) async throws -> CommentStep {
+        guard let pool = desired.pool else { return .idle }
+        let owed = outbox(desired: desired)
+        guard !owed.isEmpty else { return .idle }
+        let now = clock.now()
+        let ready = owed.first { retries.allows($0.callKey, at: now) }
+        guard let action = ready else {
+            let until = retries.next(after: now)?.at ?? now.addingTimeInterval(1)
+            return .wait(until: until, left: owed.count)
+        }
+        guard case .notify(_, let plan) = action.kind else { return .idle }
+        let allowed = contentBudget.nextAllowed(OutboxPriority(plan), now: now)
+        if allowed > now { return .wait(until: allowed, left: owed.count) }
+        actionObserver?(action)
+        if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
+        let (resolution, unanswered) = try await execute(action, pool: pool, desired: desired, logger: log)
+        report.executed.append(action)
+        if let problem = resolution.problem { report.add(problem) }
+        contentBudget.record(clock.now())
+        if unanswered {
+            retries.failed(action.callKey, at: clock.now())
+        } else {
+            retries.answered(action.callKey)
+        }
+        progressObserver?()
+        return .sent(left: owed.count - 1)
+    }
+
+    /// Writes the comments owed, most urgent first, until none is left or `until` passes (what is
+    /// left goes out next time).
+    func sendComments(
+        desired: DesiredState,
+        pool: PoolConfiguration,
+        until deadline: Date?,
+        report: inout PassReport,
+        log: Logger
+    ) async throws {
+        while !stopRequested, !isPast(deadline) {
+            try Task.checkCancellation()
+            switch try await sendNextComment(desired: desired, report: &report, log: log) {
+            case .sent:
+                report.rounds += 1
+            case .wait(_, let left):
+                report.outboxLeft = left
+                return
+            case .idle:
+                report.outboxLeft = 0
+                return
+            }
+        }
+        report.outboxLeft = outbox(desired: desired).count
+    }
+}
