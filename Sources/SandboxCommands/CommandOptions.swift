@@ -59,7 +59,7 @@ public struct CommandOptions: Sendable, Hashable {
     public var online: Bool
     /// `--wait` (`reconcile`).
     public var wait: Bool
-    /// `--timeout` (`reconcile --wait`), `10m`.
+    /// `--timeout` (`reconcile`, with or without `--wait`), `10m`.
     public var timeout: LeaseDuration
     /// `--allow-mass-release` (`reconcile`).
     public var allowMassRelease: Bool
@@ -154,7 +154,6 @@ public struct CommandOptions: Sendable, Hashable {
         wait = parsed.flags.contains("wait")
         allowMassRelease = parsed.flags.contains("allow-mass-release")
         if let parsedTimeout = try options.duration("timeout", nil) {
-            guard wait else { throw UsageError("--timeout only applies with --wait", command: name) }
             timeout = parsedTimeout
         }
     }

@@ -167,7 +167,6 @@ struct CommandOptionsTests {
             (["run", "--github-repository", "octocat"], [:], "is not OWNER/NAME"),
             (["run"], ["GITHUB_REPOSITORY": "a/b/c"], "GITHUB_REPOSITORY: 'a/b/c' is not OWNER/NAME"),
             (["run"], ["GITHUB_API_URL": "api.github.com"], "GITHUB_API_URL"),
-            (["reconcile", "--timeout", "5m"], [:], "--timeout only applies with --wait"),
             (["reconcile", "--wait", "--timeout", "forever"], [:], "--timeout: 'forever' is not a duration"),
         ] as [([String], [String: String], String)]
     )

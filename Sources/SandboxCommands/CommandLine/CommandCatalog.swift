@@ -99,7 +99,8 @@ enum CommandCatalog {
                 .init(
                     name: "timeout",
                     kind: .value(placeholder: "DURATION"),
-                    help: "With --wait: give up and exit 1 after this long.",
+                    help: "Stop and exit 1 after this long, within a pass too (the call in flight is cancelled;"
+                        + " the next pass finishes it).",
                     defaultDescription: "10m"
                 ),
                 .init(

@@ -98,6 +98,8 @@ struct DueWorkFinder {
                 consider(termination, request: id)
             } else if let failure = provisioning.failure {
                 add(failure.retryAt, .provisioningRetry, id)
+            } else if let call = provisioning.call, call.recordId == nil, provisioning.productId == nil {
+                break  // a call with no answer yet: made again when its retry is due (``CallRetries``)
             } else {
                 poll(since: provisioning.call?.startedAt, id)
             }

@@ -73,6 +73,13 @@ public enum ProvisioningPolicy {
         return min(2 * pow(2, Double(exponent)), 120)
     }
 
+    /// How long the daemon waits before its next pass after `passes` passes in a row that met an
+    /// unreachable, throttling or refusing Service Catalog: 2 s doubling, at most a minute, so an
+    /// outage is not met once a second by the poll cadence (docs/behaviour.md §4).
+    public static func troubledPassBackoff(_ passes: Int) -> TimeInterval {
+        min(2 * pow(2, Double(min(max(passes - 1, 0), 10))), 60)
+    }
+
     /// How long the pool's product and artifact check holds when nothing names them (docs/behaviour.md §4).
     public static let productCheckInterval: TimeInterval = 600
 

@@ -16,7 +16,8 @@ public struct MetricsFile: Sendable {
         passDuration: Double,
         lastSuccess: Date?,
         problems: [PassProblem.Kind: Int] = [:],
-        apiCalls: [APICallCounter.Key: Int]
+        apiCalls: [APICallCounter.Key: Int],
+        schedule: ScheduleGauges = ScheduleGauges()
     ) -> String {
         let label = escape(pool)
         var lines: [String] = []
@@ -58,11 +59,55 @@ public struct MetricsFile: Sendable {
             "sandboxd_last_success_timestamp_seconds{pool=\"\(label)\"} "
                 + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")"
         )
+        lines += schedule.lines(pool: label)
         return lines.joined(separator: "\n") + "\n"
     }
 
     static func escape(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+/// The daemon's schedule, for the metrics file: when it wakes next, what the outbox holds, and how
+/// late the last expiry warning and lease termination were (docs/behaviour.md §8).
+public struct ScheduleGauges: Sendable, Hashable {
+    /// When the loop wakes next.
+    public var nextWake: Date?
+    /// Comments owed.
+    public var outboxLength: Int?
+    /// The last lateness measured, by kind.
+    public var lateness: [Lateness.Kind: Double] = [:]
+
+    public init(nextWake: Date? = nil, outboxLength: Int? = nil, lateness: [Lateness.Kind: Double] = [:]) {
+        self.nextWake = nextWake
+        self.outboxLength = outboxLength
+        self.lateness = lateness
+    }
+
+    func lines(pool label: String) -> [String] {
+        var lines: [String] = []
+        if let nextWake {
+            lines.append("# HELP sandboxd_next_wake_timestamp_seconds When the daemon next has work.")
+            lines.append("# TYPE sandboxd_next_wake_timestamp_seconds gauge")
+            lines.append(
+                "sandboxd_next_wake_timestamp_seconds{pool=\"\(label)\"} "
+                    + String(format: "%.3f", nextWake.timeIntervalSince1970)
+            )
+        }
+        if let outboxLength {
+            lines.append("# HELP sandboxd_outbox_length Comments owed to requesters, not yet written.")
+            lines.append("# TYPE sandboxd_outbox_length gauge")
+            lines.append("sandboxd_outbox_length{pool=\"\(label)\"} \(outboxLength)")
+        }
+        lines.append(
+            "# HELP sandboxd_expiry_lateness_seconds How late the last expiry warning and lease termination were."
+        )
+        lines.append("# TYPE sandboxd_expiry_lateness_seconds gauge")
+        for kind in Lateness.Kind.allCases {
+            let value = lateness[kind].map { String(format: "%.3f", $0) } ?? "NaN"
+            lines.append("sandboxd_expiry_lateness_seconds{pool=\"\(label)\",kind=\"\(kind.rawValue)\"} \(value)")
+        }
+        return lines
     }
 }

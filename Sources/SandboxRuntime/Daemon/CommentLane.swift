@@ -1,0 +1,94 @@
+import Foundation
+import SandboxCore
+
+/// The daemon's comment lane (docs/behaviour.md §6): writes the comments the journal owes, most
+/// urgent first, one at a time within GitHub's limits, beside the passes and never in their way.
+///
+/// It sleeps when nothing is owed until a pass pokes it, and when GitHub's limits or a failed
+/// write's backoff say wait, until then (or the next poke).
+actor CommentLane {
+    let reconciler: Reconciler
+    let clock: any SandboxClock
+    let commentSent: @Sendable (Int) -> Void
+    private var desired: DesiredState?
+    private var stopped = false
+    private var poked = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var timer: Task<Void, Never>?
+
+    init(reconciler: Reconciler, clock: any SandboxClock, commentSent: @escaping @Sendable (Int) -> Void) {
+        self.reconciler = reconciler
+        self.clock = clock
+        self.commentSent = commentSent
+    }
+
+    /// A pass ended: the outbox may hold new comments, written from `desired`'s templates.
+    func poke(desired: DesiredState) {
+        self.desired = desired
+        wake()
+    }
+
+    /// Ends the lane after the comment in flight.
+    func stop() {
+        stopped = true
+        wake()
+    }
+
+    private func wake() {
+        poked = true
+        timer?.cancel()
+        timer = nil
+        waiter?.resume()
+        waiter = nil
+    }
+
+    /// Writes comments until stopped.
+    func run() async {
+        while !stopped {
+            guard let desired else {
+                await waitForPoke()
+                continue
+            }
+            let step: CommentStep
+            do {
+                step = try await reconciler.sendNextComment(desired: desired)
+            } catch {
+                // The journal cannot record: the pass loop meets the same failure and stops the daemon.
+                await waitForPoke()
+                continue
+            }
+            switch step {
+            case .sent(let left):
+                commentSent(left)
+            case .wait(let until, _):
+                arm(until)
+                await waitForPoke()
+            case .idle:
+                await waitForPoke()
+            }
+        }
+    }
+
+    /// Pokes the lane at `date`.
+    private func arm(_ date: Date) {
+        let clock = clock
+        timer?.cancel()
+        timer = Task { [weak self] in
+            do {
+                try await clock.sleep(until: date)
+            } catch {
+                return
+            }
+            await self?.wake()
+        }
+    }
+
+    private func waitForPoke() async {
+        if poked || stopped {
+            poked = false
+            return
+        }
+        await withCheckedContinuation { waiter = $0 }
+        poked = false
+    }
+}
