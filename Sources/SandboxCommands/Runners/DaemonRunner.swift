@@ -179,26 +179,3 @@ struct DaemonRunner {
         }
     }
 }
-
-/// Names, sizes and modification times of the desired-state files: a change starts a pass.
-struct DesiredStateFingerprint: Equatable {
-    var entries: [String: String] = [:]
-
-    init(directory: String) {
-        let manager = FileManager.default
-        for sub in ["", "requests", "templates"] {
-            let path = sub.isEmpty ? directory : directory + "/" + sub
-            guard let names = try? manager.contentsOfDirectory(atPath: path) else {
-                entries[sub + "/"] = "missing"
-                continue
-            }
-            for name in names {
-                let full = path + "/" + name
-                let attributes = try? manager.attributesOfItem(atPath: full)
-                let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                entries[sub + "/" + name] = "\(size):\(modified)"
-            }
-        }
-    }
-}
