@@ -6,6 +6,9 @@ struct PlanReport {
     let actions: [PlannedAction]
     let brake: String?
     let notes: [String]
+    /// When the plan next has work if nothing changes, and the time it is measured from.
+    var nextDue: DueWork? = nil
+    var now = Date()
 
     var changes: Int { actions.filter { !$0.isReadOnly }.count }
 
@@ -39,6 +42,7 @@ struct PlanReport {
         }
         if let brake { lines.append("safety brake: \(brake)") }
         for note in notes { lines.append("note: \(note)") }
+        if let nextDue { lines.append("next due: \(nextDue.line(now: now))") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -9,6 +9,9 @@ struct StatusReport {
     let journal: JournalState
     /// What the last `reconcile` or `run` pass met, when one was recorded.
     var lastPass: LastPass? = nil
+    /// The next due work by the journal (the catalog is not asked), and the time it is measured from.
+    var nextDue: DueWork? = nil
+    var now = Date()
 
     var rows: [RequestRecord] { journal.recordsInOrder }
 
@@ -68,8 +71,9 @@ struct StatusReport {
         let summary =
             "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
             + "\(positions.count) queued, \(rows.count) requests"
-        guard !body.isEmpty else { return summary + "\n" + problemLines }
-        return summary + "\n\n" + TextTable.render([header] + body) + problemLines
+        let due = nextDue.map { "next due: \($0.line(now: now))\n" } ?? ""
+        guard !body.isEmpty else { return summary + "\n" + due + problemLines }
+        return summary + "\n" + due + "\n" + TextTable.render([header] + body) + problemLines
     }
 }
 
@@ -84,5 +88,12 @@ enum TextTable {
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension DueWork {
+    /// `lease-end of alice-sbx at 2026-12-01T10:00:00Z (in 5h 12m)`.
+    func line(now: Date) -> String {
+        "\(description) (in \(DaemonStatusLine.span(at.timeIntervalSince(now))))"
     }
 }

@@ -4,20 +4,21 @@ import SandboxFiles
 import SandboxRuntime
 import Synchronization
 
-/// `sandboxd run`: the daemon (docs/behaviour.md §4, §7). A pass at start, on every change of the desired state,
-/// on SIGHUP and every `--interval`; SIGTERM lets the call in flight finish, records it and exits 0.
+/// `sandboxd run` (docs/behaviour.md §7): wires the ``Daemon`` actor to systemd (READY, STATUS,
+/// WATCHDOG fed by the loop's liveness, STOPPING), the signals, the desired-state watcher, the logs
+/// and the metrics file. Every decision is the daemon's and the core's.
 struct DaemonRunner {
     var context: CommandContext
     var interval: LeaseDuration
     var metricsFile: String?
 
-    /// How often the desired-state directory is looked at for changes.
-    static let changePollSeconds = 2.0
+    /// The longest time between two `WATCHDOG=1` while the loop is alive (a third of `WATCHDOG_USEC`
+    /// when that is shorter).
+    static let longestWatchdogGap: Duration = .seconds(10)
 
     func run() async -> Int32 {
         var context = context
         context.logger.minimumLevel = .info
-        let output = context.output
         let logger = context.logger
         let notifier = SystemdNotifier(environment: context.environment)
         let signals = SignalEvents()
@@ -27,155 +28,169 @@ struct DaemonRunner {
         do {
             (reconciler, journal) = try await context.openReconciler(counter: counter)
         } catch {
-            output.printError("sandboxd: \(error)")
+            context.output.printError("sandboxd: \(error)")
             notifier.failing(status: "cannot start: \(error)")
             return 1
         }
         defer { journal.close() }
 
-        let stop = Mutex(false)
-        let passNow = Mutex(false)
+        let shared = SharedGauges()
+        let daemon = Daemon(
+            reconciler: reconciler,
+            clock: context.clock,
+            interval: TimeInterval(interval.seconds),
+            idPrefix: Self.processTag(),
+            loadDesired: { [context] in context.loadDesired() },
+            hooks: hooks(notifier: notifier, shared: shared, counter: counter)
+        )
+        await reconciler.observeProgress { [liveness = daemon.liveness] in liveness.progressed() }
+
+        let watcher = DesiredStateWatcher(directory: context.desiredStatePath)
+        watcher.start()
+        let watchTask = Task {
+            for await _ in watcher.changes { daemon.send(Daemon.Event.desiredStateChanged) }
+        }
         let signalTask = Task {
             for await signal in signals.stream {
-                switch signal {
-                case .stop:
-                    stop.withLock { $0 = true }
-                    notifier.stopping()
-                    await reconciler.requestStop()
-                case .passNow:
-                    passNow.withLock { $0 = true }
-                }
+                if signal == .stop { notifier.stopping() }
+                daemon.send(Daemon.Event.signal(signal))
             }
         }
-        defer { signalTask.cancel() }
-
-        var desired = context.loadDesired()
-        var fingerprint = DesiredStateFingerprint(directory: context.desiredStatePath)
-        let initialState = await reconciler.state
-        notifier.ready(
-            status: "started: \(initialState.requests.count) requests in the journal, "
-                + "\(desired.requests.count) request files"
-        )
+        let heartbeat = Task { await Self.feedWatchdog(notifier: notifier, liveness: daemon.liveness) }
+        defer {
+            watcher.stop()
+            watchTask.cancel()
+            signalTask.cancel()
+            heartbeat.cancel()
+        }
+        let journalState = await reconciler.state
+        notifier.ready(status: "started: \(journalState.requests.count) requests in the journal")
+        notifier.watchdog()
         logger.notice(
             "started",
             [
-                "pool": context.poolName, "state.dir": context.stateDirectory.path,
-                "local": String(context.local),
+                "pool": context.poolName, "state.dir": context.stateDirectory.path, "local": String(context.local),
+                "watch": watcher.mechanism?.description ?? "-",
             ]
         )
-        var lastSuccess: Date?
-        var passNumber = 0
-        while !stop.withLock({ $0 }) {
-            passNumber += 1
-            let started = ContinuousClock.now
-            let report: PassReport
-            do {
-                let allowed = context.state.massReleaseAllowed
-                report = try await reconciler.pass(
-                    desired: desired,
-                    allowMassRelease: allowed,
-                    reconcileID: String(passNumber)
-                )
-                if report.usedMassReleaseAllowance && allowed { context.state.consumeMassReleaseAllowance() }
-            } catch {
-                logger.error("the journal cannot record: stopping", ["error": "\(error)"])
-                notifier.failing(status: "journal failure: \(error)")
-                return 1
-            }
-            let seconds =
-                Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-                + Double((ContinuousClock.now - started).components.seconds)
-            if report.problems.isEmpty { lastSuccess = Date() }
-            report.logProblems(to: logger, reconcileID: String(passNumber))
-            LastPass(finishedAt: Date(), problems: report.problems).write(in: context.stateDirectory)
-            if let brake = report.brake {
-                logger.warning("safety brake", ["reconcile.id": String(passNumber), "reason": brake])
-            }
-            for note in report.notes { logger.notice("note", ["reconcile.id": String(passNumber), "note": note]) }
-            let state = await reconciler.state
-            let summary = Self.summary(
-                state: state,
-                capacity: desired.pool?.capacity,
-                problems: report.statusFragment,
-                brake: report.brake != nil
-            )
-            notifier.status(summary)
-            notifier.watchdog()
-            writeMetrics(
-                state: state,
-                capacity: desired.pool?.capacity,
-                seconds: seconds,
-                lastSuccess: lastSuccess,
-                problems: report.problemCounts,
-                counter: counter
-            )
-
-            // Wait for the next reason to pass: the interval, SIGHUP, a change of the files, or a stop.
-            let deadline = ContinuousClock.now + .seconds(interval.seconds)
-            var lastWatchdog = ContinuousClock.now
-            var lastPoll = ContinuousClock.now
-            while ContinuousClock.now < deadline {
-                if stop.withLock({ $0 }) { break }
-                if passNow.withLock({ value in
-                    defer { value = false }
-                    return value
-                }) {
-                    break
-                }
-                if let watchdog = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= watchdog {
-                    notifier.watchdog()
-                    lastWatchdog = ContinuousClock.now
-                }
-                if ContinuousClock.now - lastPoll >= .seconds(Self.changePollSeconds) {
-                    lastPoll = ContinuousClock.now
-                    let current = DesiredStateFingerprint(directory: context.desiredStatePath)
-                    if current != fingerprint { break }
-                }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-            fingerprint = DesiredStateFingerprint(directory: context.desiredStatePath)
-            desired = context.loadDesired()
+        switch await daemon.run() {
+        case .stopped:
+            logger.notice("stopped", ["pool": context.poolName])
+            return 0
+        case .journalFailed(let error):
+            logger.error("the journal cannot record: stopping", ["error": error])
+            notifier.failing(status: "journal failure: \(error)")
+            return 1
         }
-        logger.notice("stopped", ["pool": context.poolName])
-        return 0
     }
 
-    /// The one-line `STATUS=` summary.
-    static func summary(state: JournalState, capacity: Int?, problems: String?, brake: Bool) -> String {
-        let records = state.requests.values
-        let active = records.filter { $0.state == .active }.count
-        let queued = records.filter { $0.state == .queued }.count
-        let busy = records.filter { $0.state == .provisioning || $0.state == .terminating }.count
-        let quarantined = records.filter { $0.state == .quarantined }.count
-        var parts = ["\(active)/\(capacity.map(String.init) ?? "?") active", "\(queued) queued", "\(busy) in flight"]
-        if quarantined > 0 { parts.append("\(quarantined) quarantined") }
-        if let problems { parts.append(problems) }
-        if brake { parts.append("safety brake on") }
-        return parts.joined(separator: ", ") + ", last pass " + NotificationDateFormat.rfc3339(Date())
+    /// Sends `WATCHDOG=1` while the loop is alive (``DaemonLiveness``): every third of the watchdog
+    /// time, at most ``longestWatchdogGap`` apart.
+    static func feedWatchdog(notifier: SystemdNotifier, liveness: DaemonLiveness) async {
+        guard let half = notifier.watchdogInterval else { return }
+        let timeout = half * 2
+        let every = min(timeout / 3, longestWatchdogGap)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: every)
+            if liveness.isAlive(timeout: timeout) { notifier.watchdog() }
+        }
     }
 
-    func writeMetrics(
-        state: JournalState,
-        capacity: Int?,
-        seconds: Double,
-        lastSuccess: Date?,
-        problems: [PassProblem.Kind: Int],
-        counter: APICallCounter
-    ) {
-        guard let metricsFile else { return }
-        let text = MetricsFile.render(
-            journal: state,
-            pool: context.poolName,
-            capacity: capacity,
-            passDuration: seconds,
-            lastSuccess: lastSuccess,
-            problems: problems,
-            apiCalls: counter.snapshot
+    /// A tag unique to this process, so `reconcile.id` is unique across restarts: the start time and pid.
+    static func processTag() -> String {
+        let seconds = UInt64(Date().timeIntervalSince1970)
+        return String(seconds, radix: 36) + String(UInt32(ProcessInfo.processInfo.processIdentifier), radix: 36)
+    }
+
+    /// What the daemon tells the outside after each pass and comment.
+    func hooks(notifier: SystemdNotifier, shared: SharedGauges, counter: APICallCounter) -> Daemon.Hooks {
+        let context = context
+        let runner = self
+        return Daemon.Hooks(
+            passFinished: { summary in
+                shared.lastSummary.withLock { $0 = summary }
+                let report = summary.report
+                if report.problems.isEmpty { shared.lastSuccess.withLock { $0 = summary.ended } }
+                shared.gauges.withLock { gauges in
+                    gauges.nextWake = summary.nextWake
+                    gauges.outboxLength = summary.outboxLength
+                    for late in report.lateness { gauges.lateness[late.kind] = late.seconds }
+                }
+                runner.log(summary)
+                LastPass(finishedAt: summary.ended, problems: report.problems).write(in: context.stateDirectory)
+                notifier.status(
+                    DaemonStatusLine.summary(
+                        state: summary.journal,
+                        capacity: summary.desired.pool?.capacity,
+                        now: summary.ended,
+                        problems: report.statusFragment,
+                        brake: report.brake != nil
+                    )
+                )
+                runner.writeMetrics(summary, shared: shared, counter: counter)
+            },
+            commentSent: { left in
+                shared.gauges.withLock { $0.outboxLength = left }
+                guard let summary = shared.lastSummary.withLock({ $0 }) else { return }
+                runner.writeMetrics(summary, shared: shared, counter: counter)
+            },
+            massReleaseAllowed: { context.state.massReleaseAllowed },
+            massReleaseUsed: { context.state.consumeMassReleaseAllowance() }
         )
-        do {
-            try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: metricsFile))
-        } catch {
+    }
+
+    /// The pass's problems, brake and notes in the log.
+    func log(_ summary: Daemon.PassSummary) {
+        let logger = context.logger
+        let report = summary.report
+        report.logProblems(to: logger, reconcileID: summary.reconcileID)
+        if let brake = report.brake {
+            logger.warning("safety brake", ["reconcile.id": summary.reconcileID, "reason": brake])
+        }
+        for note in report.notes { logger.notice("note", ["reconcile.id": summary.reconcileID, "note": note]) }
+        logger.info(
+            "pass finished",
+            [
+                "reconcile.id": summary.reconcileID, "calls": String(report.rounds),
+                "next.wake": NotificationDateFormat.rfc3339(summary.nextWake),
+                "next.due": report.nextDue?.description ?? "-", "outbox": String(summary.outboxLength),
+            ]
+        )
+    }
+
+    func writeMetrics(_ summary: Daemon.PassSummary, shared: SharedGauges, counter: APICallCounter) {
+        guard let metricsFile else { return }
+        // Under the gauges' lock: the passes and the comment lane write the same file.
+        let failure: (any Error)? = shared.gauges.withLock { schedule in
+            let text = MetricsFile.render(
+                journal: summary.journal,
+                pool: context.poolName,
+                capacity: summary.desired.pool?.capacity,
+                passDuration: summary.ended.timeIntervalSince(summary.started),
+                lastSuccess: shared.lastSuccess.withLock { $0 },
+                problems: summary.report.problemCounts,
+                apiCalls: counter.snapshot,
+                schedule: schedule
+            )
+            return Result { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: metricsFile)) }.failure
+        }
+        if let error = failure {
             context.logger.warning("cannot write the metrics file", ["path": metricsFile, "error": "\(error)"])
         }
     }
+}
+
+extension Result {
+    /// The error, if it is a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
+/// What the hooks keep between passes: the schedule's gauges, the last clean pass, the last summary.
+final class SharedGauges: Sendable {
+    let gauges = Mutex(ScheduleGauges())
+    let lastSuccess = Mutex<Date?>(nil)
+    let lastSummary = Mutex<Daemon.PassSummary?>(nil)
 }

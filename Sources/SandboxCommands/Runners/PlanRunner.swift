@@ -42,7 +42,13 @@ struct PlanRunner {
                 allowMassRelease: allowMassRelease || context.state.massReleaseAllowed
             )
         )
-        let report = PlanReport(actions: plan.actions, brake: plan.brake, notes: plan.notes)
+        let report = PlanReport(
+            actions: plan.actions,
+            brake: plan.brake,
+            notes: plan.notes,
+            nextDue: plan.nextDue,
+            now: context.clock.now()
+        )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.text)
         return report.changes == 0 ? 0 : 2
     }

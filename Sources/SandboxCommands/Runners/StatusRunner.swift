@@ -16,12 +16,16 @@ struct StatusRunner {
             output.writeError("sandboxd: \(error)\n")
             return 1
         }
-        let capacity = context.loadDesired().pool?.capacity
+        let desired = context.loadDesired()
+        let now = context.clock.now()
+        let input = PlannerInput(desired: desired, journal: journal, live: nil, now: now, poolName: context.poolName)
         let report = StatusReport(
             poolName: context.poolName,
-            capacity: capacity,
+            capacity: desired.pool?.capacity,
             journal: journal,
-            lastPass: LastPass.read(in: context.stateDirectory)
+            lastPass: LastPass.read(in: context.stateDirectory),
+            nextDue: DueWork.next(in: input),
+            now: now
         )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.table)
         return 0
