@@ -35,9 +35,9 @@ extension Reconciler {
         let owed = outbox(desired: desired)
         guard !owed.isEmpty else { return .idle }
         let now = clock.now()
-        let ready = owed.first { retries.allows($0.callKey, at: now) }
+        let ready = owed.first { commentRetries.allows($0.callKey, at: now) }
         guard let action = ready else {
-            let until = retries.next(after: now)?.at ?? now.addingTimeInterval(1)
+            let until = commentRetries.next(after: now)?.at ?? now.addingTimeInterval(1)
             return .wait(until: until, left: owed.count)
         }
         guard case .notify(_, let plan) = action.kind else { return .idle }
@@ -50,9 +50,9 @@ extension Reconciler {
         if let problem = resolution.problem { report.add(problem) }
         contentBudget.record(clock.now())
         if unanswered {
-            retries.failed(action.callKey, at: clock.now())
+            commentRetries.failed(action.callKey, at: clock.now())
         } else {
-            retries.answered(action.callKey)
+            commentRetries.answered(action.callKey)
         }
         progressObserver?()
         return .sent(left: owed.count - 1)
