@@ -24,8 +24,9 @@ public actor Reconciler {
     var progressObserver: (@Sendable () -> Void)?
     /// Calls of the passes that got no answer, and when each may be made again.
     var retries = CallRetries()
-    /// The same for comments (their lane's own: a comment's retry never wakes a pass).
-    var commentRetries = CallRetries()
+    /// Comments wait until then: GitHub failed or asked to slow down (one pause for the whole lane,
+    /// since GitHub's trouble is every comment's; a comment's retry never wakes a pass).
+    var commentPause: (until: Date, failures: Int)?
     /// The last check of the pool's product (docs/behaviour.md §4: made again only when due).
     var productCheck: ProductCheck?
     /// GitHub's content-creation limits, as used by the comments written so far.
@@ -230,7 +231,7 @@ public actor Reconciler {
     ) async throws -> Resolution {
         actionObserver?(action)
         if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
-        let (resolution, unanswered) = try await execute(action, pool: pool, desired: desired, logger: log)
+        let (resolution, unanswered, _) = try await execute(action, pool: pool, desired: desired, logger: log)
         report.executed.append(action)
         if let problem = resolution.problem { report.add(problem) }
         if unanswered { retries.failed(action.callKey, at: clock.now()) } else { retries.answered(action.callKey) }
@@ -245,7 +246,6 @@ public actor Reconciler {
         let plan = Planner.plan(input)
         let planned = Set(plan.actions.map(\.callKey))
         retries.keepOnly(planned)
-        commentRetries.keepOnly(planned)
         return [plan.nextDue, retries.next(after: input.now)].compactMap { $0 }.min()
     }
 
