@@ -43,7 +43,6 @@ struct DaemonRunner {
             loadDesired: { [context] in context.loadDesired() },
             hooks: hooks(notifier: notifier, shared: shared, counter: counter)
         )
-        await reconciler.observeProgress { [liveness = daemon.liveness] in liveness.progressed() }
 
         let watcher = DesiredStateWatcher(directory: context.desiredStatePath)
         watcher.start()

@@ -55,9 +55,14 @@ public struct DueWork: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// waits for a product to settle is followed by the poll cadence instead, so a pass never finds its
     /// own due time already past and spins.
     public static func next(in input: PlannerInput) -> DueWork? {
+        next(in: input, ordered: input.journal.recordsInOrder)
+    }
+
+    /// ``next(in:)`` with the journal's records already in queue order.
+    static func next(in input: PlannerInput, ordered: [RequestRecord]) -> DueWork? {
         guard let pool = input.desired.pool else { return nil }
         var finder = DueWorkFinder(now: input.now, fileExists: { input.desired.requests[$0] != nil })
-        for record in input.journal.recordsInOrder {
+        for record in ordered {
             finder.consider(record, pool: pool, journal: input.journal)
         }
         for termination in input.journal.terminations.values where termination.owner.request == nil {

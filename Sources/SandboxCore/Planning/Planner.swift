@@ -23,6 +23,8 @@ struct RoundPlanner {
     let pool: PoolConfiguration
     let liveByID: [String: LiveProduct]
     let liveByName: [String: LiveProduct]
+    /// The journal's records in queue order, sorted once per plan (every step below walks them).
+    let ordered: [RequestRecord]
     var actions: [PlannedAction] = []
     var notes: [String] = []
     /// Requests that already have an action this round (their notifications wait for the next round).
@@ -34,6 +36,7 @@ struct RoundPlanner {
         let live = input.live ?? []
         liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         liveByName = Dictionary(live.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        ordered = input.journal.recordsInOrder
     }
 
     var now: Date { input.now }
@@ -51,7 +54,7 @@ struct RoundPlanner {
         // Before progress: a product that matches a request is adopted before the request is verified,
         // admitted or provisioned again (after a lost journal it would otherwise be terminated or doubled).
         planOrphans()
-        for record in journal.recordsInOrder {
+        for record in ordered {
             planProgress(of: record)
         }
         admitVerified()
@@ -63,7 +66,7 @@ struct RoundPlanner {
             brake: brake.reason,
             usedMassReleaseAllowance: brake.usedAllowance,
             notes: notes,
-            nextDue: DueWork.next(in: input)
+            nextDue: DueWork.next(in: input, ordered: ordered)
         )
     }
 

@@ -16,7 +16,7 @@ extension RoundPlanner {
         )
         let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
         var owed: [(priority: OutboxPriority, order: UInt64, id: RequestID, plan: NotificationPlan)] = []
-        for record in journal.recordsInOrder where !busy.contains(record.id) {
+        for record in ordered where !busy.contains(record.id) {
             for plan in owedNotifications(record, position: positions[record.id]) {
                 owed.append((OutboxPriority(plan), record.order, record.id, plan))
             }

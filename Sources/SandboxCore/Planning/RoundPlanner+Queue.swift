@@ -7,7 +7,7 @@ extension RoundPlanner {
             journal.requests.values.filter { $0.state.isLiveForRequester }.map { ($0.identity, $0.id) },
             uniquingKeysWith: { first, _ in first }
         )
-        for record in journal.recordsInOrder where record.state == .pending && record.verification != nil {
+        for record in ordered where record.state == .pending && record.verification != nil {
             guard !busy.contains(record.id), fileExists(record.id) else { continue }
             if let reason = policyRefusal(of: record) {
                 add(.reject(record.id, reason: reason), "refused by the pool's policy")
@@ -37,7 +37,7 @@ extension RoundPlanner {
 
     /// Requests in the queue, first seen first.
     var queued: [RequestRecord] {
-        journal.recordsInOrder.filter { $0.state == .queued && fileExists($0.id) }
+        ordered.filter { $0.state == .queued && fileExists($0.id) }
     }
 
     /// Free slots go to the head of the queue.

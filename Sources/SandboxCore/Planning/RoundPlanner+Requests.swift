@@ -14,7 +14,8 @@ extension RoundPlanner {
                 }
                 continue
             }
-            if spec.fingerprint != record.fingerprint && !record.state.isFinal {
+            // The digest only when the file differs from the version kept (an unchanged file is the common case).
+            if spec != record.spec && spec.fingerprint != record.fingerprint && !record.state.isFinal {
                 add(.observe(spec, isNew: false), "the request file changed")
             }
         }

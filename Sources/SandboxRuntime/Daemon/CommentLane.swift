@@ -28,6 +28,21 @@ actor CommentLane {
         wake()
     }
 
+    /// A call of a pass finished: the outbox may hold new comments. Only an idle lane looks (one
+    /// waiting for GitHub's limits keeps waiting), and at most every ``nudgeSpacing``, so a pass of
+    /// many calls does not make the lane plan after each of them.
+    func nudge() {
+        guard desired != nil, waiter != nil, timer == nil else { return }
+        let now = ContinuousClock.now
+        if let last = lastNudge, now - last < Self.nudgeSpacing { return }
+        lastNudge = now
+        wake()
+    }
+
+    /// The least time between two nudges that wake the lane.
+    static let nudgeSpacing: Duration = .milliseconds(250)
+    private var lastNudge: ContinuousClock.Instant?
+
     /// Ends the lane after the comment in flight.
     func stop() {
         stopped = true

@@ -144,6 +144,12 @@ public actor Daemon {
     public func run() async -> Outcome {
         guard state == .starting else { return .stopped }
         state = .running
+        // Every call of a pass feeds the watchdog and nudges the lane: comments go out during a long
+        // pass too, between its calls, not only after it.
+        await reconciler.observeProgress { [liveness, lane] in
+            liveness.progressed()
+            Task { await lane.nudge() }
+        }
         let laneTask = Task { await lane.run() }
         continuation.yield(.workDue)  // the first pass
         var outcome = Outcome.stopped
@@ -188,6 +194,7 @@ public actor Daemon {
         let started = clock.now()
         liveness.passStarted()
         defer { liveness.passEnded() }
+        await lane.poke(desired: desired)
         let allowed = hooks.massReleaseAllowed()
         let report = try await reconciler.pass(
             desired: desired,
