@@ -43,6 +43,10 @@ let package = Package(
             dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
         ),
 
+        // Test support: runs a command and reports its own peak RSS from wait4, spawned from a process small
+        // enough that the figure is the command's (Tests/SandboxCommandsTests/MeasuredProcess.swift says why).
+        .executableTarget(name: "sandboxd-rusage", path: "Tests/RusageProbe"),
+
         .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxRuntime", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
         .testTarget(
@@ -65,7 +69,7 @@ let package = Package(
             name: "SandboxCommandsTests",
             dependencies: [
                 "SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting", "SandboxHTTP",
-                "sandboxd",
+                "sandboxd", "sandboxd-rusage",
             ]
         ),
     ]

@@ -21,7 +21,7 @@ extension FakeGitHubServer {
         let path = String(rawPath.dropFirst(pathPrefix.count))
 
         // Headers GitHub requires.
-        if let refusal = headerRefusal(request) {
+        if let refusal = Self.headerRefusal(request, token: token) {
             state.withLock { $0.refusedForHeaders += 1 }
             return reply(refusal, to: request, costs: false)
         }
@@ -101,8 +101,8 @@ extension FakeGitHubServer {
         return .response(status: status, headers: headers, body: body)
     }
 
-    /// The refusal for a request missing a header GitHub requires, if any.
-    func headerRefusal(_ request: RecordedRequest) -> Answer? {
+    /// The refusal for a request missing a header GitHub requires (or with another token than `token`), if any.
+    static func headerRefusal(_ request: RecordedRequest, token: String) -> Answer? {
         if request.headers["Authorization"] != "Bearer \(token)" {
             return Answer(status: 401, json: ["message": "Bad credentials"], cacheable: false)
         }
@@ -125,13 +125,15 @@ extension FakeGitHubServer {
 
     /// Dispatches to the resource the request names.
     func route(method: String, path: String, query: [String: String], body: Data) -> Answer {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-            $0.removingPercentEncoding ?? String($0)
+        let parts = Self.segments(path)
+        guard let route = Self.match(method: method, parts: parts, owner: owner, repository: repository) else {
+            return Self.notFound()
         }
-        switch (method, parts.count) {
-        case ("GET", 1) where parts[0] == "user":
+        let rest = Array(parts.dropFirst(3))
+        switch route {
+        case .authenticatedUser:
             return Answer(status: 200, json: userJSON(viewer))
-        case ("GET", 2) where parts[0] == "users":
+        case .user:
             return state.withLock { state in
                 let login = parts[1].lowercased()
                 guard let account = state.accounts.values.first(where: { $0.login.lowercased() == login }) else {
@@ -139,30 +141,22 @@ extension FakeGitHubServer {
                 }
                 return Answer(status: 200, json: userJSON(account))
             }
-        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships":
+        case .organizationMembership:
             return membershipRecord(organization: parts[1], login: parts[3])
-        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members":
+        case .organizationMember:
             return memberCheck(organization: parts[1], login: parts[3])
-        default:
-            break
-        }
-        guard parts.count >= 4, parts[0] == "repos", parts[1].lowercased() == owner.lowercased(),
-            parts[2].lowercased() == repository.lowercased()
-        else { return Self.notFound() }
-        let rest = Array(parts.dropFirst(3))
-        switch (method, rest.count) {
-        case ("GET", 2) where rest[0] == "pulls":
+        case .pullRequest:
             return state.withLock { state in
                 guard let number = Int(rest[1]), let pull = state.pulls[number] else { return Self.notFound() }
                 return Answer(status: 200, json: pullJSON(pull, state: state))
             }
-        case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files":
+        case .pullRequestFiles:
             return state.withLock { state in
                 guard let number = Int(rest[1]), let pull = state.pulls[number] else { return Self.notFound() }
                 let items: [Any] = pull.files.map { ["filename": $0.filename, "status": $0.status, "sha": "0"] }
                 return page(items, path: path, query: query, state: state)
             }
-        case ("GET", 3) where rest[0] == "issues" && rest[2] == "comments":
+        case .comments:
             return state.withLock { state in
                 guard let number = Int(rest[1]), state.pulls[number] != nil || state.issues.contains(number) else {
                     return Self.notFound()
@@ -171,7 +165,7 @@ extension FakeGitHubServer {
                     .map { commentJSON($0, state: state) }
                 return page(items, path: path, query: query, state: state)
             }
-        case ("POST", 3) where rest[0] == "issues" && rest[2] == "comments":
+        case .createComment:
             guard let text = Self.commentBody(body) else {
                 return Answer(status: 422, json: ["message": "Validation Failed"], cacheable: false)
             }
@@ -184,7 +178,7 @@ extension FakeGitHubServer {
                 state.comments.append(comment)
                 return Answer(status: 201, json: commentJSON(comment, state: state), cacheable: false)
             }
-        case ("PATCH", 3) where rest[0] == "issues" && rest[1] == "comments":
+        case .editComment:
             guard let text = Self.commentBody(body) else {
                 return Answer(status: 422, json: ["message": "Validation Failed"], cacheable: false)
             }
@@ -202,8 +196,6 @@ extension FakeGitHubServer {
                 state.comments[index].body = text
                 return Answer(status: 200, json: commentJSON(state.comments[index], state: state), cacheable: false)
             }
-        default:
-            return Self.notFound()
         }
     }
 

@@ -15,7 +15,8 @@ import Synchronization
 /// - every answer carries `X-RateLimit-Limit/Remaining/Reset`; when the remaining count is 0 every
 ///   call is refused with 403 until the reset (by the injected clock), when the count refills;
 /// - ``limitSecondary(retryAfter:calls:)`` refuses the next calls with a secondary-limit 403 and
-///   `Retry-After`; ``failNext(_:status:)`` answers the next calls with a 5xx;
+///   `Retry-After`; ``failNext(_:status:)`` answers the next calls with a 5xx; ``injectFault(_:on:)``
+///   holds every request of a ``Route`` unanswered, or answers it with an endless body, until cleared;
 /// - `GET /orgs/{org}/members/{login}` answers `302` to a token whose account is not a member
 ///   (or `404` in ``membersAnswer404WhenHidden`` mode, as GitHub Enterprise Server 3.8 did), and
 ///   `GET /orgs/{org}/memberships/{login}` answers `403` then.
@@ -134,6 +135,8 @@ public final class FakeGitHubServer: Sendable {
     public let pathPrefix: String
     let now: @Sendable () -> Date
     let state: Mutex<State>
+    /// The standing faults, by route (``injectFault(_:on:)``).
+    let faults = FaultBoard<Route>()
     private let server: Mutex<LoopbackHTTPServer?>
 
     /// Starts a fake GitHub on 127.0.0.1.
@@ -166,7 +169,25 @@ public final class FakeGitHubServer: Sendable {
         initial.accounts[viewer.id] = viewer
         state = Mutex(initial)
         server = Mutex(nil)
+        let faults = faults
+        // A held request must not keep the fake alive: the fault is looked up without `self`.
         let started = try LoopbackHTTPServer { [weak self] request in
+            if let route = Self.faultableRoute(
+                request,
+                pathPrefix: pathPrefix,
+                owner: owner,
+                repository: repository,
+                token: token
+            ) {
+                switch await faults.intercept(route) {
+                case .proceed:
+                    break
+                case .endlessBody:
+                    return .endlessChunks(status: 200, headers: ["Content-Type": "application/json; charset=utf-8"])
+                case .stopped:
+                    return .dropConnection
+                }
+            }
             guard let self else { return .dropConnection }
             return self.handle(request)
         }
@@ -174,13 +195,28 @@ public final class FakeGitHubServer: Sendable {
     }
 
     deinit {
+        faults.stop()
         server.withLock { $0?.stop() }
     }
 
-    /// Stops serving.
+    /// Stops serving; requests a ``ServerFault/hang`` holds are dropped.
     public func stop() {
+        faults.stop()
         server.withLock { $0?.stop() }
     }
+
+    /// Applies `fault` to every request of `route` from now on, until it is changed or cleared
+    /// (``ServerFault/clear``). It comes before scripted failures and rate limits, and after the
+    /// checks of the token and the required headers: a request GitHub would refuse is refused as before.
+    /// - Parameters:
+    ///   - fault: What to do with the requests.
+    ///   - route: Which resource, e.g. ``Route/user`` for `GET /users/{login}`.
+    public func injectFault(_ fault: ServerFault, on route: Route) {
+        faults.set(fault, on: route)
+    }
+
+    /// How many requests a ``ServerFault/hang`` holds unanswered now (one stays held after its client gave up).
+    public var heldRequests: Int { faults.heldCount }
 
     /// The API's base URL, `GITHUB_API_URL`: `http://127.0.0.1:PORT` plus ``pathPrefix``.
     public var apiURL: URL {

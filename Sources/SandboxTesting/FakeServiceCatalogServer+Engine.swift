@@ -10,6 +10,8 @@ extension FakeServiceCatalogServer {
         let validator = ServiceCatalogModelValidator()
         let verifier: SigV4Verifier
         let state: Mutex<State>
+        /// The standing faults, by operation (``FakeServiceCatalogServer/injectFault(_:on:)``).
+        let faults = FaultBoard<String>()
 
         init(configuration: Configuration) {
             self.configuration = configuration
@@ -80,6 +82,18 @@ extension FakeServiceCatalogServer {
                     "ValidationException",
                     "\(problems.count) validation error(s) detected: " + problems.joined(separator: "; ")
                 )
+            }
+            switch await faults.intercept(operation) {
+            case .proceed:
+                break
+            case .endlessBody:
+                state.withLock { state in
+                    state.calls[operation, default: 0] += 1
+                    state.injected["endlessBody", default: 0] += 1
+                }
+                return .endlessChunks(status: 200, headers: Self.headers())
+            case .stopped:
+                return .dropConnection
             }
             let fault = state.withLock { state -> ScriptedFault? in
                 state.calls[operation, default: 0] += 1

@@ -17,7 +17,8 @@ import Synchronization
 ///   ``Configuration/outputsPageSize`` items per page, with opaque page tokens.
 /// - **Faults on demand.** Throttling, 500s and responses cut off mid-body, by percentage from a seeded generator
 ///   (``Faults``), or scripted for the next call of an operation (``enqueue(_:for:)``). A 500 or a cut-off response
-///   may come after the operation was carried out, as in real life.
+///   may come after the operation was carried out, as in real life. Standing faults hold every call of an
+///   operation unanswered, or answer it with an endless body, until cleared (``injectFault(_:on:)``).
 ///
 /// Checks, recorded in ``violations`` and answered with the error AWS would send:
 /// - the SigV4 signature, recomputed from the request as received (``SigV4Verifier``) with the accepted credentials;
@@ -194,10 +195,31 @@ public final class FakeServiceCatalogServer: Sendable {
     /// Every request received, in order.
     public var requests: [RecordedRequest] { server.requests }
 
-    /// Stops the server.
+    deinit {
+        engine.faults.stop()
+    }
+
+    /// Stops the server; requests a ``ServerFault/hang`` holds are dropped.
     public func stop() {
+        engine.faults.stop()
         server.stop()
     }
+
+    /// Applies `fault` to every call of `operation` from now on, until it is changed or cleared
+    /// (``ServerFault/clear``). Scripted faults (``enqueue(_:for:)``) of the operation wait meanwhile.
+    ///
+    /// The fault comes after the fake's checks: a call with a bad signature or body is refused as before.
+    /// A call answered with an endless body counts in ``calls`` and in ``injectedFaults`` (`endlessBody`);
+    /// a held call counts when it is released and answered.
+    /// - Parameters:
+    ///   - fault: What to do with the calls.
+    ///   - operation: The operation's name, as in `X-Amz-Target` after the dot: `"ProvisionProduct"`.
+    public func injectFault(_ fault: ServerFault, on operation: String) {
+        engine.faults.set(fault, on: operation)
+    }
+
+    /// How many calls a ``ServerFault/hang`` holds unanswered now (a call stays held after its client gave up).
+    public var heldRequests: Int { engine.faults.heldCount }
 
     /// Replaces the chance faults (the generator restarts from the new seed).
     public func setFaults(_ faults: Faults) {
