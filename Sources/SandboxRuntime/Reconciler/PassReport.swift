@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SandboxCore
 
 /// What one pass did, for logs, exit codes, `STATUS=` and metrics.
