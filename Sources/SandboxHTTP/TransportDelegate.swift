@@ -10,7 +10,8 @@ import FoundationNetworking
 /// so a body can be capped while it streams in.
 ///
 /// It must be the *session's* delegate: on Linux, swift-corelibs-foundation does not ask a
-/// task-level delegate about redirects and follows them silently.
+/// task-level delegate about redirects and follows them silently. Its callbacks run inline on the
+/// session's work queue (``InlineDelegateQueue``): each is short and never blocks.
 final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
     private let exchanges = Mutex<[Int: URLSessionTransport.Exchange]>([:])
 

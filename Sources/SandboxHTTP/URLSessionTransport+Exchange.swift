@@ -115,13 +115,18 @@ extension URLSessionTransport {
         }
 
         /// Ends the request early for `reason`, unless it has already finished or been ended.
+        ///
+        /// The data task is cancelled from another queue: this may be called from a delegate callback,
+        /// which runs on the session's work queue (``InlineDelegateQueue``), and `cancel()` waits for
+        /// that queue. The bytes that still arrive meanwhile are dropped as they come.
         func cancel(because reason: Ending) {
             let handle: TaskHandle? = state.withLock { state in
                 guard !state.finished, state.ending == nil else { return nil }
                 state.ending = reason
                 return state.task
             }
-            handle?.task.cancel()
+            guard let handle else { return }
+            DispatchQueue.global().async { handle.task.cancel() }
         }
 
         /// Marks the request finished (so the deadline does nothing) and returns why it was ended early, if it was.

@@ -36,7 +36,8 @@ public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let delegate: TransportDelegate
     /// The largest response body accepted, in bytes; a larger (or endless) one ends the request with
-    /// ``HTTPTransportError/responseTooLarge(_:limit:)`` as soon as it passes the limit.
+    /// ``HTTPTransportError/responseTooLarge(_:limit:)`` as soon as it passes the limit. Each chunk is
+    /// counted as it is read, so a request holds at most the limit and a few chunks in memory.
     public let maximumResponseBytes: Int
 
     /// The default limit on a response body: 8 MiB, far above any answer sandboxd reads.
@@ -57,7 +58,8 @@ public final class URLSessionTransport: HTTPTransport {
         // A backstop only: each request carries its own limit (see `urlRequest(for:)`).
         configuration.timeoutIntervalForRequest = 300
         delegate = TransportDelegate()
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        // Callbacks run inline, so a body is counted as libcurl reads it (see InlineDelegateQueue).
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: InlineDelegateQueue())
     }
 
     deinit {

@@ -109,6 +109,9 @@ struct DaemonTests {
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("sandboxd_sandboxes{pool=\"default\",state=\"active\"} 2"))
         #expect(text.contains("sandboxd_capacity{pool=\"default\"} 2"))
+        #expect(text.contains("sandboxd_next_wake_timestamp_seconds{pool=\"default\"} "))
+        #expect(text.contains("sandboxd_outbox_length{pool=\"default\"} 0"))
+        #expect(text.contains("sandboxd_expiry_lateness_seconds{pool=\"default\",kind=\"termination\"} NaN"))
         #expect(
             text.contains(
                 "sandboxd_api_calls_total{pool=\"default\",service=\"servicecatalog\",operation=\"ProvisionProduct\",outcome=\"success\"} 2"

@@ -94,6 +94,7 @@ enum TextTable {
 extension DueWork {
     /// `lease-end of alice-sbx at 2026-12-01T10:00:00Z (in 5h 12m)`.
     func line(now: Date) -> String {
-        "\(description) (in \(DaemonStatusLine.span(at.timeIntervalSince(now))))"
+        let span = DaemonStatusLine.span(at.timeIntervalSince(now))
+        return "\(description) (\(span == "now" ? "due now" : "in " + span))"
     }
 }

@@ -7,7 +7,7 @@ extension Reconciler {
     /// (``ExecutionRules``). The executor decides nothing.
     ///
     /// - Returns: the resolution, and whether the call got no answer (it is then not repeated in this
-    ///   pass and waits out a backoff, ``CallRetries``).
+    ///   pass and waits out a backoff, ``CallRetries``) with the time the service asked to wait until.
     /// - Throws: `CancellationError` when the task was cancelled during the call: nothing of its outcome
     ///   is recorded, its intent stays for a later pass.
     func execute(
@@ -16,14 +16,14 @@ extension Reconciler {
         desired: DesiredState,
         logger: Logger
     )
-        async throws -> (Resolution, unanswered: Bool)
+        async throws -> (Resolution, unanswered: Bool, retryAt: Date?)
     {
         var log = logger.with(["action": action.name])
         if let id = action.request { log = log.with(["request.id": id.rawValue]) }
         log.info("carrying out", ["reason": action.reason])
         if let event = ExecutionRules.transition(of: action, journal: state, now: clock.now()) {
             try record(event, log: log)
-            return (Resolution([event]), false)
+            return (Resolution([event]), false, nil)
         }
         // The comment's text is composed from the journal before its intent is recorded.
         let body = commentBody(for: action, pool: pool, desired: desired)
@@ -32,7 +32,9 @@ extension Reconciler {
         try Task.checkCancellation()
         let resolution = ExecutionRules.resolve(action, outcome: outcome, journal: state, pool: pool, now: clock.now())
         for event in resolution.events { try record(event, log: log) }
-        return (resolution, outcome.isUnanswered)
+        var retryAt: Date?
+        if case .githubFailed(let error) = outcome { retryAt = error.retryAt }
+        return (resolution, outcome.isUnanswered, retryAt)
     }
 
     /// How late `action` is, when it is a timed step: a lease's termination after its end, an expiry

@@ -35,24 +35,31 @@ extension Reconciler {
         let owed = outbox(desired: desired)
         guard !owed.isEmpty else { return .idle }
         let now = clock.now()
-        let ready = owed.first { retries.allows($0.callKey, at: now) }
-        guard let action = ready else {
-            let until = retries.next(after: now)?.at ?? now.addingTimeInterval(1)
-            return .wait(until: until, left: owed.count)
-        }
+        if let pause = commentPause, now < pause.until { return .wait(until: pause.until, left: owed.count) }
+        let action = owed[0]
         guard case .notify(_, let plan) = action.kind else { return .idle }
         let allowed = contentBudget.nextAllowed(OutboxPriority(plan), now: now)
         if allowed > now { return .wait(until: allowed, left: owed.count) }
         actionObserver?(action)
         if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
-        let (resolution, unanswered) = try await execute(action, pool: pool, desired: desired, logger: log)
+        let (resolution, unanswered, retryAt) = try await execute(
+            action,
+            pool: pool,
+            desired: desired,
+            logger: log
+        )
         report.executed.append(action)
         if let problem = resolution.problem { report.add(problem) }
         contentBudget.record(clock.now())
         if unanswered {
-            retries.failed(action.callKey, at: clock.now())
+            // GitHub is down or asked to slow down: the whole lane waits (GitHub's time, or a backoff).
+            let failures = (commentPause?.failures ?? 0) + 1
+            let backoff = clock.now().addingTimeInterval(
+                ProvisioningPolicy.unansweredCallBackoff(afterFailures: failures)
+            )
+            commentPause = (max(retryAt ?? backoff, clock.now()), failures)
         } else {
-            retries.answered(action.callKey)
+            commentPause = nil
         }
         progressObserver?()
         return .sent(left: owed.count - 1)

@@ -22,8 +22,11 @@ public actor Reconciler {
     var actionObserver: (@Sendable (PlannedAction) -> Void)?
     /// Told after every call (the daemon's watchdog is fed by this progress).
     var progressObserver: (@Sendable () -> Void)?
-    /// Calls that got no answer, and when each may be made again.
+    /// Calls of the passes that got no answer, and when each may be made again.
     var retries = CallRetries()
+    /// Comments wait until then: GitHub failed or asked to slow down (one pause for the whole lane,
+    /// since GitHub's trouble is every comment's; a comment's retry never wakes a pass).
+    var commentPause: (until: Date, failures: Int)?
     /// The last check of the pool's product (docs/behaviour.md §4: made again only when due).
     var productCheck: ProductCheck?
     /// GitHub's content-creation limits, as used by the comments written so far.
@@ -228,7 +231,7 @@ public actor Reconciler {
     ) async throws -> Resolution {
         actionObserver?(action)
         if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
-        let (resolution, unanswered) = try await execute(action, pool: pool, desired: desired, logger: log)
+        let (resolution, unanswered, _) = try await execute(action, pool: pool, desired: desired, logger: log)
         report.executed.append(action)
         if let problem = resolution.problem { report.add(problem) }
         if unanswered { retries.failed(action.callKey, at: clock.now()) } else { retries.answered(action.callKey) }
@@ -236,10 +239,14 @@ public actor Reconciler {
         return resolution
     }
 
-    /// The next due work: the plan's, or a call's retry, whichever is first.
+    /// The next due work: the plan's, or a call's retry, whichever is first. Retries of calls no
+    /// longer planned (their request moved on) are forgotten.
     func nextDue(desired: DesiredState, live: [LiveProduct]?) -> DueWork? {
         let input = PlannerInput(desired: desired, journal: state, live: live, now: clock.now(), poolName: poolName)
-        return [DueWork.next(in: input), retries.next(after: input.now)].compactMap { $0 }.min()
+        let plan = Planner.plan(input)
+        let planned = Set(plan.actions.map(\.callKey))
+        retries.keepOnly(planned)
+        return [plan.nextDue, retries.next(after: input.now)].compactMap { $0 }.min()
     }
 
     /// Plans, records the plan's transitions, and plans again until the plan holds calls only.

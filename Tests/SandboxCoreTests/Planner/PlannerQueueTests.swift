@@ -241,3 +241,32 @@ struct PlannerQueueTests {
         #expect(world.github.thread("b") == ["queued at 1"])
     }
 }
+
+@Suite("a pass verifies in queue order and provisions each request as soon as it is verified")
+struct PassCallOrderTests {
+    @Test("verify a, provision a, verify b, provision b, then c waits: not every verification first")
+    func provisionAsSoonAsVerified() async {
+        var world = PlannerWorld(pool: makePool(capacity: 2), files: [carol, alice, bob])
+        let steps = await world.simulate().filter { $0.hasPrefix("verify") || $0.hasPrefix("provision") }
+        #expect(
+            steps.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == [
+                "verify a", "provision a#1", "verify b", "provision b#1", "verify c",
+            ],
+            "\(steps)"
+        )
+        #expect(world.state("c") == .queued)
+    }
+
+    @Test("a lease's end is carried out before any verification of the pass")
+    func terminationsFirst() async {
+        var world = PlannerWorld(
+            pool: makePool(capacity: 1),
+            files: [alice, bob],
+            journal: [active(alice, from: at("-7d"), until: t0)],
+            live: [product(alice)]
+        )
+        let steps = await world.simulate().filter { !$0.hasPrefix("notify") && !$0.hasPrefix("observe") }
+        #expect(steps.first?.hasPrefix("terminate a") == true, "\(steps)")
+        #expect(world.state("b") == .active, "the freed slot went to bob in the same pass")
+    }
+}
