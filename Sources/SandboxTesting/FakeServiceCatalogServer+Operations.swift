@@ -279,19 +279,23 @@ extension FakeServiceCatalogServer.State {
             record.stepsLeft -= 1
             record.updatedTime = now
             if record.stepsLeft <= 0 {
-                complete(&record)
+                complete(&record, now: now)
             }
             records[id] = record
         }
     }
 
-    private mutating func complete(_ record: inout Record) {
+    private mutating func complete(_ record: inout Record, now: Date) {
         guard let index = products.firstIndex(where: { $0.id == record.productId }) else {
             record.status = "FAILED"
             record.errors = [("ResourceNotFound", "the provisioned product disappeared")]
             return
         }
         let name = products[index].name
+        defer {
+            let status = products.first { $0.id == record.productId }?.status ?? "TERMINATED"
+            statusChanges.append(.init(productId: record.productId, name: name, status: status, at: now))
+        }
         if record.type == "PROVISION_PRODUCT" {
             if failingProvisioning.contains(name) {
                 products[index].status = "ERROR"

@@ -62,6 +62,7 @@ extension FakeServiceCatalogServer {
         var violations: [String] = []
         var calls: [String: Int] = [:]
         var injected: [String: Int] = [:]
+        var statusChanges: [StatusChange] = []
 
         init(configuration: Configuration) {
             catalog = configuration.catalog

@@ -176,6 +176,20 @@ public final class FakeServiceCatalogServer: Sendable {
         public var tags: [String: String]
     }
 
+    /// An operation in flight completing: a product becoming `AVAILABLE` (or `ERROR`) or, after a
+    /// termination, gone (`TERMINATED`) or `TAINTED` — what a test times a client's reactions from.
+    public struct StatusChange: Sendable, Hashable {
+        /// `pp-…`.
+        public var productId: String
+        /// The product's name.
+        public var name: String
+        /// `AVAILABLE`, `ERROR`, `TAINTED`, or `TERMINATED` when the product no longer exists.
+        public var status: String
+        /// When, by ``Configuration/now``: during the observing call that completed the operation,
+        /// so the caller learns of it in that call's answer at the earliest.
+        public var at: Date
+    }
+
     let engine: Engine
     private let server: LoopbackHTTPServer
 
@@ -289,6 +303,9 @@ public final class FakeServiceCatalogServer: Sendable {
             }
         }
     }
+
+    /// Every completed operation, in order (see ``StatusChange``).
+    public var statusChanges: [StatusChange] { engine.state.withLock { $0.statusChanges } }
 
     /// How many products `ProvisionProduct` created (a repeated token creates none).
     public var productsCreated: Int { engine.state.withLock { $0.productsCreated } }

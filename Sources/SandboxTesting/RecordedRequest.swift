@@ -14,6 +14,9 @@ public struct RecordedRequest: Sendable, Hashable {
     /// Which connection carried the request: 1 for the first connection the server accepted, 2 for
     /// the next, and so on. Requests with the same number shared a kept-alive connection.
     public var connection: Int
+    /// When the server had read the whole request (before its handler ran), by the test process's wall
+    /// clock — the same clock a child process reads, so tests can time a child's calls from it.
+    public var receivedAt: Date
 
     /// Creates a recorded request (the server makes these; tests rarely need to).
     /// - Parameters:
@@ -22,11 +25,20 @@ public struct RecordedRequest: Sendable, Hashable {
     ///   - headers: The header fields.
     ///   - body: The body.
     ///   - connection: The connection's ordinal, from 1.
-    public init(method: String, path: String, headers: HTTPHeaders, body: Data, connection: Int) {
+    ///   - receivedAt: When it was read; now by default.
+    public init(
+        method: String,
+        path: String,
+        headers: HTTPHeaders,
+        body: Data,
+        connection: Int,
+        receivedAt: Date = Date()
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
         self.connection = connection
+        self.receivedAt = receivedAt
     }
 }
