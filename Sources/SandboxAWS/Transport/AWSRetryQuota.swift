@@ -2,7 +2,7 @@ import Synchronization
 
 /// The retry budget shared by all calls of one client: a token bucket, as in botocore's standard mode.
 ///
-/// Each retry takes ``retryCost`` tokens (``timeoutRetryCost`` after a timeout); a call that succeeds gives back what
+/// Each retry takes ``retryCost`` tokens (a timeout is never retried within a call); a call that succeeds gives back what
 /// its last retry took, or ``successRefund`` if it needed none. When the bucket runs dry, failures are returned
 /// without retrying, so a struggling service is not hammered by every caller at once.
 public final class AWSRetryQuota: Sendable {
@@ -10,8 +10,6 @@ public final class AWSRetryQuota: Sendable {
     public let capacity: Int
     /// Tokens one retry takes (botocore: 5).
     public let retryCost: Int
-    /// Tokens a retry after a timeout takes (botocore: 10).
-    public let timeoutRetryCost: Int
     /// Tokens a call that succeeded at once gives back (botocore: 1).
     public let successRefund: Int
 
@@ -22,12 +20,10 @@ public final class AWSRetryQuota: Sendable {
     /// - Parameters:
     ///   - capacity: The bucket's size; 500 by default.
     ///   - retryCost: Tokens per retry; 5 by default.
-    ///   - timeoutRetryCost: Tokens per retry after a timeout; 10 by default.
     ///   - successRefund: Tokens a first-try success gives back; 1 by default.
-    public init(capacity: Int = 500, retryCost: Int = 5, timeoutRetryCost: Int = 10, successRefund: Int = 1) {
+    public init(capacity: Int = 500, retryCost: Int = 5, successRefund: Int = 1) {
         self.capacity = capacity
         self.retryCost = retryCost
-        self.timeoutRetryCost = timeoutRetryCost
         self.successRefund = successRefund
         available = Mutex(capacity)
     }

@@ -69,10 +69,11 @@ struct AWSRetryingSender: Sendable {
                 }
                 failure = .response(AWSErrorResponseEnvelope(response: response, attempts: attempt))
             } catch {
+                // A timed-out attempt is not repeated within the call: a service that hangs would hold
+                // the pass for every attempt. The call ends unanswered, and a later pass makes it again
+                // with the same token, after a backoff (docs/behaviour.md §3.13, §9.4).
                 let timedOut = if case .timedOut = error { true } else { false }
-                (retryable, cost) = (
-                    safeToRepeat && error.isRetryable, timedOut ? quota.timeoutRetryCost : quota.retryCost
-                )
+                (retryable, cost) = (safeToRepeat && error.isRetryable && !timedOut, quota.retryCost)
                 failure = .transport(error, attempts: attempt)
             }
             guard retryable, attempt < policy.maxAttempts, !Task.isCancelled,

@@ -70,15 +70,26 @@ struct RetryTests {
         }
     }
 
-    @Test("throttling, 5xx, timeouts and dropped connections are retried for a safe call")
+    @Test("throttling, 5xx and dropped connections are retried for a safe call")
     func retriesSafe() async {
         let transport = ScriptedTransport([
-            Self.throttled, Self.serverError, .fail(.timedOut(Self.url)),
-            .fail(.connectionFailed(Self.url, "cut off")), .respond(200, "{}"),
+            Self.throttled, Self.serverError, .fail(.connectionFailed(Self.url, "cut off")), .respond(200, "{}"),
         ])
         let result = await send(transport, safe: true, policy: testRetryPolicy(maxAttempts: 5))
         #expect((try? result.get())?.status == 200)
-        #expect(transport.requests.count == 5)
+        #expect(transport.requests.count == 4)
+    }
+
+    @Test("a timed-out attempt ends the call, unanswered: a hanging service holds a pass once, not per attempt")
+    func timeoutNotRetried() async {
+        let transport = ScriptedTransport([.fail(.timedOut(Self.url)), .respond(200, "{}")])
+        let result = await send(transport, safe: true, policy: testRetryPolicy(maxAttempts: 5))
+        #expect(transport.requests.count == 1)
+        guard case .failure(.transport(.timedOut, let attempts)) = result else {
+            Issue.record("expected the timeout, got \(result)")
+            return
+        }
+        #expect(attempts == 1)
     }
 
     @Test("a call that is not safe to repeat is retried after throttling only")
@@ -141,7 +152,7 @@ struct RetryTests {
 
     @Test("the retry quota runs dry under sustained failure and refills on success")
     func quota() async {
-        let quota = AWSRetryQuota(capacity: 12, retryCost: 5, timeoutRetryCost: 10, successRefund: 1)
+        let quota = AWSRetryQuota(capacity: 12, retryCost: 5, successRefund: 1)
         let failing = ScriptedTransport(Array(repeating: Self.serverError, count: 10))
         _ = await send(failing, safe: true, quota: quota)
         #expect(failing.requests.count == 3)  // two retries: 12 → 2 tokens
@@ -153,7 +164,7 @@ struct RetryTests {
         #expect(quota.availableTokens == 3)
         let timeouts = ScriptedTransport([.fail(.timedOut(Self.url)), .respond(200, "{}")])
         _ = await send(timeouts, safe: true, quota: quota)
-        #expect(timeouts.requests.count == 1)  // a timeout retry costs 10
+        #expect(timeouts.requests.count == 1)  // a timeout is not retried within the call
     }
 
     @Test("through real HTTP: a response cut off after provisioning is retried with the same token, no duplicate")
@@ -178,15 +189,17 @@ struct RetryTests {
         #expect(fake.violations.isEmpty)
     }
 
-    @Test("through real HTTP: an attempt that times out is retried")
+    @Test("through real HTTP: an attempt that times out ends the call unanswered, not retried")
     func timeout() async throws {
         let fake = try makeFakeCatalog()
         defer { fake.stop() }
         fake.enqueue(.delay(.seconds(2)), for: "DescribeProduct")
         let client = makeClient(for: fake, retryPolicy: testRetryPolicy(attemptTimeout: .milliseconds(500)))
-        _ = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: sandboxProduct.productId))
-        // The first attempt gives up after 0.5 s rather than waiting out the 2 s: the second call proves the retry.
-        #expect((fake.calls["DescribeProduct"] ?? 0) == 2)
+        let error = await catalogError {
+            _ = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: sandboxProduct.productId))
+        }
+        #expect(error?.kind == .unavailable, "\(String(describing: error))")
+        #expect((fake.calls["DescribeProduct"] ?? 0) == 1)
     }
 
     @Test("through real HTTP: what still fails after the attempts surfaces as unavailable")
