@@ -4,6 +4,8 @@ import SandboxCore
 extension FakeServiceCatalogServer.State {
     /// Carries out one operation on a body the model accepted.
     mutating func perform(_ operation: String, body: JSONValue, now: Date) throws(Failure) -> [String: Any] {
+        // Operations that complete with time are brought up to date before any call sees the catalog.
+        if completionTime != nil { step(now: now) }
         switch operation {
         case "ProvisionProduct": return try provision(body, now: now)
         case "TerminateProvisionedProduct": return try terminate(body, now: now)
@@ -276,10 +278,18 @@ extension FakeServiceCatalogServer.State {
                 continue
             }
             record.status = "IN_PROGRESS"
-            record.stepsLeft -= 1
             record.updatedTime = now
-            if record.stepsLeft <= 0 {
-                complete(&record, now: now)
+            if let completionTime {
+                let due = record.createdTime.addingTimeInterval(completionTime)
+                if now >= due {
+                    record.updatedTime = due
+                    complete(&record, now: due)
+                }
+            } else {
+                record.stepsLeft -= 1
+                if record.stepsLeft <= 0 {
+                    complete(&record, now: now)
+                }
             }
             records[id] = record
         }

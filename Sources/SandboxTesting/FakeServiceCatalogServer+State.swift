@@ -45,6 +45,7 @@ extension FakeServiceCatalogServer {
         let searchPageSize: Int
         let outputsPageSize: Int
         let stepsToComplete: Int
+        let completionTime: TimeInterval?
         let accountLevelAccess: Bool
         var credentials: [SigV4Verifier.Credentials]
         var faults: Faults
@@ -69,6 +70,7 @@ extension FakeServiceCatalogServer {
             searchPageSize = max(1, configuration.searchPageSize)
             outputsPageSize = max(1, configuration.outputsPageSize)
             stepsToComplete = max(1, configuration.stepsToComplete)
+            completionTime = configuration.completionTime.map { max(0, $0) }
             accountLevelAccess = configuration.accountLevelAccess
             credentials = configuration.credentials
             faults = configuration.faults

@@ -10,6 +10,7 @@ import Synchronization
 ///   `CREATED`; every observing call (`DescribeRecord`, `SearchProvisionedProducts`, `DescribeProvisionedProduct`)
 ///   moves each open operation one step, and after ``Configuration/stepsToComplete`` steps it completes: the product
 ///   becomes `AVAILABLE` (or `ERROR` when ``failProvisioning(of:)`` asked for it) or disappears (or ends `TAINTED`).
+///   With ``Configuration/completionTime`` it completes after that time instead, as in AWS.
 /// - **Idempotent tokens.** The same `ProvisionToken` returns the same record; so does the same `TerminateToken`
 ///   while the product exists (afterwards: `ResourceNotFoundException`, as AWS does).
 /// - **Duplicate names.** A second product with a live product's name is `DuplicateResourceException`.
@@ -130,8 +131,12 @@ public final class FakeServiceCatalogServer: Sendable {
         public var searchPageSize: Int
         /// At most this many outputs per `GetProvisionedProductOutputs` / `DescribeRecord` page.
         public var outputsPageSize: Int
-        /// Observing calls before an operation completes.
+        /// Observing calls before an operation completes (when ``completionTime`` is `nil`).
         public var stepsToComplete: Int
+        /// When set, an operation completes this long after it started, by ``now``, however often a client
+        /// looks, as in AWS (every call first brings the catalog up to date); ``stepsToComplete`` is then not
+        /// used. Lets a benchmark see a client's poll cadence, which step-counted completion hides.
+        public var completionTime: TimeInterval?
         /// Faults by chance.
         public var faults: Faults
         /// Whether the caller may search at the `Account` access level; when false, only `Role` and `User` are
@@ -148,6 +153,7 @@ public final class FakeServiceCatalogServer: Sendable {
             searchPageSize: Int = 2,
             outputsPageSize: Int = 2,
             stepsToComplete: Int = 2,
+            completionTime: TimeInterval? = nil,
             faults: Faults = .none,
             accountLevelAccess: Bool = true,
             now: @escaping @Sendable () -> Date = { Date() }
@@ -158,6 +164,7 @@ public final class FakeServiceCatalogServer: Sendable {
             self.searchPageSize = searchPageSize
             self.outputsPageSize = outputsPageSize
             self.stepsToComplete = stepsToComplete
+            self.completionTime = completionTime
             self.faults = faults
             self.accountLevelAccess = accountLevelAccess
             self.now = now
@@ -186,7 +193,8 @@ public final class FakeServiceCatalogServer: Sendable {
         /// `AVAILABLE`, `ERROR`, `TAINTED`, or `TERMINATED` when the product no longer exists.
         public var status: String
         /// When, by ``Configuration/now``: during the observing call that completed the operation,
-        /// so the caller learns of it in that call's answer at the earliest.
+        /// so the caller learns of it in that call's answer at the earliest; with
+        /// ``Configuration/completionTime``, the moment that time ran out (a call learns of it later).
         public var at: Date
     }
 
