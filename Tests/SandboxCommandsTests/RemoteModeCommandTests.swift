@@ -249,5 +249,7 @@ struct RemoteModeDaemonTests {
         #expect(process.terminationStatus == 0)
         let log = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         #expect(log.components(separatedBy: "prod-doesnotexist1").count - 1 >= 2, "\(log)")
+        // docs/behaviour.md §7: `run` logs from info up, with a `pass finished` line after every pass.
+        #expect(log.components(separatedBy: "info: pass finished").count - 1 >= 2, "\(log)")
     }
 }

@@ -41,7 +41,9 @@ struct DaemonRunner {
             interval: TimeInterval(interval.seconds),
             idPrefix: Self.processTag(),
             loadDesired: { [context] in context.loadDesired() },
-            hooks: hooks(notifier: notifier, shared: shared, counter: counter)
+            // The hooks log with this run's (info-level) logger: `pass finished` is an info line.
+            hooks: DaemonRunner(context: context, interval: interval, metricsFile: metricsFile)
+                .hooks(notifier: notifier, shared: shared, counter: counter)
         )
 
         let watcher = DesiredStateWatcher(directory: context.desiredStatePath)
@@ -134,7 +136,9 @@ struct DaemonRunner {
                 runner.writeMetrics(summary, shared: shared, counter: counter)
             },
             massReleaseAllowed: { context.state.massReleaseAllowed },
-            massReleaseUsed: { context.state.consumeMassReleaseAllowance() }
+            massReleaseUsed: { context.state.consumeMassReleaseAllowance() },
+            // The expiry warning goes out in the lane, not in a pass: its lateness comes this way.
+            latenessMeasured: { late in shared.gauges.withLock { $0.lateness[late.kind] = late.seconds } }
         )
     }
 
