@@ -10,16 +10,23 @@ actor CommentLane {
     let reconciler: Reconciler
     let clock: any SandboxClock
     let commentSent: @Sendable (Int) -> Void
+    let latenessMeasured: @Sendable (Lateness) -> Void
     private var desired: DesiredState?
     private var stopped = false
     private var poked = false
     private var waiter: CheckedContinuation<Void, Never>?
     private var timer: Task<Void, Never>?
 
-    init(reconciler: Reconciler, clock: any SandboxClock, commentSent: @escaping @Sendable (Int) -> Void) {
+    init(
+        reconciler: Reconciler,
+        clock: any SandboxClock,
+        commentSent: @escaping @Sendable (Int) -> Void,
+        latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in }
+    ) {
         self.reconciler = reconciler
         self.clock = clock
         self.commentSent = commentSent
+        self.latenessMeasured = latenessMeasured
     }
 
     /// A pass ended: the outbox may hold new comments, written from `desired`'s templates.
@@ -73,7 +80,8 @@ actor CommentLane {
                 continue
             }
             switch step {
-            case .sent(let left):
+            case .sent(let left, let lateness):
+                if let lateness { latenessMeasured(lateness) }
                 commentSent(left)
             case .wait(let until, _):
                 arm(until)

@@ -48,17 +48,22 @@ public actor Daemon {
         public var massReleaseAllowed: @Sendable () -> Bool
         /// A pass used the allowance.
         public var massReleaseUsed: @Sendable () -> Void
+        /// The lane wrote an expiry warning, this late (before ``commentSent``); a pass's own lateness
+        /// (terminations) is in its report.
+        public var latenessMeasured: @Sendable (Lateness) -> Void
 
         public init(
             passFinished: @escaping @Sendable (PassSummary) -> Void = { _ in },
             commentSent: @escaping @Sendable (Int) -> Void = { _ in },
             massReleaseAllowed: @escaping @Sendable () -> Bool = { false },
-            massReleaseUsed: @escaping @Sendable () -> Void = {}
+            massReleaseUsed: @escaping @Sendable () -> Void = {},
+            latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in }
         ) {
             self.passFinished = passFinished
             self.commentSent = commentSent
             self.massReleaseAllowed = massReleaseAllowed
             self.massReleaseUsed = massReleaseUsed
+            self.latenessMeasured = latenessMeasured
         }
     }
 
@@ -123,7 +128,12 @@ public actor Daemon {
         self.loadDesired = loadDesired
         self.hooks = hooks
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1))
-        lane = CommentLane(reconciler: reconciler, clock: clock, commentSent: hooks.commentSent)
+        lane = CommentLane(
+            reconciler: reconciler,
+            clock: clock,
+            commentSent: hooks.commentSent,
+            latenessMeasured: hooks.latenessMeasured
+        )
     }
 
     /// Hands the loop an event; bursts coalesce into one pass. `.stop` (or a stop signal) takes effect

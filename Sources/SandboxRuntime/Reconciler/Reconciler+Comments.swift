@@ -4,7 +4,8 @@ public import SandboxCore
 /// What one step of the comment lane came to (docs/behaviour.md §6).
 public enum CommentStep: Hashable, Sendable {
     /// A comment was written (or found, or given up on as undeliverable); `left` are still owed.
-    case sent(left: Int)
+    /// `lateness` says how late it was when it is an expiry warning (docs/behaviour.md §8).
+    case sent(left: Int, lateness: Lateness? = nil)
     /// Comments are owed but none may go before `until` (GitHub's limits, or a failed write's backoff).
     case wait(until: Date, left: Int)
     /// Nothing is owed.
@@ -41,7 +42,8 @@ extension Reconciler {
         let allowed = contentBudget.nextAllowed(OutboxPriority(plan), now: now)
         if allowed > now { return .wait(until: allowed, left: owed.count) }
         actionObserver?(action)
-        if let lateness = lateness(of: action, pool: pool) { report.lateness.append(lateness) }
+        let lateness = lateness(of: action, pool: pool)
+        if let lateness { report.lateness.append(lateness) }
         let (resolution, unanswered, retryAt) = try await execute(
             action,
             pool: pool,
@@ -62,7 +64,7 @@ extension Reconciler {
             commentPause = nil
         }
         progressObserver?()
-        return .sent(left: owed.count - 1)
+        return .sent(left: owed.count - 1, lateness: lateness)
     }
 
     /// Writes the comments owed, most urgent first, until none is left or `until` passes (what is

@@ -74,6 +74,7 @@ final class DaemonHarness: Sendable {
     let reconciler: Reconciler
     private let passes = Inbox<Daemon.PassSummary>()
     private let comments = Inbox<Int>()
+    private let lateness = Inbox<Lateness>()
     private let runTask: Mutex<Task<Daemon.Outcome, Never>?> = Mutex(nil)
 
     init(desired: DesiredState, interval: TimeInterval = 86_400) {
@@ -88,6 +89,7 @@ final class DaemonHarness: Sendable {
         )
         let passes = passes
         let comments = comments
+        let lateness = lateness
         let wanted = Mutex(desired)
         daemon = Daemon(
             reconciler: reconciler,
@@ -97,7 +99,8 @@ final class DaemonHarness: Sendable {
             loadDesired: { wanted.withLock { $0 } },
             hooks: Daemon.Hooks(
                 passFinished: { passes.push($0) },
-                commentSent: { comments.push($0) }
+                commentSent: { comments.push($0) },
+                latenessMeasured: { lateness.push($0) }
             )
         )
     }
@@ -122,6 +125,11 @@ final class DaemonHarness: Sendable {
         for _ in 0..<count {
             _ = try await within(location) { [comments] in await comments.next() }
         }
+    }
+
+    /// The next lateness the lane reported (``Daemon/Hooks/latenessMeasured``).
+    func nextLateness(_ location: SourceLocation = #_sourceLocation) async throws -> Lateness {
+        try await within(location) { [lateness] in await lateness.next() }
     }
 
     /// Moves the clock to `date` once the daemon sleeps until then (so the wake comes from its timer).

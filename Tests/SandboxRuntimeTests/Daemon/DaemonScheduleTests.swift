@@ -46,6 +46,9 @@ struct DaemonScheduleTests {
         #expect(warned.nextWake == start.addingTimeInterval(3600))
         try await harness.comments(1)
         #expect(harness.github.writes("req-alice", "expiring").map(\.at) == [warning])
+        // The warning went out in the lane: its lateness reaches the owner (the metrics) all the same.
+        let late = try await harness.nextLateness()
+        #expect(late == Lateness(kind: .warning, request: RequestID("req-alice")!, seconds: 0))
 
         let end = start.addingTimeInterval(3600)
         try await harness.advance(to: end)
