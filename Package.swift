@@ -32,9 +32,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
+        // The benchmarks of docs/BENCHMARKS.md; the daemon cases run the `sandboxd` binary of the same build
+        // against SandboxTesting's loopback fakes.
         .executableTarget(
             name: "sandboxd-benchmarks",
-            dependencies: ["SandboxCrypto"],
+            dependencies: ["SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
         // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.

@@ -1,88 +1,59 @@
-// Compares our SHA-256 with coreutils `sha256sum` on the same 100 MB, and prints a Markdown table.
-// Run in release: `swift run -c release sandboxd-benchmarks` (see docs/BENCHMARKS.md).
+// The benchmarks of docs/BENCHMARKS.md, each printing Markdown tables on stdout (progress on stderr).
+//
+//     swift build -c release --product sandboxd           # the daemon cases run this binary
+//     swift run -c release sandboxd-benchmarks [CASE...]  # no case: all of them
+//
+// Cases: `sha256`; `burst`, `lateness`, `idle` (`daemon` runs these three).
 
 import Foundation
-import SandboxCrypto
 
-let byteCount = 100 * 1_000_000
-let runs = 3
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Deterministic, non-repeating bytes (xorshift64*), so neither side can benefit from trivial input.
-func makeInput(count: Int) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset + 8 <= count {
-            seed ^= seed >> 12
-            seed ^= seed << 25
-            seed ^= seed >> 27
-            raw.storeBytes(of: seed &* 0x2545_F491_4F6C_DD1D, toByteOffset: offset, as: UInt64.self)
-            offset += 8
+let cases = ["sha256", "burst", "lateness", "idle"]
+let groups = ["daemon": ["burst", "lateness", "idle"], "all": cases]
+
+var selected: [String] = []
+for argument in CommandLine.arguments.dropFirst() {
+    if argument == "-h" || argument == "--help" {
+        print("usage: sandboxd-benchmarks [\((cases + groups.keys.sorted()).joined(separator: "|"))]...")
+        print("no argument runs every case; the daemon cases need `swift build -c release --product sandboxd` first")
+        exit(0)
+    } else if let group = groups[argument] {
+        selected += group
+    } else if cases.contains(argument) {
+        selected.append(argument)
+    } else {
+        FileHandle.standardError.write(
+            Data("sandboxd-benchmarks: unknown case \(argument); cases: \(cases + groups.keys.sorted())\n".utf8)
+        )
+        exit(64)
+    }
+}
+if selected.isEmpty { selected = cases }
+
+/// The repository's `desired-state/` example, found from this file's path (or the working directory).
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let example =
+    [repository.appendingPathComponent("desired-state").path, "desired-state"]
+    .first { FileManager.default.fileExists(atPath: $0 + "/pool.json") } ?? "desired-state"
+
+print("Machine: \(machineDescription()); date \(Date().formatted(Date.ISO8601FormatStyle()))")
+print("")
+do {
+    if selected.contains(where: { $0 != "sha256" }) { _ = try sandboxdExecutable() }
+    for name in cases where selected.contains(name) {
+        switch name {
+        case "sha256": try SHA256Benchmark.run()
+        case "burst": try BurstBenchmark.run()
+        case "lateness": try LatenessBenchmark.run()
+        case "idle": try IdleBenchmark.run(exampleDirectory: example)
+        default: break
         }
     }
-    return bytes
-}
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = ContinuousClock.now
-    try body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
-
-func runSHA256Sum(path: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["sha256sum", path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw BenchmarkError(message: "sha256sum exited with status \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-let input = makeInput(count: byteCount)
-let path = FileManager.default.temporaryDirectory
-    .appendingPathComponent("sandboxd-benchmark-\(ProcessInfo.processInfo.processIdentifier).bin").path
-try Data(input).write(to: URL(fileURLWithPath: path))
-defer { try? FileManager.default.removeItem(atPath: path) }
-
-var ourDigest = ""
-var ourBest = Double.infinity
-for _ in 0..<runs {
-    ourBest = min(ourBest, seconds { ourDigest = Hex.encode(SHA256.hash(input)) })
-}
-
-var theirDigest = ""
-var theirBest = Double.infinity
-for _ in 0..<runs {
-    theirBest = min(theirBest, try seconds { theirDigest = try runSHA256Sum(path: path) })
-}
-
-guard ourDigest == theirDigest else {
-    print("digest mismatch: ours \(ourDigest), sha256sum \(theirDigest)")
+} catch {
+    FileHandle.standardError.write(Data("sandboxd-benchmarks: \(error)\n".utf8))
     exit(1)
 }
-
-func row(_ name: String, _ time: Double) -> String {
-    let rate = Double(byteCount) / 1e6 / time
-    return "| \(name) | \(String(format: "%.3f", time)) | \(String(format: "%.0f", rate)) |"
-}
-
-print("SHA-256 of \(byteCount / 1_000_000) MB (best of \(runs) runs), digest \(ourDigest.prefix(16))…")
-print("")
-print("| implementation | time (s) | MB/s |")
-print("| --- | ---: | ---: |")
-print(row("SandboxCrypto.SHA256 (in memory)", ourBest))
-print(row("sha256sum (file; includes process start and reading)", theirBest))
-print("| **ratio** (ours / sha256sum) | **\(String(format: "%.2f", ourBest / theirBest))×** | |")
