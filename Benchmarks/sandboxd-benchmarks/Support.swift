@@ -145,7 +145,7 @@ func sandboxdExecutable() throws -> URL {
         throw BenchmarkError(
             "no sandboxd executable in \(directory.path): build it first with "
                 + "`swift build -c \(configuration) --product sandboxd`, then run "
-                + "`swift run -c \(configuration) sandboxd-benchmarks daemon` again"
+                + "`swift run -c \(configuration) sandboxd-benchmarks` again (with the cases wanted)"
         )
     }
     return candidate

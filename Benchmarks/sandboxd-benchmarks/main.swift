@@ -40,10 +40,10 @@ let example =
     [repository.appendingPathComponent("desired-state").path, "desired-state"]
     .first { FileManager.default.fileExists(atPath: $0 + "/pool.json") } ?? "desired-state"
 
-print("Machine: \(machineDescription()); date \(Date().formatted(Date.ISO8601FormatStyle()))")
-print("")
 do {
     if selected.contains(where: { $0 != "sha256" }) { _ = try sandboxdExecutable() }
+    print("Machine: \(machineDescription()); date \(Date().formatted(Date.ISO8601FormatStyle()))")
+    print("")
     for name in cases where selected.contains(name) {
         switch name {
         case "sha256": try SHA256Benchmark.run()
