@@ -8,6 +8,8 @@ import SandboxCore
 /// write's backoff say wait, until then (or the next poke).
 actor CommentLane {
     let reconciler: Reconciler
+    /// The lane's `reconcile.id` in the logs.
+    let reconcileID: String
     let clock: any SandboxClock
     let commentSent: @Sendable (Int) -> Void
     let latenessMeasured: @Sendable (Lateness) -> Void
@@ -21,8 +23,10 @@ actor CommentLane {
         reconciler: Reconciler,
         clock: any SandboxClock,
         commentSent: @escaping @Sendable (Int) -> Void,
-        latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in }
+        latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in },
+        reconcileID: String = "comments"
     ) {
+        self.reconcileID = reconcileID
         self.reconciler = reconciler
         self.clock = clock
         self.commentSent = commentSent
@@ -73,7 +77,7 @@ actor CommentLane {
             }
             let step: CommentStep
             do {
-                step = try await reconciler.sendNextComment(desired: desired)
+                step = try await reconciler.sendNextComment(desired: desired, reconcileID: reconcileID)
             } catch {
                 // The journal cannot record: the pass loop meets the same failure and stops the daemon.
                 await waitForPoke()

@@ -132,7 +132,8 @@ public actor Daemon {
             reconciler: reconciler,
             clock: clock,
             commentSent: hooks.commentSent,
-            latenessMeasured: hooks.latenessMeasured
+            latenessMeasured: hooks.latenessMeasured,
+            reconcileID: "\(idPrefix)-comments"
         )
     }
 

@@ -36,7 +36,7 @@ public struct SystemdNotifier: Sendable {
     /// `ERRNO=` and a status before a fatal exit.
     public func failing(status: String, errno code: Int32 = 5) { send(["STATUS=\(status)", "ERRNO=\(code)"]) }
 
-    /// Sends one datagram; returns whether it went out.
+    /// Sends one datagram without blocking; returns whether it went out.
     @discardableResult
     public func send(_ lines: [String]) -> Bool {
         guard let socketPath else { return false }
@@ -57,7 +57,9 @@ public struct SystemdNotifier: Sendable {
         let sent = message.withCString { text in
             withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL), socketAddress, length)
+                    // Never blocks: a notify socket nobody reads (its queue full) drops a status line
+                    // instead of freezing the daemon's loop (docs/behaviour.md §7).
+                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
                 }
             }
         }
