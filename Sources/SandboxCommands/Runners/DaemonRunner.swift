@@ -154,7 +154,7 @@ struct DaemonRunner {
         logger.info(
             "pass finished",
             [
-                "reconcile.id": summary.reconcileID, "calls": String(report.rounds),
+                "reconcile.id": summary.reconcileID, "calls": String(report.calls),
                 "next.wake": NotificationDateFormat.rfc3339(summary.nextWake),
                 "next.due": report.nextDue?.description ?? "-", "outbox": String(summary.outboxLength),
             ]

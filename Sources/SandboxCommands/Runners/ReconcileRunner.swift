@@ -27,7 +27,7 @@ struct ReconcileRunner {
         defer { journal.close() }
         await reconciler.observeActions { action in
             guard !action.isReadOnly else { return }
-            if case .notify = action.kind { return }  // the comment itself is printed (--local) or posted
+            if action.isComment { return }  // the comment itself is printed (--local) or posted
             output.writeOutput("\(action.name) \(action.request?.rawValue ?? "-"): \(action.reason)\n")
         }
         let deadline = context.clock.now().addingTimeInterval(timeoutSeconds)

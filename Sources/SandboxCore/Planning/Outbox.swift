@@ -63,9 +63,4 @@ public struct ContentBudget: Hashable, Sendable {
         }
         return earliest
     }
-
-    /// Writes in the last hour before `now`.
-    public func writesInLastHour(before now: Date) -> Int {
-        writes.filter { now.timeIntervalSince($0) < 3600 }.count
-    }
 }

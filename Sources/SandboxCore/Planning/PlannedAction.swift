@@ -178,6 +178,12 @@ public struct Plan: Hashable, Sendable {
 }
 
 extension PlannedAction {
+    /// Whether it writes a comment (the outbox's calls, docs/behaviour.md §6.8).
+    public var isComment: Bool {
+        if case .notify = kind { return true }
+        return false
+    }
+
     /// Whether it drops a queued or pending request (held back by the safety brake when `requests/` is empty).
     var isDrop: Bool {
         if case .drop = kind { return true }

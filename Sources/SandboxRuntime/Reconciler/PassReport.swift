@@ -15,13 +15,11 @@ public struct PassReport: Sendable {
     /// Notes from the planner.
     public var notes: [String] = []
     /// How many calls the pass made (comments included).
-    public var rounds = 0
+    public var calls = 0
     /// How late the timed steps of the pass were.
     public var lateness: [Lateness] = []
     /// The next due work once the pass ended.
     public var nextDue: DueWork?
-    /// Comments owed that the pass did not send (its budget ran out, or they go in the daemon's lane).
-    public var outboxLeft = 0
 
     public init() {}
 

@@ -16,10 +16,7 @@ extension Reconciler {
     /// The comments the journal owes now, most urgent first (``OutboxPriority``).
     public func outbox(desired: DesiredState) -> [PlannedAction] {
         let input = PlannerInput(desired: desired, journal: state, live: nil, now: clock.now(), poolName: poolName)
-        return Planner.plan(input).actions.filter {
-            if case .notify = $0.kind { return true }
-            return false
-        }
+        return Planner.plan(input).actions.filter(\.isComment)
     }
 
     /// Writes the most urgent comment owed, if GitHub's limits let it go now.
@@ -71,24 +68,14 @@ extension Reconciler {
     /// left goes out next time).
     func sendComments(
         desired: DesiredState,
-        pool: PoolConfiguration,
         until deadline: Date?,
         report: inout PassReport,
         log: Logger
     ) async throws {
         while !stopRequested, !isPast(deadline) {
             try Task.checkCancellation()
-            switch try await sendNextComment(desired: desired, report: &report, log: log) {
-            case .sent:
-                report.rounds += 1
-            case .wait(_, let left):
-                report.outboxLeft = left
-                return
-            case .idle:
-                report.outboxLeft = 0
-                return
-            }
+            guard case .sent = try await sendNextComment(desired: desired, report: &report, log: log) else { return }
+            report.calls += 1
         }
-        report.outboxLeft = outbox(desired: desired).count
     }
 }

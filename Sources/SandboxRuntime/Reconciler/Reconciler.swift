@@ -181,10 +181,10 @@ public actor Reconciler {
             let resolution = try await carryOut(action, pool: pool, desired: desired, log: log, report: &report)
             if resolution.changedCatalog { round.listingStale = true }
         }
-        report.rounds = calls
+        report.calls = calls
         if case .within(let budget) = options.comments, !stopRequested {
             let deadline = [options.deadline, clock.now().addingTimeInterval(budget)].compactMap { $0 }.min()
-            try await sendComments(desired: desired, pool: pool, until: deadline, report: &report, log: log)
+            try await sendComments(desired: desired, until: deadline, report: &report, log: log)
         }
         report.nextDue = nextDue(desired: desired, live: round.live)
         try compactIfNeeded(desired: desired)
@@ -213,7 +213,7 @@ public actor Reconciler {
     func nextCall(in plan: Plan, round: PassRound, productProblem: PassProblem?) -> PlannedAction? {
         let now = clock.now()
         let candidates = plan.actions.filter { action in
-            if case .notify = action.kind { return false }
+            if action.isComment { return false }
             if case .provision = action.kind, productProblem != nil { return false }
             if round.listingStale && CallOrder(action) == .readsListing { return false }
             return !round.tried.contains(action.callKey) && retries.allows(action.callKey, at: now)
