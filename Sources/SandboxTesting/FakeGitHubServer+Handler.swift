@@ -12,22 +12,69 @@ extension FakeGitHubServer {
         var cacheable = true
     }
 
-    /// Answers one request as GitHub would.
-    func handle(_ request: RecordedRequest) -> ServerReply {
+    /// A request whose credentials and headers passed, and what it asks for.
+    struct Admitted {
+        /// The route it names; `nil` for a path the fake does not serve (a 404, after the scripted failures).
+        var route: Route?
+        /// Who sent it.
+        var caller: Caller
+        /// The path below the prefix, without the query.
+        var path: String
+        /// The path's segments, percent-decoded.
+        var parts: [String]
+        /// For a route of the repository: the segments after `/repos/{owner}/{repo}` or `/repositories/{id}`.
+        var rest: [String]
+        /// The query's parameters.
+        var query: [String: String]
+    }
+
+    /// What the checks that come before any fault make of a request.
+    enum Admission {
+        /// Answered already: a path outside the API, a refusal for its credentials or headers.
+        case answered(ServerReply)
+        /// To be served (after any standing fault on its route).
+        case admitted(Admitted)
+    }
+
+    /// Reads the request's route and checks its credentials and the headers GitHub requires: what
+    /// happens before standing faults, scripted failures and rate limits.
+    func admit(_ request: RecordedRequest) -> Admission {
         let (rawPath, query) = Self.split(request.path)
         guard rawPath.hasPrefix(pathPrefix + "/") else {
-            return reply(Answer(status: 404, json: ["message": "Not Found"]), to: request, costs: false)
+            return .answered(reply(Self.notFound(), to: request, costs: false))
         }
         let path = String(rawPath.dropFirst(pathPrefix.count))
-
-        // Headers GitHub requires.
-        if let refusal = Self.headerRefusal(request, token: token) {
+        let parts = Self.segments(path)
+        let route = Self.match(method: request.method, parts: parts, owner: owner, repository: repository)
+        let caller: Caller
+        switch authenticate(request, route: route) {
+        case .caller(let found):
+            caller = found
+        case .refused(let refusal):
             state.withLock { $0.refusedForHeaders += 1 }
-            return reply(refusal, to: request, costs: false)
+            return .answered(reply(refusal, to: request, costs: false))
         }
+        if let refusal = Self.headerRefusal(request) {
+            state.withLock { $0.refusedForHeaders += 1 }
+            return .answered(reply(refusal, to: request, costs: false))
+        }
+        let rest = Array(parts.dropFirst(3))
+        return .admitted(
+            Admitted(route: route, caller: caller, path: path, parts: parts, rest: rest, query: query)
+        )
+    }
 
-        // Scripted failures and limits come first.
-        let scripted: Answer? = state.withLock { state in
+    /// Answers an admitted request as GitHub would: scripted failures and limits first, then its route.
+    func serve(_ request: RecordedRequest, _ admitted: Admitted) -> ServerReply {
+        if let scripted = scriptedAnswer(for: admitted) { return reply(scripted, to: request, costs: false) }
+        let answer = route(admitted, method: request.method, body: request.body)
+        return reply(answer, to: request, costs: true)
+    }
+
+    /// The scripted failure, secondary limit or spent primary limit that answers the request, if any
+    /// (each used up by the call it answers).
+    func scriptedAnswer(for admitted: Admitted) -> Answer? {
+        state.withLock { state in
             let now = self.now()
             if let reset = state.reset, now >= reset {
                 state.remaining = state.limit
@@ -58,10 +105,6 @@ extension FakeGitHubServer {
             }
             return nil
         }
-        if let scripted { return reply(scripted, to: request, costs: false) }
-
-        let answer = route(method: request.method, path: path, query: query, body: request.body)
-        return reply(answer, to: request, costs: true)
     }
 
     /// Adds ETag, 304 and rate-limit handling to an answer.
@@ -99,108 +142,5 @@ extension FakeGitHubServer {
             headers["X-RateLimit-Resource"] = "core"
         }
         return .response(status: status, headers: headers, body: body)
-    }
-
-    /// The refusal for a request missing a header GitHub requires (or with another token than `token`), if any.
-    static func headerRefusal(_ request: RecordedRequest, token: String) -> Answer? {
-        if request.headers["Authorization"] != "Bearer \(token)" {
-            return Answer(status: 401, json: ["message": "Bad credentials"], cacheable: false)
-        }
-        if (request.headers["User-Agent"] ?? "").isEmpty {
-            return Answer(
-                status: 403,
-                json: ["message": "Request forbidden by administrative rules."],
-                cacheable: false
-            )
-        }
-        if request.headers["Accept"] != "application/vnd.github+json"
-            || request.headers["X-GitHub-Api-Version"] != "2022-11-28"
-        {
-            return Answer(status: 400, json: ["message": "Bad Accept or X-GitHub-Api-Version header"], cacheable: false)
-        }
-        return nil
-    }
-
-    // MARK: - Routes
-
-    /// Dispatches to the resource the request names.
-    func route(method: String, path: String, query: [String: String], body: Data) -> Answer {
-        let parts = Self.segments(path)
-        guard let route = Self.match(method: method, parts: parts, owner: owner, repository: repository) else {
-            return Self.notFound()
-        }
-        let rest = Array(parts.dropFirst(3))
-        switch route {
-        case .authenticatedUser:
-            return Answer(status: 200, json: userJSON(viewer))
-        case .user:
-            return state.withLock { state in
-                let login = parts[1].lowercased()
-                guard let account = state.accounts.values.first(where: { $0.login.lowercased() == login }) else {
-                    return Self.notFound()
-                }
-                return Answer(status: 200, json: userJSON(account))
-            }
-        case .organizationMembership:
-            return membershipRecord(organization: parts[1], login: parts[3])
-        case .organizationMember:
-            return memberCheck(organization: parts[1], login: parts[3])
-        case .pullRequest:
-            return state.withLock { state in
-                guard let number = Int(rest[1]), let pull = state.pulls[number] else { return Self.notFound() }
-                return Answer(status: 200, json: pullJSON(pull, state: state))
-            }
-        case .pullRequestFiles:
-            return state.withLock { state in
-                guard let number = Int(rest[1]), let pull = state.pulls[number] else { return Self.notFound() }
-                let items: [Any] = pull.files.map { ["filename": $0.filename, "status": $0.status, "sha": "0"] }
-                return page(items, path: path, query: query, state: state)
-            }
-        case .comments:
-            return state.withLock { state in
-                guard let number = Int(rest[1]), state.pulls[number] != nil || state.issues.contains(number) else {
-                    return Self.notFound()
-                }
-                let items: [Any] = state.comments.filter { $0.pullRequest == number }
-                    .map { commentJSON($0, state: state) }
-                return page(items, path: path, query: query, state: state)
-            }
-        case .createComment:
-            guard let text = Self.commentBody(body) else {
-                return Answer(status: 422, json: ["message": "Validation Failed"], cacheable: false)
-            }
-            return state.withLock { state in
-                guard let number = Int(rest[1]), state.pulls[number] != nil || state.issues.contains(number) else {
-                    return Self.notFound()
-                }
-                let comment = Comment(id: state.nextCommentID, pullRequest: number, authorID: viewer.id, body: text)
-                state.nextCommentID += 1
-                state.comments.append(comment)
-                return Answer(status: 201, json: commentJSON(comment, state: state), cacheable: false)
-            }
-        case .editComment:
-            guard let text = Self.commentBody(body) else {
-                return Answer(status: 422, json: ["message": "Validation Failed"], cacheable: false)
-            }
-            return state.withLock { state in
-                guard let id = Int64(rest[2]), let index = state.comments.firstIndex(where: { $0.id == id }) else {
-                    return Self.notFound()
-                }
-                guard state.comments[index].authorID == viewer.id else {
-                    return Answer(
-                        status: 403,
-                        json: ["message": "Must have admin rights to Repository."],
-                        cacheable: false
-                    )
-                }
-                state.comments[index].body = text
-                return Answer(status: 200, json: commentJSON(state.comments[index], state: state), cacheable: false)
-            }
-        }
-    }
-
-    /// GitHub's 404.
-    static func notFound() -> Answer {
-        Answer(status: 404, json: ["message": "Not Found"])
     }
 }

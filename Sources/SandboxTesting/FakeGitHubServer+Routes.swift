@@ -69,19 +69,4 @@ extension FakeGitHubServer {
         default: return nil
         }
     }
-
-    /// The route of a request the fake would serve — under the path prefix, with the headers GitHub
-    /// requires — or `nil` when it would refuse it or answer 404. Standing faults apply to these only.
-    static func faultableRoute(
-        _ request: RecordedRequest,
-        pathPrefix: String,
-        owner: String,
-        repository: String,
-        token: String
-    ) -> Route? {
-        let (rawPath, _) = split(request.path)
-        guard rawPath.hasPrefix(pathPrefix + "/"), headerRefusal(request, token: token) == nil else { return nil }
-        let parts = segments(String(rawPath.dropFirst(pathPrefix.count)))
-        return match(method: request.method, parts: parts, owner: owner, repository: repository)
-    }
 }

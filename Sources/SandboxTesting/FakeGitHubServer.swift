@@ -121,13 +121,15 @@ public final class FakeGitHubServer: Sendable {
         var maximumPageSize = 100
         var membersAnswer404WhenHidden = false
         var refusedForHeaders = 0
+        /// The personal access tokens accepted (the viewer's).
+        var acceptedTokens: Set<String> = []
     }
 
     /// The repository's owner.
     public let owner: String
     /// The repository's name.
     public let repository: String
-    /// The token the fake accepts.
+    /// The personal access token the fake accepts at first (the ``viewer``'s); see ``rotateToken(to:)``.
     public let token: String
     /// The account the token belongs to (sandboxd's own).
     public let viewer: Account
@@ -167,18 +169,19 @@ public final class FakeGitHubServer: Sendable {
         self.now = now
         var initial = State()
         initial.accounts[viewer.id] = viewer
+        initial.acceptedTokens = [token]
         state = Mutex(initial)
         server = Mutex(nil)
         let faults = faults
-        // A held request must not keep the fake alive: the fault is looked up without `self`.
+        // A held request must not keep the fake alive: `self` is held only while the request is admitted
+        // and while it is served, not while a fault holds it.
         let started = try LoopbackHTTPServer { [weak self] request in
-            if let route = Self.faultableRoute(
-                request,
-                pathPrefix: pathPrefix,
-                owner: owner,
-                repository: repository,
-                token: token
-            ) {
+            guard let admission = self?.admit(request) else { return .dropConnection }
+            guard case .admitted(let admitted) = admission else {
+                if case .answered(let reply) = admission { return reply }
+                return .dropConnection
+            }
+            if let route = admitted.route {
                 switch await faults.intercept(route) {
                 case .proceed:
                     break
@@ -189,7 +192,7 @@ public final class FakeGitHubServer: Sendable {
                 }
             }
             guard let self else { return .dropConnection }
-            return self.handle(request)
+            return self.serve(request, admitted)
         }
         server.withLock { $0 = started }
     }
