@@ -5,6 +5,7 @@ extension FakeGitHubServer {
     /// Dispatches an admitted request to the resource it names.
     func route(_ admitted: Admitted, method: String, body: Data) -> Answer {
         guard let route = admitted.route else { return Self.notFound() }
+        if route.isRepositoryScoped, state.withLock({ $0.repositoryHidden }) { return Self.notFound() }
         let parts = admitted.parts
         switch route {
         case .authenticatedUser:
@@ -15,6 +16,8 @@ extension FakeGitHubServer {
             return membershipRecord(organization: parts[1], login: parts[3])
         case .organizationMember:
             return memberCheck(organization: parts[1], login: parts[3])
+        case .repository:
+            return state.withLock { Answer(status: 200, json: repositoryJSON($0)) }
         case .pullRequest, .pullRequestFiles, .comments:
             return repositoryRead(route, admitted)
         case .createComment:

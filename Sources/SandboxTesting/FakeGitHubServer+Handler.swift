@@ -30,14 +30,15 @@ extension FakeGitHubServer {
 
     /// What the checks that come before any fault make of a request.
     enum Admission {
-        /// Answered already: a path outside the API, a refusal for its credentials or headers.
+        /// Answered already: a path outside the API, a refusal for its credentials or headers, a redirect.
         case answered(ServerReply)
         /// To be served (after any standing fault on its route).
         case admitted(Admitted)
     }
 
     /// Reads the request's route and checks its credentials and the headers GitHub requires: what
-    /// happens before standing faults, scripted failures and rate limits.
+    /// happens before standing faults, scripted failures and rate limits. A former name of the
+    /// repository is answered here with its redirect, which costs nothing.
     func admit(_ request: RecordedRequest) -> Admission {
         let (rawPath, query) = Self.split(request.path)
         guard rawPath.hasPrefix(pathPrefix + "/") else {
@@ -45,9 +46,10 @@ extension FakeGitHubServer {
         }
         let path = String(rawPath.dropFirst(pathPrefix.count))
         let parts = Self.segments(path)
-        let route = Self.match(method: request.method, parts: parts, owner: owner, repository: repository)
+        let rawQuery = request.path.firstIndex(of: "?").map { request.path[request.path.index(after: $0)...] }
+        let target = target(method: request.method, path: path, parts: parts, rawQuery: rawQuery)
         let caller: Caller
-        switch authenticate(request, route: route) {
+        switch authenticate(request, route: target.route) {
         case .caller(let found):
             caller = found
         case .refused(let refusal):
@@ -58,10 +60,14 @@ extension FakeGitHubServer {
             state.withLock { $0.refusedForHeaders += 1 }
             return .answered(reply(refusal, to: request, costs: false))
         }
-        let rest = Array(parts.dropFirst(3))
-        return .admitted(
-            Admitted(route: route, caller: caller, path: path, parts: parts, rest: rest, query: query)
-        )
+        switch target {
+        case .redirect(let location):
+            return .answered(reply(Self.redirect(to: location, method: request.method), to: request, costs: false))
+        case .route(let route, let rest):
+            return .admitted(
+                Admitted(route: route, caller: caller, path: path, parts: parts, rest: rest, query: query)
+            )
+        }
     }
 
     /// Answers an admitted request as GitHub would: scripted failures and limits first, then its route.

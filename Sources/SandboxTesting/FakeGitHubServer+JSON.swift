@@ -48,7 +48,8 @@ extension FakeGitHubServer {
         return [
             "id": comment.id, "body": comment.body,
             "user": ["login": author?.login ?? "ghost", "id": comment.authorID, "type": author?.type ?? "User"],
-            "html_url": "https://github.example/\(owner)/\(repository)/pull/\(comment.pullRequest)"
+            "html_url": "https://github.example/\(state.location.owner)/\(state.location.name)"
+                + "/pull/\(comment.pullRequest)"
                 + "#issuecomment-\(comment.id)",
         ]
     }

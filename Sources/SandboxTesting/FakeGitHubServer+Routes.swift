@@ -2,7 +2,8 @@ import Foundation
 
 extension FakeGitHubServer {
     /// A resource the fake serves, by method and path (below ``FakeGitHubServer/pathPrefix``): what
-    /// ``FakeGitHubServer/injectFault(_:on:)`` is keyed by, and what the fake dispatches on.
+    /// ``FakeGitHubServer/injectFault(_:on:)`` is keyed by, and what the fake dispatches on. A route of
+    /// the repository is the same route under `/repos/{owner}/{repo}` and `/repositories/{id}`.
     public enum Route: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// `GET /user`: sandboxd's own account.
         case authenticatedUser
@@ -12,6 +13,8 @@ extension FakeGitHubServer {
         case organizationMembership
         /// `GET /orgs/{org}/members/{login}`.
         case organizationMember
+        /// `GET /repos/{owner}/{repo}`: the repository itself.
+        case repository
         /// `GET /repos/{owner}/{repo}/pulls/{number}`.
         case pullRequest
         /// `GET /repos/{owner}/{repo}/pulls/{number}/files`.
@@ -30,11 +33,21 @@ extension FakeGitHubServer {
             case .user: "GET /users/{login}"
             case .organizationMembership: "GET /orgs/{org}/memberships/{login}"
             case .organizationMember: "GET /orgs/{org}/members/{login}"
+            case .repository: "GET /repos/{owner}/{repo}"
             case .pullRequest: "GET /repos/{owner}/{repo}/pulls/{number}"
             case .pullRequestFiles: "GET /repos/{owner}/{repo}/pulls/{number}/files"
             case .comments: "GET /repos/{owner}/{repo}/issues/{number}/comments"
             case .createComment: "POST /repos/{owner}/{repo}/issues/{number}/comments"
             case .editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
+            }
+        }
+
+        /// Whether it is a resource of the repository (served under `/repos/{owner}/{repo}` and
+        /// `/repositories/{id}`, and 404 while ``FakeGitHubServer/hideRepository(_:)`` hides it).
+        var isRepositoryScoped: Bool {
+            switch self {
+            case .authenticatedUser, .user, .organizationMembership, .organizationMember: false
+            case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment: true
             }
         }
     }
@@ -46,27 +59,28 @@ extension FakeGitHubServer {
         }
     }
 
-    /// The route `method` and the path's `parts` name; `nil` for anything the fake does not serve
-    /// (including another repository's resources).
-    static func match(method: String, parts: [String], owner: String, repository: String) -> Route? {
+    /// The route `method` and the path's `parts` name outside any repository; `nil` for anything else.
+    static func accountRoute(method: String, parts: [String]) -> Route? {
         switch (method, parts.count) {
-        case ("GET", 1) where parts[0] == "user": return .authenticatedUser
-        case ("GET", 2) where parts[0] == "users": return .user
-        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships": return .organizationMembership
-        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members": return .organizationMember
-        default: break
+        case ("GET", 1) where parts[0] == "user": .authenticatedUser
+        case ("GET", 2) where parts[0] == "users": .user
+        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships": .organizationMembership
+        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members": .organizationMember
+        default: nil
         }
-        guard parts.count >= 4, parts[0] == "repos", parts[1].lowercased() == owner.lowercased(),
-            parts[2].lowercased() == repository.lowercased()
-        else { return nil }
-        let rest = Array(parts.dropFirst(3))
+    }
+
+    /// The route `method` and `rest`, the segments after `/repos/{owner}/{repo}` or `/repositories/{id}`,
+    /// name; `nil` for anything the fake does not serve.
+    static func repositoryRoute(method: String, rest: [String]) -> Route? {
         switch (method, rest.count) {
-        case ("GET", 2) where rest[0] == "pulls": return .pullRequest
-        case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": return .pullRequestFiles
-        case ("GET", 3) where rest[0] == "issues" && rest[2] == "comments": return .comments
-        case ("POST", 3) where rest[0] == "issues" && rest[2] == "comments": return .createComment
-        case ("PATCH", 3) where rest[0] == "issues" && rest[1] == "comments": return .editComment
-        default: return nil
+        case ("GET", 0): .repository
+        case ("GET", 2) where rest[0] == "pulls": .pullRequest
+        case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": .pullRequestFiles
+        case ("GET", 3) where rest[0] == "issues" && rest[2] == "comments": .comments
+        case ("POST", 3) where rest[0] == "issues" && rest[2] == "comments": .createComment
+        case ("PATCH", 3) where rest[0] == "issues" && rest[1] == "comments": .editComment
+        default: nil
         }
     }
 }

@@ -123,12 +123,23 @@ public final class FakeGitHubServer: Sendable {
         var refusedForHeaders = 0
         /// The personal access tokens accepted (the viewer's).
         var acceptedTokens: Set<String> = []
+        /// Where the repository is now, and its owner's account id.
+        var location: Location
+        var ownerID: Int64
+        /// Former `owner/name`s (lower-cased): they redirect.
+        var formerNames: Set<String> = []
+        /// Where the repository moved, on another host (``moveRepositoryToAnotherHost(_:)``).
+        var movedAwayTo: URL?
+        var repositoryHidden = false
+
+        init(location: Location, ownerID: Int64) {
+            self.location = location
+            self.ownerID = ownerID
+        }
     }
 
-    /// The repository's owner.
-    public let owner: String
-    /// The repository's name.
-    public let repository: String
+    /// The repository's durable id (`GET /repositories/{id}/…`), which renames and transfers keep.
+    public let repositoryID: Int64
     /// The personal access token the fake accepts at first (the ``viewer``'s); see ``rotateToken(to:)``.
     public let token: String
     /// The account the token belongs to (sandboxd's own).
@@ -143,8 +154,10 @@ public final class FakeGitHubServer: Sendable {
 
     /// Starts a fake GitHub on 127.0.0.1.
     /// - Parameters:
-    ///   - owner: The repository's owner.
+    ///   - owner: The repository's owner (an organization).
     ///   - repository: The repository's name.
+    ///   - repositoryID: The repository's id.
+    ///   - ownerID: The owner's account id.
     ///   - token: The token it accepts.
     ///   - viewer: sandboxd's own account.
     ///   - pathPrefix: The API's path (`/api/v3` to play GitHub Enterprise Server).
@@ -152,6 +165,8 @@ public final class FakeGitHubServer: Sendable {
     public init(
         owner: String = "octo-org",
         repository: String = "sandboxes",
+        repositoryID: Int64 = 1_296_269,
+        ownerID: Int64 = 9_919,
         token: String = "test-token-s3cr3t",
         viewer: Account = Account(
             id: 9_000,
@@ -161,13 +176,12 @@ public final class FakeGitHubServer: Sendable {
         pathPrefix: String = "",
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        self.owner = owner
-        self.repository = repository
+        self.repositoryID = repositoryID
         self.token = token
         self.viewer = viewer
         self.pathPrefix = pathPrefix
         self.now = now
-        var initial = State()
+        var initial = State(location: Location(owner: owner, name: repository), ownerID: ownerID)
         initial.accounts[viewer.id] = viewer
         initial.acceptedTokens = [token]
         state = Mutex(initial)

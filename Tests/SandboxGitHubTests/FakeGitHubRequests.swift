@@ -6,7 +6,7 @@ import SandboxTesting
 /// see exactly what it answers (redirects are not followed).
 struct FakeGitHubRequests {
     let fake: FakeGitHubServer
-    let transport = URLSessionTransport()
+    var transport = URLSessionTransport()
 
     /// Sends `method` (`GET` by default) to `path` below the fake's API URL (or to `url`, when given) with the headers
     /// GitHub requires and `Authorization: Bearer <token>` when `token` is given.
