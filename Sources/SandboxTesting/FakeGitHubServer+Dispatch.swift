@@ -16,6 +16,8 @@ extension FakeGitHubServer {
             return membershipRecord(organization: parts[1], login: parts[3])
         case .organizationMember:
             return memberCheck(organization: parts[1], login: parts[3])
+        case .organizationPublicMember:
+            return publicMemberCheck(organization: parts[1], login: parts[3])
         case .repository:
             return state.withLock { Answer(status: 200, json: repositoryJSON($0)) }
         case .pullRequest, .pullRequestFiles, .comments:

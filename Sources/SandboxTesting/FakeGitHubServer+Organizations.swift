@@ -57,4 +57,18 @@ extension FakeGitHubServer {
             return Answer(status: 302, json: nil, headers: ["Location": location], cacheable: false)
         }
     }
+
+    /// `GET /orgs/{org}/public_members/{login}`: 204 for an active member whose membership is public, else
+    /// 404, whoever asks.
+    func publicMemberCheck(organization: String, login: String) -> Answer {
+        state.withLock { state in
+            let members = state.memberships[organization.lowercased()] ?? [:]
+            let account = state.accounts.values.first { $0.login.lowercased() == login.lowercased() }
+            let membership = account.flatMap { members[$0.id] }
+            guard membership?.state == .active, membership?.isPublic == true else {
+                return Answer(status: 404, json: ["message": "Not Found"], cacheable: false)
+            }
+            return Answer(status: 204, json: nil, cacheable: false)
+        }
+    }
 }

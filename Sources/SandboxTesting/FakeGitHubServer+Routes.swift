@@ -13,6 +13,8 @@ extension FakeGitHubServer {
         case organizationMembership
         /// `GET /orgs/{org}/members/{login}`.
         case organizationMember
+        /// `GET /orgs/{org}/public_members/{login}`.
+        case organizationPublicMember
         /// `GET /repos/{owner}/{repo}`: the repository itself.
         case repository
         /// `GET /repos/{owner}/{repo}/pulls/{number}`.
@@ -33,6 +35,7 @@ extension FakeGitHubServer {
             case .user: "GET /users/{login}"
             case .organizationMembership: "GET /orgs/{org}/memberships/{login}"
             case .organizationMember: "GET /orgs/{org}/members/{login}"
+            case .organizationPublicMember: "GET /orgs/{org}/public_members/{login}"
             case .repository: "GET /repos/{owner}/{repo}"
             case .pullRequest: "GET /repos/{owner}/{repo}/pulls/{number}"
             case .pullRequestFiles: "GET /repos/{owner}/{repo}/pulls/{number}/files"
@@ -46,7 +49,8 @@ extension FakeGitHubServer {
         /// `/repositories/{id}`, and 404 while ``FakeGitHubServer/hideRepository(_:)`` hides it).
         var isRepositoryScoped: Bool {
             switch self {
-            case .authenticatedUser, .user, .organizationMembership, .organizationMember: false
+            case .authenticatedUser, .user, .organizationMembership, .organizationMember, .organizationPublicMember:
+                false
             case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment: true
             }
         }
@@ -66,6 +70,7 @@ extension FakeGitHubServer {
         case ("GET", 2) where parts[0] == "users": .user
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships": .organizationMembership
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members": .organizationMember
+        case ("GET", 4) where parts[0] == "orgs" && parts[2] == "public_members": .organizationPublicMember
         default: nil
         }
     }

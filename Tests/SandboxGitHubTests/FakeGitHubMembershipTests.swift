@@ -1,0 +1,37 @@
+import Foundation
+import SandboxHTTP
+import SandboxTesting
+import Testing
+
+/// The fake GitHub's organization membership routes, through plain HTTP.
+@Suite("the fake GitHub's organization membership")
+struct FakeGitHubMembershipTests {
+    static let created = Date(timeIntervalSince1970: 1_420_070_400)
+
+    @Test("public_members is 204 for an active public member and 404 otherwise, whoever asks")
+    func publicMembers() async throws {
+        let fake = try FakeGitHubServer()
+        defer { fake.stop() }
+        let http = FakeGitHubRequests(fake: fake)
+        for (id, login) in [(101, "alice"), (102, "bob"), (103, "carol"), (104, "dave")] {
+            fake.addAccount(.init(id: Int64(id), login: login, createdAt: Self.created))
+        }
+        fake.setMembership(organization: "octo-org", accountID: 101, .active, isPublic: true)
+        fake.setMembership(organization: "octo-org", accountID: 102, .active)
+        fake.setMembership(organization: "octo-org", accountID: 103, .pending, isPublic: true)
+
+        let expected = ["alice": 204, "bob": 404, "carol": 404, "dave": 404, "nobody": 404]
+        for (login, status) in expected {
+            let response = try await http.send("/orgs/octo-org/public_members/\(login)", token: fake.token)
+            #expect(response.status == status, "\(login)")
+            if status == 204 { #expect(response.body.isEmpty) }
+        }
+        #expect(try await http.send("/orgs/Octo-Org/public_members/ALICE", token: fake.token).status == 204)
+
+        // members/{login} to a token whose account is not a member still points at public_members.
+        let member = try await http.send("/orgs/octo-org/members/bob", token: fake.token)
+        #expect(member.status == 302)
+        #expect(member.headers["Location"] == fake.apiURL.absoluteString + "/orgs/octo-org/public_members/bob")
+        #expect(try await http.send("/orgs/octo-org/public_members/alice", token: "wrong").status == 401)
+    }
+}
