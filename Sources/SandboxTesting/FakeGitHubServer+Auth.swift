@@ -7,6 +7,10 @@ extension FakeGitHubServer {
     enum Caller: Equatable {
         /// A personal access token the fake accepts (``FakeGitHubServer/acceptedTokens``): the ``FakeGitHubServer/viewer``.
         case viewer
+        /// An installation token of the ``FakeGitHubServer/app``, unexpired, with these permissions: its bot.
+        case installation(permissions: [String: String])
+        /// A valid JSON web token of the ``FakeGitHubServer/app``, on one of the App's routes.
+        case app
     }
 
     /// What a request's `Authorization` comes to.
@@ -23,13 +27,47 @@ extension FakeGitHubServer {
     }
 
     /// Checks `Authorization: Bearer <token>` for a request of `route` (`nil`: a path the fake does not serve).
+    ///
+    /// The App's routes take its JSON web token only. Every other route takes an accepted personal access
+    /// token or an installation token until its `expires_at`; a JWT there is refused (while an App is played).
     func authenticate(_ request: RecordedRequest, route: Route?) -> Authentication {
         let header = request.headers["Authorization"] ?? ""
-        guard header.hasPrefix("Bearer ") else { return .refused(Self.badCredentials()) }
-        let credential = String(header.dropFirst("Bearer ".count))
+        let credential = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : nil
+        if route?.isAppRoute == true { return authenticateApp(credential ?? "") }
+        guard let credential else { return .refused(Self.badCredentials()) }
+        let time = now()
         return state.withLock { state in
-            state.acceptedTokens.contains(credential) ? .caller(.viewer) : .refused(Self.badCredentials())
+            if state.acceptedTokens.contains(credential) { return .caller(.viewer) }
+            if let issued = state.installationTokens.first(where: { $0.token == credential }) {
+                guard !issued.isRevoked, time < issued.expiresAt else { return .refused(Self.badCredentials()) }
+                return .caller(.installation(permissions: issued.permissions))
+            }
+            if app != nil, JSONWebToken.looksLike(credential) {
+                state.jwtRefusals += 1
+                return .refused(Self.jwtRefusal(JSONWebToken.undecodable))
+            }
+            return .refused(Self.badCredentials())
         }
+    }
+
+    /// Checks the App's JSON web token for one of its routes.
+    func authenticateApp(_ credential: String) -> Authentication {
+        var refusal = JSONWebToken.undecodable
+        if let app {
+            guard let found = JSONWebToken.refusal(of: credential, app: app, now: now()) else { return .caller(.app) }
+            refusal = found
+        }
+        state.withLock { $0.jwtRefusals += 1 }
+        return .refused(Self.jwtRefusal(refusal))
+    }
+
+    /// GitHub's 401 for a JSON web token it does not accept.
+    static func jwtRefusal(_ message: String) -> Answer {
+        Answer(
+            status: 401,
+            json: ["message": message, "documentation_url": "https://docs.github.com/rest"],
+            cacheable: false
+        )
     }
 
     /// The refusal for a request missing a header GitHub requires besides `Authorization`, if any.

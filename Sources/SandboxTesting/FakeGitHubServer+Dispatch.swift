@@ -5,17 +5,27 @@ extension FakeGitHubServer {
     /// Dispatches an admitted request to the resource it names.
     func route(_ admitted: Admitted, method: String, body: Data) -> Answer {
         guard let route = admitted.route else { return Self.notFound() }
-        if route.isRepositoryScoped, state.withLock({ $0.repositoryHidden }) { return Self.notFound() }
+        // hideRepository models a token that cannot see the repository, not the App's own JWT.
+        if route.isRepositoryScoped, admitted.caller != .app, state.withLock({ $0.repositoryHidden }) {
+            return Self.notFound()
+        }
+        if case .installation(let permissions) = admitted.caller,
+            let refusal = Self.integrationRefusal(route, permissions: permissions)
+        {
+            return refusal
+        }
         let parts = admitted.parts
         switch route {
+        case .app, .installation, .createInstallationToken:
+            return appRoute(route, admitted, body: body)
         case .authenticatedUser:
             return Answer(status: 200, json: userJSON(viewer))
         case .user:
             return account(login: parts[1])
         case .organizationMembership:
-            return membershipRecord(organization: parts[1], login: parts[3])
+            return membershipRecord(organization: parts[1], login: parts[3], caller: admitted.caller)
         case .organizationMember:
-            return memberCheck(organization: parts[1], login: parts[3])
+            return memberCheck(organization: parts[1], login: parts[3], caller: admitted.caller)
         case .organizationPublicMember:
             return publicMemberCheck(organization: parts[1], login: parts[3])
         case .repository:
@@ -27,6 +37,32 @@ extension FakeGitHubServer {
         case .editComment:
             return editComment(admitted, body: body)
         }
+    }
+
+    /// GitHub's 403 for an installation token on a route its permissions do not cover: `GET /user` always
+    /// (an installation is no user); a pull request and its files need `pull_requests`; comments need
+    /// `issues` or `pull_requests`, `write` to post or edit. Memberships are looked at by the route.
+    static func integrationRefusal(_ route: Route, permissions: [String: String]) -> Answer? {
+        func grants(_ names: [String], write: Bool) -> Bool {
+            names.contains { permissions[$0] == "write" || (!write && permissions[$0] == "read") }
+        }
+        let allowed =
+            switch route {
+            case .authenticatedUser: false
+            case .pullRequest, .pullRequestFiles: grants(["pull_requests"], write: false)
+            case .comments: grants(["issues", "pull_requests"], write: false)
+            case .createComment, .editComment: grants(["issues", "pull_requests"], write: true)
+            default: true
+            }
+        guard !allowed else { return nil }
+        return Answer(
+            status: 403,
+            json: [
+                "message": "Resource not accessible by integration",
+                "documentation_url": "https://docs.github.com/rest",
+            ],
+            cacheable: false
+        )
     }
 
     /// GitHub's 404.
@@ -112,6 +148,7 @@ extension FakeGitHubServer {
     func authorID(of caller: Caller) -> Int64 {
         switch caller {
         case .viewer: viewer.id
+        case .installation, .app: app?.bot.id ?? viewer.id
         }
     }
 }

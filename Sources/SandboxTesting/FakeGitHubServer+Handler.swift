@@ -61,7 +61,7 @@ extension FakeGitHubServer {
             return .answered(reply(refusal, to: request, costs: false))
         }
         switch target {
-        case .redirect(let location):
+        case .redirect(let location, _):
             return .answered(reply(Self.redirect(to: location, method: request.method), to: request, costs: false))
         case .route(let route, let rest):
             return .admitted(
@@ -74,11 +74,12 @@ extension FakeGitHubServer {
     func serve(_ request: RecordedRequest, _ admitted: Admitted) -> ServerReply {
         if let scripted = scriptedAnswer(for: admitted) { return reply(scripted, to: request, costs: false) }
         let answer = route(admitted, method: request.method, body: request.body)
-        return reply(answer, to: request, costs: true)
+        // The App's JWT routes are outside the core rate limit: they cost nothing.
+        return reply(answer, to: request, costs: admitted.caller != .app)
     }
 
     /// The scripted failure, secondary limit or spent primary limit that answers the request, if any
-    /// (each used up by the call it answers).
+    /// (each used up by the call it answers). A spent primary limit does not refuse the App's JWT routes.
     func scriptedAnswer(for admitted: Admitted) -> Answer? {
         state.withLock { state in
             let now = self.now()
@@ -102,12 +103,14 @@ extension FakeGitHubServer {
                     cacheable: false
                 )
             }
-            if state.remaining <= 0 {
-                return Answer(
-                    status: 403,
-                    json: ["message": "API rate limit exceeded for user ID \(self.viewer.id)."],
-                    cacheable: false
-                )
+            if state.remaining <= 0, admitted.caller != .app {
+                let whose =
+                    if case .installation = admitted.caller, let app = self.app {
+                        "installation ID \(app.installationID)"
+                    } else {
+                        "user ID \(self.viewer.id)"
+                    }
+                return Answer(status: 403, json: ["message": "API rate limit exceeded for \(whose)."], cacheable: false)
             }
             return nil
         }

@@ -3,14 +3,29 @@ import SandboxHTTP
 import Synchronization
 
 extension FakeGitHubServer {
-    /// `GET /orgs/{org}/memberships/{login}`: visible only to a member of the organization (or about oneself).
-    func membershipRecord(organization: String, login: String) -> Answer {
+    /// Whether the caller sees `organization`'s private membership: a personal access token whose account
+    /// is an active member; an installation token of the App installed on that organization (the
+    /// repository's owner) with the `members` permission (`read` or `write`).
+    func seesPrivateMembers(of organization: String, caller: Caller, state: State) -> Bool {
+        switch caller {
+        case .viewer:
+            return state.memberships[organization.lowercased()]?[viewer.id]?.state == .active
+        case .installation(let permissions):
+            let installedHere = organization.lowercased() == state.location.owner.lowercased()
+            return installedHere && ["read", "write"].contains(permissions["members"] ?? "")
+        case .app:
+            return false
+        }
+    }
+
+    /// `GET /orgs/{org}/memberships/{login}`: visible only to a caller that sees private membership (or
+    /// to a personal access token about its own account).
+    func membershipRecord(organization: String, login: String, caller: Caller) -> Answer {
         state.withLock { state in
             let members = state.memberships[organization.lowercased()] ?? [:]
-            let viewerIsMember = members[viewer.id]?.state == .active
             let account = state.accounts.values.first { $0.login.lowercased() == login.lowercased() }
-            let isSelf = account?.id == viewer.id
-            guard viewerIsMember || isSelf else {
+            let isSelf = caller == .viewer && account?.id == viewer.id
+            guard seesPrivateMembers(of: organization, caller: caller, state: state) || isSelf else {
                 return Answer(
                     status: 403,
                     json: [
@@ -33,14 +48,13 @@ extension FakeGitHubServer {
         }
     }
 
-    /// `GET /orgs/{org}/members/{login}`: 204 member, 404 not, 302 when the viewer cannot see private members.
-    func memberCheck(organization: String, login: String) -> Answer {
+    /// `GET /orgs/{org}/members/{login}`: 204 member, 404 not, 302 when the caller cannot see private members.
+    func memberCheck(organization: String, login: String, caller: Caller) -> Answer {
         state.withLock { state in
             let members = state.memberships[organization.lowercased()] ?? [:]
-            let viewerIsMember = members[viewer.id]?.state == .active
             let account = state.accounts.values.first { $0.login.lowercased() == login.lowercased() }
             let membership = account.flatMap { members[$0.id] }
-            if viewerIsMember {
+            if seesPrivateMembers(of: organization, caller: caller, state: state) {
                 return Answer(status: membership?.state == .active ? 204 : 404, json: nil, cacheable: false)
             }
             if membership?.state == .active && membership?.isPublic == true {

@@ -19,13 +19,14 @@ extension FakeGitHubServer {
         /// To a route (`nil`: a path the fake does not serve); `rest` are the segments after the
         /// repository's part of the path, for a route of the repository.
         case route(Route?, rest: [String])
-        /// To a redirect, with this `Location` (a former name of the repository).
-        case redirect(String)
+        /// To a redirect, with this `Location` (a former name of the repository), to `route` there.
+        case redirect(String, route: Route?)
 
-        /// The route, if any.
+        /// The route, if any: for a redirect, the one it points at (whose credentials the request needs).
         var route: Route? {
-            if case .route(let route, _) = self { return route }
-            return nil
+            switch self {
+            case .route(let route, _), .redirect(_, let route): route
+            }
         }
     }
 
@@ -87,7 +88,10 @@ extension FakeGitHubServer {
             switch place(of: key) {
             case .here: prefixCount = 3
             case .gone(let base):
-                return .redirect(redirectLocation(base: base ?? apiURL, path: path, rawQuery: rawQuery))
+                return .redirect(
+                    redirectLocation(base: base ?? apiURL, path: path, rawQuery: rawQuery),
+                    route: Self.repositoryRoute(method: method, rest: Array(parts.dropFirst(3)))
+                )
             case .unknown: return .route(nil, rest: [])
             }
         default:

@@ -27,6 +27,13 @@ extension FakeGitHubServer {
         case createComment
         /// `PATCH /repos/{owner}/{repo}/issues/comments/{id}`.
         case editComment
+        /// `GET /app`: the App, for its JSON web token.
+        case app
+        /// `GET /repos/{owner}/{repo}/installation`: the App's installation, for its JSON web token.
+        case installation
+        /// `POST /app/installations/{installation_id}/access_tokens`: mints an installation token, for the
+        /// App's JSON web token.
+        case createInstallationToken
 
         /// The method and path template, e.g. `GET /users/{login}`.
         public var description: String {
@@ -42,6 +49,9 @@ extension FakeGitHubServer {
             case .comments: "GET /repos/{owner}/{repo}/issues/{number}/comments"
             case .createComment: "POST /repos/{owner}/{repo}/issues/{number}/comments"
             case .editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
+            case .app: "GET /app"
+            case .installation: "GET /repos/{owner}/{repo}/installation"
+            case .createInstallationToken: "POST /app/installations/{installation_id}/access_tokens"
             }
         }
 
@@ -49,9 +59,19 @@ extension FakeGitHubServer {
         /// `/repositories/{id}`, and 404 while ``FakeGitHubServer/hideRepository(_:)`` hides it).
         var isRepositoryScoped: Bool {
             switch self {
-            case .authenticatedUser, .user, .organizationMembership, .organizationMember, .organizationPublicMember:
+            case .authenticatedUser, .user, .organizationMembership, .organizationMember, .organizationPublicMember,
+                .app, .createInstallationToken:
                 false
-            case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment: true
+            case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation:
+                true
+            }
+        }
+
+        /// Whether it is one of the App's own routes, which take its JSON web token and nothing else.
+        var isAppRoute: Bool {
+            switch self {
+            case .app, .installation, .createInstallationToken: true
+            default: false
             }
         }
     }
@@ -71,6 +91,9 @@ extension FakeGitHubServer {
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "memberships": .organizationMembership
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members": .organizationMember
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "public_members": .organizationPublicMember
+        case ("GET", 1) where parts[0] == "app": .app
+        case ("POST", 4) where parts[0] == "app" && parts[1] == "installations" && parts[3] == "access_tokens":
+            .createInstallationToken
         default: nil
         }
     }
@@ -80,6 +103,7 @@ extension FakeGitHubServer {
     static func repositoryRoute(method: String, rest: [String]) -> Route? {
         switch (method, rest.count) {
         case ("GET", 0): .repository
+        case ("GET", 1) where rest[0] == "installation": .installation
         case ("GET", 2) where rest[0] == "pulls": .pullRequest
         case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": .pullRequestFiles
         case ("GET", 3) where rest[0] == "issues" && rest[2] == "comments": .comments

@@ -131,6 +131,10 @@ public final class FakeGitHubServer: Sendable {
         /// Where the repository moved, on another host (``moveRepositoryToAnotherHost(_:)``).
         var movedAwayTo: URL?
         var repositoryHidden = false
+        /// Whether the App is installed on the repository's owner (``uninstall(_:)``).
+        var installed = true
+        var installationTokens: [InstallationToken] = []
+        var jwtRefusals = 0
 
         init(location: Location, ownerID: Int64) {
             self.location = location
@@ -144,6 +148,8 @@ public final class FakeGitHubServer: Sendable {
     public let token: String
     /// The account the token belongs to (sandboxd's own).
     public let viewer: Account
+    /// The GitHub App installed on the repository's owner, if the fake plays one (GitHub App mode).
+    public let app: App?
     /// The path the API lives under: `""` (github.com) or e.g. `/api/v3` (GitHub Enterprise Server).
     public let pathPrefix: String
     let now: @Sendable () -> Date
@@ -160,8 +166,9 @@ public final class FakeGitHubServer: Sendable {
     ///   - ownerID: The owner's account id.
     ///   - token: The token it accepts.
     ///   - viewer: sandboxd's own account.
+    ///   - app: A GitHub App installed on the repository's owner (its bot account is added); `nil` for none.
     ///   - pathPrefix: The API's path (`/api/v3` to play GitHub Enterprise Server).
-    ///   - now: The clock for rate-limit resets.
+    ///   - now: The clock for rate-limit resets, JSON web tokens and installation tokens' expiry.
     public init(
         owner: String = "octo-org",
         repository: String = "sandboxes",
@@ -173,16 +180,19 @@ public final class FakeGitHubServer: Sendable {
             login: "sandboxd-bot",
             createdAt: Date(timeIntervalSince1970: 1_500_000_000)
         ),
+        app: App? = nil,
         pathPrefix: String = "",
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.repositoryID = repositoryID
         self.token = token
         self.viewer = viewer
+        self.app = app
         self.pathPrefix = pathPrefix
         self.now = now
         var initial = State(location: Location(owner: owner, name: repository), ownerID: ownerID)
         initial.accounts[viewer.id] = viewer
+        if let app { initial.accounts[app.bot.id] = app.bot }
         initial.acceptedTokens = [token]
         state = Mutex(initial)
         server = Mutex(nil)

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxHTTP
+import SandboxRuntime
 import SandboxTesting
 import Testing
 
@@ -33,5 +34,39 @@ struct FakeGitHubMembershipTests {
         #expect(member.status == 302)
         #expect(member.headers["Location"] == fake.apiURL.absoluteString + "/orgs/octo-org/public_members/bob")
         #expect(try await http.send("/orgs/octo-org/public_members/alice", token: "wrong").status == 401)
+    }
+
+    @Test("an installation token with members:read sees the owner's private membership, and no other's")
+    func installationToken() async throws {
+        let scene = try AppScene()
+        defer { scene.fake.stop() }
+        let fake = scene.fake
+        let http = scene.http
+        fake.addAccount(.init(id: 101, login: "alice", createdAt: Self.created))
+        fake.addAccount(.init(id: 102, login: "bob", createdAt: Self.created))
+        fake.setMembership(organization: "octo-org", accountID: 101, .active)
+        fake.setMembership(organization: "other-org", accountID: 101, .active)
+        let token = try await scene.mint()
+
+        let alice = try await http.send("/orgs/octo-org/memberships/alice", token: token)
+        #expect(alice.status == 200)
+        #expect(FakeGitHubRequests.object(alice)["state"] as? String == "active")
+        #expect((FakeGitHubRequests.object(alice)["user"] as? [String: Any])?["login"] as? String == "alice")
+        #expect(try await http.send("/orgs/octo-org/memberships/bob", token: token).status == 404)
+        #expect(try await http.send("/orgs/octo-org/members/alice", token: token).status == 204)
+        #expect(try await http.send("/orgs/octo-org/members/bob", token: token).status == 404)
+
+        // Another organization: like a non-member's token.
+        #expect(try await http.send("/orgs/other-org/memberships/alice", token: token).status == 403)
+        let member = try await http.send("/orgs/other-org/members/alice", token: token)
+        #expect(member.status == 302)
+        #expect(member.headers["Location"] == fake.apiURL.absoluteString + "/orgs/other-org/public_members/alice")
+
+        // Without the members permission, not even the owner's.
+        let narrow = try await scene.mint(permissions: ["pull_requests": "write"])
+        #expect(try await http.send("/orgs/octo-org/memberships/alice", token: narrow).status == 403)
+        #expect(try await http.send("/orgs/octo-org/members/alice", token: narrow).status == 302)
+        // The PAT's account is a member of neither, as before.
+        #expect(try await http.send("/orgs/octo-org/memberships/alice", token: fake.token).status == 403)
     }
 }
