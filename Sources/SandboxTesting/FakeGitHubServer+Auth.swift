@@ -5,7 +5,8 @@ import Synchronization
 extension FakeGitHubServer {
     /// Who a request comes from, once its `Authorization` was checked.
     enum Caller: Equatable {
-        /// A personal access token the fake accepts (``FakeGitHubServer/acceptedTokens``): the ``FakeGitHubServer/viewer``.
+        /// A personal access token the fake accepts (``FakeGitHubServer/acceptedTokens``): the
+        /// ``FakeGitHubServer/viewer``.
         case viewer
         /// An installation token of the ``FakeGitHubServer/app``, unexpired, with these permissions: its bot.
         case installation(permissions: [String: String])

@@ -8,7 +8,8 @@ import Synchronization
 /// changed files, organization memberships, and issue comments; and it behaves like GitHub where
 /// sandboxd depends on it:
 /// - it requires `Authorization: Bearer <token>` (else 401), a `User-Agent` (else 403),
-///   `Accept: application/vnd.github+json` and `X-GitHub-Api-Version: 2022-11-28` (else 400);
+///   `Accept: application/vnd.github+json` and `X-GitHub-Api-Version: 2022-11-28` (else 400); the
+///   personal access token (``token``, the ``viewer``'s) can be rotated (``rotateToken(to:)``);
 /// - lists are paginated (`per_page`, at most ``maximumPageSize``; `page`) with `Link` headers;
 /// - `200` answers carry an `ETag`; a `GET` whose `If-None-Match` matches is answered `304`, which
 ///   costs nothing (``costlyCalls`` counts only answers that use the rate limit);
@@ -17,11 +18,25 @@ import Synchronization
 /// - ``limitSecondary(retryAfter:calls:)`` refuses the next calls with a secondary-limit 403 and
 ///   `Retry-After`; ``failNext(_:status:)`` answers the next calls with a 5xx; ``injectFault(_:on:)``
 ///   holds every request of a ``Route`` unanswered, or answers it with an endless body, until cleared;
-/// - `GET /orgs/{org}/members/{login}` answers `302` to a token whose account is not a member
-///   (or `404` in ``membersAnswer404WhenHidden`` mode, as GitHub Enterprise Server 3.8 did), and
-///   `GET /orgs/{org}/memberships/{login}` answers `403` then.
+/// - `GET /orgs/{org}/members/{login}` answers `302` (to `public_members/{login}`, which is served) to
+///   a token whose account is not a member (or `404` in ``membersAnswer404WhenHidden`` mode, as GitHub
+///   Enterprise Server 3.8 did), and `GET /orgs/{org}/memberships/{login}` answers `403` then;
+/// - the repository is `GET /repos/{owner}/{repo}`, and every route of it is also served under
+///   `/repositories/{id}` (``repositoryID``); ``hideRepository(_:)`` answers 404 on all of them, as to
+///   a token without access; after ``moveRepository(toOwner:name:ownerID:)`` the old names redirect to
+///   `/repositories/{id}/…` (`301` for `GET`/`HEAD`, `307` otherwise, free), or to another host after
+///   ``moveRepositoryToAnotherHost(_:)``.
 ///
-/// The API can live under a path prefix (`/api/v3`), as on GitHub Enterprise Server.
+/// Given an ``App``, it also plays a GitHub App installed on the repository's owner (see
+/// `FakeGitHubServer+App.swift`): `GET /app`, `GET /repos/{owner}/{repo}/installation` and
+/// `POST /app/installations/{id}/access_tokens` take the App's JSON web token, checked as GitHub does
+/// (``jwtRefusals``), cost nothing and are not refused when the primary limit is spent; the
+/// installation tokens they mint (``installationTokens``) work on every other route until their
+/// `expires_at` by the injected clock, write as the App's bot, are refused `GET /user` (403), and see
+/// the owner's private membership with the `members` permission. A JWT outside those routes is refused.
+///
+/// The API can live under a path prefix (`/api/v3`), as on GitHub Enterprise Server. Every request is
+/// recorded (``requests``), whatever it was answered.
 public final class FakeGitHubServer: Sendable {
     /// An account.
     public struct Account: Sendable, Hashable {
@@ -164,7 +179,7 @@ public final class FakeGitHubServer: Sendable {
     ///   - repository: The repository's name.
     ///   - repositoryID: The repository's id.
     ///   - ownerID: The owner's account id.
-    ///   - token: The token it accepts.
+    ///   - token: The personal access token it accepts at first, the `viewer`'s.
     ///   - viewer: sandboxd's own account.
     ///   - app: A GitHub App installed on the repository's owner (its bot account is added); `nil` for none.
     ///   - pathPrefix: The API's path (`/api/v3` to play GitHub Enterprise Server).
@@ -200,10 +215,11 @@ public final class FakeGitHubServer: Sendable {
         // A held request must not keep the fake alive: `self` is held only while the request is admitted
         // and while it is served, not while a fault holds it.
         let started = try LoopbackHTTPServer { [weak self] request in
-            guard let admission = self?.admit(request) else { return .dropConnection }
-            guard case .admitted(let admitted) = admission else {
-                if case .answered(let reply) = admission { return reply }
-                return .dropConnection
+            let admitted: Admitted
+            switch self?.admit(request) {
+            case nil: return .dropConnection
+            case .answered(let reply)?: return reply
+            case .admitted(let found)?: admitted = found
             }
             if let route = admitted.route {
                 switch await faults.intercept(route) {
@@ -234,7 +250,8 @@ public final class FakeGitHubServer: Sendable {
 
     /// Applies `fault` to every request of `route` from now on, until it is changed or cleared
     /// (``ServerFault/clear``). It comes before scripted failures and rate limits, and after the
-    /// checks of the token and the required headers: a request GitHub would refuse is refused as before.
+    /// checks of the token and the required headers: a request GitHub would refuse is refused as before,
+    /// and a request to a former name of the repository is redirected as before.
     /// - Parameters:
     ///   - fault: What to do with the requests.
     ///   - route: Which resource, e.g. ``Route/user`` for `GET /users/{login}`.
