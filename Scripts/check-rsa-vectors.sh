@@ -2,7 +2,8 @@
 # Proves the RSA fixtures in Tests/SandboxCryptoTests/Vectors/RSA are OpenSSL's: signs every committed key, in both
 # its PKCS#1 and PKCS#8 form, × every message again with `openssl dgst -sha256 -sign` in a temporary directory and
 # compares with the committed signature; derives each public key with `openssl pkey -pubout` and compares with the
-# committed SPKI PEM. Exits non-zero on any difference (RSASSA-PKCS1-v1_5 is deterministic, so they must be equal).
+# committed SPKI PEM (and the 2048-bit one's PKCS#1 RSAPublicKey). Exits non-zero on any difference
+# (RSASSA-PKCS1-v1_5 is deterministic, so they must be equal).
 set -euo pipefail
 cd "$(dirname "$0")/../Tests/SandboxCryptoTests/Vectors/RSA"
 
@@ -35,6 +36,9 @@ for spki in rsa-*.spki.pem; do
         done
     done
 done
+
+openssl rsa -in rsa-2048.pkcs1.pem -RSAPublicKey_out -out "$work/pkcs1-public.pem" 2>/dev/null
+cmp -s "$work/pkcs1-public.pem" rsa-2048.pkcs1-public.pem || differs "the PKCS#1 public key of rsa-2048 is not rsa-2048.pkcs1-public.pem"
 
 expected=$(( $(ls rsa-*.spki.pem | wc -l) * 2 * $(ls messages | wc -l) ))
 [ "$checked" -eq "$expected" ] || differs "checked $checked signatures, expected $expected"
