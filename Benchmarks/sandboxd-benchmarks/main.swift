@@ -3,7 +3,7 @@
 //     swift build -c release --product sandboxd           # the daemon cases run this binary
 //     swift run -c release sandboxd-benchmarks [CASE...]  # no case: all of them
 //
-// Cases: `sha256`; `burst`, `lateness`, `idle` (`daemon` runs these three).
+// Cases: `sha256`, `rsa`; `burst`, `lateness`, `idle` (`daemon` runs these three).
 
 import Foundation
 
@@ -11,7 +11,9 @@ import Foundation
 import Glibc
 #endif
 
-let cases = ["sha256", "burst", "lateness", "idle"]
+let cases = ["sha256", "rsa", "burst", "lateness", "idle"]
+/// The cases that need no `sandboxd` binary.
+let standalone: Set = ["sha256", "rsa"]
 let groups = ["daemon": ["burst", "lateness", "idle"], "all": cases]
 
 var selected: [String] = []
@@ -41,12 +43,13 @@ let example =
     .first { FileManager.default.fileExists(atPath: $0 + "/pool.json") } ?? "desired-state"
 
 do {
-    if selected.contains(where: { $0 != "sha256" }) { _ = try sandboxdExecutable() }
+    if selected.contains(where: { !standalone.contains($0) }) { _ = try sandboxdExecutable() }
     print("Machine: \(machineDescription()); date \(Date().formatted(Date.ISO8601FormatStyle()))")
     print("")
     for name in cases where selected.contains(name) {
         switch name {
         case "sha256": try SHA256Benchmark.run()
+        case "rsa": try RSABenchmark.run()
         case "burst": try BurstBenchmark.run()
         case "lateness": try LatenessBenchmark.run()
         case "idle": try IdleBenchmark.run(exampleDirectory: example)
