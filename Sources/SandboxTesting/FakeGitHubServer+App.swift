@@ -1,4 +1,5 @@
 public import Foundation
+import SandboxCrypto
 import SandboxHTTP
 import Synchronization
 
@@ -108,7 +109,8 @@ extension FakeGitHubServer {
 
     // MARK: - Routes
 
-    /// `GET /app`, `GET …/installation` and `POST /app/installations/{id}/access_tokens`, for a valid JWT.
+    /// `GET /app`, `GET …/installation`, `GET /app/installations/{id}` and
+    /// `POST /app/installations/{id}/access_tokens`, for a valid JWT.
     func appRoute(_ route: Route, _ admitted: Admitted, body: Data) -> Answer {
         guard let app else { return Self.notFound() }
         switch route {
@@ -125,6 +127,11 @@ extension FakeGitHubServer {
         case .installation:
             return state.withLock { state in
                 guard state.installed else { return Self.notFound() }
+                return Answer(status: 200, json: installationJSON(app, state: state))
+            }
+        case .appInstallation:
+            return state.withLock { state in
+                guard state.installed, admitted.parts[2] == String(app.installationID) else { return Self.notFound() }
                 return Answer(status: 200, json: installationJSON(app, state: state))
             }
         default:
@@ -191,12 +198,12 @@ extension FakeGitHubServer {
         }
     }
 
-    /// A unique, random-looking installation token: `ghs_`, the number, then random letters (40 in all).
+    /// A unique installation token: `ghs_`, the number, `x`, then hex digits derived from the number (40 in all).
     static func installationTokenText(number: Int) -> String {
-        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        // Deterministic, as every test's data is: the same run mints the same tokens.
         let digits = String(number)
-        let random = String((0..<(36 - digits.count - 1)).map { _ in letters.randomElement()! })
-        return "ghs_\(digits)x\(random)"
+        let filler = Hex.encode(SHA256.hash(Array("fake-installation-token-\(number)".utf8)))
+        return "ghs_\(digits)x" + filler.prefix(36 - digits.count - 1)
     }
 }
 

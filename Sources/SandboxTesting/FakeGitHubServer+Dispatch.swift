@@ -16,7 +16,7 @@ extension FakeGitHubServer {
         }
         let parts = admitted.parts
         switch route {
-        case .app, .installation, .createInstallationToken:
+        case .app, .installation, .appInstallation, .createInstallationToken:
             return appRoute(route, admitted, body: body)
         case .authenticatedUser:
             return Answer(status: 200, json: userJSON(viewer))

@@ -57,9 +57,8 @@ extension FakeGitHubServer {
             if seesPrivateMembers(of: organization, caller: caller, state: state) {
                 return Answer(status: membership?.state == .active ? 204 : 404, json: nil, cacheable: false)
             }
-            if membership?.state == .active && membership?.isPublic == true {
-                return Answer(status: 204, json: nil, cacheable: false)
-            }
+            // GitHub's docs: "Response if requester is not an organization member: 302", a public member
+            // included; only public_members answers for them.
             if state.membersAnswer404WhenHidden {
                 return Answer(
                     status: 404,

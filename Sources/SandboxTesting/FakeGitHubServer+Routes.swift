@@ -31,6 +31,8 @@ extension FakeGitHubServer {
         case app
         /// `GET /repos/{owner}/{repo}/installation`: the App's installation, for its JSON web token.
         case installation
+        /// `GET /app/installations/{installation_id}`: the App's installation by id, for its JSON web token.
+        case appInstallation
         /// `POST /app/installations/{installation_id}/access_tokens`: mints an installation token, for the
         /// App's JSON web token.
         case createInstallationToken
@@ -51,6 +53,7 @@ extension FakeGitHubServer {
             case .editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
             case .app: "GET /app"
             case .installation: "GET /repos/{owner}/{repo}/installation"
+            case .appInstallation: "GET /app/installations/{installation_id}"
             case .createInstallationToken: "POST /app/installations/{installation_id}/access_tokens"
             }
         }
@@ -60,7 +63,7 @@ extension FakeGitHubServer {
         var isRepositoryScoped: Bool {
             switch self {
             case .authenticatedUser, .user, .organizationMembership, .organizationMember, .organizationPublicMember,
-                .app, .createInstallationToken:
+                .app, .appInstallation, .createInstallationToken:
                 false
             case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation:
                 true
@@ -70,7 +73,7 @@ extension FakeGitHubServer {
         /// Whether it is one of the App's own routes, which take its JSON web token and nothing else.
         var isAppRoute: Bool {
             switch self {
-            case .app, .installation, .createInstallationToken: true
+            case .app, .installation, .appInstallation, .createInstallationToken: true
             default: false
             }
         }
@@ -92,6 +95,7 @@ extension FakeGitHubServer {
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "members": .organizationMember
         case ("GET", 4) where parts[0] == "orgs" && parts[2] == "public_members": .organizationPublicMember
         case ("GET", 1) where parts[0] == "app": .app
+        case ("GET", 3) where parts[0] == "app" && parts[1] == "installations": .appInstallation
         case ("POST", 4) where parts[0] == "app" && parts[1] == "installations" && parts[3] == "access_tokens":
             .createInstallationToken
         default: nil

@@ -29,10 +29,15 @@ struct FakeGitHubMembershipTests {
         }
         #expect(try await http.send("/orgs/Octo-Org/public_members/ALICE", token: fake.token).status == 204)
 
-        // members/{login} to a token whose account is not a member still points at public_members.
-        let member = try await http.send("/orgs/octo-org/members/bob", token: fake.token)
-        #expect(member.status == 302)
-        #expect(member.headers["Location"] == fake.apiURL.absoluteString + "/orgs/octo-org/public_members/bob")
+        // members/{login} to a token whose account is not a member points at public_members, even for a
+        // public member (GitHub's docs: "Response if requester is not an organization member: 302").
+        for login in ["bob", "alice"] {
+            let member = try await http.send("/orgs/octo-org/members/\(login)", token: fake.token)
+            #expect(member.status == 302)
+            #expect(
+                member.headers["Location"] == fake.apiURL.absoluteString + "/orgs/octo-org/public_members/\(login)"
+            )
+        }
         #expect(try await http.send("/orgs/octo-org/public_members/alice", token: "wrong").status == 401)
     }
 
