@@ -22,12 +22,13 @@ public enum CallOutcome: Hashable, Sendable {
 }
 
 extension CallOutcome {
-    /// Whether the call got no answer that tells what happened (an outage, a timeout, throttling): it
-    /// is made again later, not within the same pass (docs/behaviour.md §4).
+    /// Whether the call got no answer that tells what happened (an outage, a timeout, throttling), or
+    /// GitHub showed sandboxd's own setup to be wrong (credentials refused, a repository it cannot
+    /// see): it is made again later, after a backoff, not within the same pass (docs/behaviour.md §4).
     public var isUnanswered: Bool {
         switch self {
         case .catalogFailed(let error): return error.isTransient
-        case .githubFailed(let error): return error.kind == .unavailable
+        case .githubFailed(let error): return [.unavailable, .misconfigured, .unauthorized].contains(error.kind)
         default: return false
         }
     }

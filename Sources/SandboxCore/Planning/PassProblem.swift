@@ -21,6 +21,9 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
         case catalogRefused = "catalog-refused"
         /// GitHub refused sandboxd's token (HTTP 401, or 403 for a missing permission).
         case githubTokenRefused = "github-token-refused"
+        /// sandboxd's GitHub setup is wrong: the repository is invisible to its credentials, the App is
+        /// not installed, a key or token file cannot be read, GitHub redirected to another host.
+        case githubConfiguration = "github-configuration"
         /// GitHub could not be reached or answered 5xx.
         case githubUnavailable = "github-unavailable"
         /// GitHub's rate limit (primary or secondary) holds GitHub work back.
@@ -56,7 +59,7 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
     /// in one pass is then reported once).
     public var isAboutSetup: Bool {
         switch kind {
-        case .githubTokenRefused, .githubUnavailable, .githubRateLimited, .catalogAccessDenied,
+        case .githubTokenRefused, .githubConfiguration, .githubUnavailable, .githubRateLimited, .catalogAccessDenied,
             .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal, .passDeadline:
             return true
         case .catalogRefused, .githubRefused:
@@ -87,8 +90,12 @@ extension PassProblem {
         case .unauthorized:
             return PassProblem(
                 .githubTokenRefused,
-                message: "\(error.message). Fix sandboxd's GitHub token (--github-token-file, GITHUB_TOKEN or the "
-                    + "systemd credential github-token); requests stay pending until it works"
+                message: "\(error.message); requests stay pending and comments unsent until it works"
+            )
+        case .misconfigured:
+            return PassProblem(
+                .githubConfiguration,
+                message: "\(doing): \(error.message); requests stay pending and comments unsent until it is fixed"
             )
         case .unavailable:
             return PassProblem(

@@ -131,6 +131,13 @@ extension VerificationPolicy {
     /// When a membership that cannot be seen is asked again.
     static func cannotTellRecheck(now: Date) -> Date { now.addingTimeInterval(cannotTellRetry) }
 
+    /// How soon a request is asked again after GitHub showed sandboxd's setup to be wrong (an invisible
+    /// repository, an App not installed): soon enough that a fix is seen within minutes.
+    public static let configurationRetry: TimeInterval = 120
+
+    /// When a request is asked again after a configuration problem met at `now`.
+    static func configurationRecheck(now: Date) -> Date { now.addingTimeInterval(configurationRetry) }
+
     /// How soon a request is asked again when `--local`'s facts file is invalid (the user is editing it).
     public static let invalidFactsRetry: TimeInterval = 5
 
@@ -150,6 +157,11 @@ extension VerificationPolicy {
             return .pending(
                 reason: "GitHub is unavailable or rate-limited (\(error.message)); checking again later",
                 retryAt: error.retryAt ?? Self.failureRecheck(now: request.now)
+            )
+        case .misconfigured:
+            return .pending(
+                reason: "sandboxd's GitHub setup is wrong (\(error.message)); the operator must fix it",
+                retryAt: error.retryAt ?? Self.configurationRecheck(now: request.now)
             )
         case .unauthorized:
             return .pending(

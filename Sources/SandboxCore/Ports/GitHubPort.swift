@@ -69,6 +69,10 @@ public struct GitHubError: Error, Hashable, Sendable, CustomStringConvertible {
         case unavailable
         /// The token is missing, invalid or lacks a permission.
         case unauthorized
+        /// sandboxd's GitHub setup is wrong: its credentials cannot see the repository, the App is not
+        /// installed, a key or token file is unreadable, GitHub redirected to another host. The operator
+        /// must fix it; nothing is decided meanwhile (a request stays pending, a comment unsent).
+        case misconfigured
         /// The pull request or comment does not exist.
         case notFound
         /// Anything else GitHub refused.
