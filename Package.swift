@@ -20,8 +20,8 @@ let package = Package(
         .target(name: "SandboxRuntime", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles"]),
         // Adapter: AWS Service Catalog over SigV4 (and STS/IMDS/ECS for credentials).
         .target(name: "SandboxAWS", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
-        // Adapter: GitHub REST (verification and pull-request comments).
-        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxFiles", "SandboxHTTP"]),
+        // Adapter: GitHub REST (verification and pull-request comments), as a token or a GitHub App (RS256 JWT).
+        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
         .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
@@ -65,13 +65,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxGitHubTests",
-            dependencies: ["SandboxGitHub", "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxTesting"]
+            dependencies: [
+                "SandboxGitHub", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP", "SandboxRuntime",
+                "SandboxTesting",
+            ]
         ),
         .testTarget(
             name: "SandboxCommandsTests",
             dependencies: [
-                "SandboxCommands", "SandboxCore", "SandboxRuntime", "SandboxLocal", "SandboxTesting", "SandboxHTTP",
-                "sandboxd", "sandboxd-rusage",
+                "SandboxCommands", "SandboxCore", "SandboxCrypto", "SandboxRuntime", "SandboxLocal", "SandboxTesting",
+                "SandboxHTTP", "sandboxd", "sandboxd-rusage",
             ]
         ),
     ]

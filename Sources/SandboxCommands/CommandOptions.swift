@@ -1,4 +1,5 @@
 public import SandboxCore
+import SandboxGitHub
 
 /// Every setting of a `sandboxd` command, resolved from its arguments and the environment (docs/behaviour.md §4).
 ///
@@ -34,6 +35,27 @@ public struct CommandOptions: Sendable, Hashable {
         }
     }
 
+    /// A GitHub App's settings (`--github-app-id` and the rest). Its description never contains the key.
+    public struct GitHubAppOptions: Sendable, Hashable {
+        /// The App's id or client id.
+        public var id: String
+        /// Where the private key is: `--github-app-private-key-file`, `GITHUB_APP_PRIVATE_KEY_FILE`, or
+        /// systemd's credential `$CREDENTIALS_DIRECTORY/github-app-key` (it may not exist).
+        public var privateKey: GitHubTokenSource?
+        /// `--github-app-installation-id`, `GITHUB_APP_INSTALLATION_ID`; `nil`: found from the repository.
+        public var installationID: Int64?
+
+        /// - Parameters:
+        ///   - id: The App's id or client id.
+        ///   - privateKey: Where its private key is.
+        ///   - installationID: Its installation, or `nil` to find it.
+        public init(id: String, privateKey: GitHubTokenSource?, installationID: Int64?) {
+            self.id = id
+            self.privateKey = privateKey
+            self.installationID = installationID
+        }
+    }
+
     public var command: Command
     /// `--desired-state`, `SANDBOXD_DESIRED_STATE`, `./desired-state`.
     public var desiredState: String
@@ -45,8 +67,10 @@ public struct CommandOptions: Sendable, Hashable {
     public var poolName: String
     /// `--github-repository`, `GITHUB_REPOSITORY`; required unless ``local`` (checked at start-up).
     public var githubRepository: String?
-    /// `--github-token-file`, else `GITHUB_TOKEN`, else `$CREDENTIALS_DIRECTORY/github-token`.
+    /// `--github-token-file`, else `GITHUB_TOKEN`, else `$CREDENTIALS_DIRECTORY/github-token`; `nil` with an App.
     public var githubToken: GitHubTokenSource?
+    /// The GitHub App sandboxd authenticates as, when `--github-app-id` / `GITHUB_APP_ID` is set.
+    public var githubApp: GitHubAppOptions?
     /// `GITHUB_API_URL`, `https://api.github.com`, without a trailing slash.
     public var githubAPIURL: String
     /// `--metrics-file`, `SANDBOXD_METRICS_FILE`, none.
@@ -73,6 +97,7 @@ public struct CommandOptions: Sendable, Hashable {
         poolName = "default"
         githubRepository = nil
         githubToken = nil
+        githubApp = nil
         githubAPIURL = "https://api.github.com"
         metricsFile = nil
         local = false
@@ -158,7 +183,7 @@ public struct CommandOptions: Sendable, Hashable {
         }
     }
 
-    /// Resolves ``githubRepository``, ``githubToken`` and ``githubAPIURL``.
+    /// Resolves ``githubRepository``, ``githubToken`` or ``githubApp``, and ``githubAPIURL``.
     private mutating func resolveGitHub(_ options: OptionValues) throws(UsageError) {
         let name = options.parsed.command
         let environment = options.environment
@@ -173,14 +198,7 @@ public struct CommandOptions: Sendable, Hashable {
         }
 
         if options.accepted.contains("github-token-file") {
-            if let path = options.parsed.values["github-token-file"] {
-                githubToken = .file(path: path)
-            } else if let token = environment["GITHUB_TOKEN"], !token.isEmpty {
-                githubToken = .environment(variable: "GITHUB_TOKEN")
-            } else if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
-                let separator = directory.hasSuffix("/") ? "" : "/"
-                githubToken = .credential(path: directory + separator + "github-token")
-            }
+            try resolveGitHubCredentials(options)
             if let url = environment["GITHUB_API_URL"], !url.isEmpty {
                 guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
                     throw UsageError(
@@ -191,6 +209,68 @@ public struct CommandOptions: Sendable, Hashable {
                 githubAPIURL = url.hasSuffix("/") ? String(url.dropLast()) : url
             }
         }
+    }
+
+    /// Resolves ``githubToken`` or ``githubApp`` (docs/behaviour.md §4): a token, or an App, not both.
+    private mutating func resolveGitHubCredentials(_ options: OptionValues) throws(UsageError) {
+        let name = options.parsed.command
+        let environment = options.environment
+        let credentials = environment["CREDENTIALS_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
+        func credential(_ file: String) -> String? {
+            credentials.map { $0 + ($0.hasSuffix("/") ? "" : "/") + file }
+        }
+        var explicitToken: GitHubTokenSource?
+        if let path = options.parsed.values["github-token-file"] {
+            explicitToken = .file(path: path)
+        } else if let token = environment["GITHUB_TOKEN"], !token.isEmpty {
+            explicitToken = .environment(variable: "GITHUB_TOKEN")
+        }
+        guard let (id, idSource) = options.value("github-app-id", "GITHUB_APP_ID") else {
+            for (option, variable) in [
+                ("github-app-private-key-file", "GITHUB_APP_PRIVATE_KEY_FILE"),
+                ("github-app-installation-id", "GITHUB_APP_INSTALLATION_ID"),
+            ] {
+                if let (_, source) = options.value(option, variable) {
+                    throw UsageError(
+                        "\(source) is set without --github-app-id (GITHUB_APP_ID): set the App's id too, "
+                            + "or remove it to use a token",
+                        command: name
+                    )
+                }
+            }
+            githubToken = explicitToken ?? credential("github-token").map { .credential(path: $0) }
+            return
+        }
+        if let explicitToken {
+            throw UsageError(
+                "both a GitHub token (\(explicitToken)) and a GitHub App (\(idSource)) are set: use one, not both",
+                command: name
+            )
+        }
+        guard GitHubCredentials.App.isValidID(id) else {
+            throw UsageError(
+                "\(idSource): '\(id)' is not a GitHub App id (digits, such as 123456) or client id (such as "
+                    + "Iv23liAbCdEf)",
+                command: name
+            )
+        }
+        var app = GitHubAppOptions(id: id, privateKey: nil, installationID: nil)
+        if let (path, _) = options.value("github-app-private-key-file", "GITHUB_APP_PRIVATE_KEY_FILE") {
+            app.privateKey = .file(path: path)
+        } else if let path = credential("github-app-key") {
+            app.privateKey = .credential(path: path)
+        }
+        if let (text, source) = options.value("github-app-installation-id", "GITHUB_APP_INSTALLATION_ID") {
+            guard let installation = Int64(text), installation > 0 else {
+                throw UsageError(
+                    "\(source): '\(text)' is not an installation id (a positive number, shown in the URL of the "
+                        + "App's installation settings)",
+                    command: name
+                )
+            }
+            app.installationID = installation
+        }
+        githubApp = app
     }
 
     /// A parsed command line and the environment, read option by option for one command.

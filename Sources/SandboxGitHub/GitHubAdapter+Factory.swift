@@ -2,39 +2,47 @@ public import Foundation
 public import SandboxHTTP
 
 extension GitHubAdapter {
-    /// The adapter for a real run: validates the settings and wires the client, a `URLSession`
-    /// transport and the ETag store in the state directory.
+    /// The adapter for a real run: validates the settings, reads the credentials' files once (so a
+    /// mistake is reported at start-up), and wires the client, a `URLSession` transport and the ETag
+    /// store in the state directory.
     ///
     /// - Parameters:
     ///   - repository: `OWNER/NAME` (`--github-repository` / `GITHUB_REPOSITORY`).
-    ///   - token: The token (see ``GitHubToken/load(file:environment:)``).
+    ///   - credentials: A token or a GitHub App (see ``GitHubCredentials``).
     ///   - apiURL: `GITHUB_API_URL`; `nil` or empty means `https://api.github.com`. GitHub Enterprise
     ///     Server's `https://HOST/api/v3` works the same. `https` is required, except for a loopback
     ///     host (`127.0.0.1`, `::1`, `localhost`), so the token never travels in clear text.
     ///   - stateDirectory: sandboxd's state directory; the validators of conditional reads are kept
     ///     in its `github-etags.json` (``FileETagStore``).
-    ///   - now: The clock (rate-limit times, write spacing).
+    ///   - now: The clock (rate-limit times, write spacing, installation-token renewal).
     ///   - transport: Where requests go; a new ``URLSessionTransport`` by default.
+    ///   - report: Where a notice for the operator goes (a repository that moved).
     /// - Returns: The adapter.
-    /// - Throws: ``GitHubConfigurationError`` (`invalidRepository`, `invalidAPIURL`), whose message
-    ///   says what to set.
+    /// - Throws: ``GitHubConfigurationError`` (`invalidRepository`, `invalidAPIURL`, an unreadable
+    ///   token or key file), whose message says what to set.
     public static func fromEnvironment(
         repository: String,
-        token: GitHubToken,
+        credentials: GitHubCredentials,
         apiURL: String?,
         stateDirectory: URL,
         now: @escaping @Sendable () -> Date = { Date() },
-        transport: any HTTPTransport = URLSessionTransport()
-    ) throws(GitHubConfigurationError) -> GitHubAdapter {
+        transport: any HTTPTransport = URLSessionTransport(),
+        report: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws(GitHubConfigurationError) -> GitHubAdapter {
         let repository = try GitHubRepository(repository)
         let baseURL = try apiBaseURL(apiURL)
         let client = GitHubClient(
-            configuration: GitHubClient.Configuration(baseURL: baseURL, token: token),
+            configuration: GitHubClient.Configuration(
+                baseURL: baseURL,
+                credentials: credentials,
+                repository: repository
+            ),
             transport: transport,
             etags: FileETagStore(stateDirectory: stateDirectory),
             now: now
         )
-        return GitHubAdapter(repository: repository, client: client)
+        try await client.validateCredentials()
+        return GitHubAdapter(repository: repository, client: client, report: report)
     }
 
     /// Parses `GITHUB_API_URL`.

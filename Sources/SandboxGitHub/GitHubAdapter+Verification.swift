@@ -5,7 +5,8 @@ import Foundation
 /// nothing: ``VerificationPolicy`` does, and `Verifier` runs the two together.
 ///
 /// - ``VerificationQuestion/pullRequest(number:)``: `GET /repos/{owner}/{repo}/pulls/{n}`; `404` is
-///   "no such pull request";
+///   "no such pull request" once `GET /repos/{owner}/{repo}` shows the repository (else the setup is
+///   wrong: `misconfigured`, and the request stays pending);
 /// - ``VerificationQuestion/changedFiles(pullRequest:path:)``: `GET …/pulls/{n}/files`, every page;
 /// - ``VerificationQuestion/account(login:)``: `GET /users/{login}`; `404` is "no such account";
 /// - ``VerificationQuestion/membership(organization:login:)``: see `GitHubAdapter+Membership.swift`.
@@ -25,9 +26,9 @@ extension GitHubAdapter {
         case .pullRequest(let number):
             return .pullRequest(try await pullRequestFacts(number), repository: repository.description)
         case .changedFiles(let number, _):
-            let files = try await client.list(
+            let files = try await list(
                 GitHubPayload.ChangedFile.self,
-                path: "\(repositoryPath)/pulls/\(number)/files",
+                suffix: "/pulls/\(number)/files",
                 doing: "listing the files of pull request #\(number)"
             )
             return .changedFiles(
@@ -41,10 +42,17 @@ extension GitHubAdapter {
         }
     }
 
-    /// The pull request, or `nil` when GitHub has none with this number.
+    /// The pull request, or `nil` when GitHub has none with this number in a repository it shows.
     func pullRequestFacts(_ number: Int) async throws(GitHubError) -> PullRequestFacts? {
-        let response = try await client.get(path: "\(repositoryPath)/pulls/\(number)")
-        if response.status == 404 { return nil }
+        let doing = "reading pull request #\(number)"
+        let (response, _) = try await onRepository("/pulls/\(number)", doing: doing) { path throws(GitHubError) in
+            try await client.get(path: path)
+        }
+        if response.status == 404 {
+            // GitHub answers 404 as well when the credentials cannot see the repository.
+            try await requireVisibleRepository(doing: doing)
+            return nil
+        }
         guard response.status == 200 else {
             throw GitHubClient.failure(response, doing: "reading pull request #\(number)")
         }

@@ -10,30 +10,40 @@ public import SandboxCore
 ///   `GitHubAdapter+Verification.swift` for the calls.
 /// - ``findComment(pullRequest:marker:)`` reads the pull request's comments (issue comments,
 ///   every page, conditionally) and matches the exact marker only in comments whose author's id is
-///   sandboxd's own account (`GET /user`), never someone else's.
+///   sandboxd's own account (`GET /user`, or a GitHub App's bot), never someone else's.
+/// - Requests under the repository follow it when it moves (`GitHubAdapter+Repository.swift`), and a
+///   `404` is read as "no such pull request" only once the repository itself is seen.
 /// - ``postComment(pullRequest:body:)`` and ``editComment(_:body:)`` write through the issue
 ///   comments endpoints, one at a time and paced (``GitHubClient``). Bodies come from
 ///   `NotificationRenderer`, already escaped and within GitHub's size limit.
 ///
-/// Build one with ``fromEnvironment(repository:token:apiURL:stateDirectory:now:transport:)``.
+/// Build one with ``fromEnvironment(repository:credentials:apiURL:stateDirectory:now:transport:report:)``.
 public struct GitHubAdapter: GitHubPort {
-    /// The repository whose pull requests are checked and commented on.
+    /// The repository whose pull requests are checked and commented on, as configured.
     public let repository: GitHubRepository
     /// The REST client.
     public let client: GitHubClient
+    /// Where the repository is now (it may have moved).
+    let location: RepositoryLocation
+    /// Where a notice for the operator goes (a repository that moved): the daemon's log.
+    let report: @Sendable (String) -> Void
 
     /// Creates an adapter.
     /// - Parameters:
     ///   - repository: The repository (`GITHUB_REPOSITORY`).
     ///   - client: The REST client.
-    public init(repository: GitHubRepository, client: GitHubClient) {
+    ///   - report: Where a notice for the operator goes (logged as a warning by the commands).
+    public init(
+        repository: GitHubRepository,
+        client: GitHubClient,
+        report: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.repository = repository
         self.client = client
-    }
-
-    /// `/repos/{owner}/{repo}`.
-    var repositoryPath: String {
-        "/repos/\(GitHubClient.segment(repository.owner))/\(GitHubClient.segment(repository.name))"
+        self.report = report
+        location = RepositoryLocation(
+            path: "/repos/\(GitHubClient.segment(repository.owner))/\(GitHubClient.segment(repository.name))"
+        )
     }
 
     /// Looks for a comment of sandboxd's own account on the pull request whose body holds `marker`.
@@ -44,12 +54,13 @@ public struct GitHubAdapter: GitHubPort {
     ///   - pullRequest: The pull request's number.
     ///   - marker: The exact marker, `<!-- sandboxd:<request-id>:<event>[:<n>] -->`.
     /// - Returns: The comment, or `nil` when sandboxd has not posted it.
-    /// - Throws: ``GitHubError``: `notFound` when the pull request does not exist.
+    /// - Throws: ``GitHubError``: `notFound` when the pull request does not exist, `misconfigured` when
+    ///   the repository cannot be seen.
     public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
         let own = try await client.authenticatedAccount()
-        let comments = try await client.list(
+        let comments = try await list(
             GitHubPayload.Comment.self,
-            path: "\(repositoryPath)/issues/\(pullRequest)/comments",
+            suffix: "/issues/\(pullRequest)/comments",
             doing: "listing the comments of pull request #\(pullRequest)"
         )
         let exact = NotificationMarker(marker)
@@ -62,38 +73,79 @@ public struct GitHubAdapter: GitHubPort {
     }
 
     /// Posts a new comment on the pull request.
+    ///
+    /// It is sent only with GitHub's `201` (or `200`) and the new comment's id; anything else throws,
+    /// and nothing is recorded as sent (docs/behaviour.md §6):
+    /// - a move of the repository is followed (``onRepository(_:doing:_:)``);
+    /// - a `404` is `misconfigured` when the repository cannot be seen, `notFound` when the pull
+    ///   request is gone (GitHub shows the repository, not the pull request), else `unavailable`;
+    /// - a `2xx` without an id is `unavailable` (the executor looks for the comment by its marker
+    ///   before posting again).
     /// - Parameters:
     ///   - pullRequest: The pull request's number.
     ///   - body: The rendered comment, marker included.
     /// - Returns: The new comment.
-    /// - Throws: ``GitHubError``; `notFound` when the pull request does not exist.
+    /// - Throws: ``GitHubError``.
     public func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
         let doing = "posting a comment on pull request #\(pullRequest)"
-        let response = try await client.write(
-            method: "POST",
-            path: "\(repositoryPath)/issues/\(pullRequest)/comments",
-            json: GitHubPayload.CommentBody(body: body)
-        )
-        guard response.status == 201 || response.status == 200 else {
+        let (response, _) = try await onRepository("/issues/\(pullRequest)/comments", doing: doing) {
+            path throws(GitHubError) in
+            try await client.write(method: "POST", path: path, json: GitHubPayload.CommentBody(body: body))
+        }
+        switch response.status {
+        case 200, 201:
+            let comment = try GitHubClient.decode(GitHubPayload.Comment.self, from: response, doing: doing)
+            guard comment.id > 0 else {
+                throw GitHubError(.unavailable, message: "\(doing): GitHub's answer has no comment id")
+            }
+            return CommentReference(id: comment.id, url: comment.htmlURL)
+        case 404:
+            try await requireVisibleRepository(doing: doing)
+            try await requirePullRequest(pullRequest, doing: doing)
+            throw GitHubError(
+                .unavailable,
+                message: "\(doing): GitHub answered 404 though the pull request exists; trying again later"
+            )
+        default:
             throw GitHubClient.failure(response, doing: doing)
         }
-        let comment = try GitHubClient.decode(GitHubPayload.Comment.self, from: response, doing: doing)
-        return CommentReference(id: comment.id, url: comment.htmlURL)
     }
 
     /// Replaces the body of a comment sandboxd posted before.
     /// - Parameters:
     ///   - comment: The comment.
     ///   - body: The new body.
-    /// - Throws: ``GitHubError``; `notFound` when the comment is gone.
+    /// - Throws: ``GitHubError``; `notFound` when the comment is gone, `misconfigured` when the
+    ///   repository cannot be seen.
     public func editComment(_ comment: CommentReference, body: String) async throws(GitHubError) {
-        let response = try await client.write(
-            method: "PATCH",
-            path: "\(repositoryPath)/issues/comments/\(comment.id)",
-            json: GitHubPayload.CommentBody(body: body)
-        )
+        let doing = "editing comment \(comment.id)"
+        let (response, _) = try await onRepository("/issues/comments/\(comment.id)", doing: doing) {
+            path throws(GitHubError) in
+            try await client.write(method: "PATCH", path: path, json: GitHubPayload.CommentBody(body: body))
+        }
         guard response.status == 200 else {
-            throw GitHubClient.failure(response, doing: "editing comment \(comment.id)")
+            if response.status == 404 { try await requireVisibleRepository(doing: doing) }
+            throw GitHubClient.failure(response, doing: doing)
+        }
+    }
+
+    /// Every item of a list under the repository; a `404` is first checked against the repository's visibility.
+    func list<Item: Decodable>(_ type: Item.Type, suffix: String, doing: String) async throws(GitHubError) -> [Item] {
+        let query = GitHubClient.firstPageQuery
+        let (first, path) = try await onRepository(suffix, doing: doing) { path throws(GitHubError) in
+            try await client.get(path: path, query: query)
+        }
+        if first.status == 404 { try await requireVisibleRepository(doing: doing) }
+        return try await client.list(type, firstPage: first, url: client.url(path: path, query: query), doing: doing)
+    }
+
+    /// Throws `notFound` when GitHub has no pull request `number` in the (visible) repository.
+    func requirePullRequest(_ number: Int, doing: String) async throws(GitHubError) {
+        let (response, _) = try await onRepository("/pulls/\(number)", doing: doing) { path throws(GitHubError) in
+            try await client.get(path: path)
+        }
+        if response.status == 404 {
+            throw GitHubError(.notFound, message: "\(doing): pull request #\(number) no longer exists")
         }
     }
 }

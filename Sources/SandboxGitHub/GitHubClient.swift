@@ -10,6 +10,9 @@ import Synchronization
 /// `User-Agent: sandboxd/0.1` and `Authorization: Bearer <token>`, and has a timeout
 /// (``Configuration/timeout``). The token never appears in an error or description.
 ///
+/// - **Credentials.** ``GitHubAuthenticator``: a token (a file is read again when it changes), or a
+///   GitHub App's installation token, minted with the App's JWT and renewed before it expires. A
+///   `401` is tried once more when a fresh token exists (the file changed, a new installation token).
 /// - **Conditional reads.** A read may be sent with the `ETag` of its last `200` (`If-None-Match`);
 ///   a `304` is answered from the stored body, costs nothing against the primary rate limit, and
 ///   ``ETagStore`` keeps the validators across restarts.
@@ -38,8 +41,11 @@ public final class GitHubClient: Sendable {
 
         /// The REST API root (`GITHUB_API_URL`), without a trailing slash.
         public var baseURL: URL
-        /// The token, sent as `Authorization: Bearer`.
-        public var token: GitHubToken
+        /// How sandboxd authenticates: a token, or a GitHub App.
+        public var credentials: GitHubCredentials
+        /// The repository a GitHub App's installation is looked up on (`GET /repos/{owner}/{repo}/installation`)
+        /// when its id is not configured.
+        public var repository: GitHubRepository?
         /// `User-Agent` (GitHub refuses requests without one).
         public var userAgent: String = "sandboxd/0.1"
         /// `X-GitHub-Api-Version`, pinned for GitHub Enterprise Server portability.
@@ -58,10 +64,24 @@ public final class GitHubClient: Sendable {
         /// Creates a configuration with the defaults above.
         /// - Parameters:
         ///   - baseURL: The REST API root; `https://api.github.com` by default.
+        ///   - credentials: A token or a GitHub App.
+        ///   - repository: Where an App's installation is looked up.
+        public init(
+            baseURL: URL = Configuration.defaultBaseURL,
+            credentials: GitHubCredentials,
+            repository: GitHubRepository? = nil
+        ) {
+            self.baseURL = baseURL
+            self.credentials = credentials
+            self.repository = repository
+        }
+
+        /// A configuration for one token that never changes (`GITHUB_TOKEN`).
+        /// - Parameters:
+        ///   - baseURL: The REST API root; `https://api.github.com` by default.
         ///   - token: The token.
         public init(baseURL: URL = Configuration.defaultBaseURL, token: GitHubToken) {
-            self.baseURL = baseURL
-            self.token = token
+            self.init(baseURL: baseURL, credentials: .token(.value(token, variable: "GITHUB_TOKEN")))
         }
     }
 
@@ -73,6 +93,7 @@ public final class GitHubClient: Sendable {
     let etags: any ETagStore
     let gate = RateLimitGate()
     let pacer: WritePacer
+    let authenticator: GitHubAuthenticator
     let now: @Sendable () -> Date
     let sleep: @Sendable (Duration) async -> Void
     private let ownAccount = Mutex<GitHubAccount?>(nil)
@@ -99,20 +120,59 @@ public final class GitHubClient: Sendable {
         self.now = now
         self.sleep = sleep
         pacer = WritePacer(spacing: configuration.writeSpacing, now: now, sleep: sleep)
+        let installationPath = configuration.repository.map {
+            "/repos/\(Self.segment($0.owner))/\(Self.segment($0.name))/installation"
+        }
+        authenticator = GitHubAuthenticator(
+            configuration.credentials,
+            installationPath: installationPath ?? "/installation-unknown"
+        )
     }
 
-    /// sandboxd's own account (`GET /user`), read once and then remembered.
+    /// Reads the token file or the App's private key now, so a mistake is reported at start-up.
+    /// - Throws: ``GitHubConfigurationError`` naming the file and what is wrong.
+    public func validateCredentials() async throws(GitHubConfigurationError) {
+        try await authenticator.validate()
+    }
+
+    /// sandboxd's own account, found once and then remembered: `GET /user` for a token; for a GitHub
+    /// App, its bot account (`GET /app` gives the slug, `GET /users/<slug>[bot]` the bot's id).
     ///
     /// Comments are recognised as sandboxd's by this account's id.
     /// - Throws: ``GitHubError``.
     public func authenticatedAccount() async throws(GitHubError) -> GitHubAccount {
         if let known = ownAccount.withLock({ $0 }) { return known }
-        let response = try await get(path: "/user")
-        guard response.status == 200 else { throw Self.failure(response, doing: "reading sandboxd's own account") }
-        let user = try Self.decode(GitHubPayload.User.self, from: response, doing: "reading sandboxd's own account")
-        let account = GitHubAccount(id: user.id, login: user.login)
+        let account = authenticator.isApp ? try await appBotAccount() : try await tokenAccount()
         ownAccount.withLock { $0 = account }
         return account
+    }
+
+    /// `GET /user`.
+    private func tokenAccount() async throws(GitHubError) -> GitHubAccount {
+        let doing = "reading sandboxd's own account"
+        let response = try await get(path: "/user")
+        guard response.status == 200 else { throw Self.failure(response, doing: doing) }
+        let user = try Self.decode(GitHubPayload.User.self, from: response, doing: doing)
+        return GitHubAccount(id: user.id, login: user.login)
+    }
+
+    /// The App's bot: `GET /app` (as the App), then `GET /users/<slug>[bot]`.
+    private func appBotAccount() async throws(GitHubError) -> GitHubAccount {
+        let doing = "reading the GitHub App's own account"
+        let app = try await perform(
+            method: "GET",
+            url: url(path: "/app"),
+            body: nil,
+            cache: .conditional,
+            retrying: true,
+            scope: .app
+        )
+        guard app.status == 200 else { throw Self.failure(app, doing: doing) }
+        let slug = try Self.decode(GitHubPayload.App.self, from: app, doing: doing).slug
+        let response = try await get(path: "/users/\(Self.segment(slug + "[bot]"))")
+        guard response.status == 200 else { throw Self.failure(response, doing: "\(doing) (@\(slug)[bot])") }
+        let user = try Self.decode(GitHubPayload.User.self, from: response, doing: doing)
+        return GitHubAccount(id: user.id, login: user.login)
     }
 }
 
@@ -162,11 +222,20 @@ extension GitHubClient {
         try await perform(method: "GET", url: url, body: nil, cache: cache, retrying: true)
     }
 
-    /// Every item of a list, following `Link: rel="next"` from the first page.
+    /// The query of a list's first page: `per_page=100`.
+    static var firstPageQuery: [URLQueryItem] { [URLQueryItem(name: "per_page", value: String(pageSize))] }
+
+    /// Every item of a list, following `Link: rel="next"` from its first page, already read from `url`.
     ///
     /// - Throws: ``GitHubError``; a non-200 page fails with ``failure(_:doing:)``.
-    func list<Item: Decodable>(_ type: Item.Type, path: String, doing: String) async throws(GitHubError) -> [Item] {
-        var next: URL? = url(path: path, query: [URLQueryItem(name: "per_page", value: String(Self.pageSize))])
+    func list<Item: Decodable>(
+        _ type: Item.Type,
+        firstPage: Response,
+        url: URL,
+        doing: String
+    ) async throws(GitHubError) -> [Item] {
+        var next: URL? = url
+        var received: Response? = firstPage
         var items: [Item] = []
         var pages = 0
         while let pageURL = next {
@@ -174,7 +243,13 @@ extension GitHubClient {
             guard pages <= configuration.maximumPages else {
                 throw GitHubError(.rejected, message: "\(doing): more than \(configuration.maximumPages) pages")
             }
-            var response = try await get(pageURL, cache: .conditional)
+            var response: Response
+            if let first = received {
+                response = first
+                received = nil
+            } else {
+                response = try await get(pageURL, cache: .conditional)
+            }
             var page: [Item] = []
             if response.status == 200 { page = try Self.decode([Item].self, from: response, doing: doing) }
             var link = LinkHeader.next(in: response.link)
@@ -229,13 +304,15 @@ extension GitHubClient {
         return try result.get()
     }
 
-    /// Sends one request (with retries when `retrying`), applying the rate-limit gate and the ETag store.
+    /// Sends one request (with retries when `retrying`), applying the rate-limit gate and the ETag store,
+    /// authenticated as `scope`.
     func perform(
         method: String,
         url: URL,
         body: Data?,
         cache: CachePolicy?,
-        retrying: Bool
+        retrying: Bool,
+        scope: AuthScope = .api
     )
         async throws(GitHubError) -> Response
     {
@@ -245,21 +322,23 @@ extension GitHubClient {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": configuration.apiVersion,
             "User-Agent": configuration.userAgent,
-            "Authorization": "Bearer \(configuration.token.value)",
         ]
         if body != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
         if let stored { headers["If-None-Match"] = stored.etag }
-        let request = HTTPRequest(
-            method: method,
-            url: url,
-            headers: headers,
-            body: body ?? Data(),
-            timeout: configuration.timeout
-        )
         var attempt = 0
+        var triedAnotherToken = false
         while true {
             attempt += 1
             if let refusal = gate.refusal(at: now()) { throw refusal }
+            let token = try await authenticator.token(for: scope, client: self)
+            headers["Authorization"] = "Bearer \(token.value)"
+            let request = HTTPRequest(
+                method: method,
+                url: url,
+                headers: headers,
+                body: body ?? Data(),
+                timeout: configuration.timeout
+            )
             let mayRetry = retrying && attempt < max(configuration.attempts, 1)
             let response: HTTPResponse
             do {
@@ -294,38 +373,72 @@ extension GitHubClient {
                 )
             }
             if response.status == 401 {
-                throw GitHubError(
-                    .unauthorized,
-                    message: "GitHub refused sandboxd's token (HTTP 401): check that it is valid and not expired"
-                )
-            }
-            let link = response.headers["Link"]
-            if response.status == 304 {
-                guard let stored else {
-                    throw GitHubError(
-                        .rejected,
-                        message: "GitHub answered 304 to \(method) \(url.path) without a validator"
-                    )
+                // A token file replaced meanwhile, or an installation token revoked early: one more try.
+                if !triedAnotherToken, await authenticator.refused(token, scope: scope) {
+                    triedAnotherToken = true
+                    attempt -= 1
+                    continue
                 }
-                return Response(
-                    status: 200,
-                    headers: response.headers,
-                    body: stored.body,
-                    link: link ?? stored.link,
-                    notModified: true
-                )
+                throw unauthorized(response, scope: scope)
             }
-            if cache != nil, response.status == 200, let etag = response.headers["ETag"], !etag.isEmpty {
-                etags.save(ETagEntry(etag: etag, body: response.body, link: link), for: key)
-            }
-            return Response(
-                status: response.status,
-                headers: response.headers,
-                body: response.body,
-                link: link,
-                notModified: false
+            return try answer(response, to: method, url: url, cache: cache, stored: stored)
+        }
+    }
+
+    /// The error for a `401`, saying which setting to fix.
+    private func unauthorized(_ response: HTTPResponse, scope: AuthScope) -> GitHubError {
+        let detail = RateLimitGate.message(in: response.body)
+        let said = detail.isEmpty ? "" : ": \(detail)"
+        switch scope {
+        case .app:
+            return GitHubError(
+                .unauthorized,
+                message: "GitHub refused the GitHub App's JWT (HTTP 401\(said)); check --github-app-id and that the "
+                    + "private key is one of the App's (and this machine's clock)"
+            )
+        case .api:
+            return GitHubError(
+                .unauthorized,
+                message: "GitHub refused sandboxd's credentials (HTTP 401\(said)); "
+                    + configuration.credentials.remedy
             )
         }
+    }
+
+    /// A response as the caller sees it: a `304` answered from the store, a `200` stored.
+    private func answer(
+        _ response: HTTPResponse,
+        to method: String,
+        url: URL,
+        cache: CachePolicy?,
+        stored: ETagEntry?
+    ) throws(GitHubError) -> Response {
+        let link = response.headers["Link"]
+        if response.status == 304 {
+            guard let stored else {
+                throw GitHubError(
+                    .rejected,
+                    message: "GitHub answered 304 to \(method) \(url.path) without a validator"
+                )
+            }
+            return Response(
+                status: 200,
+                headers: response.headers,
+                body: stored.body,
+                link: link ?? stored.link,
+                notModified: true
+            )
+        }
+        if cache != nil, response.status == 200, let etag = response.headers["ETag"], !etag.isEmpty {
+            etags.save(ETagEntry(etag: etag, body: response.body, link: link), for: url.absoluteString)
+        }
+        return Response(
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            link: link,
+            notModified: false
+        )
     }
 
     /// Waits before attempt number `attempt` (2 or more).

@@ -1,7 +1,7 @@
 /// Why the GitHub adapter cannot be set up: missing or bad configuration, reported at start-up
 /// as one line saying what to set (docs/behaviour.md §4).
 ///
-/// The message never holds the token.
+/// The message never holds a token or a key.
 public struct GitHubConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong.
     public enum Code: String, Sendable, Hashable {
@@ -11,6 +11,10 @@ public struct GitHubConfigurationError: Error, Hashable, Sendable, CustomStringC
         case unreadableTokenFile
         /// The token file (or `GITHUB_TOKEN`) is empty, or the token holds characters a header cannot.
         case invalidToken
+        /// The GitHub App's private key file holds no usable RSA private key.
+        case invalidPrivateKey
+        /// The GitHub App's settings are incomplete or malformed (an id without a key, a bad installation id).
+        case invalidApp
         /// `--github-repository` / `GITHUB_REPOSITORY` is not `OWNER/NAME`.
         case invalidRepository
         /// `GITHUB_API_URL` is not an absolute http(s) URL.

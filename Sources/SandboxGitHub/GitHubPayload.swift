@@ -76,6 +76,42 @@ enum GitHubPayload {
         }
     }
 
+    /// `GET /repos/{owner}/{repo}` (and `GET /repositories/{id}`).
+    struct Repository: Decodable, Sendable, Hashable {
+        var id: Int64
+        var fullName: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case fullName = "full_name"
+        }
+    }
+
+    /// `GET /app`: the App the JWT is for.
+    struct App: Decodable, Sendable, Hashable {
+        var id: Int64?
+        var slug: String
+    }
+
+    /// `GET /repos/{owner}/{repo}/installation` and `GET /app/installations/{id}`.
+    struct Installation: Decodable, Sendable, Hashable {
+        var id: Int64
+        var account: Account?
+        var permissions: [String: String]?
+    }
+
+    /// `POST /app/installations/{id}/access_tokens`.
+    struct InstallationToken: Decodable, Sendable {
+        var token: String
+        var expiresAt: String?
+        var permissions: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case token, permissions
+            case expiresAt = "expires_at"
+        }
+    }
+
     /// The body of a comment create or edit.
     struct CommentBody: Encodable, Sendable {
         var body: String

@@ -10,7 +10,11 @@ import Synchronization
 /// It closes on:
 /// - any response with `X-RateLimit-Remaining: 0`, until `X-RateLimit-Reset` (the primary limit);
 /// - a 403 or 429 that is a rate limit: until `Retry-After` seconds from now when given, else the
-///   reset when the remaining count is 0, else one minute (GitHub's advice for secondary limits);
+///   reset when the remaining count is 0, else one minute (GitHub's advice for secondary limits).
+///   A secondary limit met again soon after the last one waits longer each time: at least 1, 2, 4, …
+///   minutes (at most ``longestSecondaryPause``), or GitHub's `Retry-After`/reset when later, as
+///   GitHub asks ("wait for an exponentially increasing amount of time between retries"). The count
+///   starts again once ``secondaryQuietPeriod`` passes without one;
 /// - an outage (5xx or network failure after the retries, or a timeout), for ``outagePause``, so
 ///   one pass meets a down or hanging GitHub once, not once per request.
 final class RateLimitGate: Sendable {
@@ -20,6 +24,18 @@ final class RateLimitGate: Sendable {
     static let secondaryLimitPause: TimeInterval = 60
     /// How long to hold off when GitHub's reset time is already past by our clock (clock skew).
     static let pastResetPause: TimeInterval = 60
+    /// The longest pause a repeated secondary limit grows to.
+    static let longestSecondaryPause: TimeInterval = 1_800
+    /// A secondary limit this long after the last pause ended counts as the first again.
+    static let secondaryQuietPeriod: TimeInterval = 900
+
+    /// The secondary limits met in a row, and when the last pause ended.
+    private struct Strikes {
+        var count = 0
+        var lastPauseEnd: Date?
+    }
+
+    private let strikes = Mutex(Strikes())
 
     private struct Closure {
         var until: Date
@@ -69,21 +85,25 @@ final class RateLimitGate: Sendable {
         if response.status == 403 || response.status == 429 {
             let message = Self.message(in: response.body).lowercased()
             let isSecondary = message.contains("secondary rate limit") || message.contains("abuse")
-            let until: Date
+            let isLimit = isSecondary || response.status == 429 || message.contains("rate limit")
+            guard retryAfter != nil || remaining == 0 || isLimit else {
+                return nil  // A permission refusal, not a limit: the caller decides what it means.
+            }
+            // What GitHub said to wait, if anything: Retry-After first, then the reset of a used-up limit.
+            let told: Date? =
+                retryAfter.map { now.addingTimeInterval(max($0, 1)) } ?? (remaining == 0 ? resetOrLater : nil)
+            let primary = remaining == 0 && retryAfter == nil && !isSecondary
+            let until = primary ? resetOrLater : secondaryPause(at: now, told: told)
             let reason: String
             if let retryAfter {
-                until = now.addingTimeInterval(max(retryAfter, 1))
                 reason =
-                    "GitHub asked sandboxd to slow down "
-                    + "(HTTP \(response.status), Retry-After \(Int(retryAfter)) s)"
-            } else if remaining == 0 {
-                until = resetOrLater
+                    "GitHub asked sandboxd to slow down (HTTP \(response.status), Retry-After \(Int(retryAfter)) s"
+                    + (until > now.addingTimeInterval(max(retryAfter, 1)) ? ", waiting longer after repeats)" : ")")
+            } else if primary {
                 reason = Self.usedUp
-            } else if isSecondary || response.status == 429 || message.contains("rate limit") {
-                until = now.addingTimeInterval(Self.secondaryLimitPause)
-                reason = "GitHub's secondary rate limit was hit (HTTP \(response.status))"
             } else {
-                return nil  // A permission refusal, not a limit: the caller decides what it means.
+                reason =
+                    "GitHub's secondary rate limit was hit (HTTP \(response.status)); waiting \(Int(until.timeIntervalSince(now))) s"
             }
             close(until: until, reason: reason, isRateLimit: true)
             return GitHubError(.unavailable, message: reason, retryAt: until, isRateLimit: true)
@@ -92,6 +112,25 @@ final class RateLimitGate: Sendable {
             close(until: resetOrLater, reason: Self.usedUp, isRateLimit: true)
         }
         return nil
+    }
+
+    /// Until when a secondary limit met at `now` holds calls back: GitHub's time (`told`) the first
+    /// time, else one minute; on repeats the longer of that and 1, 2, 4, … minutes.
+    private func secondaryPause(at now: Date, told: Date?) -> Date {
+        strikes.withLock { strikes in
+            if let end = strikes.lastPauseEnd, now.timeIntervalSince(end) > Self.secondaryQuietPeriod {
+                strikes.count = 0
+            }
+            strikes.count += 1
+            let growing = min(
+                Self.secondaryLimitPause * pow(2, Double(min(strikes.count - 1, 16))),
+                Self.longestSecondaryPause
+            )
+            let floor = now.addingTimeInterval(strikes.count == 1 && told != nil ? 0 : growing)
+            let until = max(told ?? floor, floor)
+            strikes.lastPauseEnd = until
+            return until
+        }
     }
 
     /// Closes the gate for ``outagePause`` after GitHub failed; returns the error to throw.

@@ -114,6 +114,53 @@ struct CommandOptionsTests {
         #expect(try options(["run"], ["GITHUB_TOKEN": ""]).githubToken == nil)
     }
 
+    @Test("a GitHub App: its id, its key file (else the systemd credential github-app-key), its installation")
+    func githubApp() throws {
+        let fromFlags = try options(
+            [
+                "run", "--github-app-id", "123456", "--github-app-private-key-file", "/k.pem",
+                "--github-app-installation-id", "42",
+            ],
+            ["CREDENTIALS_DIRECTORY": "/run/c"]
+        )
+        #expect(fromFlags.githubToken == nil)
+        #expect(
+            fromFlags.githubApp
+                == CommandOptions.GitHubAppOptions(id: "123456", privateKey: .file(path: "/k.pem"), installationID: 42)
+        )
+        let fromEnvironment = try options(
+            ["reconcile"],
+            ["GITHUB_APP_ID": "Iv23liAbCd", "CREDENTIALS_DIRECTORY": "/run/c/"]
+        )
+        #expect(
+            fromEnvironment.githubApp
+                == CommandOptions.GitHubAppOptions(
+                    id: "Iv23liAbCd",
+                    privateKey: .credential(path: "/run/c/github-app-key"),
+                    installationID: nil
+                )
+        )
+        // The token's systemd credential is not looked at with an App.
+        #expect(fromEnvironment.githubToken == nil)
+    }
+
+    @Test(
+        "a token and an App together, an App setting without its id, or a bad id is a usage error",
+        arguments: [
+            (["run", "--github-app-id", "1"], ["GITHUB_TOKEN": "t"], "not both"),
+            (["run", "--github-app-id", "1", "--github-token-file", "/t"], [:], "not both"),
+            (["run", "--github-app-private-key-file", "/k"], [:], "without --github-app-id"),
+            (["run"], ["GITHUB_APP_INSTALLATION_ID": "5"], "GITHUB_APP_INSTALLATION_ID is set without"),
+            (["run", "--github-app-id", "1 2"], [:], "is not a GitHub App id"),
+            (["run", "--github-app-id", "1", "--github-app-installation-id", "x"], [:], "is not an installation id"),
+            (["run", "--github-app-id", "1", "--github-app-installation-id", "0"], [:], "is not an installation id"),
+        ] as [([String], [String: String], String)]
+    )
+    func githubAppUsageErrors(arguments: [String], environment: [String: String], message: String) {
+        let error = usageError(arguments, environment)
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
     @Test("the token itself never appears in the options")
     func tokenNeverStored() throws {
         let options = try options(["run"], ["GITHUB_TOKEN": "ghp_verysecret"])

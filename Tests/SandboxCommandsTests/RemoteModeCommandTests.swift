@@ -19,10 +19,13 @@ struct RemoteModeCommandTests {
         let catalog: FakeServiceCatalogServer
         let github: FakeGitHubServer
 
-        init(productId: String = "prod-sandbox000001") throws {
+        /// - Parameters:
+        ///   - productId: the pool's product.
+        ///   - app: a GitHub App the fake GitHub plays (installed on the repository's owner).
+        init(productId: String = "prod-sandbox000001", app: FakeGitHubServer.App? = nil) throws {
             directory = try TemporaryDirectory()
             catalog = try FakeServiceCatalogServer(.init(credentials: [RemoteModeCommandTests.credentials]))
-            github = try FakeGitHubServer()
+            github = try FakeGitHubServer(app: app)
             try directory.write(
                 "desired/pool.json",
                 """

@@ -5,48 +5,45 @@ import Testing
 
 @Suite("GitHub configuration: token, repository, API URL, ETag file")
 struct ConfigurationTests {
-    @Test("the token comes from --github-token-file, else GITHUB_TOKEN, else $CREDENTIALS_DIRECTORY/github-token")
-    func tokenPrecedence() throws {
+    @Test("a token file is read at start-up: its token is trimmed, and what is wrong with it names the file")
+    func tokenFile() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("token")
         try Data("  from-file\n".utf8).write(to: file)
-        try Data("from-credentials\n".utf8).write(to: directory.appendingPathComponent("github-token"))
-        let environment = ["GITHUB_TOKEN": "from-env", "CREDENTIALS_DIRECTORY": directory.path]
+        _ = try await adapter(.token(.file(path: file.path, setting: "--github-token-file")), state: directory)
 
-        #expect(try GitHubToken.load(file: file.path, environment: environment) == GitHubToken("from-file"))
-        #expect(try GitHubToken.load(file: nil, environment: environment) == GitHubToken("from-env"))
-        #expect(
-            try GitHubToken.load(file: nil, environment: ["CREDENTIALS_DIRECTORY": directory.path])
-                == GitHubToken("from-credentials")
-        )
-    }
-
-    @Test("an unreadable or empty token file is an error naming the file; no token at all says what to set")
-    func tokenErrors() throws {
-        let directory = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let missing = directory.appendingPathComponent("nope").path
-        #expect {
-            _ = try GitHubToken.load(file: missing, environment: ["GITHUB_TOKEN": "x"])
+        await #expect {
+            _ = try await adapter(.token(.file(path: missing, setting: "--github-token-file")), state: directory)
         } throws: { error in
             let error = error as! GitHubConfigurationError
             return error.code == .unreadableTokenFile && error.message.contains(missing)
+                && error.message.contains("--github-token-file") && error.message.contains("does not exist")
         }
         let empty = directory.appendingPathComponent("empty")
         try Data("\n \n".utf8).write(to: empty)
-        #expect {
-            _ = try GitHubToken.load(file: empty.path, environment: [:])
+        await #expect {
+            _ = try await adapter(.token(.file(path: empty.path, setting: "--github-token-file")), state: directory)
         } throws: { error in
             let error = error as! GitHubConfigurationError
             return error.code == .invalidToken && error.message.contains(empty.path)
         }
-        #expect {
-            _ = try GitHubToken.load(file: nil, environment: ["CREDENTIALS_DIRECTORY": directory.path])
+        await #expect {
+            _ = try await adapter(.token(.file(path: directory.path, setting: "--github-token-file")), state: directory)
         } throws: { error in
-            let error = error as! GitHubConfigurationError
-            return error.code == .missingToken && error.message.contains("GITHUB_TOKEN")
+            (error as! GitHubConfigurationError).message.contains("is a directory")
         }
+    }
+
+    /// An adapter on a loopback API that nothing answers (only the files are read).
+    private func adapter(_ credentials: GitHubCredentials, state: URL) async throws -> GitHubAdapter {
+        try await GitHubAdapter.fromEnvironment(
+            repository: "o/r",
+            credentials: credentials,
+            apiURL: "http://127.0.0.1:9",
+            stateDirectory: state
+        )
     }
 
     @Test("the repository is OWNER/NAME", arguments: ["octo-org/sandboxes", "a/b.c_d-e"])
@@ -60,18 +57,23 @@ struct ConfigurationTests {
     }
 
     @Test("GITHUB_API_URL: https (or http on loopback), with or without a path and a trailing slash")
-    func apiURL() throws {
+    func apiURL() async throws {
         let state = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
-        let token = try GitHubToken("t")
+        let token = GitHubCredentials.token(.value(try GitHubToken("t"), variable: "GITHUB_TOKEN"))
         for good in [nil, "", "https://api.github.com", "https://ghe.example/api/v3/", "http://127.0.0.1:8080/api/v3"] {
-            _ = try GitHubAdapter.fromEnvironment(repository: "o/r", token: token, apiURL: good, stateDirectory: state)
+            _ = try await GitHubAdapter.fromEnvironment(
+                repository: "o/r",
+                credentials: token,
+                apiURL: good,
+                stateDirectory: state
+            )
         }
         for bad in ["http://ghe.example/api/v3", "ftp://x", "api.github.com", "https://x/api?y=1", "https://u:p@x"] {
-            #expect(throws: GitHubConfigurationError.self) {
-                _ = try GitHubAdapter.fromEnvironment(
+            await #expect(throws: GitHubConfigurationError.self) {
+                _ = try await GitHubAdapter.fromEnvironment(
                     repository: "o/r",
-                    token: token,
+                    credentials: token,
                     apiURL: bad,
                     stateDirectory: state
                 )

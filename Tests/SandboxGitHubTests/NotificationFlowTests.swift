@@ -51,9 +51,9 @@ struct NotificationFlowTests {
         let costly = scene.fake.costlyCalls
         #expect(costly == 3)
 
-        let restarted = try GitHubAdapter.fromEnvironment(
+        let restarted = try await GitHubAdapter.fromEnvironment(
             repository: "octo-org/sandboxes",
-            token: GitHubToken(scene.fake.token),
+            credentials: .token(.value(GitHubToken(scene.fake.token), variable: "GITHUB_TOKEN")),
             apiURL: scene.fake.apiURL.absoluteString,
             stateDirectory: stateDirectory,
             now: { scene.clock.now() }

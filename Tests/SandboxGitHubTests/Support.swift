@@ -30,6 +30,8 @@ struct Scene {
         pathPrefix: String = "",
         apiSuffix: String = "",
         etags: any ETagStore = InMemoryETagStore(),
+        credentials: GitHubCredentials? = nil,
+        report: @escaping @Sendable (String) -> Void = { _ in },
         configure: (inout GitHubClient.Configuration) -> Void = { _ in }
     ) throws {
         let clock = ManualClock()
@@ -38,7 +40,7 @@ struct Scene {
         let transport = URLSessionTransport()
         var configuration = GitHubClient.Configuration(
             baseURL: URL(string: fake.apiURL.absoluteString + apiSuffix)!,
-            token: try GitHubToken(fake.token)
+            credentials: try credentials ?? .token(.value(GitHubToken(fake.token), variable: "GITHUB_TOKEN"))
         )
         configuration.timeout = .seconds(30)  // generous: the suite runs in parallel on 2 cores
         configure(&configuration)
@@ -53,7 +55,11 @@ struct Scene {
         self.fake = fake
         self.sleeps = sleeps
         self.transport = transport
-        adapter = GitHubAdapter(repository: try GitHubRepository("\(fake.owner)/\(fake.repository)"), client: client)
+        adapter = GitHubAdapter(
+            repository: try GitHubRepository("\(fake.owner)/\(fake.repository)"),
+            client: client,
+            report: report
+        )
     }
 
     /// Adds a person (or bot, or organization) account.

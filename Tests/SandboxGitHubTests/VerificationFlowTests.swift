@@ -159,7 +159,7 @@ struct VerificationFlowTests {
             Issue.record("expected pending, got \(outcome)")
             return
         }
-        #expect(reason.contains("cannot see the private members of acme-corp"))
+        #expect(reason.contains("is a private member of acme-corp (HTTP 404), and @alice is not a public member"))
     }
 
     @Test("an active member of one allowed organization is verified; a public member without a seeing token too")

@@ -46,6 +46,27 @@ enum CommandCatalog {
             defaultDescription: "$CREDENTIALS_DIRECTORY/github-token when present"
         ),
         .init(
+            name: "github-app-id",
+            kind: .value(placeholder: "ID"),
+            help: "Authenticate as this GitHub App (its id or client id) instead of with a token.",
+            environment: "GITHUB_APP_ID",
+            defaultDescription: "none (a token instead)"
+        ),
+        .init(
+            name: "github-app-private-key-file",
+            kind: .value(placeholder: "PATH"),
+            help: "The GitHub App's private key (PEM, PKCS#1 or PKCS#8), read again when it changes. Never printed.",
+            environment: "GITHUB_APP_PRIVATE_KEY_FILE",
+            defaultDescription: "$CREDENTIALS_DIRECTORY/github-app-key when present"
+        ),
+        .init(
+            name: "github-app-installation-id",
+            kind: .value(placeholder: "ID"),
+            help: "The App's installation on the repository's owner.",
+            environment: "GITHUB_APP_INSTALLATION_ID",
+            defaultDescription: "found from the repository"
+        ),
+        .init(
             name: "metrics-file",
             kind: .value(placeholder: "PATH"),
             help: "After every pass, write Prometheus metrics to this file (node_exporter textfile).",

@@ -16,8 +16,10 @@ struct CommandContext: Sendable {
     var logger: Logger
     /// `--github-repository` / `GITHUB_REPOSITORY`.
     var githubRepository: String?
-    /// `--github-token-file`, or the systemd credential file, when that is where the token is.
-    var githubTokenFile: String?
+    /// Where the GitHub token is, when sandboxd runs with a token.
+    var githubToken: CommandOptions.GitHubTokenSource?
+    /// The GitHub App, when sandboxd runs as one.
+    var githubApp: CommandOptions.GitHubAppOptions?
     /// `GITHUB_API_URL`.
     var githubAPIURL: String
 
@@ -32,10 +34,8 @@ struct CommandContext: Sendable {
         logger = Logger(sink: StandardErrorLogSink(environment: environment), minimumLevel: .notice)
         githubRepository = options.githubRepository
         githubAPIURL = options.githubAPIURL
-        switch options.githubToken {
-        case .file(let path)?, .credential(let path)?: githubTokenFile = path
-        case .environment?, nil: githubTokenFile = nil
-        }
+        githubToken = options.githubToken
+        githubApp = options.githubApp
     }
 
     var state: StateDirectory { StateDirectory(url: stateDirectory) }
@@ -52,7 +52,7 @@ struct CommandContext: Sendable {
     }
 
     /// The GitHub port for this mode.
-    func makeGitHub() throws -> any GitHubPort {
+    func makeGitHub() async throws -> any GitHubPort {
         if local {
             let output = output
             let clock = clock
@@ -63,7 +63,7 @@ struct CommandContext: Sendable {
                 printer: { name, body in output.writeOutput("── outbox/\(name) ──\n\(body)\n\n") }
             )
         }
-        return try RemotePorts.github(context: self)
+        return try await RemotePorts.github(context: self)
     }
 }
 
@@ -76,7 +76,7 @@ extension CommandContext {
         // touched (docs/behaviour.md §4).
         try state.claim(local: local, record: false)
         var catalog = try await makeCatalog(readOnly: false)
-        var github = try makeGitHub()
+        var github = try await makeGitHub()
         if let counter {
             catalog = InstrumentedCatalog(catalog, counter: counter)
             github = InstrumentedGitHub(github, counter: counter)

@@ -21,8 +21,9 @@ enum RemotePorts {
 
     /// The GitHub adapter.
     ///
-    /// - Throws: ``CommandFailure`` with one line saying what to set, when the repository or token is missing.
-    static func github(context: CommandContext) throws -> any GitHubPort {
+    /// - Throws: ``CommandFailure`` with one line saying what to set, when the repository or the
+    ///   credentials are missing or unreadable.
+    static func github(context: CommandContext) async throws -> any GitHubPort {
         guard let repository = context.githubRepository else {
             throw CommandFailure(
                 "no GitHub repository: set GITHUB_REPOSITORY=OWNER/NAME (or --github-repository), "
@@ -30,17 +31,80 @@ enum RemotePorts {
             )
         }
         do {
-            let token = try GitHubToken.load(file: context.githubTokenFile, environment: context.environment)
+            let credentials = try githubCredentials(context: context)
             let clock = context.clock
-            return try GitHubAdapter.fromEnvironment(
+            let logger = context.logger
+            let adapter = try await GitHubAdapter.fromEnvironment(
                 repository: repository,
-                token: token,
+                credentials: credentials,
                 apiURL: context.githubAPIURL,
                 stateDirectory: context.stateDirectory,
-                now: { clock.now() }
+                now: { clock.now() },
+                report: { notice in logger.warning("GitHub", ["detail": notice]) }
             )
+            context.logger.info("GitHub", ["repository": repository, "credentials": credentials.description])
+            return adapter
         } catch {
             throw CommandFailure(error.message)
         }
+    }
+
+    /// The credentials the options name (docs/behaviour.md §4): a token (file, `GITHUB_TOKEN`, or the
+    /// systemd credential `github-token`), or a GitHub App (its key file or the credential `github-app-key`).
+    static func githubCredentials(context: CommandContext) throws(GitHubConfigurationError) -> GitHubCredentials {
+        if let app = context.githubApp {
+            guard let key = app.privateKey,
+                !key.isCredential || FileManager.default.fileExists(atPath: key.location.path)
+            else {
+                throw GitHubConfigurationError(
+                    .invalidApp,
+                    "no private key for the GitHub App \(app.id): set --github-app-private-key-file PATH (or "
+                        + "GITHUB_APP_PRIVATE_KEY_FILE), or LoadCredential=github-app-key:PATH in the systemd unit"
+                )
+            }
+            return .app(
+                GitHubCredentials.App(
+                    id: app.id,
+                    privateKeyFile: key.location.path,
+                    privateKeySetting: key.location.setting,
+                    installationID: app.installationID
+                )
+            )
+        }
+        switch context.githubToken {
+        case .file(let path)?:
+            return .token(.file(path: path, setting: "--github-token-file"))
+        case .environment(let variable)?:
+            do {
+                return .token(.value(try GitHubToken(context.environment[variable] ?? ""), variable: variable))
+            } catch {
+                throw GitHubConfigurationError(error.code, "\(variable): \(error.message)")
+            }
+        case .credential(let path)? where FileManager.default.fileExists(atPath: path):
+            return .token(.file(path: path, setting: "$CREDENTIALS_DIRECTORY/github-token"))
+        case .credential?, nil:
+            throw GitHubConfigurationError(
+                .missingToken,
+                "no GitHub credentials: set --github-token-file PATH, or GITHUB_TOKEN, or LoadCredential=github-token:PATH "
+                    + "in the systemd unit; or a GitHub App with --github-app-id and its private key (or use --local)"
+            )
+        }
+    }
+}
+
+extension CommandOptions.GitHubTokenSource {
+    /// The file and the setting it came from (an environment variable holds no file: its name).
+    fileprivate var location: (path: String, setting: String) {
+        switch self {
+        case .file(let path): return (path, "--github-app-private-key-file or GITHUB_APP_PRIVATE_KEY_FILE")
+        case .credential(let path): return (path, "$CREDENTIALS_DIRECTORY/github-app-key")
+        case .environment(let variable): return (variable, variable)
+        }
+    }
+
+    /// Whether it is systemd's credential, which may not exist.
+    fileprivate var isCredential: Bool {
+        if case .credential = self { return true }
+        return false
     }
 }
