@@ -14,12 +14,8 @@ import Testing
 struct AppAuthenticationTests {
     /// The claims of the JWTs the fake received, in order.
     private func claims(_ scene: AppAuthScene) -> [[String: Any]] {
-        scene.fake.requests.compactMap { request -> [String: Any]? in
-            guard let bearer = request.headers["Authorization"]?.replacingOccurrences(of: "Bearer ", with: "") else {
-                return nil
-            }
-            let parts = bearer.split(separator: ".")
-            guard parts.count == 3, let payload = Base64URL.decode(parts[1]) else { return nil }
+        scene.receivedJWTs.compactMap { parts -> [String: Any]? in
+            guard let payload = Base64URL.decode(parts[1]) else { return nil }
             return try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any]
         }
     }
@@ -115,10 +111,7 @@ struct AppAuthenticationTests {
     func membershipThroughTheInstallation() async throws {
         let scene = try AppAuthScene()
         defer { scene.stop() }
-        scene.person("alice", id: 101)
-        scene.person("bob", id: 102)
-        scene.pullRequest(100, by: 101, adding: "req-alice")
-        scene.pullRequest(101, by: 102, adding: "req-bob")
+        scene.addAliceAndBob()
         scene.fake.setMembership(organization: "other-org", accountID: 102, .active, isPublic: true)
         // alice is in no organization: the installation on octo-org says so for certain.
         let ownOrg = VerificationPolicy(allowedOrganizations: ["octo-org"])

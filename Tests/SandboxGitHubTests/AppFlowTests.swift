@@ -72,6 +72,25 @@ struct AppAuthScene {
         )
     }
 
+    /// alice (101) with pull request 100 adding req-alice, bob (102) with 101 adding req-bob.
+    func addAliceAndBob() {
+        person("alice", id: 101)
+        person("bob", id: 102)
+        pullRequest(100, by: 101, adding: "req-alice")
+        pullRequest(101, by: 102, adding: "req-bob")
+    }
+
+    /// The JWTs the fake received, in order, each as its three parts.
+    var receivedJWTs: [[Substring]] {
+        fake.requests.compactMap { request in
+            guard let bearer = request.headers["Authorization"]?.replacingOccurrences(of: "Bearer ", with: "") else {
+                return nil
+            }
+            let parts = bearer.split(separator: ".")
+            return parts.count == 3 ? parts : nil
+        }
+    }
+
     /// A verification request for `spec`, first seen now.
     func verification(_ spec: RequestSpec, policy: VerificationPolicy = VerificationPolicy()) -> VerificationRequest {
         VerificationRequest(
@@ -97,10 +116,7 @@ struct AppFlowTests {
     func wholeFlow() async throws {
         let scene = try AppAuthScene()
         defer { scene.stop() }
-        scene.person("alice", id: 101)
-        scene.person("bob", id: 102)
-        scene.pullRequest(100, by: 101, adding: "req-alice")
-        scene.pullRequest(101, by: 102, adding: "req-bob")
+        scene.addAliceAndBob()
         // Someone else writes sandboxd's marker first: it is not sandboxd's comment.
         _ = scene.fake.addComment(pullRequest: 100, authorID: 101, body: "<!-- sandboxd:req-alice:ready -->")
 

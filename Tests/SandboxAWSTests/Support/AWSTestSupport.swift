@@ -47,7 +47,11 @@ final class SleepRecorder: Sendable {
 /// A retry policy that never sleeps, with seeded jitter.
 func testRetryPolicy(
     maxAttempts: Int = 3,
-    attemptTimeout: Duration = .seconds(5),
+    // Generous: the whole suite runs in parallel on 2 cores, where an answer can take seconds to come back;
+    // an attempt that times out is not retried, and no retry starts after maxCallDuration, so the
+    // production bounds would read a loaded machine as a hung service. The timeout tests set their own.
+    attemptTimeout: Duration = .seconds(30),
+    maxCallDuration: Duration = .seconds(120),
     recorder: SleepRecorder = SleepRecorder(),
     seed: UInt64 = 42
 ) -> AWSRetryPolicy {
@@ -55,6 +59,7 @@ func testRetryPolicy(
     return AWSRetryPolicy(
         maxAttempts: maxAttempts,
         attemptTimeout: attemptTimeout,
+        maxCallDuration: maxCallDuration,
         random: { random.next() },
         sleep: { await recorder.sleep($0) }
     )
