@@ -20,11 +20,12 @@ struct RemoteAppCommandTests {
     func runAsApp() async throws {
         let scene = try RemoteModeCommandTests.Scene(app: try Self.app())
         defer { scene.stop() }
-        try scene.directory.write("app-key.pem", TestAppKeys.first)
+        // The key as systemd hands it over: the credential github-app-key in $CREDENTIALS_DIRECTORY.
+        try scene.directory.write("credentials/github-app-key", TestAppKeys.first)
         var environment = scene.environment
         environment["GITHUB_TOKEN"] = nil
         environment["GITHUB_APP_ID"] = String(scene.github.app!.id)
-        environment["GITHUB_APP_PRIVATE_KEY_FILE"] = scene.directory.path("app-key.pem")
+        environment["CREDENTIALS_DIRECTORY"] = scene.directory.path("credentials")
         let log = try await Self.runUntilActive(scene, environment: environment)
 
         let bot = scene.github.app!.bot
