@@ -56,6 +56,26 @@ public struct CommandOptions: Sendable, Hashable {
         }
     }
 
+    /// `--git-remote` and its branch and path (docs/behaviour.md §4.9).
+    public struct GitRemoteOptions: Sendable, Hashable {
+        /// The remote's URL, as given.
+        public var url: String
+        /// The branch; `nil`: the remote's default branch.
+        public var branch: String?
+        /// The desired state's folder inside the repository.
+        public var path: String
+
+        /// - Parameters:
+        ///   - url: the remote's URL.
+        ///   - branch: the branch, or `nil` for the default one.
+        ///   - path: the folder inside the repository.
+        public init(url: String, branch: String? = nil, path: String = "desired-state") {
+            self.url = url
+            self.branch = branch
+            self.path = path
+        }
+    }
+
     public var command: Command
     /// `--desired-state`, `SANDBOXD_DESIRED_STATE`, `./desired-state`.
     public var desiredState: String
@@ -73,6 +93,8 @@ public struct CommandOptions: Sendable, Hashable {
     public var githubApp: GitHubAppOptions?
     /// `GITHUB_API_URL`, `https://api.github.com`, without a trailing slash.
     public var githubAPIURL: String
+    /// `--git-remote`, `SANDBOXD_GIT_REMOTE` (with `--git-branch`, `--git-path`); `nil`: `desiredState` is read as it is.
+    public var gitRemote: GitRemoteOptions?
     /// `--metrics-file`, `SANDBOXD_METRICS_FILE`, none.
     public var metricsFile: String?
     /// `--local`.
@@ -98,6 +120,7 @@ public struct CommandOptions: Sendable, Hashable {
         githubRepository = nil
         githubToken = nil
         githubApp = nil
+        gitRemote = nil
         githubAPIURL = "https://api.github.com"
         metricsFile = nil
         local = false
@@ -171,6 +194,7 @@ public struct CommandOptions: Sendable, Hashable {
         }
 
         try resolveGitHub(options)
+        try resolveGitRemote(options)
 
         if let (path, _) = options.value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
         local = parsed.flags.contains("local")
@@ -209,6 +233,22 @@ public struct CommandOptions: Sendable, Hashable {
                 githubAPIURL = url.hasSuffix("/") ? String(url.dropLast()) : url
             }
         }
+    }
+
+    /// Resolves ``gitRemote``: `--git-branch` and `--git-path` mean nothing without `--git-remote`.
+    private mutating func resolveGitRemote(_ options: OptionValues) throws(UsageError) {
+        let branch = options.value("git-branch", "SANDBOXD_GIT_BRANCH")
+        let path = options.value("git-path", "SANDBOXD_GIT_PATH")
+        guard let (url, _) = options.value("git-remote", "SANDBOXD_GIT_REMOTE") else {
+            if let (_, source) = branch ?? path {
+                throw UsageError(
+                    "\(source) is set without --git-remote (SANDBOXD_GIT_REMOTE): set the remote too, or remove it",
+                    command: options.parsed.command
+                )
+            }
+            return
+        }
+        gitRemote = GitRemoteOptions(url: url, branch: branch?.value, path: path?.value ?? "desired-state")
     }
 
     /// Resolves ``githubToken`` or ``githubApp`` (docs/behaviour.md §4): a token, or an App, not both.

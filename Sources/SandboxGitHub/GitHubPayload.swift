@@ -87,6 +87,15 @@ enum GitHubPayload {
         }
     }
 
+    /// `GET /repos/{owner}/{repo}/branches/{branch}`.
+    struct Branch: Decodable, Sendable, Hashable {
+        struct Commit: Decodable, Sendable, Hashable {
+            var sha: String
+        }
+
+        var commit: Commit
+    }
+
     /// `GET /app`: the App the JWT is for.
     struct App: Decodable, Sendable, Hashable {
         var id: Int64?

@@ -30,6 +30,17 @@ extension FakeGitHubServer {
             return publicMemberCheck(organization: parts[1], login: parts[3])
         case .repository:
             return state.withLock { Answer(status: 200, json: repositoryJSON($0)) }
+        case .branch:
+            return state.withLock { state in
+                let name = admitted.parts[admitted.parts.count - 1]
+                guard let head = state.branches[name] else {
+                    return Answer(status: 404, json: ["message": "Branch not found"])
+                }
+                return Answer(
+                    status: 200,
+                    json: ["name": name, "commit": ["sha": head], "protected": false] as [String: Any]
+                )
+            }
         case .pullRequest, .pullRequestFiles, .comments:
             return repositoryRead(route, admitted)
         case .createComment:

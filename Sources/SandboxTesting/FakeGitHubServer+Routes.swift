@@ -27,6 +27,8 @@ extension FakeGitHubServer {
         case createComment
         /// `PATCH /repos/{owner}/{repo}/issues/comments/{id}`.
         case editComment
+        /// `GET /repos/{owner}/{repo}/branches/{branch}`: a branch and its head commit.
+        case branch
         /// `GET /app`: the App, for its JSON web token.
         case app
         /// `GET /repos/{owner}/{repo}/installation`: the App's installation, for its JSON web token.
@@ -51,6 +53,7 @@ extension FakeGitHubServer {
             case .comments: "GET /repos/{owner}/{repo}/issues/{number}/comments"
             case .createComment: "POST /repos/{owner}/{repo}/issues/{number}/comments"
             case .editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
+            case .branch: "GET /repos/{owner}/{repo}/branches/{branch}"
             case .app: "GET /app"
             case .installation: "GET /repos/{owner}/{repo}/installation"
             case .appInstallation: "GET /app/installations/{installation_id}"
@@ -65,7 +68,8 @@ extension FakeGitHubServer {
             case .authenticatedUser, .user, .organizationMembership, .organizationMember, .organizationPublicMember,
                 .app, .appInstallation, .createInstallationToken:
                 false
-            case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation:
+            case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation,
+                .branch:
                 true
             }
         }
@@ -109,6 +113,7 @@ extension FakeGitHubServer {
         case ("GET", 0): .repository
         case ("GET", 1) where rest[0] == "installation": .installation
         case ("GET", 2) where rest[0] == "pulls": .pullRequest
+        case ("GET", 2) where rest[0] == "branches": .branch
         case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": .pullRequestFiles
         case ("GET", 3) where rest[0] == "issues" && rest[2] == "comments": .comments
         case ("POST", 3) where rest[0] == "issues" && rest[2] == "comments": .createComment

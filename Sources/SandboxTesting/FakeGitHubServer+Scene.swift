@@ -29,6 +29,11 @@ extension FakeGitHubServer {
         state.withLock { $0.pulls[number]?.merged = merged }
     }
 
+    /// Sets the head commit of `branch` (`nil` deletes the branch), as a push or a merge does.
+    public func setBranch(_ branch: String, head: String?) {
+        state.withLock { $0.branches[branch] = head }
+    }
+
     /// Makes `accountID` a member of `organization` (`nil` removes it).
     public func setMembership(
         organization: String,

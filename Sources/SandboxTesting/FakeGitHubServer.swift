@@ -146,6 +146,8 @@ public final class FakeGitHubServer: Sendable {
         /// Where the repository moved, on another host (``moveRepositoryToAnotherHost(_:)``).
         var movedAwayTo: URL?
         var repositoryHidden = false
+        /// Branch name → head commit id (`GET …/branches/{branch}`).
+        var branches: [String: String] = [:]
         /// Whether the App is installed on the repository's owner (``uninstall(_:)``).
         var installed = true
         var installationTokens: [InstallationToken] = []

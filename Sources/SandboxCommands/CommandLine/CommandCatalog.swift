@@ -32,6 +32,28 @@ enum CommandCatalog {
             defaultDescription: "default"
         ),
         .init(
+            name: "git-remote",
+            kind: .value(placeholder: "URL"),
+            help: "Follow this git repository: sandboxd keeps its own clone in the state directory and reads each"
+                + " pass from one fetched commit (--desired-state is then not used).",
+            environment: "SANDBOXD_GIT_REMOTE",
+            defaultDescription: "none: read --desired-state as it is"
+        ),
+        .init(
+            name: "git-branch",
+            kind: .value(placeholder: "NAME"),
+            help: "The branch of --git-remote to follow.",
+            environment: "SANDBOXD_GIT_BRANCH",
+            defaultDescription: "the remote's default branch"
+        ),
+        .init(
+            name: "git-path",
+            kind: .value(placeholder: "PATH"),
+            help: "The desired state's folder inside the repository of --git-remote.",
+            environment: "SANDBOXD_GIT_PATH",
+            defaultDescription: "desired-state"
+        ),
+        .init(
             name: "github-repository",
             kind: .value(placeholder: "OWNER/NAME"),
             help: "The repository whose pull requests add request files.",

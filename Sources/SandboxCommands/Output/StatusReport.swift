@@ -71,7 +71,9 @@ struct StatusReport {
         let summary =
             "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
             + "\(positions.count) queued, \(rows.count) requests"
-        let due = nextDue.map { "next due: \($0.line(now: now))\n" } ?? ""
+        // The commit the latest decisions were made from (docs/behaviour.md §4.9).
+        let revision = journal.desiredRevision.map { "desired state: \($0.summary)\n" } ?? ""
+        let due = revision + (nextDue.map { "next due: \($0.line(now: now))\n" } ?? "")
         guard !body.isEmpty else { return summary + "\n" + due + problemLines }
         return summary + "\n" + due + "\n" + TextTable.render([header] + body) + problemLines
     }

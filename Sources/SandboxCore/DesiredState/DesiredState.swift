@@ -15,6 +15,11 @@ public struct DesiredState: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
     /// The path of request files as GitHub sees them: `<prefix>/requests/` (docs/behaviour.md §5).
     public var repositoryPathPrefix: String
+    /// The git commit it was read from, when known (docs/behaviour.md §4.9).
+    public var revision: DesiredStateRevision?
+    /// Why it is not the newest: the fetch of `--git-remote` failed, and this is the last commit that
+    /// was fetched (reported as a problem by every pass until a fetch works).
+    public var sourceProblem: PassProblem?
 
     public init(
         pool: PoolConfiguration?,

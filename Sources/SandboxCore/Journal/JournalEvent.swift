@@ -59,6 +59,8 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case productGone(productId: String)
     /// Compaction forgot these final requests whose files are gone.
     case forgotten(ids: [RequestID])
+    /// The passes from here on decide from this commit of the desired state (docs/behaviour.md §4.9).
+    case desiredRevision(DesiredStateRevision, at: Date)
 
     /// The request the event is about, if any.
     public var requestID: RequestID? {
@@ -72,7 +74,7 @@ public enum JournalEvent: Hashable, Sendable, Codable {
             return id
         case .terminationStarted(_, let owner, _, _):
             return owner.request
-        case .terminationAccepted, .terminationFailed, .productGone, .forgotten:
+        case .terminationAccepted, .terminationFailed, .productGone, .forgotten, .desiredRevision:
             return nil
         }
     }

@@ -10,6 +10,8 @@ public struct JournalState: Hashable, Sendable, Codable {
     public var terminations: [String: Termination]
     /// The next queue-order number.
     public var nextOrder: UInt64
+    /// The commit of the desired state the latest decisions were made from (docs/behaviour.md §4.9).
+    public var desiredRevision: DesiredStateRevision?
 
     /// An empty journal of `lineage`.
     public init(lineage: String) {
@@ -40,6 +42,8 @@ public struct JournalState: Hashable, Sendable, Codable {
             applyTermination(event)
         case .forgotten(let ids):
             for id in ids { requests[id] = nil }
+        case .desiredRevision(let revision, _):
+            desiredRevision = revision
         default:
             guard let id = event.requestID, var record = requests[id] else { return }
             let before = record

@@ -30,6 +30,9 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
         case githubRateLimited = "github-rate-limited"
         /// GitHub refused one call (a pull request gone or locked).
         case githubRefused = "github-refused"
+        /// `--git-remote` could not be fetched (unreachable, refused, the branch gone, the clone damaged):
+        /// the last fetched commit is still served.
+        case gitFetchFailed = "git-fetch-failed"
         /// The journal could not record.
         case journal
         /// The pass reached its time limit (`reconcile --timeout`) with work left; the rest is done next.
@@ -60,7 +63,8 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
     public var isAboutSetup: Bool {
         switch kind {
         case .githubTokenRefused, .githubConfiguration, .githubUnavailable, .githubRateLimited, .catalogAccessDenied,
-            .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal, .passDeadline:
+            .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal, .passDeadline,
+            .gitFetchFailed:
             return true
         case .catalogRefused, .githubRefused:
             return false

@@ -1,7 +1,8 @@
 public import Foundation
 public import SandboxCore
 
-/// The one-line `STATUS=` summary (docs/behaviour.md §7): `3/3 active, 2 queued, next expiry in 5h 12m`.
+/// The one-line `STATUS=` summary (docs/behaviour.md §7): `3/3 active, 2 queued, next expiry in 5h 12m`,
+/// ending with `at 1a2b3c4` when the desired state's commit is known.
 public enum DaemonStatusLine {
     /// The summary of `state` at `now`.
     ///
@@ -28,6 +29,7 @@ public enum DaemonStatusLine {
         }
         if let problems { parts.append(problems) }
         if brake { parts.append("safety brake on") }
+        if let revision = state.desiredRevision { parts.append("at \(revision.shortCommit)") }
         return parts.joined(separator: ", ")
     }
 

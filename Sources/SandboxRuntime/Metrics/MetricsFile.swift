@@ -60,7 +60,28 @@ public struct MetricsFile: Sendable {
                 + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")"
         )
         lines += schedule.lines(pool: label)
+        lines += revisionLines(journal.desiredRevision, pool: label)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `sandboxd_desired_state_info{commit}` and the commit's time (docs/behaviour.md §4.9), when known.
+    static func revisionLines(_ revision: DesiredStateRevision?, pool label: String) -> [String] {
+        guard let revision else { return [] }
+        var lines = [
+            "# HELP sandboxd_desired_state_info The commit of the desired state the latest decisions were made from.",
+            "# TYPE sandboxd_desired_state_info gauge",
+            "sandboxd_desired_state_info{pool=\"\(label)\",commit=\"\(escape(revision.commit))\","
+                + "dirty=\"\(revision.dirty)\"} 1",
+        ]
+        if let committedAt = revision.committedAt {
+            lines += [
+                "# HELP sandboxd_desired_state_commit_timestamp_seconds When that commit was made.",
+                "# TYPE sandboxd_desired_state_commit_timestamp_seconds gauge",
+                "sandboxd_desired_state_commit_timestamp_seconds{pool=\"\(label)\"} "
+                    + "\(Int(committedAt.timeIntervalSince1970))",
+            ]
+        }
+        return lines
     }
 
     static func escape(_ value: String) -> String {

@@ -147,7 +147,14 @@ public actor Reconciler {
     public func pass(desired: DesiredState, options: PassOptions) async throws -> PassReport {
         var report = PassReport()
         let log = logger.with(["reconcile.id": options.reconcileID])
+        if let problem = desired.sourceProblem { report.add(problem) }
+        if let revision = desired.revision, revision != state.desiredRevision {
+            // The commit is recorded before any decision made from it (docs/behaviour.md §4.9).
+            try record(.desiredRevision(revision, at: clock.now()), log: log.with(["commit": revision.commit]))
+        }
         guard let pool = desired.pool else {
+            // A desired state never fetched is its fetch's problem, not pool.json's.
+            guard desired.sourceProblem == nil else { return report }
             report.add(
                 PassProblem(
                     .poolInvalid,
