@@ -17,6 +17,14 @@ public struct CommandOptions: Sendable, Hashable {
         case status
     }
 
+    /// How `validate` prints its diagnostics (`--format`).
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        /// `PATH[:LINE:COLUMN]: [warning: ][field: ]message`, one line each.
+        case text
+        /// GitHub Actions workflow commands, `::error file=…,line=…,col=…,title=…::message`, one line each.
+        case github
+    }
+
     /// Where the GitHub token is to be read from. Its description never contains the token.
     public enum GitHubTokenSource: Sendable, Hashable, CustomStringConvertible {
         /// `--github-token-file PATH`.
@@ -103,6 +111,8 @@ public struct CommandOptions: Sendable, Hashable {
     public var json: Bool
     /// `--online` (`validate`): also check the product with AWS.
     public var online: Bool
+    /// `--format` (`validate`), `text`.
+    public var format: Format
     /// `--wait` (`reconcile`).
     public var wait: Bool
     /// `--timeout` (`reconcile`, with or without `--wait`), `10m`.
@@ -126,6 +136,7 @@ public struct CommandOptions: Sendable, Hashable {
         local = false
         json = false
         online = false
+        format = .text
         wait = false
         timeout = LeaseDuration("10m")!
         allowMassRelease = false
@@ -200,6 +211,13 @@ public struct CommandOptions: Sendable, Hashable {
         local = parsed.flags.contains("local")
         json = parsed.flags.contains("json")
         online = parsed.flags.contains("online")
+        if let (text, source) = options.value("format", nil) {
+            guard let parsedFormat = Format(rawValue: text) else {
+                let names = Format.allCases.map(\.rawValue).joined(separator: " or ")
+                throw UsageError("\(source): '\(text)' is not a format; use \(names)", command: name)
+            }
+            format = parsedFormat
+        }
         wait = parsed.flags.contains("wait")
         allowMassRelease = parsed.flags.contains("allow-mass-release")
         if let parsedTimeout = try options.duration("timeout", nil) {

@@ -201,6 +201,24 @@ struct RemoteModeCommandTests {
         }
         #expect(scene.catalog.requests.contains { $0.headers["X-Amz-Target"]?.hasSuffix(".DescribeProduct") == true })
     }
+
+    @Test("validate --online --format github reports a missing product as an annotation on pool.json")
+    func validateOnlineGitHubFormat() async throws {
+        let scene = try Scene(productId: "prod-doesnotexist1")
+        defer { scene.stop() }
+        let directory = scene.directory.path("desired")
+        let (status, output) = await runSandboxd(
+            ["validate", "--online", "--format", "github", "--desired-state", directory],
+            environment: scene.environment
+        )
+        #expect(status == 1, "\(output.stdout)\(output.stderr)")
+        #expect(output.lines.count == 1, "\(output.stdout)")
+        #expect(
+            output.lines.first?.hasPrefix("::error file=\(directory)/pool.json,title=sandboxd validate::product: ")
+                == true,
+            "\(output.stdout)"
+        )
+    }
 }
 
 @Suite("sandboxd run keeps running through problems it reports")

@@ -111,16 +111,26 @@ enum CommandCatalog {
         help: "Also ask AWS Service Catalog whether the pool's product and artifact exist (needs AWS settings)."
     )
 
+    static let format = ArgumentParser.Option(
+        name: "format",
+        kind: .value(placeholder: "FORMAT"),
+        help: "How to print the problems: text (PATH:LINE:COLUMN: message) or github (GitHub Actions"
+            + " annotations, ::error file=…,line=…,col=…::message, paths from the repository's root).",
+        defaultDescription: "text"
+    )
+
     static let commands: [ArgumentParser.Command] = [
         .init(
             name: CommandOptions.Command.validate.rawValue,
             abstract: "Check the desired-state directory on its own (no journal, no network).",
             discussion: """
                 Prints one line per problem, PATH: message (warnings too), and exits 1 if any is an error,
-                0 otherwise. With --online it also checks the product with AWS (region and credentials as for
-                reconcile).
+                0 otherwise. With --format github each problem is a GitHub Actions workflow command instead, so
+                a pull request's check annotates the file and line; what the files say is escaped, so it can
+                never make a command of its own. With --online it also checks the product with AWS (region and
+                credentials as for reconcile).
                 """,
-            options: [desiredState, online]
+            options: [desiredState, format, online]
         ),
         .init(
             name: CommandOptions.Command.plan.rawValue,

@@ -38,7 +38,11 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         var location = path
         if let line, let column { location += ":\(line):\(column)" }
         let prefix = severity == .warning ? "warning: " : ""
-        let fieldPart = field.map { "\($0): " } ?? ""
-        return "\(location): \(prefix)\(fieldPart)\(message)"
+        return "\(location): \(prefix)\(detail)"
+    }
+
+    /// `[field: ]message`: what is wrong, without where or how bad.
+    public var detail: String {
+        (field.map { "\($0): " } ?? "") + message
     }
 }

@@ -55,6 +55,12 @@ public struct DesiredStateLoader: Sendable {
     /// - Returns: The relative path (`desired-state`, `deploy/pool-a`), the empty string when the
     ///   directory is the work tree's root, or `desired-state` when it is not inside a work tree.
     public static func repositoryPathPrefix(of directory: String) -> String {
+        workTreePath(of: directory) ?? "desired-state"
+    }
+
+    /// The directory's path inside the git work tree holding it, as ``repositoryPathPrefix(of:)``
+    /// finds it, or `nil` when no directory above it holds `.git`.
+    public static func workTreePath(of directory: String) -> String? {
         let absolute = resolvedAbsolutePath(directory)
         let components = absolute.split(separator: "/").map(String.init)
         for count in stride(from: components.count, through: 0, by: -1) {
@@ -64,7 +70,7 @@ public struct DesiredStateLoader: Sendable {
                 return components[count...].joined(separator: "/")
             }
         }
-        return "desired-state"
+        return nil
     }
 
     /// Reads one entry without following links: its bytes, or why it cannot be read as a file.
