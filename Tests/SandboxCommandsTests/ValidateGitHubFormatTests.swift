@@ -144,6 +144,22 @@ struct ValidateGitHubFormatTests {
         #expect(captured.stderr == "\(root): invalid (5 errors)\n")
     }
 
+    @Test("in the text format too, a contributor's file names and keys cannot start a line of their own")
+    func textCannotBeForged() async throws {
+        let (directory, root) = try makeRepository([
+            "forge-key.json": #"{"requester": "bob", "pullRequest": 2, "x\n::error file=a::forged\u001b[31m": 1}"#,
+            "evil\n::add-mask::x.txt": "",
+            "fake\nrequests: valid.txt": "",
+        ])
+        defer { directory.remove() }
+        let (status, captured) = await runSandboxd(["validate", "--desired-state", root])
+        #expect(status == 1)
+        #expect(captured.lines.count == 3, "\(captured.stdout)")
+        #expect(captured.lines.allSatisfy { $0.hasPrefix(root + "/requests/") }, "\(captured.stdout)")
+        #expect(!captured.stdout.unicodeScalars.contains { $0 != "\n" && isLineBreakOrControl($0) })
+        #expect(captured.stdout.contains(#"evil\u{A}::add-mask::x.txt"#), "\(captured.stdout)")
+    }
+
     @Test(
         "--format takes text or github; anything else is a usage error naming them",
         arguments: ["bogus", "GitHub", ""]

@@ -68,7 +68,7 @@ struct GitHubAnnotation: Hashable, Sendable {
     }
 
     /// Control characters, line and paragraph separators, and bidirectional controls.
-    private static func mustBeEncoded(_ scalar: Unicode.Scalar) -> Bool {
+    static func mustBeEncoded(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
         default: return scalar.properties.isBidiControl
