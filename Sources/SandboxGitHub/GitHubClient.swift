@@ -129,6 +129,15 @@ public final class GitHubClient: Sendable {
         )
     }
 
+    /// The token to hand to `git` for an https remote on GitHub (docs/behaviour.md §4.9): the configured
+    /// token, or the App's current installation token. The only way a secret leaves the client; the
+    /// caller gives it to its `git` child through the askpass program's environment, never a file or an
+    /// argument.
+    /// - Throws: ``GitHubError`` when no token can be had (a file unreadable, an App not installed).
+    public func tokenForGit() async throws(GitHubError) -> String {
+        try await authenticator.token(for: .api, client: self).value
+    }
+
     /// Reads the token file or the App's private key now, so a mistake is reported at start-up.
     /// - Throws: ``GitHubConfigurationError`` naming the file and what is wrong.
     public func validateCredentials() async throws(GitHubConfigurationError) {

@@ -148,6 +148,10 @@ public final class FakeGitHubServer: Sendable {
         var repositoryHidden = false
         /// Branch name → head commit id (`GET …/branches/{branch}`).
         var branches: [String: String] = [:]
+        /// Where git's smart HTTP serves bare repositories from (``FakeGitHubServer/serveGit(projectRoot:)``).
+        var gitProjectRoot: URL?
+        /// The passwords git sent.
+        var gitPasswords: [String] = []
         /// Whether the App is installed on the repository's owner (``uninstall(_:)``).
         var installed = true
         var installationTokens: [InstallationToken] = []
@@ -217,6 +221,7 @@ public final class FakeGitHubServer: Sendable {
         // A held request must not keep the fake alive: `self` is held only while the request is admitted
         // and while it is served, not while a fault holds it.
         let started = try LoopbackHTTPServer { [weak self] request in
+            if let git = self?.gitReply(request) { return git }
             let admitted: Admitted
             switch self?.admit(request) {
             case nil: return .dropConnection

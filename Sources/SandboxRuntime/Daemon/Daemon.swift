@@ -91,7 +91,7 @@ public actor Daemon {
     let reconciler: Reconciler
     let clock: any SandboxClock
     let interval: TimeInterval
-    let loadDesired: @Sendable () -> DesiredState
+    let loadDesired: @Sendable () async -> DesiredState
     let hooks: Hooks
     let idPrefix: String
     /// What the watchdog reads (docs/behaviour.md §7).
@@ -118,7 +118,7 @@ public actor Daemon {
         clock: any SandboxClock,
         interval: TimeInterval,
         idPrefix: String,
-        loadDesired: @escaping @Sendable () -> DesiredState,
+        loadDesired: @escaping @Sendable () async -> DesiredState,
         hooks: Hooks = Hooks()
     ) {
         self.reconciler = reconciler
@@ -197,7 +197,7 @@ public actor Daemon {
             defer { value = false }
             return value
         }) || trigger == .workDue && clock.now().timeIntervalSince(lastLoad) >= interval {
-            desired = loadDesired()
+            desired = await loadDesired()
             lastLoad = clock.now()
         }
         passNumber += 1
