@@ -64,9 +64,8 @@ enum GitErrorOutput {
             result = result.replacingOccurrences(of: secret, with: "***")
         }
         result = result.replacing(#/(gh[opusr]_|github_pat_)[A-Za-z0-9_]+/#, with: "***")
-        result = result.replacing(#/(?i)(authorization:|bearer|basic)\s+\S+/#) { match in
-            "\(match.output.1) ***"
-        }
+        result = result.replacing(#/(?i)authorization:\s*((bearer|basic|token)\s+)?\S+/#, with: "Authorization: ***")
+        result = result.replacing(#/(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+\/=-]{8,}/#) { "\($0.output.1) ***" }
         return result.replacing(#/://[^/\s@]+@/#, with: "://***@")
     }
 }

@@ -40,7 +40,7 @@ extension GitRemote {
                 throw GitError(
                     .invalidSettings,
                     "the git remote \"\(url)\" uses http:// to another machine; use https:// (http:// is only for"
-                        + " the loopback address)"
+                        + " the loopback address) (--git-remote)"
                 )
             }
             return .loopbackHTTP
