@@ -74,6 +74,11 @@ let package = Package(
                 "SandboxTesting",
             ]
         ),
+        // Runs `git` against bare repositories in temporary directories, and `sandboxd` as the askpass program.
+        .testTarget(
+            name: "SandboxGitTests",
+            dependencies: ["SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
+        ),
         .testTarget(
             name: "SandboxCommandsTests",
             dependencies: [
