@@ -136,7 +136,8 @@ public actor GitMirror {
     }
 
     /// Runs `git` on the clone: no credential helper, no hooks, gc in the foreground (so the time limit
-    /// covers it), file:// allowed for a file remote.
+    /// covers it), file:// allowed for a file remote, and ssh in batch mode unless the environment names
+    /// its own ssh (nobody could answer a prompt: a host key to confirm or a passphrase fails at once).
     func git(
         _ runner: GitRunner,
         _ arguments: [String],
@@ -147,6 +148,9 @@ public actor GitMirror {
     ) async throws(GitError) -> GitRunner.Result {
         var options = ["-c", "credential.helper=", "-c", "core.hooksPath=/dev/null", "-c", "gc.autoDetach=false"]
         if remote.transport == .file { options += ["-c", "protocol.file.allow=always"] }
+        if remote.transport == .ssh, environment["GIT_SSH_COMMAND"] == nil, environment["GIT_SSH"] == nil {
+            options += ["-c", "core.sshCommand=ssh -o BatchMode=yes"]
+        }
         return try await runner.run(
             options + ["--git-dir=\(location.path)"] + arguments,
             doing: task,

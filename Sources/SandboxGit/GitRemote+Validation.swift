@@ -45,7 +45,7 @@ extension GitRemote {
             }
             return .loopbackHTTP
         case "file":
-            guard host.isEmpty || host == "localhost", components.path.hasPrefix("/"), components.path.count > 1 else {
+            guard host.isEmpty, components.path.hasPrefix("/"), components.path.count > 1 else {
                 throw GitError(.invalidSettings, "the git remote \"\(url)\" names no absolute path; \(urlForms)")
             }
             return .file

@@ -7,7 +7,7 @@ public struct GitRemote: Hashable, Sendable {
     public static let defaultPath = "desired-state"
 
     /// The remote's URL as given: `https://HOST/OWNER/REPO.git`, `ssh://[USER@]HOST[:PORT]/PATH`,
-    /// `[USER@]HOST:PATH` (scp-like) or `file:///PATH`; `http://` only to the loopback address.
+    /// `[USER@]HOST:PATH` (scp-like) or `file:///PATH` (no host); `http://` only to the loopback address.
     public let url: String
     /// The branch followed, without `refs/heads/`; `nil` follows the remote's default branch.
     public let branch: String?

@@ -151,6 +151,48 @@ struct GitMirrorFetchTests {
         #expect(try await scratch.mirror(try GitRemote(url: remote.url)).fetch().rewritten)
     }
 
+    @Test(
+        "an ssh remote runs ssh in batch mode unless GIT_SSH_COMMAND names its own; a refused connection is unreachable"
+    )
+    func sshBatchMode() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // A stand-in for ssh, first in PATH: it records its arguments and refuses, as ssh does for a closed port.
+        let bin = scratch.url("fake-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let log = scratch.url("ssh-arguments")
+        let ssh = bin.appendingPathComponent("ssh")
+        try Data(
+            """
+            #!/bin/sh
+            printf '%s\n' "$@" >> '\(log.path)'
+            echo 'ssh: connect to host 127.0.0.1 port 1: Connection refused' >&2
+            exit 255
+
+            """.utf8
+        ).write(to: ssh)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ssh.path)
+        let path = "\(bin.path):\(Scratch.environment["PATH"] ?? "")"
+        let remote = try GitRemote(url: "ssh://git@127.0.0.1:1/r.git", branch: "main")
+        func loggedArguments() throws -> [String] {
+            defer { try? FileManager.default.removeItem(at: log) }
+            return try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+
+        let batch = await #expect(throws: GitError.self) {
+            try await scratch.mirror(remote, environment: ["PATH": path]).fetch()
+        }
+        let batchArguments = try loggedArguments()
+        let own = await #expect(throws: GitError.self) {
+            try await scratch.mirror(remote, environment: ["PATH": path, "GIT_SSH_COMMAND": "ssh -o Own=yes"]).fetch()
+        }
+        let ownArguments = try loggedArguments()
+
+        #expect(batch?.kind == .unreachable && own?.kind == .unreachable)
+        #expect(batchArguments.starts(with: ["-o", "BatchMode=yes"]) && batchArguments.contains("git@127.0.0.1"))
+        #expect(ownArguments.starts(with: ["-o", "Own=yes"]) && !ownArguments.contains("BatchMode=yes"))
+    }
+
     @Test("without git in PATH, every call fails as git-missing and says to install it")
     func gitMissing() async throws {
         let scratch = try Scratch()

@@ -23,7 +23,8 @@ struct GitRemoteTests {
         arguments: [
             "", "github.com/o/r", "ftp://host/r.git", "http://example.com/r.git", "https://github.com",
             "https://github.com/", "https://github.com/o/r?x=1", "https://github.com/o r", "-oProxyCommand=x:y",
-            "git@-host:r.git", "git@host:-r.git", "a@b@host:r", "file://relative/r.git", "file:///", "ssh:///r.git",
+            "git@-host:r.git", "git@host:-r.git", "a@b@host:r", "file://relative/r.git", "file://localhost/srv/r.git",
+            "file:///", "ssh:///r.git",
         ]
     )
     func invalidURL(_ url: String) {
