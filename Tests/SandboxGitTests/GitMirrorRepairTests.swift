@@ -74,6 +74,22 @@ struct GitMirrorRepairTests {
         #expect(result.recloned && result.commit == fetched.commit)
     }
 
+    @Test("a lock left by a killed git makes the fetch fail on the ref: cloned again at once, and the new head read")
+    func staleLock() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (remote, mirror, _) = try await fetchedRemote(scratch)
+        let lock = mirror.location.appendingPathComponent("refs/sandboxd/head.lock")
+        try Data().write(to: lock)
+        let next = try await remote.publish(["desired-state/requests/bob.json": requestJSON("bob")])
+
+        let result = try await mirror.fetch()
+
+        #expect(result.recloned && result.recloneReason?.contains("lock") == true)
+        #expect(result.commit.id == next && !result.rewritten)
+        #expect(!FileManager.default.fileExists(atPath: lock.path))
+    }
+
     @Test("a snapshot that finds a file's object missing is damaged; the next fetch clones again and reads it")
     func damageFoundBySnapshot() async throws {
         let scratch = try Scratch()
