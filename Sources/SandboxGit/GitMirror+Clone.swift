@@ -11,10 +11,9 @@ extension GitMirror {
             try await initialize(runner)
             return nil
         }
-        if damageFound {
-            let reason = "an earlier read found objects missing"
-            try await reclone(runner, because: reason)
-            return reason
+        if let damage = lastDamage {
+            try await reclone(runner, because: damage)
+            return damage
         }
         guard !verified else { return nil }
         let result = try await git(
@@ -58,6 +57,6 @@ extension GitMirror {
             )
         }
         verified = true
-        damageFound = false
+        lastDamage = nil
     }
 }

@@ -29,8 +29,9 @@ extension GitMirror {
             try await fetchBranch(branch, runner, access: access)
         } catch {
             guard error.kind == .damaged, recloneReason == nil else { throw error }
-            try await reclone(runner, because: error.message)
-            recloneReason = error.message
+            let reason = lastDamage ?? error.message
+            try await reclone(runner, because: reason)
+            recloneReason = reason
             try await fetchBranch(branch, runner, access: access)
         }
         let commit = try await readCommit(try await fetchedHead(runner), runner).commit
@@ -41,7 +42,9 @@ extension GitMirror {
         if let previous, previous != commit.id {
             rewritten = try await !isAncestor(previous, of: commit.id, runner)
         }
-        try GitFetchRecord(url: remote.url, branch: branch, commit: commit.id).write(to: recordFile)
+        if previous != commit.id {
+            try GitFetchRecord(url: remote.url, branch: branch, commit: commit.id).write(to: recordFile)
+        }
         return GitFetchResult(
             commit: commit,
             branch: branch,
@@ -170,11 +173,12 @@ extension GitMirror {
     ///   - task: What the run did.
     ///   - detail: What was wrong with an output git gave without complaint.
     func damaged(_ result: GitRunner.Result, while task: String, detail: String? = nil) -> GitError {
-        damageFound = true
+        let damage = detail ?? result.excerpt
+        lastDamage = damage
         return GitError(
             .damaged,
-            "the clone \(location.path) is damaged (\(detail ?? result.excerpt)) while \(task); sandboxd removes it"
-                + " and clones again on the next fetch"
+            "the clone \(location.path) is damaged (\(damage)) while \(task); sandboxd removes it and clones"
+                + " again on the next fetch"
         )
     }
 }

@@ -36,10 +36,10 @@ extension GitMirror {
             requestsDirectory: .missing,
             templatesDirectory: .missing
         )
-        let (status, folder) = try await desiredStateFolder(in: root, runner)
+        let (status, tree) = try await folder(in: root, runner)
         snapshot.directory = status
-        if let folder {
-            try await read(folder, into: &snapshot, runner)
+        if let tree {
+            try await fill(&snapshot, from: tree, runner)
         }
         lastSnapshot = (commit.id, displayPath, snapshot)
         return snapshot
@@ -56,12 +56,7 @@ extension GitMirror {
     }
 
     /// Walks ``GitRemote/path`` down from the root tree: the folder's status, and its tree when present.
-    private func desiredStateFolder(
-        in root: String,
-        _ runner: GitRunner
-    ) async throws(GitError) -> (
-        DirectoryStatus, String?
-    ) {
+    private func folder(in root: String, _ runner: GitRunner) async throws(GitError) -> (DirectoryStatus, String?) {
         let components = remote.path.split(separator: "/").map(String.init)
         var tree = root
         for (index, name) in components.enumerated() {
@@ -80,20 +75,19 @@ extension GitMirror {
     }
 
     /// Fills in `pool.json`, `requests/` and `templates/` from the folder's tree.
-    private func read(
-        _ folder: String,
-        into snapshot: inout DesiredStateSnapshot,
+    private func fill(
+        _ snapshot: inout DesiredStateSnapshot,
+        from tree: String,
         _ runner: GitRunner
-    )
-        async throws(GitError)
-    {
-        let entries = try await listTree(folder, runner, path: remote.path.isEmpty ? "the root" : remote.path)
-        let maximum = DesiredStateLimits.maximumFileSize
-        let pool = entries.first { $0.name == "pool.json" }.map { $0.file(maximumSize: maximum) }
-        let (requestsStatus, requests) = try await folderFiles("requests", in: entries, runner)
-        let (templatesStatus, templates) = try await folderFiles("templates", in: entries, runner)
+    ) async throws(GitError) {
+        let entries = try await listTree(tree, runner, path: remote.path.isEmpty ? "the root" : remote.path)
+        let pool = entries.first { $0.name == "pool.json" }.map {
+            $0.file(maximumSize: DesiredStateLimits.maximumFileSize)
+        }
+        let requests = try await subfolder("requests", in: entries, runner)
+        let templates = try await subfolder("templates", in: entries, runner)
         var wanted: [String: Int] = [:]
-        for file in [pool].compactMap({ $0 }) + requests.map(\.file) + templates.map(\.file) {
+        for file in [pool].compactMap({ $0 }) + requests.files.map(\.file) + templates.files.map(\.file) {
             if case .blob(let id, let size) = file { wanted[id] = size }
         }
         let blobs = try await readBlobs(wanted, runner)
@@ -104,31 +98,29 @@ extension GitMirror {
             }
         }
         snapshot.poolFile = pool.map(content)
-        snapshot.requestsDirectory = requestsStatus
-        snapshot.requestFiles = requests.map { FileEntry(name: $0.name, content: content($0.file)) }
-        snapshot.templatesDirectory = templatesStatus
-        snapshot.templateFiles = templates.map { FileEntry(name: $0.name, content: content($0.file)) }
+        snapshot.requestsDirectory = requests.status
+        snapshot.requestFiles = requests.files.map { FileEntry(name: $0.name, content: content($0.file)) }
+        snapshot.templatesDirectory = templates.status
+        snapshot.templateFiles = templates.files.map { FileEntry(name: $0.name, content: content($0.file)) }
     }
 
-    /// The status of the folder `name` among `entries`, and its files sorted by name (dot files not read).
-    private func folderFiles(
+    /// The folder `name` among `entries`: its status, and its files sorted by name (dot files not read).
+    private func subfolder(
         _ name: String,
         in entries: [GitTreeEntry],
         _ runner: GitRunner
-    ) async throws(GitError)
-        -> (DirectoryStatus, [(name: String, file: GitTreeFile)])
-    {
-        guard let entry = entries.first(where: { $0.name == name }) else { return (.missing, []) }
-        guard entry.kind == .directory else { return (entry.directoryStatus, []) }
+    ) async throws(GitError) -> GitTreeFolder {
+        guard let entry = entries.first(where: { $0.name == name }) else { return GitTreeFolder(status: .missing) }
+        guard entry.kind == .directory else { return GitTreeFolder(status: entry.directoryStatus) }
         let path = remote.path.isEmpty ? name : "\(remote.path)/\(name)"
         let files = try await listTree(entry.id, runner, path: path).sorted { $0.name < $1.name }.map { entry in
             // Dot files are ignored by the parser: like the directory loader, do not read them.
-            let file =
+            let file: GitTreeFile =
                 entry.name.hasPrefix(".")
                 ? .content(.bytes([])) : entry.file(maximumSize: DesiredStateLimits.maximumFileSize)
             return (name: entry.name, file: file)
         }
-        return (.present, files)
+        return GitTreeFolder(status: .present, files: files)
     }
 
     /// `git ls-tree -z -l TREE`.

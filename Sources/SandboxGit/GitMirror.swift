@@ -31,8 +31,8 @@ public actor GitMirror {
 
     /// Whether this mirror has checked a clone it found on disk (`git fsck`, once per process).
     var verified = false
-    /// Whether a read found the clone damaged, so the next fetch clones again.
-    var damageFound = false
+    /// What a read found broken in the clone (git's words), so that the next fetch clones again.
+    var lastDamage: String?
     /// The last snapshot made, by commit and display path: a commit's files never change.
     var lastSnapshot: (commitID: String, displayPath: String, snapshot: DesiredStateSnapshot)?
     private var busy = false

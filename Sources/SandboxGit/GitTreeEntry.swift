@@ -77,3 +77,11 @@ enum GitTreeFile: Hashable, Sendable {
     /// A regular file's blob and its size.
     case blob(id: String, size: Int)
 }
+
+/// A folder of the desired state as its tree tells: its status, and its files sorted by name.
+struct GitTreeFolder: Sendable {
+    /// What the directory loader reports for the folder.
+    var status: DirectoryStatus
+    /// Its entries, each known or still to be read; empty unless ``status`` is present.
+    var files: [(name: String, file: GitTreeFile)] = []
+}
