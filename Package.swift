@@ -22,6 +22,9 @@ let package = Package(
         .target(name: "SandboxAWS", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
         // Adapter: GitHub REST (verification and pull-request comments), as a token or a GitHub App (RS256 JWT).
         .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]),
+        // Effects: the desired state read from a git remote — a bare clone driven by the `git` program,
+        // credentials through askpass only, one fetched commit per pass.
+        .target(name: "SandboxGit", dependencies: ["SandboxCore", "SandboxFiles"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
         .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
@@ -31,7 +34,8 @@ let package = Package(
                 "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal",
             ]
         ),
-        .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands"]),
+        // `SandboxGit` directly too: the executable answers git's askpass prompts before anything else.
+        .executableTarget(name: "sandboxd", dependencies: ["SandboxCommands", "SandboxGit"]),
         // The benchmarks of docs/BENCHMARKS.md; the daemon cases run the `sandboxd` binary of the same build
         // against SandboxTesting's loopback fakes.
         .executableTarget(
@@ -69,6 +73,11 @@ let package = Package(
                 "SandboxGitHub", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP", "SandboxRuntime",
                 "SandboxTesting",
             ]
+        ),
+        // Runs `git` against bare repositories in temporary directories, and `sandboxd` as the askpass program.
+        .testTarget(
+            name: "SandboxGitTests",
+            dependencies: ["SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
         ),
         .testTarget(
             name: "SandboxCommandsTests",

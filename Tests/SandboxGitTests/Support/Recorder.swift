@@ -1,0 +1,15 @@
+import SandboxGit
+import Synchronization
+
+/// Keeps every git child a mirror starts, through its test hook.
+final class InvocationRecorder: Sendable {
+    private let recorded = Mutex<[GitInvocation]>([])
+
+    /// Every invocation so far, in order.
+    var invocations: [GitInvocation] { recorded.withLock { $0 } }
+
+    /// The hook to hand a mirror.
+    var hook: @Sendable (GitInvocation) -> Void {
+        { invocation in self.recorded.withLock { $0.append(invocation) } }
+    }
+}
