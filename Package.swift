@@ -31,7 +31,8 @@ let package = Package(
         .target(
             name: "SandboxCommands",
             dependencies: [
-                "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxLocal",
+                "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxGit",
+                "SandboxLocal",
             ]
         ),
         // `SandboxGit` directly too: the executable answers git's askpass prompts before anything else.

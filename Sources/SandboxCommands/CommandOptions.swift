@@ -1,4 +1,5 @@
 public import SandboxCore
+import SandboxGit
 import SandboxGitHub
 
 /// Every setting of a `sandboxd` command, resolved from its arguments and the environment (docs/behaviour.md §4).
@@ -266,7 +267,13 @@ public struct CommandOptions: Sendable, Hashable {
             }
             return
         }
-        gitRemote = GitRemoteOptions(url: url, branch: branch?.value, path: path?.value ?? "desired-state")
+        let remote = GitRemoteOptions(url: url, branch: branch?.value, path: path?.value ?? GitRemote.defaultPath)
+        do {
+            _ = try GitRemote(url: remote.url, branch: remote.branch, path: remote.path)
+        } catch {
+            throw UsageError(error.message, command: options.parsed.command)
+        }
+        gitRemote = remote
     }
 
     /// Resolves ``githubToken`` or ``githubApp`` (docs/behaviour.md §4): a token, or an App, not both.

@@ -7,10 +7,12 @@ extension GitRemote {
     /// `.git` or `/` is optional and the host is compared ignoring case.
     /// - Parameter webHost: GitHub's web host: `github.com`, or a GitHub Enterprise Server's host (with
     ///   its port when it has one).
+    /// An `http://` remote on the loopback address (a GitHub Enterprise Server on this machine, or a test's
+    /// fake) is matched the same way.
     /// - Returns: `OWNER/NAME`, or `nil` for an ssh or file remote, another host, or a path that is not
     ///   `/OWNER/NAME`.
     public func gitHubRepository(webHost: String) -> String? {
-        guard transport == .https, let components = URLComponents(string: url), let host = components.host else {
+        guard transport == .https || transport == .loopbackHTTP, let components = URLComponents(string: url), let host = components.host else {
             return nil
         }
         let authority = components.port.map { "\(host):\($0)" } ?? host

@@ -1,6 +1,8 @@
 import Foundation
 import SandboxCore
 import SandboxFiles
+import SandboxGit
+import SandboxGitHub
 import SandboxRuntime
 import Synchronization
 
@@ -40,17 +42,19 @@ struct DaemonRunner {
             clock: context.clock,
             interval: TimeInterval(interval.seconds),
             idPrefix: Self.processTag(),
-            loadDesired: { [context] in context.loadDesired() },
+            loadDesired: { [context] in await context.loadDesired() },
             // The hooks log with this run's (info-level) logger: `pass finished` is an info line.
             hooks: DaemonRunner(context: context, interval: interval, metricsFile: metricsFile)
                 .hooks(notifier: notifier, shared: shared, counter: counter)
         )
 
+        // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.
         let watcher = DesiredStateWatcher(directory: context.desiredStatePath)
-        watcher.start()
+        if context.gitRemote == nil { watcher.start() }
         let watchTask = Task {
             for await _ in watcher.changes { daemon.send(Daemon.Event.desiredStateChanged) }
         }
+        let branchTask = Task { [context] in await Self.watchBranch(context: context, daemon: daemon) }
         let signalTask = Task {
             for await signal in signals.stream {
                 if signal == .stop { notifier.stopping() }
@@ -61,6 +65,7 @@ struct DaemonRunner {
         defer {
             watcher.stop()
             watchTask.cancel()
+            branchTask.cancel()
             signalTask.cancel()
             heartbeat.cancel()
         }
@@ -71,7 +76,7 @@ struct DaemonRunner {
             "started",
             [
                 "pool": context.poolName, "state.dir": context.stateDirectory.path, "local": String(context.local),
-                "watch": watcher.mechanism?.description ?? "-",
+                "watch": context.gitRemote.map { "git \($0.url)" } ?? watcher.mechanism?.description ?? "-",
             ]
         )
         switch await daemon.run() {
@@ -95,6 +100,45 @@ struct DaemonRunner {
             try? await Task.sleep(for: every)
             if liveness.isAlive(timeout: timeout) { notifier.watchdog() }
         }
+    }
+
+    /// How often the branch of a git remote on GitHub is read (conditionally: a 304 costs no rate limit).
+    static let branchWatchInterval: Duration = .seconds(2)
+
+    /// Watches the head of `--git-remote`'s branch through GitHub's API, when the remote is on GitHub
+    /// (`GITHUB_API_URL`'s host): a move fetches at once (docs/behaviour.md §4.9). Otherwise nothing
+    /// is watched and the remote is fetched every `--interval`.
+    static func watchBranch(context: CommandContext, daemon: Daemon) async {
+        guard let options = context.gitRemote, !context.local,
+            let remote = try? GitRemote(url: options.url, branch: options.branch, path: options.path),
+            let name = remote.gitHubRepository(webHost: webHost(ofAPI: context.githubAPIURL)),
+            let repository = try? GitHubRepository(name),
+            let client = try? await context.gitHub.client()
+        else { return }
+        let watch = GitHubBranchWatch(client: client, repository: repository)
+        var seen: String?
+        while !Task.isCancelled {
+            try? await Task.sleep(for: branchWatchInterval)
+            guard let branch = options.branch ?? context.desiredSource.branch,
+                let head = try? await watch.head(of: branch)
+            else { continue }
+            if head != seen, head != context.desiredSource.commitID {
+                context.logger.info("the branch moved", ["branch": branch, "commit": head])
+                context.desiredSource.branchMoved()
+                daemon.send(Daemon.Event.desiredStateChanged)
+            }
+            seen = head
+        }
+    }
+
+    /// GitHub's web host for an API root: `github.com` for `https://api.github.com`, else the API's host
+    /// (with its port), as GitHub Enterprise Server serves both on one host.
+    static func webHost(ofAPI apiURL: String) -> String {
+        guard let components = URLComponents(string: apiURL), let host = components.host?.lowercased() else {
+            return "github.com"
+        }
+        if host == "api.github.com" { return "github.com" }
+        return components.port.map { "\(host):\($0)" } ?? host
     }
 
     /// A tag unique to this process, so `reconcile.id` is unique across restarts: the start time and pid.

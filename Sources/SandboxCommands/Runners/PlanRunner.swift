@@ -11,7 +11,7 @@ struct PlanRunner {
     /// Exit 0 when nothing is to be done, 2 when changes are pending, 1 on error.
     func run() async -> Int32 {
         let output = context.output
-        let desired = context.loadDesired()
+        let desired = await context.loadDesired()
         guard desired.pool != nil else {
             for diagnostic in desired.diagnostics { output.writeError("\(diagnostic)\n") }
             output.writeError("sandboxd: pool.json is not valid; fix it (sandboxd validate) before planning\n")

@@ -35,7 +35,7 @@ struct ReconcileRunner {
         var passNumber = 0
         while true {
             passNumber += 1
-            let desired = context.loadDesired()
+            let desired = await context.loadDesired()
             let fileAllowance = context.state.massReleaseAllowed
             let options = PassOptions(
                 allowMassRelease: allowance || fileAllowance,

@@ -16,7 +16,8 @@ struct StatusRunner {
             output.writeError("sandboxd: \(error)\n")
             return 1
         }
-        let desired = context.loadDesired()
+        // status reads what was fetched last: it never fetches (docs/behaviour.md §4.9).
+        let desired = await context.loadDesired(fetching: false)
         let now = context.clock.now()
         let input = PlannerInput(desired: desired, journal: journal, live: nil, now: now, poolName: context.poolName)
         let report = StatusReport(

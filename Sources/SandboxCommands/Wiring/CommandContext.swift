@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxGit
 import SandboxLocal
 import SandboxRuntime
 
@@ -22,6 +23,12 @@ struct CommandContext: Sendable {
     var githubApp: CommandOptions.GitHubAppOptions?
     /// `GITHUB_API_URL`.
     var githubAPIURL: String
+    /// `--git-remote` with its branch and path, when sandboxd follows a repository itself.
+    var gitRemote: CommandOptions.GitRemoteOptions?
+    /// Where the passes read the desired state from: the directory, or one fetched commit of the remote.
+    var desiredSource: DesiredStateSource
+    /// The GitHub client git's https fetches and the branch watch use, made on first use.
+    let gitHub: GitHubForGit
 
     /// The context of a command run with `options`.
     init(options: CommandOptions, environment: [String: String], output: CommandOutput) {
@@ -36,13 +43,50 @@ struct CommandContext: Sendable {
         githubAPIURL = options.githubAPIURL
         githubToken = options.githubToken
         githubApp = options.githubApp
+        gitRemote = options.gitRemote
+        gitHub = GitHubForGit()
+        desiredSource = DesiredStateSource(directory: options.desiredState, clock: SystemClock(), logger: logger)
+        gitHub.context = self
+        if let remote = options.gitRemote {
+            desiredSource = Self.remoteSource(remote, options: options, gitHub: gitHub, logger: logger)
+        }
     }
 
     var state: StateDirectory { StateDirectory(url: stateDirectory) }
 
-    /// Reads the desired state afresh.
-    func loadDesired() -> DesiredState {
-        DesiredStateLoader(directory: desiredStatePath).load()
+    /// The desired state for a pass: the directory read afresh, or the commit of `--git-remote` (fetched
+    /// when a fetch is due and `fetching`).
+    func loadDesired(fetching: Bool = true) async -> DesiredState {
+        await desiredSource.load(fetching: fetching)
+    }
+
+    /// The source for `--git-remote`: a clone under the state directory, fetched every `--interval` at
+    /// most (or when the branch watch saw the head move), with sandboxd's GitHub token for https remotes.
+    private static func remoteSource(
+        _ options: CommandOptions.GitRemoteOptions,
+        options all: CommandOptions,
+        gitHub: GitHubForGit,
+        logger: Logger
+    ) -> DesiredStateSource {
+        // The options were checked when they were resolved.
+        let remote = try! GitRemote(url: options.url, branch: options.branch, path: options.path)
+        let local = all.local
+        var credentials: (@Sendable () async throws -> String?)?
+        if remote.takesCredentials && !local {
+            credentials = { @Sendable () async throws -> String? in try await gitHub.token() }
+        }
+        let mirror = GitMirror(
+            remote: remote,
+            stateDirectory: URL(fileURLWithPath: all.stateDirectory, isDirectory: true),
+            credentials: credentials
+        )
+        return DesiredStateSource(
+            mirror: mirror,
+            displayPath: "\(options.url)#\(options.path)",
+            fetchInterval: TimeInterval(all.interval.seconds),
+            clock: SystemClock(),
+            logger: logger
+        )
     }
 
     /// The catalog port for this mode. A read-only one never writes (`plan`).

@@ -3,6 +3,7 @@ import SandboxAWS
 import SandboxCore
 import SandboxGitHub
 import SandboxRuntime
+import Synchronization
 
 /// The real AWS Service Catalog and GitHub adapters, configured from the options and the environment.
 enum RemotePorts {
@@ -106,5 +107,55 @@ extension CommandOptions.GitHubTokenSource {
     fileprivate var isCredential: Bool {
         if case .credential = self { return true }
         return false
+    }
+}
+
+/// The GitHub client that git's https fetches of `--git-remote` and the branch watch use (docs/behaviour.md
+/// §4.9): built from the same settings as the adapter, on first use, so a `file://` or ssh remote needs
+/// no GitHub settings at all.
+final class GitHubForGit: Sendable {
+    private struct State {
+        var context: CommandContext?
+        var client: GitHubClient?
+    }
+
+    private let state = Mutex(State())
+
+    /// The command's context (set once, by the context itself).
+    var context: CommandContext? {
+        get { state.withLock { $0.context } }
+        set { state.withLock { $0.context = newValue } }
+    }
+
+    /// The client, made on first use.
+    /// - Throws: ``CommandFailure`` when the GitHub settings are missing or unreadable.
+    func client() async throws -> GitHubClient {
+        if let made = state.withLock({ $0.client }) { return made }
+        guard let context else { throw CommandFailure("no GitHub settings for the git remote") }
+        guard let repository = context.githubRepository else {
+            throw CommandFailure(
+                "the git remote asks for credentials, and there is no GitHub repository to take them from: "
+                    + "set GITHUB_REPOSITORY and a GitHub token or App"
+            )
+        }
+        do {
+            let clock = context.clock
+            let adapter = try await GitHubAdapter.fromEnvironment(
+                repository: repository,
+                credentials: try RemotePorts.githubCredentials(context: context),
+                apiURL: context.githubAPIURL,
+                stateDirectory: context.stateDirectory,
+                now: { clock.now() }
+            )
+            state.withLock { $0.client = adapter.client }
+            return adapter.client
+        } catch {
+            throw CommandFailure(error.message)
+        }
+    }
+
+    /// The token git's askpass hands to an https remote.
+    func token() async throws -> String? {
+        try await client().tokenForGit()
     }
 }

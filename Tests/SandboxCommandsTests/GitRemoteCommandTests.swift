@@ -1,0 +1,185 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import SandboxHTTP
+import SandboxTesting
+import Testing
+
+/// `--git-remote` (docs/behaviour.md §4.9) through the `sandboxd` binary: a repository served by the
+/// fake GitHub over git's smart HTTP (credentials asked of sandboxd's askpass), the fake catalog, and
+/// the commit that decided in `status`.
+@Suite("sandboxd follows a git remote")
+struct GitRemoteCommandTests {
+    /// A work repository whose pushes go to a bare one the fake GitHub serves as `octo-org/sandboxes.git`.
+    struct Repository {
+        let scene: RemoteModeCommandTests.Scene
+        let work: String
+        let bare: String
+
+        init(scene: RemoteModeCommandTests.Scene) throws {
+            self.scene = scene
+            work = scene.directory.path("work")
+            bare = scene.directory.path("git/octo-org/sandboxes.git")
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            try git(["init", "-q", "--bare", "-b", "main", bare])
+            try git(["init", "-q", "-b", "main", work])
+            scene.github.serveGit(projectRoot: URL(fileURLWithPath: scene.directory.path("git")))
+        }
+
+        /// The remote's URL on the fake GitHub.
+        var url: String { scene.github.apiURL.absoluteString + "/octo-org/sandboxes.git" }
+
+        /// Writes `files` under the work tree (an empty text removes the file), commits and pushes; the
+        /// fake GitHub's branch moves too. Returns the new commit.
+        @discardableResult
+        func publish(_ files: [String: String], message: String, force: Bool = false) throws -> String {
+            for (path, text) in files {
+                let full = work + "/" + path
+                if text.isEmpty {
+                    try? FileManager.default.removeItem(atPath: full)
+                } else {
+                    try FileManager.default.createDirectory(
+                        atPath: (full as NSString).deletingLastPathComponent,
+                        withIntermediateDirectories: true
+                    )
+                    try text.write(toFile: full, atomically: true, encoding: .utf8)
+                }
+            }
+            try git(["-C", work, "add", "-A"])
+            try git(["-C", work, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", message])
+            try git(["-C", work, "push", "-q"] + (force ? ["--force"] : []) + [bare, "HEAD:main"])
+            let head = try git(["-C", work, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            scene.github.setBranch("main", head: head)
+            return head
+        }
+
+        @discardableResult
+        func git(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git"] + arguments
+            process.environment = ["PATH": "/usr/bin:/bin", "HOME": scene.directory.path("."), "GIT_CONFIG_NOSYSTEM": "1"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw CommandFailed(arguments: arguments) }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    struct CommandFailed: Error {
+        var arguments: [String]
+    }
+
+    static let pool = """
+        {"capacity": 2, "product": {"productId": "prod-sandbox000001", "provisioningArtifactId": "pa-sandbox000001"},
+         "verification": {"minAccountAge": "30d"}}
+        """
+
+    static func request(_ requester: String, pr: Int) -> String {
+        #"{"requester": "\#(requester)", "pullRequest": \#(pr)}"#
+    }
+
+    /// Runs the `sandboxd` binary to its end: its status, stdout and stderr.
+    static func sandboxd(_ arguments: [String], environment: [String: String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = sandboxdExecutable
+        process.arguments = arguments
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { first, _ in first }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private func addBob(_ scene: RemoteModeCommandTests.Scene) {
+        scene.github.addAccount(.init(id: 102, login: "bob", createdAt: Date(timeIntervalSinceNow: -400 * 86_400)))
+        scene.github.addPullRequest(.init(number: 2, authorID: 102, files: [.init("desired-state/requests/bob-sbx.json")]))
+    }
+
+    @Test("reconcile reads one fetched commit, with the token only through askpass; status names the commit")
+    func reconcileFromTheRemote() async throws {
+        let scene = try RemoteModeCommandTests.Scene()
+        defer { scene.stop() }
+        let repository = try Repository(scene: scene)
+        let head = try repository.publish(
+            [
+                "desired-state/pool.json": Self.pool,
+                "desired-state/requests/alice-sbx.json": Self.request("alice", pr: 1),
+            ],
+            message: "Request sandbox for alice"
+        )
+        let state = ["--state-dir", scene.directory.path("state"), "--git-remote", repository.url]
+        let (status, output) = try Self.sandboxd(["reconcile"] + state, environment: scene.environment)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("provision alice-sbx"), "\(output)")
+        #expect(scene.github.gitPasswords.contains(scene.github.token), "git got the token from askpass")
+
+        let (_, table) = try Self.sandboxd(["status"] + state, environment: scene.environment)
+        #expect(table.contains("desired state: \(head.prefix(7)) ("), "\(table)")
+        #expect(table.contains("\"Request sandbox for alice\""), "\(table)")
+
+        // The token is in no file of the state directory (the clone's config included).
+        let stateDirectory = scene.directory.path("state")
+        var files = 0
+        for case let relative as String in FileManager.default.enumerator(atPath: stateDirectory) ?? .init() {
+            guard let data = FileManager.default.contents(atPath: stateDirectory + "/" + relative) else { continue }
+            files += 1
+            #expect(!String(decoding: data, as: UTF8.self).contains(scene.github.token), "\(relative)")
+        }
+        #expect(files > 3)
+        #expect(FileManager.default.fileExists(atPath: stateDirectory + "/git/mirror.git/config"))
+    }
+
+    @Test("a remote that fails is a git-fetch-failed problem and changes nothing; a force push removing every request is held")
+    func faultsAndForcePush() async throws {
+        let scene = try RemoteModeCommandTests.Scene()
+        defer { scene.stop() }
+        addBob(scene)
+        let repository = try Repository(scene: scene)
+        try repository.publish(
+            [
+                "desired-state/pool.json": Self.pool,
+                "desired-state/requests/alice-sbx.json": Self.request("alice", pr: 1),
+                "desired-state/requests/bob-sbx.json": Self.request("bob", pr: 2),
+            ],
+            message: "Two sandboxes"
+        )
+        let state = ["--state-dir", scene.directory.path("state"), "--git-remote", repository.url]
+        for _ in 0..<3 { _ = try Self.sandboxd(["reconcile", "--wait", "--timeout", "30s"] + state, environment: scene.environment) }
+        #expect(scene.catalog.liveProducts.count == 2)
+
+        // The branch is rewritten to a commit without any request: the safety brake holds the releases.
+        try repository.git(["-C", repository.work, "checkout", "-q", "--orphan", "rewritten"])
+        try repository.git(["-C", repository.work, "rm", "-q", "-r", "--cached", "."])
+        try repository.publish(
+            [
+                "desired-state/pool.json": Self.pool,
+                "desired-state/requests/alice-sbx.json": "",
+                "desired-state/requests/bob-sbx.json": "",
+            ],
+            message: "Start over",
+            force: true
+        )
+        let (held, heldOutput) = try Self.sandboxd(["reconcile"] + state, environment: scene.environment)
+        #expect(held == 1, "\(heldOutput)")
+        #expect(heldOutput.lowercased().contains("brake"), "\(heldOutput)")
+        #expect(scene.catalog.liveProducts.count == 2)
+
+        // The remote goes away: reported, and nothing is released.
+        try FileManager.default.moveItem(atPath: repository.bare, toPath: repository.bare + ".gone")
+        let (failed, failedOutput) = try Self.sandboxd(["reconcile"] + state, environment: scene.environment)
+        #expect(failed == 1, "\(failedOutput)")
+        #expect(failedOutput.contains("git"), "\(failedOutput)")
+        let (_, table) = try Self.sandboxd(["status"] + state, environment: scene.environment)
+        #expect(table.contains("[git-fetch-failed]"), "\(table)")
+        #expect(scene.catalog.liveProducts.count == 2)
+    }
+}
