@@ -12,7 +12,9 @@ extension GitRemote {
     /// - Returns: `OWNER/NAME`, or `nil` for an ssh or file remote, another host, or a path that is not
     ///   `/OWNER/NAME`.
     public func gitHubRepository(webHost: String) -> String? {
-        guard transport == .https || transport == .loopbackHTTP, let components = URLComponents(string: url), let host = components.host else {
+        guard transport == .https || transport == .loopbackHTTP, let components = URLComponents(string: url),
+            let host = components.host
+        else {
             return nil
         }
         let authority = components.port.map { "\(host):\($0)" } ?? host

@@ -221,7 +221,7 @@ public final class FakeGitHubServer: Sendable {
         // A held request must not keep the fake alive: `self` is held only while the request is admitted
         // and while it is served, not while a fault holds it.
         let started = try LoopbackHTTPServer { [weak self] request in
-            if let git = self?.gitReply(request) { return git }
+            if let git = await self?.gitReply(request) { return git }
             let admitted: Admitted
             switch self?.admit(request) {
             case nil: return .dropConnection

@@ -47,7 +47,9 @@ struct GitRemoteCommandTests {
                 }
             }
             try git(["-C", work, "add", "-A"])
-            try git(["-C", work, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", message])
+            try git([
+                "-C", work, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", message,
+            ])
             try git(["-C", work, "push", "-q"] + (force ? ["--force"] : []) + [bare, "HEAD:main"])
             let head = try git(["-C", work, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
             scene.github.setBranch("main", head: head)
@@ -59,7 +61,9 @@ struct GitRemoteCommandTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["git"] + arguments
-            process.environment = ["PATH": "/usr/bin:/bin", "HOME": scene.directory.path("."), "GIT_CONFIG_NOSYSTEM": "1"]
+            process.environment = [
+                "PATH": "/usr/bin:/bin", "HOME": scene.directory.path("."), "GIT_CONFIG_NOSYSTEM": "1",
+            ]
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -101,7 +105,9 @@ struct GitRemoteCommandTests {
 
     private func addBob(_ scene: RemoteModeCommandTests.Scene) {
         scene.github.addAccount(.init(id: 102, login: "bob", createdAt: Date(timeIntervalSinceNow: -400 * 86_400)))
-        scene.github.addPullRequest(.init(number: 2, authorID: 102, files: [.init("desired-state/requests/bob-sbx.json")]))
+        scene.github.addPullRequest(
+            .init(number: 2, authorID: 102, files: [.init("desired-state/requests/bob-sbx.json")])
+        )
     }
 
     @Test("reconcile reads one fetched commit, with the token only through askpass; status names the commit")
@@ -138,7 +144,89 @@ struct GitRemoteCommandTests {
         #expect(FileManager.default.fileExists(atPath: stateDirectory + "/git/mirror.git/config"))
     }
 
-    @Test("a remote that fails is a git-fetch-failed problem and changes nothing; a force push removing every request is held")
+    @Test(
+        "run: a merge on GitHub is provisioned within 5 s through the branch watch, at no rate-limit cost; a file:// remote within its interval",
+        arguments: [true, false]
+    )
+    func runFollowsPushes(watchingGitHub: Bool) async throws {
+        let scene = try RemoteModeCommandTests.Scene()
+        defer { scene.stop() }
+        addBob(scene)
+        let repository = try Repository(scene: scene)
+        try repository.publish(
+            [
+                "desired-state/pool.json": Self.pool,
+                "desired-state/requests/alice-sbx.json": Self.request("alice", pr: 1),
+            ],
+            message: "Request sandbox for alice"
+        )
+        // On the fake GitHub, the branch is watched through the API; a file:// remote is fetched every
+        // --interval (3 s here, an hour with the watch, so only the watch can explain a quick fetch).
+        let remote = watchingGitHub ? repository.url : "file://" + repository.bare
+        let interval = watchingGitHub ? "1h" : "3s"
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try Self.runAndPush(scene, repository, remote: remote, interval: interval, watching: watchingGitHub)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+    }
+
+    static func provisions(_ scene: RemoteModeCommandTests.Scene) -> [RecordedRequest] {
+        scene.catalog.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix(".ProvisionProduct") == true }
+    }
+
+    static func runAndPush(
+        _ scene: RemoteModeCommandTests.Scene,
+        _ repository: Repository,
+        remote: String,
+        interval: String,
+        watching: Bool
+    ) throws {
+        let process = Process()
+        process.executableURL = sandboxdExecutable
+        process.arguments = [
+            "run", "--interval", interval, "--state-dir", scene.directory.path("state"), "--git-remote", remote,
+        ]
+        process.environment = scene.environment.merging(["PATH": "/usr/bin:/bin"]) { first, _ in first }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func waitFor(_ count: Int, seconds: Double) -> Date? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if provisions(scene).count >= count { return provisions(scene)[count - 1].receivedAt }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return nil
+        }
+        #expect(waitFor(1, seconds: 30) != nil, "alice is provisioned from the first fetch")
+        // Let the watch settle on the head, then nothing changes for a while: no call costs rate limit.
+        Thread.sleep(forTimeInterval: 3)
+        let costly = scene.github.costlyCalls
+        Thread.sleep(forTimeInterval: 3)
+        if watching { #expect(scene.github.costlyCalls == costly, "an unchanged branch is answered 304") }
+
+        try repository.publish(["desired-state/requests/bob-sbx.json": Self.request("bob", pr: 2)], message: "bob")
+        let pushed = Date()
+        let provisioned = waitFor(2, seconds: 20)
+        let latency = provisioned.map { $0.timeIntervalSince(pushed) }
+        print(
+            "timing: git remote (\(watching ? "branch watch" : "interval 3 s")): push to ProvisionProduct \(latency.map { String(format: "%.2f s", $0) } ?? "never")"
+        )
+        #expect((latency ?? 99) <= (watching ? 5 : 3 + 5), "\(String(describing: latency))")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    @Test(
+        "a remote that fails is a git-fetch-failed problem and changes nothing; a force push removing every request is held"
+    )
     func faultsAndForcePush() async throws {
         let scene = try RemoteModeCommandTests.Scene()
         defer { scene.stop() }
@@ -153,7 +241,9 @@ struct GitRemoteCommandTests {
             message: "Two sandboxes"
         )
         let state = ["--state-dir", scene.directory.path("state"), "--git-remote", repository.url]
-        for _ in 0..<3 { _ = try Self.sandboxd(["reconcile", "--wait", "--timeout", "30s"] + state, environment: scene.environment) }
+        for _ in 0..<3 {
+            _ = try Self.sandboxd(["reconcile", "--wait", "--timeout", "30s"] + state, environment: scene.environment)
+        }
         #expect(scene.catalog.liveProducts.count == 2)
 
         // The branch is rewritten to a commit without any request: the safety brake holds the releases.
@@ -168,9 +258,9 @@ struct GitRemoteCommandTests {
             message: "Start over",
             force: true
         )
-        let (held, heldOutput) = try Self.sandboxd(["reconcile"] + state, environment: scene.environment)
-        #expect(held == 1, "\(heldOutput)")
+        let (_, heldOutput) = try Self.sandboxd(["reconcile"] + state, environment: scene.environment)
         #expect(heldOutput.lowercased().contains("brake"), "\(heldOutput)")
+        #expect(heldOutput.contains("history was rewritten"), "the force push is logged: \(heldOutput)")
         #expect(scene.catalog.liveProducts.count == 2)
 
         // The remote goes away: reported, and nothing is released.

@@ -201,14 +201,21 @@ struct DesiredStateWatcherTests {
 
         // 2 ms apart, so that the watcher's thread wakes for most of them: its reads do not coalesce them alone.
         let started = ContinuousClock.now
+        var last = started
+        var quietGaps = 0
         for index in 0..<50 {
             try WatchedTree.write(tree.path("requests/r\(index % 10).json"), "{\"n\": \(index)}")
             try await Task.sleep(for: .milliseconds(2))
+            // On a loaded machine a 2 ms sleep can last longer than the quiet period (150 ms): the burst
+            // then really pauses there, and a change may come at each such pause.
+            let now = ContinuousClock.now
+            if now - last > .milliseconds(150) { quietGaps += 1 }
+            last = now
         }
-        // On a loaded machine the burst can last longer than the maximum delay (1 s): one change may
-        // come per second of it, and never one per write.
+        // The burst can also last longer than the maximum delay (1 s): one change may come per second
+        // of it, and never one per write.
         let lasted = ContinuousClock.now - started
-        let allowed = 2 + Int(lasted / .seconds(1))
+        let allowed = 2 + Int(lasted / .seconds(1)) + quietGaps
 
         #expect(await tree.recorder.waitFor(count: 1))
         // Negative check: longer than the quiet period and the maximum delay, no further change comes.
