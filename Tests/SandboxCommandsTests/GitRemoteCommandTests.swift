@@ -144,6 +144,35 @@ struct GitRemoteCommandTests {
         #expect(FileManager.default.fileExists(atPath: stateDirectory + "/git/mirror.git/config"))
     }
 
+    @Test("--git-path names the folder, and the pull request must add the request file under it")
+    func gitPathIsThePullRequestsPrefix() async throws {
+        let scene = try RemoteModeCommandTests.Scene()
+        defer { scene.stop() }
+        // Pull request 3 adds the file under deploy/pool-a; pull request 1 (the scene's) adds it elsewhere.
+        scene.github.addAccount(.init(id: 103, login: "carol", createdAt: Date(timeIntervalSinceNow: -400 * 86_400)))
+        scene.github.addPullRequest(
+            .init(number: 3, authorID: 103, files: [.init("deploy/pool-a/requests/carol-sbx.json")])
+        )
+        let repository = try Repository(scene: scene)
+        try repository.publish(
+            [
+                "deploy/pool-a/pool.json": Self.pool,
+                "deploy/pool-a/requests/carol-sbx.json": Self.request("carol", pr: 3),
+                "deploy/pool-a/requests/alice-sbx.json": Self.request("alice", pr: 1),
+            ],
+            message: "Two requests"
+        )
+        let arguments = [
+            "--state-dir", scene.directory.path("state"), "--git-remote", repository.url, "--git-path", "deploy/pool-a",
+        ]
+        let (status, output) = try Self.sandboxd(["reconcile"] + arguments, environment: scene.environment)
+        #expect(output.contains("provision carol-sbx"), "\(output)")
+        #expect(!output.contains("provision alice-sbx"), "\(output)")
+        #expect(status == 0, "\(output)")
+        let (_, json) = try Self.sandboxd(["status", "--json"] + arguments, environment: scene.environment)
+        #expect(json.contains("deploy/pool-a/requests/alice-sbx.json"), "alice's rejection names the path: \(json)")
+    }
+
     @Test(
         "run: a merge on GitHub is provisioned within 5 s through the branch watch, at no rate-limit cost; a file:// remote within its interval",
         arguments: [true, false]
