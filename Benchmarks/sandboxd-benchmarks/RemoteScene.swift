@@ -60,20 +60,13 @@ final class RemoteScene {
     var logPath: String { directory.path("sandboxd.log") }
 
     var environment: [String: String] {
-        [
-            "AWS_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": Self.credentials.accessKeyId,
-            "AWS_SECRET_ACCESS_KEY": Self.credentials.secretAccessKey,
-            "AWS_ENDPOINT_URL_SERVICE_CATALOG": catalog.endpoint.absoluteString,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": directory.path("no-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": directory.path("no-aws-credentials"),
-            "GITHUB_REPOSITORY": "\(github.owner)/\(github.repository)",
-            "GITHUB_TOKEN": github.token,
-            "GITHUB_API_URL": github.apiURL.absoluteString,
-            "NOTIFY_SOCKET": notifyPath,
-            "PATH": "/usr/bin:/bin",
-        ]
+        FakeRemoteEnvironment.variables(
+            catalog: catalog,
+            github: github,
+            credentials: Self.credentials,
+            scratch: directory.path("."),
+            extra: ["NOTIFY_SOCKET": notifyPath]
+        )
     }
 
     /// Starts `sandboxd run --interval 60s` with a metrics file.

@@ -48,9 +48,32 @@ public struct CommandOptions: Sendable, Hashable {
     public struct GitHubAppOptions: Sendable, Hashable {
         /// The App's id or client id.
         public var id: String
+        /// Where a private key is: always a file, never the key itself.
+        public enum KeySource: Sendable, Hashable {
+            /// `--github-app-private-key-file PATH` or `GITHUB_APP_PRIVATE_KEY_FILE`.
+            case file(path: String)
+            /// systemd's credential: `$CREDENTIALS_DIRECTORY/github-app-key` (it may not exist).
+            case credential(path: String)
+
+            /// The file.
+            public var path: String {
+                switch self {
+                case .file(let path), .credential(let path): return path
+                }
+            }
+
+            /// Where the path came from, for messages.
+            public var setting: String {
+                switch self {
+                case .file: return "--github-app-private-key-file or GITHUB_APP_PRIVATE_KEY_FILE"
+                case .credential: return "$CREDENTIALS_DIRECTORY/github-app-key"
+                }
+            }
+        }
+
         /// Where the private key is: `--github-app-private-key-file`, `GITHUB_APP_PRIVATE_KEY_FILE`, or
         /// systemd's credential `$CREDENTIALS_DIRECTORY/github-app-key` (it may not exist).
-        public var privateKey: GitHubTokenSource?
+        public var privateKey: KeySource?
         /// `--github-app-installation-id`, `GITHUB_APP_INSTALLATION_ID`; `nil`: found from the repository.
         public var installationID: Int64?
 
@@ -58,7 +81,7 @@ public struct CommandOptions: Sendable, Hashable {
         ///   - id: The App's id or client id.
         ///   - privateKey: Where its private key is.
         ///   - installationID: Its installation, or `nil` to find it.
-        public init(id: String, privateKey: GitHubTokenSource?, installationID: Int64?) {
+        public init(id: String, privateKey: KeySource?, installationID: Int64?) {
             self.id = id
             self.privateKey = privateKey
             self.installationID = installationID

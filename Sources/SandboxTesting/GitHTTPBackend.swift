@@ -3,7 +3,7 @@ import SandboxHTTP
 
 /// git's smart HTTP protocol for tests, as a web server offers it: each request is handed to
 /// `git http-backend` (git's own CGI program) over a directory of bare repositories, on a thread of its
-/// own so the test's concurrency pool is never blocked. Used by ``FakeGitHubServer/serveGit(projectRoot:)``
+/// own (``runCommand(_:_:environment:directory:input:)``), so the test's concurrency pool is never blocked. Used by ``FakeGitHubServer/serveGit(projectRoot:)``
 /// and by SandboxGit's tests.
 public enum GitHTTPBackend {
     /// Answers one request from the bare repositories under `projectRoot`.
@@ -29,42 +29,17 @@ public enum GitHTTPBackend {
         environment["REMOTE_USER"] = "x-access-token"
         if let encoding = request.headers["Content-Encoding"] { environment["HTTP_CONTENT_ENCODING"] = encoding }
         if let protocolVersion = request.headers["Git-Protocol"] { environment["GIT_PROTOCOL"] = protocolVersion }
-        let cgi = environment
-        let body = request.body
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Data?, Never>) in
-            Thread {
-                continuation.resume(returning: runBlocking(environment: cgi, input: body))
-            }.start()
-        }
-        guard let result else { return .response(status: 500) }
-        return reply(fromCGI: result)
-    }
-
-    /// Runs `git http-backend` to its end; its output, or `nil` when it failed. Its input and outputs go
-    /// through temporary files, so no pipe can fill up.
-    private static func runBlocking(environment: [String: String], input: Data) -> Data? {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sandboxd-git-cgi-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            let inputFile = scratch.appendingPathComponent("in")
-            let outputFile = scratch.appendingPathComponent("out")
-            try input.write(to: inputFile)
-            _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "http-backend"]
-            process.environment = environment
-            process.standardInput = try FileHandle(forReadingFrom: inputFile)
-            process.standardOutput = try FileHandle(forWritingTo: outputFile)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-            return try Data(contentsOf: outputFile)
-        } catch {
-            return nil
-        }
+        // `env` finds git in the environment's PATH.
+        guard
+            let result = try? await runCommand(
+                "/usr/bin/env",
+                ["git", "http-backend"],
+                environment: environment,
+                input: request.body
+            ),
+            result.status == 0
+        else { return .response(status: 500) }
+        return reply(fromCGI: result.output)
     }
 
     /// Splits a CGI program's output into the status, the header fields and the body.

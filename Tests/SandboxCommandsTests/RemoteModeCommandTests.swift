@@ -45,18 +45,12 @@ struct RemoteModeCommandTests {
         }
 
         var environment: [String: String] {
-            [
-                "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": RemoteModeCommandTests.credentials.accessKeyId,
-                "AWS_SECRET_ACCESS_KEY": RemoteModeCommandTests.credentials.secretAccessKey,
-                "AWS_ENDPOINT_URL_SERVICE_CATALOG": catalog.endpoint.absoluteString,
-                "AWS_EC2_METADATA_DISABLED": "true",
-                "AWS_CONFIG_FILE": directory.path("no-aws-config"),
-                "AWS_SHARED_CREDENTIALS_FILE": directory.path("no-aws-credentials"),
-                "GITHUB_REPOSITORY": "\(github.owner)/\(github.repository)",
-                "GITHUB_TOKEN": github.token,
-                "GITHUB_API_URL": github.apiURL.absoluteString,
-            ]
+            FakeRemoteEnvironment.variables(
+                catalog: catalog,
+                github: github,
+                credentials: RemoteModeCommandTests.credentials,
+                scratch: directory.path(".")
+            )
         }
 
         var arguments: [String] {

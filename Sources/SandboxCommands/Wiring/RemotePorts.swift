@@ -54,9 +54,12 @@ enum RemotePorts {
     /// systemd credential `github-token`), or a GitHub App (its key file or the credential `github-app-key`).
     static func githubCredentials(context: CommandContext) throws(GitHubConfigurationError) -> GitHubCredentials {
         if let app = context.githubApp {
-            guard let key = app.privateKey,
-                !key.isCredential || FileManager.default.fileExists(atPath: key.location.path)
-            else {
+            // The credential is looked for; a file that was named is read, and its error names it.
+            let present = app.privateKey.map { key -> Bool in
+                if case .credential(let path) = key { return FileManager.default.fileExists(atPath: path) }
+                return true
+            }
+            guard let key = app.privateKey, present == true else {
                 throw GitHubConfigurationError(
                     .invalidApp,
                     "no private key for the GitHub App \(app.id): set --github-app-private-key-file PATH (or "
@@ -66,8 +69,8 @@ enum RemotePorts {
             return .app(
                 GitHubCredentials.App(
                     id: app.id,
-                    privateKeyFile: key.location.path,
-                    privateKeySetting: key.location.setting,
+                    privateKeyFile: key.path,
+                    privateKeySetting: key.setting,
                     installationID: app.installationID
                 )
             )
@@ -90,23 +93,6 @@ enum RemotePorts {
                     + "in the systemd unit; or a GitHub App with --github-app-id and its private key (or use --local)"
             )
         }
-    }
-}
-
-extension CommandOptions.GitHubTokenSource {
-    /// The file and the setting it came from (an environment variable holds no file: its name).
-    fileprivate var location: (path: String, setting: String) {
-        switch self {
-        case .file(let path): return (path, "--github-app-private-key-file or GITHUB_APP_PRIVATE_KEY_FILE")
-        case .credential(let path): return (path, "$CREDENTIALS_DIRECTORY/github-app-key")
-        case .environment(let variable): return (variable, variable)
-        }
-    }
-
-    /// Whether it is systemd's credential, which may not exist.
-    fileprivate var isCredential: Bool {
-        if case .credential = self { return true }
-        return false
     }
 }
 

@@ -93,8 +93,7 @@ actor GitHubAppSession {
 
     /// GitHub refused `token`: forgets it, so the next call mints another. Whether one may be tried at once.
     func forget(_ token: GitHubToken) -> Bool {
-        guard let current else { return true }
-        if current.token == token { self.current = nil }
+        if current?.token == token { current = nil }
         return true
     }
 

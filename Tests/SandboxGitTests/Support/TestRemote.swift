@@ -1,4 +1,5 @@
 import Foundation
+import SandboxTesting
 
 /// A bare repository standing in for the remote, and a work tree that commits and pushes to it.
 struct TestRemote: Sendable {
