@@ -1,10 +1,12 @@
-/// The Service Catalog API (version 2015-12-10) as sandboxd uses it: operation names and the request and response
-/// shapes of botocore's model `servicecatalog/2015-12-10/service-2.json`, restricted to the operations and members
-/// sandboxd needs.
+public import Foundation
+
+/// The Service Catalog API (2015-12-10) as sandboxd uses it: the operations it calls and the members of botocore's
+/// `servicecatalog/2015-12-10/service-2.json` it sends or reads.
 ///
-/// Request shapes (`…Input`) encode only members of the model and check the model's constraints before anything is
-/// sent (see ``ServiceCatalogClient``). Response shapes decode leniently: unknown members are ignored, every member
-/// is optional, enums stay strings (the model's enums grow), and timestamps are epoch seconds.
+/// Members are named as in the model with the first letter lowered; ``ServiceCatalogClient`` maps the names with a
+/// key strategy. Requests carry only members of the model (unset optionals are left out). Responses decode
+/// leniently: unknown members are ignored, every member is optional, enums stay strings (the model's enums grow),
+/// and timestamps are epoch seconds, possibly fractional.
 public enum ServiceCatalog {
     /// The operations ``ServiceCatalogClient`` calls.
     public enum Operation: String, Sendable, Hashable, CaseIterable {
@@ -20,10 +22,259 @@ public enum ServiceCatalog {
         /// The `X-Amz-Target` value: `AWS242ServiceCatalogService.<Operation>`.
         public var target: String { "\(ServiceCatalogClient.targetPrefix).\(rawValue)" }
 
-        /// Whether the operation changes anything. Mutating operations here all carry an idempotency token, which
-        /// makes repeating them safe.
-        public var isMutating: Bool {
-            self == .provisionProduct || self == .terminateProvisionedProduct
+        /// Whether the operation changes anything; both that do carry an idempotency token.
+        public var isMutating: Bool { self == .provisionProduct || self == .terminateProvisionedProduct }
+    }
+
+    public struct Tag: Codable, Hashable, Sendable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
         }
+
+        /// A missing key or value reads as empty.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            key = try container.decodeIfPresent(String.self, forKey: .key) ?? ""
+            value = try container.decodeIfPresent(String.self, forKey: .value) ?? ""
+        }
+    }
+
+    public struct ProvisioningParameter: Codable, Hashable, Sendable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    // MARK: - Requests
+
+    /// Idempotent by `ProvisionToken`: the same token returns the same record.
+    public struct ProvisionProductInput: Encodable, Hashable, Sendable {
+        public var productId: String
+        public var provisioningArtifactId: String
+        /// Optional when the product has a default launch path.
+        public var pathId: String?
+        public var provisionedProductName: String
+        public var provisioningParameters: [ProvisioningParameter]?
+        public var tags: [Tag]?
+        public var provisionToken: String
+
+        /// Empty parameter and tag lists are left out of the request.
+        public init(
+            productId: String,
+            provisioningArtifactId: String,
+            pathId: String?,
+            provisionedProductName: String,
+            provisioningParameters: [ProvisioningParameter],
+            tags: [Tag],
+            provisionToken: String
+        ) {
+            self.productId = productId
+            self.provisioningArtifactId = provisioningArtifactId
+            self.pathId = pathId
+            self.provisionedProductName = provisionedProductName
+            self.provisioningParameters = provisioningParameters.isEmpty ? nil : provisioningParameters
+            self.tags = tags.isEmpty ? nil : tags
+            self.provisionToken = provisionToken
+        }
+    }
+
+    /// Never sends `IgnoreErrors` (sandboxd does not abandon a product whose resources could not be deleted,
+    /// docs/behaviour.md §3) nor `RetainPhysicalResources`.
+    public struct TerminateProvisionedProductInput: Encodable, Hashable, Sendable {
+        public var provisionedProductId: String
+        public var terminateToken: String
+
+        public init(provisionedProductId: String, terminateToken: String) {
+            self.provisionedProductId = provisionedProductId
+            self.terminateToken = terminateToken
+        }
+    }
+
+    /// Used for `DescribeRecord`, `DescribeProvisionedProduct` and `DescribeProduct`, which all take an `Id`.
+    public struct IdInput: Encodable, Hashable, Sendable {
+        public var id: String
+
+        public init(id: String) { self.id = id }
+    }
+
+    public typealias DescribeRecordInput = IdInput
+    public typealias DescribeProvisionedProductInput = IdInput
+    public typealias DescribeProductInput = IdInput
+
+    /// `Key` is `Account`, `Role` or `User`; `Value` is always `self`.
+    public struct AccessLevelFilter: Encodable, Hashable, Sendable {
+        public var key: String
+        public var value: String
+
+        public static let account = AccessLevelFilter(key: "Account", value: "self")
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public struct SearchProvisionedProductsInput: Encodable, Hashable, Sendable {
+        /// Always sent: its default has changed over time (User, then Account).
+        public var accessLevelFilter: AccessLevelFilter
+        /// `{"SearchQuery": [...]}`, the only key the model allows; left out when there is no query.
+        public var filters: [String: [String]]?
+        /// `id` is immutable, so the pages of one listing come in a stable order.
+        public var sortBy: String?
+        public var sortOrder: String?
+        public var pageSize: Int?
+        public var pageToken: String?
+
+        public init(
+            accessLevelFilter: AccessLevelFilter = .account,
+            searchQuery: [String] = [],
+            sortBy: String? = "id",
+            sortOrder: String? = "ASCENDING",
+            pageSize: Int? = 100,
+            pageToken: String? = nil
+        ) {
+            self.accessLevelFilter = accessLevelFilter
+            self.sortBy = sortBy
+            self.sortOrder = sortOrder
+            self.pageSize = pageSize
+            self.pageToken = pageToken
+            self.searchQuery = searchQuery
+        }
+
+        /// The `SearchQuery` filter's terms.
+        public var searchQuery: [String] {
+            get { filters?["SearchQuery"] ?? [] }
+            set { filters = newValue.isEmpty ? nil : ["SearchQuery": newValue] }
+        }
+    }
+
+    public struct GetProvisionedProductOutputsInput: Encodable, Hashable, Sendable {
+        public var provisionedProductId: String
+        public var pageSize: Int?
+        public var pageToken: String?
+
+        public init(provisionedProductId: String, pageSize: Int? = 20, pageToken: String? = nil) {
+            self.provisionedProductId = provisionedProductId
+            self.pageSize = pageSize
+            self.pageToken = pageToken
+        }
+    }
+
+    public struct DescribeProvisioningArtifactInput: Encodable, Hashable, Sendable {
+        public var productId: String
+        public var provisioningArtifactId: String
+
+        public init(productId: String, provisioningArtifactId: String) {
+            self.productId = productId
+            self.provisioningArtifactId = provisioningArtifactId
+        }
+    }
+
+    // MARK: - Responses
+
+    public struct RecordError: Decodable, Hashable, Sendable {
+        public var code: String?
+        public var description: String?
+    }
+
+    /// An operation on a provisioned product. `Status`: `CREATED`, `IN_PROGRESS`, `IN_PROGRESS_IN_ERROR`,
+    /// `SUCCEEDED`, `FAILED`.
+    public struct RecordDetail: Decodable, Hashable, Sendable {
+        public var recordId: String?
+        public var status: String?
+        public var createdTime: Date?
+        public var recordType: String?
+        public var provisionedProductId: String?
+        public var recordErrors: [RecordError]?
+        public var recordTags: [Tag]?
+    }
+
+    /// The answer of `ProvisionProduct` and `TerminateProvisionedProduct`.
+    struct RecordDetailOutput: Decodable, Sendable {
+        var recordDetail: RecordDetail?
+    }
+
+    public struct RecordOutput: Decodable, Hashable, Sendable {
+        public var outputKey: String?
+        public var outputValue: String?
+        public var description: String?
+    }
+
+    public struct DescribeRecordOutput: Decodable, Hashable, Sendable {
+        public var recordDetail: RecordDetail?
+        public var recordOutputs: [RecordOutput]?
+        public var nextPageToken: String?
+    }
+
+    /// A product as `DescribeProvisionedProduct` (without tags) and `SearchProvisionedProducts` (with them)
+    /// describe it. `Status`: `AVAILABLE`, `UNDER_CHANGE`, `TAINTED`, `ERROR`, `PLAN_IN_PROGRESS`.
+    public struct ProvisionedProductAttribute: Decodable, Hashable, Sendable {
+        public var name: String?
+        public var id: String?
+        public var status: String?
+        public var statusMessage: String?
+        public var createdTime: Date?
+        public var lastRecordId: String?
+        public var tags: [Tag]?
+        public var productId: String?
+        public var provisioningArtifactId: String?
+    }
+
+    public typealias ProvisionedProductDetail = ProvisionedProductAttribute
+
+    struct DescribeProvisionedProductOutput: Decodable, Sendable {
+        var provisionedProductDetail: ProvisionedProductDetail?
+    }
+
+    public struct SearchProvisionedProductsOutput: Decodable, Hashable, Sendable {
+        public var provisionedProducts: [ProvisionedProductAttribute]?
+        public var totalResultsCount: Int?
+        /// Absent, null or empty on the last page.
+        public var nextPageToken: String?
+    }
+
+    public struct GetProvisionedProductOutputsOutput: Decodable, Hashable, Sendable {
+        public var outputs: [RecordOutput]?
+        public var nextPageToken: String?
+    }
+
+    /// A version of a product as an end user sees it; `Guidance` is `DEFAULT` or `DEPRECATED`.
+    public struct ProvisioningArtifact: Decodable, Hashable, Sendable {
+        public var id: String?
+        public var name: String?
+        public var guidance: String?
+    }
+
+    public struct LaunchPath: Decodable, Hashable, Sendable {
+        /// A `PathId`.
+        public var id: String?
+        public var name: String?
+    }
+
+    /// The end user's view: it answers only when the caller has a launch path to the product.
+    public struct DescribeProductOutput: Decodable, Hashable, Sendable {
+        public var provisioningArtifacts: [ProvisioningArtifact]?
+        public var launchPaths: [LaunchPath]?
+    }
+
+    /// `Active` false: end users cannot launch it. `Guidance` `DEPRECATED`: no new products from it.
+    public struct ProvisioningArtifactDetail: Decodable, Hashable, Sendable {
+        public var id: String?
+        public var active: Bool?
+        public var guidance: String?
+    }
+
+    public struct DescribeProvisioningArtifactOutput: Decodable, Hashable, Sendable {
+        public var provisioningArtifactDetail: ProvisioningArtifactDetail?
+        /// `AVAILABLE`, `CREATING`, `FAILED`.
+        public var status: String?
     }
 }

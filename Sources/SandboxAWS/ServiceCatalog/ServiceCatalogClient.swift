@@ -1,5 +1,5 @@
 public import Foundation
-import SandboxCore
+public import SandboxCore
 public import SandboxHTTP
 
 /// A small, exact client for AWS Service Catalog's JSON 1.1 protocol.
@@ -7,31 +7,21 @@ public import SandboxHTTP
 /// Every call is `POST /` with `Content-Type: application/x-amz-json-1.1` and
 /// `X-Amz-Target: AWS242ServiceCatalogService.<Operation>`, signed with SigV4 (service `servicecatalog`) for each
 /// attempt, plus botocore's informational `amz-sdk-invocation-id` (one per call) and
-/// `amz-sdk-request: attempt=N; max=M`. The body is the request shape's JSON; it carries only members of the model
-/// and is checked against the model's constraints before anything is sent.
+/// `amz-sdk-request: attempt=N; max=M`.
 ///
 /// Retries follow ``AWSRetryPolicy`` under an ``AWSRetryQuota``: throttling (but not `LimitExceededException`, a
-/// quota), 5xx, timeouts and dropped connections. Reads and writes that carry their idempotency token are safe to
-/// repeat; a write without one would be retried only after throttling (the service refused it before acting). Errors
-/// come back as ``CatalogError`` with AWS's code and message.
-///
-/// ```swift
-/// let client = ServiceCatalogClient(
-///     endpoint: URL(string: "https://servicecatalog.eu-west-1.amazonaws.com")!,
-///     region: "eu-west-1",
-///     credentials: StaticCredentialsProvider(credentials),
-///     transport: URLSessionTransport())
-/// let record = try await client.describeRecord(ServiceCatalog.DescribeRecordInput(id: "rec-…"))
-/// ```
+/// quota), 5xx, timeouts and dropped connections. Reads, and writes that carry their idempotency token, are safe to
+/// repeat; a write without one is retried only after throttling (the service refused it before acting). Errors come
+/// back as ``CatalogError`` with AWS's code and message.
 public struct ServiceCatalogClient: Sendable {
-    /// The JSON protocol's target prefix.
     public static let targetPrefix = "AWS242ServiceCatalogService"
-    /// The JSON 1.1 content type.
     public static let contentType = "application/x-amz-json-1.1"
     /// The `User-Agent` of every AWS request sandboxd sends.
     public static let userAgent = "sandboxd (Swift; no AWS SDK)"
+    /// The most pages a listing follows (a server that never stops paging).
+    static let maximumPages = 1000
 
-    /// The endpoint (`https://servicecatalog.<region>.amazonaws.com`, or an override).
+    /// `https://servicecatalog.<region>.amazonaws.com`, or an override; its path, if any, is kept.
     public let endpoint: URL
     /// The signing region.
     public let region: String
@@ -41,14 +31,8 @@ public struct ServiceCatalogClient: Sendable {
     private let signer: SigV4Signer
     private let now: @Sendable () -> Date
 
-    /// Creates a client.
-    ///
     /// - Parameters:
-    ///   - endpoint: Where to send requests; its path, if any, is kept (`/` otherwise).
-    ///   - region: The signing region.
-    ///   - credentials: Where the signing credentials come from.
-    ///   - transport: The HTTP transport; share one.
-    ///   - retryPolicy: How calls are retried.
+    ///   - transport: Share one between clients.
     ///   - retryQuota: The retry budget; one per client by default.
     ///   - now: The clock used for signing.
     public init(
@@ -68,14 +52,116 @@ public struct ServiceCatalogClient: Sendable {
         self.now = now
     }
 
+    // MARK: - Operations
+
+    /// Starts provisioning; the record's status is `CREATED` or `IN_PROGRESS` (poll it with ``describeRecord(_:)``).
+    public func provisionProduct(
+        _ input: ServiceCatalog.ProvisionProductInput
+    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
+        try await recordDetail(.provisionProduct, input)
+    }
+
+    public func terminateProvisionedProduct(
+        _ input: ServiceCatalog.TerminateProvisionedProductInput
+    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
+        try await recordDetail(.terminateProvisionedProduct, input)
+    }
+
+    /// The record's detail with one page of its outputs.
+    public func describeRecord(
+        _ input: ServiceCatalog.DescribeRecordInput
+    ) async throws(CatalogError) -> ServiceCatalog.DescribeRecordOutput {
+        try await send(.describeRecord, input)
+    }
+
+    /// Strongly consistent, unlike the search index: `ResourceNotFoundException` means the product is gone.
+    public func describeProvisionedProduct(
+        _ input: ServiceCatalog.DescribeProvisionedProductInput
+    ) async throws(CatalogError) -> ServiceCatalog.ProvisionedProductDetail {
+        let output: ServiceCatalog.DescribeProvisionedProductOutput = try await send(.describeProvisionedProduct, input)
+        guard let detail = output.provisionedProductDetail else {
+            throw CatalogError(.other, message: "DescribeProvisionedProduct answered without ProvisionedProductDetail")
+        }
+        return detail
+    }
+
+    /// Every page of `SearchProvisionedProducts`, each product once (by id, first seen wins).
+    public func searchAllProvisionedProducts(
+        _ input: ServiceCatalog.SearchProvisionedProductsInput
+    ) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
+        var seenIds: Set<String> = []
+        let products = try await allPages(.searchProvisionedProducts, input, \.pageToken) {
+            (page: ServiceCatalog.SearchProvisionedProductsOutput) in
+            (page.provisionedProducts ?? [], page.nextPageToken)
+        }
+        return products.filter { product in product.id.map { seenIds.insert($0).inserted } ?? true }
+    }
+
+    /// Every output of a product, in the order the service lists them.
+    public func allProvisionedProductOutputs(
+        provisionedProductId: String
+    ) async throws(CatalogError) -> [ServiceCatalog.RecordOutput] {
+        let first = ServiceCatalog.GetProvisionedProductOutputsInput(provisionedProductId: provisionedProductId)
+        return try await allPages(.getProvisionedProductOutputs, first, \.pageToken) {
+            (page: ServiceCatalog.GetProvisionedProductOutputsOutput) in
+            (page.outputs ?? [], page.nextPageToken)
+        }
+    }
+
+    /// The end user's view of a product.
+    public func describeProduct(
+        _ input: ServiceCatalog.DescribeProductInput
+    ) async throws(CatalogError) -> ServiceCatalog.DescribeProductOutput {
+        try await send(.describeProduct, input)
+    }
+
+    public func describeProvisioningArtifact(
+        _ input: ServiceCatalog.DescribeProvisioningArtifactInput
+    ) async throws(CatalogError) -> ServiceCatalog.DescribeProvisioningArtifactOutput {
+        try await send(.describeProvisioningArtifact, input)
+    }
+
+    // MARK: - The call
+
+    private func recordDetail(
+        _ operation: ServiceCatalog.Operation,
+        _ input: some ServiceCatalogRequest
+    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
+        let output: ServiceCatalog.RecordDetailOutput = try await send(operation, input)
+        guard let detail = output.recordDetail, let recordId = detail.recordId, !recordId.isEmpty else {
+            throw CatalogError(.other, message: "\(operation.rawValue) answered without RecordDetail.RecordId")
+        }
+        return detail
+    }
+
+    /// Follows `NextPageToken` until it is absent, null or empty; a token that comes back twice is an error, as in
+    /// botocore's paginator.
+    private func allPages<Input: ServiceCatalogRequest, Page: Decodable, Item>(
+        _ operation: ServiceCatalog.Operation,
+        _ first: Input,
+        _ token: WritableKeyPath<Input, String?>,
+        _ items: (Page) -> ([Item], String?)
+    ) async throws(CatalogError) -> [Item] {
+        var request = first
+        var all: [Item] = []
+        var seenTokens: Set<String> = []
+        for _ in 0..<Self.maximumPages {
+            let (page, next) = items(try await send(operation, request) as Page)
+            all += page
+            guard let next, !next.isEmpty else { return all }
+            guard seenTokens.insert(next).inserted else {
+                throw CatalogError(.other, message: "\(operation.rawValue) returned the same NextPageToken twice")
+            }
+            request[keyPath: token] = next
+        }
+        throw CatalogError(.other, message: "\(operation.rawValue) did not stop after \(Self.maximumPages) pages")
+    }
+
     /// Validates, sends and decodes one call.
     func send<Output: Decodable>(
-        _ input: some ServiceCatalogInput,
-        as output: Output.Type
-    ) async throws(CatalogError)
-        -> Output
-    {
-        let operation = type(of: input).operation
+        _ operation: ServiceCatalog.Operation,
+        _ input: some ServiceCatalogRequest
+    ) async throws(CatalogError) -> Output {
         let problems = input.validationProblems()
         guard problems.isEmpty else {
             throw CatalogError(
@@ -84,61 +170,77 @@ public struct ServiceCatalogClient: Sendable {
                 message: "\(operation.rawValue) was not sent: " + problems.joined(separator: "; ")
             )
         }
-        let body: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            body = Array(try encoder.encode(input))
-        } catch {
-            throw CatalogError(.invalidRequest, message: "\(operation.rawValue): cannot encode the request: \(error)")
+        guard let body = try? Self.encoder.encode(input) else {
+            throw CatalogError(.invalidRequest, message: "\(operation.rawValue): cannot encode the request")
         }
-        let url = requestURL
-        let invocationId = UUID().uuidString.lowercased()
-        let credentials = credentials
-        let signer = signer
-        let now = now
         let response: HTTPResponse
         do throws(AWSCallError) {
             response = try await sender.send(
-                // Reads, and writes with their idempotency token: repeating them is the same call.
-                safeToRepeat: input.isSafeToRepeat,
-                makeRequest: { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
-                    let signing: AWSCredentials
-                    do throws(AWSCredentialsError) {
-                        signing = try await credentials.credentials()
-                    } catch {
-                        throw .credentials(error)
-                    }
-                    var signable = SigV4Request(
-                        method: "POST",
-                        url: url,
-                        headers: [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)],
-                        body: body
-                    )
-                    signer.sign(&signable, credentials: signing, date: now())
-                    var headers = HTTPHeaders(signable.headers.map { (name: $0.0, value: $0.1) })
-                    headers.add(name: "User-Agent", value: Self.userAgent)
-                    headers.add(name: "amz-sdk-invocation-id", value: invocationId)
-                    headers.add(name: "amz-sdk-request", value: "attempt=\(attempt); max=\(maxAttempts)")
-                    return HTTPRequest(method: "POST", url: url, headers: headers, body: Data(body))
-                },
+                safeToRepeat: !operation.isMutating || input.idempotencyToken?.isEmpty == false,
+                makeRequest: signedRequest(operation, body: Array(body), invocationId: UUID().uuidString.lowercased()),
                 classify: Self.classify
             )
         } catch {
             throw Self.catalogError(error, operation: operation, now: now())
         }
-        do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .secondsSince1970
-            return try decoder.decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body)
-        } catch {
+        guard
+            let output = try? Self.decoder.decode(
+                Output.self,
+                from: response.body.isEmpty ? Data("{}".utf8) : response.body
+            )
+        else {
             throw CatalogError(
                 .other,
                 message: "\(operation.rawValue) answered HTTP \(response.status) with a body that is not the expected "
                     + "JSON (\(response.body.count) bytes)"
             )
         }
+        return output
     }
+
+    /// Builds attempt `attempt` of `maxAttempts`, signed with fresh credentials at the current time.
+    private func signedRequest(
+        _ operation: ServiceCatalog.Operation,
+        body: [UInt8],
+        invocationId: String
+    ) -> @Sendable (Int, Int) async throws(AWSCallError) -> HTTPRequest {
+        let (url, credentials, signer, now) = (requestURL, credentials, signer, now)
+        return { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
+            let signing: AWSCredentials
+            do throws(AWSCredentialsError) {
+                signing = try await credentials.credentials()
+            } catch {
+                throw .credentials(error)
+            }
+            var signable = SigV4Request(
+                method: "POST",
+                url: url,
+                headers: [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)],
+                body: body
+            )
+            signer.sign(&signable, credentials: signing, date: now())
+            var headers = HTTPHeaders(signable.headers.map { (name: $0.0, value: $0.1) })
+            headers.add(name: "User-Agent", value: Self.userAgent)
+            headers.add(name: "amz-sdk-invocation-id", value: invocationId)
+            headers.add(name: "amz-sdk-request", value: "attempt=\(attempt); max=\(maxAttempts)")
+            return HTTPRequest(method: "POST", url: url, headers: headers, body: Data(body))
+        }
+    }
+
+    /// Member names are the model's with the first letter lowered: `ProvisionToken` is `provisionToken`.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .custom { path in ModelKey(path.last!.stringValue, upper: true) }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.keyDecodingStrategy = .custom { path in ModelKey(path.last!.stringValue, upper: false) }
+        return decoder
+    }()
 
     /// The endpoint with path `/` when it has none.
     var requestURL: URL {
@@ -148,8 +250,7 @@ public struct ServiceCatalogClient: Sendable {
         return components.url ?? endpoint
     }
 
-    /// What a response means for retrying: 2xx succeeds; throttling codes are throttled; transient codes and 5xx are
-    /// transient; everything else is final.
+    /// 2xx succeeds; throttling codes are throttled; transient codes and 5xx are transient; the rest is final.
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
         if (200...299).contains(response.status) { return .success }
         let error = AWSErrorResponse(json: response)
@@ -158,7 +259,6 @@ public struct ServiceCatalogClient: Sendable {
         return .final
     }
 
-    /// Turns a failed call into the port's error.
     static func catalogError(_ error: AWSCallError, operation: ServiceCatalog.Operation, now: Date) -> CatalogError {
         switch error {
         case .response(let envelope):
@@ -182,4 +282,18 @@ public struct ServiceCatalogClient: Sendable {
             return CatalogError(.invalidRequest, message: message)
         }
     }
+}
+
+/// A JSON member name of the model, from or to a Swift property name.
+private struct ModelKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ name: String, upper: Bool) {
+        let first = name.prefix(1)
+        stringValue = (upper ? first.uppercased() : first.lowercased()) + name.dropFirst()
+    }
+
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -14,7 +14,6 @@ extension SigV4Signer {
         adding added: [(name: String, value: String)]
     ) -> (request: String, signedHeaders: String) {
         let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
-
         // Lowercased name → values in order of appearance (repeated headers are joined with commas).
         var signed: [String: [String]] = ["host": [hostHeader(for: components)]]
         var payloadHash: String?
@@ -27,7 +26,6 @@ extension SigV4Signer {
         for (name, value) in added {
             signed[name.lowercased(), default: []].append(value)
         }
-
         let names = signed.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var canonicalHeaders = ""
         for name in names {
@@ -35,7 +33,6 @@ extension SigV4Signer {
             canonicalHeaders += "\(name):\(values)\n"
         }
         let signedHeaders = names.joined(separator: ";")
-
         let canonical = [
             request.method.uppercased(),
             canonicalURI(percentEncodedPath: components?.percentEncodedPath ?? ""),
@@ -61,12 +58,7 @@ extension SigV4Signer {
             host = "[\(host)]"
         }
         if let port = components.port {
-            let defaultPort: Int? =
-                switch components.scheme?.lowercased() {
-                case "http": 80
-                case "https": 443
-                default: nil
-                }
+            let defaultPort = ["http": 80, "https": 443][components.scheme?.lowercased() ?? ""]
             if port != defaultPort {
                 host += ":\(port)"
             }

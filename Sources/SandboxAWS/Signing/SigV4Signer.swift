@@ -1,75 +1,52 @@
 public import Foundation
 import SandboxCrypto
+import Synchronization
 
-/// Signs requests with AWS Signature Version 4, the way botocore's `SigV4Auth` does for JSON-protocol services.
+/// Signs requests with AWS Signature Version 4, the way botocore's `SigV4Auth` does for JSON- and query-protocol
+/// services.
 ///
 /// The signed headers are `content-type`, `host` (from the URL) and every `x-amz-*` header, which for Service Catalog
-/// is exactly botocore's `content-type;host;x-amz-date;[x-amz-security-token;]x-amz-target`. Everything else
-/// (`Content-Length`, `User-Agent`, `Accept`, `amz-sdk-*`) is left unsigned because botocore adds those after
-/// signing and HTTP stacks add or rewrite them on their own.
+/// is exactly botocore's `content-type;host;x-amz-date;[x-amz-security-token;]x-amz-target`. `Content-Length`,
+/// `User-Agent` and `amz-sdk-*` stay unsigned: botocore adds them after signing, and HTTP stacks rewrite them.
 ///
-/// ```swift
-/// let signer = SigV4Signer(region: "us-east-1")
-/// signer.sign(&request, credentials: credentials, date: Date())
-/// ```
-///
-/// - Important: Sign every attempt again, just before sending it: the signature covers `X-Amz-Date`, and AWS
-///   rejects requests signed more than 5 minutes ago. Sign the exact body bytes that will be sent.
+/// - Important: Sign every attempt again just before sending it (AWS rejects signatures older than 5 minutes), over
+///   the exact body bytes that will be sent.
 public struct SigV4Signer: Sendable {
-    /// The signing algorithm name, the first word of the `Authorization` header.
     public static let algorithm = "AWS4-HMAC-SHA256"
 
-    /// The region in the credential scope (the normalized region: `us-east-1`, not `us-east-1-fips`).
+    /// The normalized region (`us-east-1`, not `us-east-1-fips`), even with an endpoint override.
     public let region: String
-    /// The signing name in the credential scope; `servicecatalog` for Service Catalog.
+    /// The signing name: `servicecatalog`, `sts`.
     public let service: String
 
-    private let signingKeyCache = SigV4SigningKeyCache()
+    /// The last derived signing key: the derivation runs once per day and credentials, not per request. The entry
+    /// holds the secret it came from, so new credentials never reuse an old key.
+    private let lastKey = LastSigningKey()
 
-    /// Creates a signer for one region and service.
-    ///
-    /// - Parameters:
-    ///   - region: The signing region, which stays the configured region even with an endpoint override.
-    ///   - service: The service signing name.
     public init(region: String, service: String = "servicecatalog") {
         self.region = region
         self.service = service
     }
 
-    /// Computes the signature of a request without changing it.
-    ///
-    /// Any `Authorization`, `X-Amz-Date` or `X-Amz-Security-Token` already on the request (from an earlier
-    /// attempt) is ignored and replaced by the values for `date` and `credentials`.
-    ///
-    /// - Parameters:
-    ///   - request: The request as it will be sent, before signing.
-    ///   - credentials: The credentials to sign with.
-    ///   - date: The signing time; only whole seconds count.
-    /// - Returns: The headers to add and every intermediate string.
+    /// The signature of a request, every intermediate string included. Any `Authorization`, `X-Amz-Date` or
+    /// `X-Amz-Security-Token` already on the request (from an earlier attempt) is replaced.
     public func signature(for request: SigV4Request, credentials: AWSCredentials, date: Date) -> SigV4Signature {
         let timestamp = Self.timestamp(for: date)
         let dateStamp = String(timestamp.prefix(8))
         let credentialScope = "\(dateStamp)/\(region)/\(service)/aws4_request"
-
         var added: [(name: String, value: String)] = [("X-Amz-Date", timestamp)]
         if let token = credentials.sessionToken, !token.isEmpty {
             added.append(("X-Amz-Security-Token", token))
         }
-
         let canonical = Self.canonicalRequest(for: request, adding: added)
         let stringToSign = [
-            Self.algorithm,
-            timestamp,
-            credentialScope,
-            Hex.encode(SHA256.hash(canonical.request.utf8)),
+            Self.algorithm, timestamp, credentialScope, Hex.encode(SHA256.hash(canonical.request.utf8)),
         ].joined(separator: "\n")
-
         let key = signingKey(secretAccessKey: credentials.secretAccessKey, dateStamp: dateStamp)
         let signature = Hex.encode(HMAC.authenticationCode(for: stringToSign.utf8, key: key))
         let authorization =
             "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(credentialScope), "
             + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
-
         return SigV4Signature(
             timestamp: timestamp,
             credentialScope: credentialScope,
@@ -82,63 +59,74 @@ public struct SigV4Signer: Sendable {
         )
     }
 
-    /// Signs a request in place: removes any previous signing headers and appends `X-Amz-Date`,
-    /// `X-Amz-Security-Token` (temporary credentials only) and `Authorization`.
-    ///
-    /// - Parameters:
-    ///   - request: The request to sign.
-    ///   - credentials: The credentials to sign with.
-    ///   - date: The signing time.
+    /// Signs in place: removes any previous signing headers and appends `X-Amz-Date`, `X-Amz-Security-Token`
+    /// (temporary credentials only) and `Authorization`.
     public func sign(_ request: inout SigV4Request, credentials: AWSCredentials, date: Date) {
         let result = signature(for: request, credentials: credentials, date: date)
         request.headers.removeAll { Self.replacedHeaderNames.contains($0.0.lowercased()) }
         request.headers.append(contentsOf: result.headers.map { ($0.name, $0.value) })
     }
 
-    /// Returns the signing key for a day: the HMAC chain over the date stamp, region, service and `aws4_request`,
-    /// starting from `"AWS4" + secret`. The last key derived is cached.
-    ///
-    /// - Parameters:
-    ///   - secretAccessKey: The secret access key.
-    ///   - dateStamp: The UTC date, `yyyyMMdd`.
-    /// - Returns: The 32-byte key.
+    /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` for a `yyyyMMdd` date.
     public func signingKey(secretAccessKey: String, dateStamp: String) -> [UInt8] {
-        signingKeyCache.signingKey(
-            secretAccessKey: secretAccessKey,
-            dateStamp: dateStamp,
-            region: region,
-            service: service
-        )
-    }
-
-    /// Formats a signing time as SigV4 wants it: `yyyyMMdd'T'HHmmss'Z'` in UTC, fractional seconds dropped.
-    ///
-    /// - Parameter date: The time.
-    /// - Returns: For example `20240115T093000Z`.
-    public static func timestamp(for date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        if let cached = lastKey.entry.withLock({ $0 }), cached.secret == secretAccessKey, cached.dateStamp == dateStamp
+        {
+            return cached.key
         }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2)
-            + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
+        var key = HMAC.authenticationCode(for: dateStamp.utf8, key: ("AWS4" + secretAccessKey).utf8)
+        for part in [region, service, "aws4_request"] {
+            key = HMAC.authenticationCode(for: part.utf8, key: key)
+        }
+        lastKey.entry.withLock { [key] in $0 = (secretAccessKey, dateStamp, key) }
+        return key
     }
 
-    /// Proleptic Gregorian year, month and day for a day count since 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`).
-    private static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    /// `yyyyMMdd'T'HHmmss'Z'` in UTC, fractional seconds dropped: `20240115T093000Z`.
+    public static func timestamp(for date: Date) -> String {
+        AWSTimestamp.sigV4(date)
     }
+}
+
+private final class LastSigningKey: Sendable {
+    let entry = Mutex<(secret: String, dateStamp: String, key: [UInt8])?>(nil)
+}
+
+/// The parts of an HTTP request that Signature Version 4 covers.
+public struct SigV4Request: Sendable {
+    public var method: String
+    /// Its host (and non-default port), path and query are signed.
+    public var url: URL
+    /// In order, with their original spelling; names compare case-insensitively.
+    public var headers: [(String, String)]
+    /// The exact bytes that will be sent.
+    public var body: [UInt8]
+
+    public init(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// One signature with its intermediate strings, so tests compare each step with botocore and a mismatch AWS reports
+/// can be debugged.
+///
+/// - Important: ``canonicalRequest`` and ``headers`` contain the session token of temporary credentials: never log
+///   them.
+public struct SigV4Signature: Sendable {
+    /// The `X-Amz-Date` value.
+    public var timestamp: String
+    /// `date/region/service/aws4_request`.
+    public var credentialScope: String
+    public var canonicalRequest: String
+    /// Lowercase, sorted, joined with `;`.
+    public var signedHeaders: String
+    public var stringToSign: String
+    /// Lowercase hex.
+    public var signature: String
+    /// The `Authorization` header value.
+    public var authorization: String
+    /// To add, in order: `X-Amz-Date`, `X-Amz-Security-Token` (temporary credentials only), `Authorization`.
+    public var headers: [(name: String, value: String)]
 }

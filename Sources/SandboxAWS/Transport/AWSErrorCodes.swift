@@ -9,25 +9,22 @@ enum AWSErrorCodes {
         "EC2ThrottledException",
     ]
 
-    /// botocore's transient codes (`TransientRetryableChecker`).
+    /// botocore's `TransientRetryableChecker` codes.
     static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"]
-
-    /// botocore's transient statuses.
-    static let transientStatuses: Set<Int> = [500, 502, 503, 504]
 
     /// Codes that mean the credentials or the signature were refused.
     static let accessDenied: Set<String> = [
         "AccessDenied", "AccessDeniedException", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException",
         "InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature", "IncompleteSignatureException",
         "MissingAuthenticationToken", "MissingAuthenticationTokenException", "InvalidClientTokenId", "AuthFailure",
-        "NotAuthorized", "UnauthorizedOperation", "InvalidAccessKeyId", "MissingAuthenticationTokenException",
+        "NotAuthorized", "UnauthorizedOperation", "InvalidAccessKeyId",
     ]
 
     /// Codes that are about the clock whatever their message.
     static let clockSkew: Set<String> = ["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"]
 
-    /// Whether a failed response is transient: a transient code, or a 5xx.
+    /// A transient code, or any 5xx.
     static func isTransient(code: String, status: Int) -> Bool {
-        transientCodes.contains(code) || transientStatuses.contains(status) || (500...599).contains(status)
+        transientCodes.contains(code) || (500...599).contains(status)
     }
 }

@@ -2,25 +2,19 @@ import Synchronization
 
 /// The retry budget shared by all calls of one client: a token bucket, as in botocore's standard mode.
 ///
-/// Each retry takes ``retryCost`` tokens (a timeout is never retried within a call); a call that succeeds gives back what
-/// its last retry took, or ``successRefund`` if it needed none. When the bucket runs dry, failures are returned
-/// without retrying, so a struggling service is not hammered by every caller at once.
+/// Each retry takes ``retryCost`` tokens; a call that succeeds gives back what its last retry took, or
+/// ``successRefund`` if it needed none. When the bucket runs dry, failures are returned without retrying, so a
+/// struggling service is not hammered by every caller at once.
 public final class AWSRetryQuota: Sendable {
     /// The bucket's size, and where it starts (botocore: 500).
     public let capacity: Int
-    /// Tokens one retry takes (botocore: 5).
+    /// botocore: 5.
     public let retryCost: Int
-    /// Tokens a call that succeeded at once gives back (botocore: 1).
+    /// botocore: 1.
     public let successRefund: Int
 
     private let available: Mutex<Int>
 
-    /// Creates a full bucket.
-    ///
-    /// - Parameters:
-    ///   - capacity: The bucket's size; 500 by default.
-    ///   - retryCost: Tokens per retry; 5 by default.
-    ///   - successRefund: Tokens a first-try success gives back; 1 by default.
     public init(capacity: Int = 500, retryCost: Int = 5, successRefund: Int = 1) {
         self.capacity = capacity
         self.retryCost = retryCost
@@ -28,13 +22,9 @@ public final class AWSRetryQuota: Sendable {
         available = Mutex(capacity)
     }
 
-    /// The tokens left.
     public var availableTokens: Int { available.withLock { $0 } }
 
-    /// Takes `cost` tokens if there are that many.
-    ///
-    /// - Parameter cost: The tokens the retry needs.
-    /// - Returns: Whether the retry may go ahead.
+    /// Takes `cost` tokens if there are that many: whether the retry may go ahead.
     func acquire(_ cost: Int) -> Bool {
         available.withLock { tokens in
             guard tokens >= cost else { return false }

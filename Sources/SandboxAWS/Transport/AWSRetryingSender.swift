@@ -1,28 +1,22 @@
 import SandboxHTTP
 
-/// Sends one AWS call over a transport, retrying what may be retried under an ``AWSRetryPolicy`` and an
-/// ``AWSRetryQuota``.
-///
-/// What is retried:
-/// - an error response the caller classifies as ``Classification/throttled`` (the service refused the request
-///   before doing anything), always;
-/// - one classified ``Classification/transient`` (5xx, request timeouts) and a timed-out or dropped connection,
-///   only when the call is safe to repeat: a read, or a write carrying an idempotency token. A write without a
-///   token is never repeated after it may have reached the service.
+/// Sends one AWS call over a transport, retrying under an ``AWSRetryPolicy`` and an ``AWSRetryQuota``:
+/// - a response classified ``Classification/throttled`` (refused before anything was done), always;
+/// - one classified ``Classification/transient`` (5xx, request timeouts) and a dropped connection, only when the
+///   call is safe to repeat: a read, or a write carrying its idempotency token.
 ///
 /// No retry starts once the call has run ``AWSRetryPolicy/maxCallDuration`` or spent
 /// ``AWSRetryPolicy/maxTotalBackoff`` backing off, or when the quota is empty: the last failure is returned and the
 /// next pass tries again.
 struct AWSRetryingSender: Sendable {
-    /// What an error response means for retrying.
     enum Classification: Sendable {
-        /// 2xx: done.
+        /// 2xx.
         case success
-        /// Throttled: nothing was done; retry after a delay.
+        /// Nothing was done; retry after a delay.
         case throttled
-        /// Failed in a way that may pass (5xx, request timeout): the service may have acted.
+        /// 5xx, request timeout: the service may have acted.
         case transient
-        /// Failed for good (4xx): do not retry.
+        /// 4xx: do not retry.
         case final
     }
 
@@ -30,15 +24,8 @@ struct AWSRetryingSender: Sendable {
     let policy: AWSRetryPolicy
     let quota: AWSRetryQuota
 
-    /// Sends a call, building and signing a fresh request for each attempt.
-    ///
-    /// - Parameters:
-    ///   - safeToRepeat: Whether sending the call twice does no harm (reads; writes with an idempotency token).
-    ///   - makeRequest: Builds the request for attempt `attempt` of `maxAttempts` (sign here: each attempt needs a
-    ///     new `X-Amz-Date`). Its timeout is replaced by the policy's.
-    ///   - classify: What a response means (see ``Classification``).
-    /// - Returns: The successful response.
-    /// - Throws: ``AWSCallError``: the last error response, the last transport failure, or a credentials failure.
+    /// Sends a call; `makeRequest` builds and signs attempt `attempt` of `maxAttempts` (each needs a new
+    /// `X-Amz-Date`), and its timeout is replaced by the policy's.
     func send(
         safeToRepeat: Bool,
         makeRequest: (_ attempt: Int, _ maxAttempts: Int) async throws(AWSCallError) -> HTTPRequest,

@@ -2,127 +2,83 @@ import Foundation
 
 /// A very small XML reader for the AWS query protocol (STS): elements, text, entities, CDATA.
 ///
-/// It ignores attributes, namespaces, comments, processing instructions and the doctype, which STS responses
-/// use only for the `xmlns` of the root. It does not validate beyond matching tags, and needs no libxml2
-/// (Foundation's `XMLParser` lives in `FoundationXML` on Linux, which links it).
+/// Attributes, namespaces, comments, processing instructions and the doctype are skipped (STS uses them only for
+/// the root's `xmlns`); tags must match. It needs no libxml2, which Foundation's `XMLParser` links on Linux.
 struct AWSXMLElement: Sendable, Hashable {
-    /// The element name without any namespace prefix.
+    /// Without any namespace prefix.
     var name: String
-    /// The element's children, in order.
     var children: [AWSXMLElement]
-    /// The text directly inside the element, entities decoded, trimmed of surrounding whitespace.
+    /// The text directly inside the element, entities decoded, trimmed.
     var text: String
 
-    /// The first child named `name`.
     func child(_ name: String) -> AWSXMLElement? {
         children.first { $0.name == name }
     }
 
-    /// The first descendant reached by following `path` from this element.
+    /// The descendant reached by following `path`.
     func first(path: [String]) -> AWSXMLElement? {
-        var element = self
-        for name in path {
-            guard let next = element.child(name) else { return nil }
-            element = next
-        }
-        return element
+        path.reduce(self as AWSXMLElement?) { element, name in element?.child(name) }
     }
 
-    /// Parses a document and returns its root element, or `nil` if it is not well-formed enough to read.
+    /// The root element, or `nil` if the document is not well-formed enough to read.
     static func parse(_ data: Data) -> AWSXMLElement? {
         var parser = Parser(bytes: Array(data))
-        return parser.document()
+        parser.skipMisc()
+        guard let root = parser.element() else { return nil }
+        parser.skipMisc()
+        return parser.index == parser.bytes.count ? root : nil
     }
 
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
 
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
-        }
-
-        mutating func document() -> AWSXMLElement? {
-            skipMisc()
-            guard let root = element() else { return nil }
-            skipMisc()
-            return index == bytes.count ? root : nil
-        }
-
         /// Skips whitespace, `<?…?>`, `<!--…-->` and `<!DOCTYPE…>`.
         mutating func skipMisc() {
             while true {
-                while index < bytes.count, isSpace(bytes[index]) { index += 1 }
-                if starts(with: "<?") {
-                    guard skip(past: "?>") else { return }
-                } else if starts(with: "<!--") {
-                    guard skip(past: "-->") else { return }
-                } else if starts(with: "<!") && !starts(with: "<![CDATA[") {
-                    guard skip(past: ">") else { return }
-                } else {
-                    return
-                }
+                while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+                let terminator = starts("<?") ? "?>" : starts("<!--") ? "-->" : starts("<!") ? ">" : nil
+                guard let terminator, skip(past: terminator) else { return }
             }
         }
 
         mutating func element() -> AWSXMLElement? {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "<") else { return nil }
+            guard starts("<") else { return nil }
             index += 1
             let nameStart = index
-            while index < bytes.count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">"),
-                bytes[index] != UInt8(ascii: "/")
+            while index < bytes.count,
+                ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/")].contains(bytes[index])
             {
                 index += 1
             }
             let qualified = String(decoding: bytes[nameStart..<index], as: UTF8.self)
-            guard !qualified.isEmpty else { return nil }
-            // Attributes: skip to the end of the tag, honouring quotes.
-            var quote: UInt8?
-            while index < bytes.count {
-                let byte = bytes[index]
-                if let open = quote {
-                    if byte == open { quote = nil }
-                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    quote = byte
-                } else if byte == UInt8(ascii: ">") {
-                    break
-                }
-                index += 1
-            }
-            guard index < bytes.count else { return nil }
-            let selfClosing = bytes[index - 1] == UInt8(ascii: "/")
-            index += 1
-            let name = localName(qualified)
-            if selfClosing {
+            guard !qualified.isEmpty, skipAttributes() else { return nil }
+            let name = qualified.split(separator: ":").last.map(String.init) ?? qualified
+            if bytes[index - 2] == UInt8(ascii: "/") {
                 return AWSXMLElement(name: name, children: [], text: "")
             }
             var children: [AWSXMLElement] = []
             var text: [UInt8] = []
             while index < bytes.count {
-                if starts(with: "</") {
-                    index += 2
-                    let closeStart = index
-                    while index < bytes.count, bytes[index] != UInt8(ascii: ">") { index += 1 }
-                    guard index < bytes.count else { return nil }
-                    let closing = String(decoding: bytes[closeStart..<index], as: UTF8.self)
-                        .trimmingCharacters(in: .whitespaces)
-                    index += 1
-                    guard closing == qualified else { return nil }
+                if starts("</") {
+                    let closeStart = index + 2
+                    guard skip(past: ">") else { return nil }
+                    let closing = String(decoding: bytes[closeStart..<(index - 1)], as: UTF8.self)
+                    guard closing.trimmingCharacters(in: .whitespaces) == qualified else { return nil }
                     let decoded = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                     return AWSXMLElement(name: name, children: children, text: decoded)
-                } else if starts(with: "<![CDATA[") {
-                    index += 9
-                    let start = index
+                } else if starts("<![CDATA[") {
+                    let start = index + 9
                     guard skip(past: "]]>") else { return nil }
-                    text.append(contentsOf: bytes[start..<(index - 3)])
-                } else if starts(with: "<!--") || starts(with: "<?") {
-                    guard skip(past: starts(with: "<?") ? "?>" : "-->") else { return nil }
-                } else if bytes[index] == UInt8(ascii: "<") {
+                    text += bytes[start..<(index - 3)]
+                } else if starts("<!--") || starts("<?") {
+                    guard skip(past: starts("<?") ? "?>" : "-->") else { return nil }
+                } else if starts("<") {
                     guard let child = element() else { return nil }
                     children.append(child)
-                } else if bytes[index] == UInt8(ascii: "&") {
+                } else if starts("&") {
                     guard let decoded = entity() else { return nil }
-                    text.append(contentsOf: decoded)
+                    text += decoded
                 } else {
                     text.append(bytes[index])
                     index += 1
@@ -131,55 +87,52 @@ struct AWSXMLElement: Sendable, Hashable {
             return nil
         }
 
-        /// Decodes `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xH;` at the cursor.
+        /// Moves past the tag's `>`, honouring quoted attribute values.
+        mutating func skipAttributes() -> Bool {
+            var quote: UInt8?
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if let open = quote {
+                    if byte == open { quote = nil }
+                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == UInt8(ascii: ">") {
+                    return true
+                }
+            }
+            return false
+        }
+
+        /// Decodes `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;` and `&#xH;`.
         mutating func entity() -> [UInt8]? {
             guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ";")), end - index <= 12 else { return nil }
             let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
             index = end + 1
-            switch name {
-            case "amp": return Array("&".utf8)
-            case "lt": return Array("<".utf8)
-            case "gt": return Array(">".utf8)
-            case "quot": return Array("\"".utf8)
-            case "apos": return Array("'".utf8)
-            default:
-                let value: UInt32?
-                if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                    value = UInt32(name.dropFirst(2), radix: 16)
-                } else if name.hasPrefix("#") {
-                    value = UInt32(name.dropFirst(), radix: 10)
-                } else {
-                    value = nil
-                }
-                guard let value, let scalar = Unicode.Scalar(value) else { return nil }
-                return Array(String(Character(scalar)).utf8)
-            }
+            let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
+            if let character = named[name] { return Array(character.utf8) }
+            let value =
+                name.hasPrefix("#x") || name.hasPrefix("#X")
+                ? UInt32(name.dropFirst(2), radix: 16) : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
+            guard let value, let scalar = Unicode.Scalar(value) else { return nil }
+            return Array(String(Character(scalar)).utf8)
         }
 
-        func starts(with prefix: String) -> Bool {
-            let prefixBytes = Array(prefix.utf8)
-            guard index + prefixBytes.count <= bytes.count else { return false }
-            return Array(bytes[index..<(index + prefixBytes.count)]) == prefixBytes
+        func starts(_ prefix: String) -> Bool {
+            let prefix = Array(prefix.utf8)
+            return index + prefix.count <= bytes.count && bytes[index..<(index + prefix.count)].elementsEqual(prefix)
         }
 
-        /// Moves the cursor past the next occurrence of `terminator`; false if there is none.
+        /// Moves past the next `terminator`; false if there is none.
         mutating func skip(past terminator: String) -> Bool {
             while index < bytes.count {
-                if starts(with: terminator) {
+                if starts(terminator) {
                     index += terminator.utf8.count
                     return true
                 }
                 index += 1
             }
             return false
-        }
-
-        func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-        }
-
-        func localName(_ qualified: String) -> String {
-            qualified.split(separator: ":").last.map(String.init) ?? qualified
         }
     }
 }
