@@ -1,6 +1,6 @@
 /// A request body that checks, before it is sent, the model's constraints whose breach would cost more than a
 /// refused call: the idempotency token and name a retry depends on, and tags and parameters that come from the pool
-/// (docs/behaviour.md §4.1). Everything else is left to the service, which names the member it refuses.
+/// (docs/behaviour.md §3.11, §9.4). Everything else is left to the service, which names the member it refuses.
 protocol ServiceCatalogRequest: Encodable, Sendable {
     /// Every member that breaks the model's constraints, as `Member "value": why`; empty when valid.
     func validationProblems() -> [String]
