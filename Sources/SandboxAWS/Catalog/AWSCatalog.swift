@@ -129,6 +129,25 @@ public struct AWSCatalog: CatalogPort {
         }
     }
 
+    /// `DescribeProvisionedProduct`: `nil` on `ResourceNotFoundException`. Its answer carries no tags, so the product
+    /// has none: the planner asks a described product for its status only, its id being the journal's.
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        let detail: ServiceCatalog.ProvisionedProductDetail
+        do throws(CatalogError) {
+            detail = try await client.describeProvisionedProduct(ServiceCatalog.DescribeProvisionedProductInput(id: id))
+        } catch where error.kind == .notFound {
+            return nil
+        }
+        return LiveProduct(
+            id: detail.id ?? id,
+            name: detail.name ?? "",
+            status: detail.status.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange,
+            lastRecordId: detail.lastRecordId,
+            createdTime: detail.createdTime,
+            statusMessage: detail.statusMessage
+        )
+    }
+
     private func search(_ level: String) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
         try await client.searchAllProvisionedProducts(
             ServiceCatalog.SearchProvisionedProductsInput(
