@@ -100,7 +100,11 @@ extension FakeServiceCatalogServer.State {
             let field = parts.count == 2 ? parts[0] : nil
             let value = (parts.count == 2 ? parts[1] : entry).lowercased()
             if let field, !searchableFields.contains(field) {
-                throw Failure(status: 400, code: "InvalidParametersException", message: "Invalid search field: \(field)")
+                throw Failure(
+                    status: 400,
+                    code: "InvalidParametersException",
+                    message: "Invalid search field: \(field)"
+                )
             }
             let tags = product.tags.flatMap { [$0.0, $0.1, "\($0.0)=\($0.1)"] }
             let fields: [String: [String]] = [

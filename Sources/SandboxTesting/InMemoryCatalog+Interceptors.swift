@@ -76,7 +76,10 @@ extension InMemoryCatalog {
 
     /// Leaves the products named `names` out of the listings numbered `calls` (from 1), as an eventually
     /// consistent index that lags behind does; the products themselves stay.
-    public static func omitting(_ names: Set<String>, fromListings calls: Set<Int>) -> Interceptor<String, [LiveProduct]> {
+    public static func omitting(
+        _ names: Set<String>,
+        fromListings calls: Set<Int>
+    ) -> Interceptor<String, [LiveProduct]> {
         let counter = CallCounter()
         return { pool, next throws(CatalogError) in
             let listed = try await next(pool)

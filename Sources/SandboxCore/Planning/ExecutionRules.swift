@@ -268,7 +268,12 @@ public enum ExecutionRules {
             return Resolution([.lost(id: id)])
         case .provisioning(let id):
             // The attempt's product vanished: the attempt failed, and there is nothing left to clean up.
-            let ended = attemptEnded(id, reason: "the product \(productId) no longer exists", journal: journal, now: now)
+            let ended = attemptEnded(
+                id,
+                reason: "the product \(productId) no longer exists",
+                journal: journal,
+                now: now
+            )
             return Resolution([ended, .productGone(productId: productId)])
         case .termination:
             return Resolution([.productGone(productId: productId)])

@@ -54,7 +54,11 @@ public struct InstrumentedCatalog: CatalogPort {
             )
             return product
         } catch {
-            counter.record(service: "servicecatalog", operation: "DescribeProvisionedProduct", outcome: error.kind.rawValue)
+            counter.record(
+                service: "servicecatalog",
+                operation: "DescribeProvisionedProduct",
+                outcome: error.kind.rawValue
+            )
             throw error
         }
     }

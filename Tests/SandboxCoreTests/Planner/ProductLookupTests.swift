@@ -15,7 +15,13 @@ struct ProductLookupTests {
         journal: [[JournalEvent]]
     ) -> Resolution {
         let action = PlannedAction(.describeProduct(productId: "pp-a", purpose: purpose), reason: "test")
-        return ExecutionRules.resolve(action, outcome: outcome, journal: makeJournal(journal), pool: makePool(), now: t0)
+        return ExecutionRules.resolve(
+            action,
+            outcome: outcome,
+            journal: makeJournal(journal),
+            pool: makePool(),
+            now: t0
+        )
     }
 
     @Test("a lease's product the catalog does not know is lost; one that exists changes nothing and is noted")
@@ -31,7 +37,12 @@ struct ProductLookupTests {
 
     @Test("a failed look-up changes nothing: no event, a problem, and an outage is retried after a backoff")
     func failedLookup() {
-        let outage = CatalogError(.unavailable, code: "ThrottlingException", message: "Rate exceeded", isThrottling: true)
+        let outage = CatalogError(
+            .unavailable,
+            code: "ThrottlingException",
+            message: "Rate exceeded",
+            isThrottling: true
+        )
         let throttled = resolve(.lease(alice.id), .catalogFailed(outage), journal: [active(alice)])
         #expect(throttled.events.isEmpty)
         #expect(throttled.problem?.kind == .catalogThrottled)
@@ -74,7 +85,13 @@ struct ProductLookupTests {
         let journal = makeJournal([terminating(alice)])
         let action = PlannedAction(.inspectRecord(alice.id, recordId: "rec-term-a", purpose: .terminate), reason: "")
         let record = CatalogRecord(id: "rec-term-a", status: .succeeded, provisionedProductId: "pp-a")
-        let resolution = ExecutionRules.resolve(action, outcome: .record(record), journal: journal, pool: makePool(), now: t0)
+        let resolution = ExecutionRules.resolve(
+            action,
+            outcome: .record(record),
+            journal: journal,
+            pool: makePool(),
+            now: t0
+        )
         #expect(resolution.events == [.productGone(productId: "pp-a")])
     }
 
@@ -123,7 +140,9 @@ struct ProductLookupTests {
     @Test("a lease ends on time while the listing keeps missing its product")
     func leaseEndsUnlisted() async {
         var world = fullPool()
-        await world.catalog.intercept { $0.listProducts = InMemoryCatalog.omitting(["sandbox-a"], fromListings: Set(1...20)) }
+        await world.catalog.intercept {
+            $0.listProducts = InMemoryCatalog.omitting(["sandbox-a"], fromListings: Set(1...20))
+        }
         world.advance("7d")
         await world.simulate()
         #expect(await world.catalog.terminateCalls.map(\.provisionedProductId) == ["pp-a"])
