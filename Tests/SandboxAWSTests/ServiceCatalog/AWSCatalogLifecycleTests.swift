@@ -104,8 +104,10 @@ struct AWSCatalogLifecycleTests {
         #expect(products.count == 6)
         #expect(products.map(\.id) == products.map(\.id).sorted())  // SortBy id, across pages
         #expect(products.first { $0.name == "orphan-of-default" }?.status == .tainted)
-        let searches = fake.calls["SearchProvisionedProducts"] ?? 0
-        #expect(searches == 4)  // 8 products, 2 per page
+        // The first listing is narrowed to the pool (6 products, 3 pages) and checked against the account's 8 (4 pages).
+        #expect(fake.calls["SearchProvisionedProducts"] == 7)
+        #expect(try await catalog.listProducts(pool: "default").count == 6)
+        #expect(fake.calls["SearchProvisionedProducts"] == 10)  // then narrowed only
         let staging = try await catalog.listProducts(pool: "staging")
         #expect(staging.map(\.name) == ["other-pool-1"])
     }
@@ -185,6 +187,7 @@ struct AWSCatalogLifecycleTests {
         #expect(try await catalog.listProducts(pool: "default").count == 1)
         let levels = fake.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix("SearchProvisionedProducts") == true }
             .compactMap { JSONValue.parse($0.body)?["AccessLevelFilter"]?["Key"]?.stringValue }
-        #expect(levels == ["Account", "Role", "Role"])
+        // Refused at Account, answered at Role (narrowed, then the same in full), and Role from then on.
+        #expect(levels == ["Account", "Role", "Role", "Role"])
     }
 }
