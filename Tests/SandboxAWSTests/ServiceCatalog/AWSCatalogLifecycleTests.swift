@@ -190,4 +190,35 @@ struct AWSCatalogLifecycleTests {
         // Refused at Account, answered at Role (narrowed, then the same in full), and Role from then on.
         #expect(levels == ["Account", "Role", "Role", "Role"])
     }
+
+    @Test("describeProduct: the product by id, nil once it is gone; another principal's is refused at User level")
+    func describeProduct() async throws {
+        let fake = try makeFakeCatalog(stepsToComplete: 1)
+        defer { fake.stop() }
+        let catalog = AWSCatalog(client: makeClient(for: fake))
+        let receipt = try await catalog.provision(provisionRequest("sandbox-req-describe", token: "sbxdescribe"))
+        let id = try #require(receipt.provisionedProductId)
+        let described = try await catalog.describeProduct(id: id)
+        #expect(described?.name == "sandbox-req-describe")
+        #expect(described?.status == .available)  // the describe call itself completed the operation
+        #expect(described?.tags == [:])  // DescribeProvisionedProduct has no tags
+        fake.removeProduct(id: id)
+        #expect(try await catalog.describeProduct(id: id) == nil)
+        #expect(try await catalog.describeProduct(id: "pp-neverexisted01") == nil)
+
+        let foreign = fake.addExistingProduct(name: "someone-elses-sandbox", tags: [TagKey.pool: "default"])
+        fake.setPrincipal(
+            .init(
+                userArn: "arn:aws:iam::123456789012:user/sandboxd",
+                roleArn: "arn:aws:iam::123456789012:user/sandboxd",
+                accessLevels: ["User"]
+            ),
+            forAccessKey: testCredentials.accessKeyId
+        )
+        let refused = await catalogError { _ = try await catalog.describeProduct(id: foreign) }
+        #expect(refused?.kind == .accessDenied)
+        #expect(try await catalog.listProducts(pool: "default").isEmpty)  // invisible at the User level
+        #expect(catalog.accessLevel == .user)
+        #expect(fake.violations.isEmpty)
+    }
 }
