@@ -228,18 +228,27 @@ public actor LocalCatalog: CatalogPort {
 
     public func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
         try update { (state: inout SimulatorState) throws(CatalogError) -> [LiveProduct] in
-            state.products.filter { $0.tags[TagKey.pool] == pool }.map { product in
-                LiveProduct(
-                    id: product.id,
-                    name: product.name,
-                    status: LiveProduct.Status(rawValue: product.status) ?? .underChange,
-                    tags: product.tags,
-                    lastRecordId: product.lastRecordId,
-                    createdTime: product.createdAt,
-                    statusMessage: product.statusMessage
-                )
-            }
+            state.products.filter { $0.tags[TagKey.pool] == pool }.map(Self.live)
         }
+    }
+
+    /// The product `id`, or `nil` once it is gone (deleted from `catalog.json`, or terminated).
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        try update { (state: inout SimulatorState) throws(CatalogError) -> LiveProduct? in
+            state.products.first { $0.id == id }.map(Self.live)
+        }
+    }
+
+    static func live(_ product: SimulatorState.Product) -> LiveProduct {
+        LiveProduct(
+            id: product.id,
+            name: product.name,
+            status: LiveProduct.Status(rawValue: product.status) ?? .underChange,
+            tags: product.tags,
+            lastRecordId: product.lastRecordId,
+            createdTime: product.createdAt,
+            statusMessage: product.statusMessage
+        )
     }
 
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {

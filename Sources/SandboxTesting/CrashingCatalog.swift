@@ -36,6 +36,11 @@ public struct CrashingCatalog: CatalogPort {
         try await step("listProducts") { () async throws(CatalogError) in try await wrapped.listProducts(pool: pool) }
     }
 
+    /// Describes a product through the wrapped catalog: one step.
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        try await step("describeProduct") { () async throws(CatalogError) in try await wrapped.describeProduct(id: id) }
+    }
+
     /// Reads outputs through the wrapped catalog: one step.
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
         try await step("outputs") { () async throws(CatalogError) in

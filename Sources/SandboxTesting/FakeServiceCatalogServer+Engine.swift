@@ -54,8 +54,9 @@ extension FakeServiceCatalogServer {
             }
             let operation = String(target.dropFirst(prefix.count))
             let accepted = state.withLock { $0.credentials }
+            let signer: SigV4Verifier.Credentials
             do throws(SigV4Verifier.Failure) {
-                _ = try verifier.verify(
+                signer = try verifier.verify(
                     method: request.method,
                     target: request.path,
                     headers: request.headers,
@@ -115,7 +116,7 @@ extension FakeServiceCatalogServer {
             case .serverErrorAfterApplying?, .dropAfterApplying?, nil:
                 break
             }
-            let (status, object) = apply(operation, body: body, now: now)
+            let (status, object) = apply(operation, body: body, accessKey: signer.accessKeyId, now: now)
             switch fault {
             case .serverErrorAfterApplying?:
                 return serverError()
@@ -127,10 +128,11 @@ extension FakeServiceCatalogServer {
         }
 
         /// Carries out an operation; answers the status and JSON object to send.
-        func apply(_ operation: String, body: JSONValue, now: Date) -> (Int, [String: Any]) {
+        func apply(_ operation: String, body: JSONValue, accessKey: String, now: Date) -> (Int, [String: Any]) {
             state.withLock { state in
                 do throws(State.Failure) {
-                    return (200, try state.perform(operation, body: body, now: now))
+                    let caller = state.principal(of: accessKey)
+                    return (200, try state.perform(operation, body: body, caller: caller, now: now))
                 } catch {
                     return (error.status, ["__type": state.typeForm(error.code), "message": error.message])
                 }

@@ -3,27 +3,34 @@ import SandboxCore
 
 extension FakeServiceCatalogServer.State {
     /// Carries out one operation on a body the model accepted.
-    mutating func perform(_ operation: String, body: JSONValue, now: Date) throws(Failure) -> [String: Any] {
+    mutating func perform(
+        _ operation: String,
+        body: JSONValue,
+        caller: Principal,
+        now: Date
+    ) throws(Failure) -> [String: Any] {
         // Operations that complete with time are brought up to date before any call sees the catalog.
         if completionTime != nil { step(now: now) }
         switch operation {
-        case "ProvisionProduct": return try provision(body, now: now)
-        case "TerminateProvisionedProduct": return try terminate(body, now: now)
+        case "ProvisionProduct": return try provision(body, caller: caller, now: now)
+        case "TerminateProvisionedProduct": return try terminate(body, caller: caller, now: now)
         case "DescribeRecord":
             step(now: now)
-            return try describeRecord(body)
+            return try describeRecord(body, caller: caller)
         case "DescribeProvisionedProduct":
             step(now: now)
             let product = try findProduct(id: body["Id"]?.stringValue, name: body["Name"]?.stringValue)
+            try authorize(caller, on: product, operation)
             return ["ProvisionedProductDetail": detail(product), "CloudWatchDashboards": [] as [Any]]
         case "SearchProvisionedProducts":
             step(now: now)
-            return try search(body)
+            return try search(body, caller: caller)
         case "GetProvisionedProductOutputs":
             let product = try findProduct(
                 id: body["ProvisionedProductId"]?.stringValue,
                 name: body["ProvisionedProductName"]?.stringValue
             )
+            try authorize(caller, on: product, operation)
             let outputs = product.status == "AVAILABLE" ? product.outputs : []
             let (page, next) = try paginate(outputs, body: body, limit: outputsPageSize, kind: "out")
             var answer: [String: Any] = ["Outputs": page.map(Self.output)]
@@ -69,7 +76,7 @@ extension FakeServiceCatalogServer.State {
         }
     }
 
-    private mutating func provision(_ body: JSONValue, now: Date) throws(Failure) -> [String: Any] {
+    private mutating func provision(_ body: JSONValue, caller: Principal, now: Date) throws(Failure) -> [String: Any] {
         let token = body["ProvisionToken"]?.stringValue ?? ""
         if let recordId = provisionTokens[token], let record = records[recordId] {
             return ["RecordDetail": Self.recordDetail(record)]
@@ -158,7 +165,8 @@ extension FakeServiceCatalogServer.State {
                 pathId: record.pathId,
                 token: token,
                 lastRecordId: record.id,
-                outputs: outputs
+                outputs: outputs,
+                owner: caller
             )
         )
         records[record.id] = record
@@ -167,7 +175,7 @@ extension FakeServiceCatalogServer.State {
         return ["RecordDetail": Self.recordDetail(record)]
     }
 
-    private mutating func terminate(_ body: JSONValue, now: Date) throws(Failure) -> [String: Any] {
+    private mutating func terminate(_ body: JSONValue, caller: Principal, now: Date) throws(Failure) -> [String: Any] {
         if body["IgnoreErrors"]?.kind == .bool(true) {
             violations.append("TerminateProvisionedProduct with IgnoreErrors: true")
         }
@@ -186,6 +194,7 @@ extension FakeServiceCatalogServer.State {
             id: body["ProvisionedProductId"]?.stringValue,
             name: body["ProvisionedProductName"]?.stringValue
         )
+        try authorize(caller, on: product, "TerminateProvisionedProduct")
         guard product.status != "UNDER_CHANGE" else {
             throw Failure(
                 status: 400,
@@ -217,9 +226,12 @@ extension FakeServiceCatalogServer.State {
         return ["RecordDetail": Self.recordDetail(record)]
     }
 
-    private func describeRecord(_ body: JSONValue) throws(Failure) -> [String: Any] {
+    private func describeRecord(_ body: JSONValue, caller: Principal) throws(Failure) -> [String: Any] {
         guard let record = records[body["Id"]?.stringValue ?? ""] else {
             throw Failure(status: 400, code: "ResourceNotFoundException", message: "Record not found.")
+        }
+        if let product = products.first(where: { $0.id == record.productId }) {
+            try authorize(caller, on: product, "DescribeRecord")
         }
         var outputs: [(String, String)] = []
         if record.type == "PROVISION_PRODUCT", record.status == "SUCCEEDED",
@@ -231,43 +243,6 @@ extension FakeServiceCatalogServer.State {
         let (page, next) = try paginate(outputs, body: body, limit: limit, kind: "rec")
         var answer: [String: Any] = ["RecordDetail": Self.recordDetail(record), "RecordOutputs": page.map(Self.output)]
         if let next { answer["NextPageToken"] = next }
-        return answer
-    }
-
-    private func search(_ body: JSONValue) throws(Failure) -> [String: Any] {
-        if !accountLevelAccess, body["AccessLevelFilter"]?["Key"]?.stringValue ?? "Account" == "Account" {
-            throw Failure(
-                status: 400,
-                code: "AccessDeniedException",
-                message: "User: arn:aws:sts::123456789012:assumed-role/sandboxd/s is not authorized to perform: "
-                    + "servicecatalog:SearchProvisionedProducts"
-            )
-        }
-        let requested = Int(body["PageSize"]?.integerValue ?? 20)
-        let limit = min(searchPageSize, requested == 0 ? 20 : requested)
-        var sorted = products
-        switch body["SortBy"]?.stringValue {
-        case "id"?: sorted.sort { $0.id < $1.id }
-        case "name"?: sorted.sort { $0.name < $1.name }
-        case nil: break
-        case let other?:
-            throw Failure(status: 400, code: "InvalidParametersException", message: "Invalid SortBy: \(other)")
-        }
-        if body["SortOrder"]?.stringValue == "DESCENDING" { sorted.reverse() }
-        let (page, next) = try paginate(sorted, body: body, limit: limit, kind: "spp")
-        var answer: [String: Any] = [
-            "ProvisionedProducts": page.map { product -> [String: Any] in
-                var attribute = detail(product)
-                attribute["Tags"] = product.tags.map { ["Key": $0.0, "Value": $0.1] }
-                attribute["PhysicalId"] = "arn:aws:cloudformation:us-east-1:123456789012:stack/SC-\(product.id)/x"
-                attribute["ProductName"] = catalog.first { $0.id == product.productId }?.name ?? "unknown"
-                attribute["UserArn"] = "arn:aws:iam::123456789012:role/sandboxd"
-                return attribute
-            },
-            "TotalResultsCount": products.count,
-        ]
-        // Real AWS sends an empty string on the last page at times; the client must stop on it too.
-        answer["NextPageToken"] = next ?? ""
         return answer
     }
 
@@ -327,7 +302,7 @@ extension FakeServiceCatalogServer.State {
         }
     }
 
-    private func findProduct(id: String?, name: String?) throws(Failure) -> Product {
+    func findProduct(id: String?, name: String?) throws(Failure) -> Product {
         if let id, let product = products.first(where: { $0.id == id }) { return product }
         if let name, let product = products.first(where: { $0.name == name }) { return product }
         throw Failure(
@@ -349,7 +324,7 @@ extension FakeServiceCatalogServer.State {
     }
 
     /// One page of `items` from the body's `PageToken`; the next token when more remain.
-    private func paginate<Item>(
+    func paginate<Item>(
         _ items: [Item],
         body: JSONValue,
         limit: Int,
@@ -370,7 +345,7 @@ extension FakeServiceCatalogServer.State {
         return (page, end < items.count ? "\(kind)-\(String(end, radix: 36))" : nil)
     }
 
-    private func detail(_ product: Product) -> [String: Any] {
+    func detail(_ product: Product) -> [String: Any] {
         var detail: [String: Any] = [
             "Name": product.name,
             "Arn": "arn:aws:servicecatalog:us-east-1:123456789012:stack/\(product.name)/\(product.id)",

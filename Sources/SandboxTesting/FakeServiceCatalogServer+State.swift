@@ -3,6 +3,8 @@ import Foundation
 extension FakeServiceCatalogServer {
     /// Everything the fake remembers, behind the engine's lock.
     struct State {
+        typealias Principal = FakeServiceCatalogServer.Principal
+
         struct Product {
             var id: String
             var name: String
@@ -16,6 +18,8 @@ extension FakeServiceCatalogServer {
             var token: String?
             var lastRecordId: String?
             var outputs: [(String, String)]
+            /// Who launched it.
+            var owner: Principal
         }
 
         struct Record {
@@ -47,6 +51,12 @@ extension FakeServiceCatalogServer {
         let stepsToComplete: Int
         let completionTime: TimeInterval?
         let accountLevelAccess: Bool
+        var principals: [String: Principal]
+        /// Live products left out of search answers, with how many answers are left.
+        var hidden: [String: Int] = [:]
+        /// Search answers with a next page that skip it.
+        var pagesToLose = 0
+        var refusesSearchQueries = false
         var credentials: [SigV4Verifier.Credentials]
         var faults: Faults
         var random: SplitMix64
@@ -72,6 +82,7 @@ extension FakeServiceCatalogServer {
             stepsToComplete = max(1, configuration.stepsToComplete)
             completionTime = configuration.completionTime.map { max(0, $0) }
             accountLevelAccess = configuration.accountLevelAccess
+            principals = configuration.principals
             credentials = configuration.credentials
             faults = configuration.faults
             random = SplitMix64(seed: configuration.faults.seed)

@@ -16,6 +16,14 @@ import Synchronization
 /// - **Duplicate names.** A second product with a live product's name is `DuplicateResourceException`.
 /// - **Pagination.** Search and outputs return at most ``Configuration/searchPageSize`` /
 ///   ``Configuration/outputsPageSize`` items per page, with opaque page tokens.
+/// - **Access levels.** Each access key is a ``Principal`` allowed some of `Account`, `Role` and `User`: a search at a
+///   level it is not allowed is `AccessDeniedException`; `Role` and `User` searches show only the products launched
+///   under the caller's role or by the caller itself; a product outside every level the caller has cannot be
+///   described, terminated or read (`AccessDeniedException`), as with AWS's `servicecatalog:<level>Level` policies.
+/// - **Search queries.** `Filters.SearchQuery` as AWS documents it (`field:value`, e.g. `status:AVAILABLE`, or a bare
+///   term), every entry to match (see ``State/matches(_:query:)`` for the fake's reading of `tags`).
+/// - **An eventually consistent index.** ``hideFromSearch(_:answers:)`` leaves live products out of search answers,
+///   ``losePages(_:)`` skips a page of a listing; `DescribeProvisionedProduct` always tells the truth.
 /// - **Faults on demand.** Throttling, 500s and responses cut off mid-body, by percentage from a seeded generator
 ///   (``Faults``), or scripted for the next call of an operation (``enqueue(_:for:)``). A 500 or a cut-off response
 ///   may come after the operation was carried out, as in real life. Standing faults hold every call of an
@@ -119,6 +127,30 @@ public final class FakeServiceCatalogServer: Sendable {
         case delay(Duration)
     }
 
+    /// Who signs with an access key: an IAM user or a role session, and the access levels its policy allows.
+    public struct Principal: Sendable, Hashable {
+        /// The caller's ARN (`UserArn` of what it launches): a user, or an assumed-role session.
+        public var userArn: String
+        /// The role it belongs to (its own ARN for an IAM user).
+        public var roleArn: String
+        /// `Account`, `Role`, `User`: the levels its policy allows (`servicecatalog:<level>Level`).
+        public var accessLevels: Set<String>
+
+        /// Creates a principal.
+        public init(userArn: String, roleArn: String, accessLevels: Set<String> = ["Account", "Role", "User"]) {
+            self.userArn = userArn
+            self.roleArn = roleArn
+            self.accessLevels = accessLevels
+        }
+
+        /// Whoever launched the products ``FakeServiceCatalogServer/addExistingProduct(name:tags:status:launchedBy:)``
+        /// adds without naming a launcher.
+        public static let someoneElse = Principal(
+            userArn: "arn:aws:sts::123456789012:assumed-role/PlatformAdmin/console",
+            roleArn: "arn:aws:iam::123456789012:role/PlatformAdmin"
+        )
+    }
+
     /// How the fake behaves.
     public struct Configuration: Sendable {
         /// The region requests must be signed for.
@@ -140,8 +172,11 @@ public final class FakeServiceCatalogServer: Sendable {
         /// Faults by chance.
         public var faults: Faults
         /// Whether the caller may search at the `Account` access level; when false, only `Role` and `User` are
-        /// allowed, as with a role-level IAM policy.
+        /// allowed, as with a role-level IAM policy (for access keys not in ``principals``).
         public var accountLevelAccess: Bool
+        /// The principal of each access key; a key not listed is the role session `sandboxd/<key>` of the role
+        /// `sandboxd`, allowed every level (or `Role` and `User` without ``accountLevelAccess``).
+        public var principals: [String: Principal]
         /// The service's clock (for signature expiry and timestamps).
         public var now: @Sendable () -> Date
 
@@ -156,8 +191,10 @@ public final class FakeServiceCatalogServer: Sendable {
             completionTime: TimeInterval? = nil,
             faults: Faults = .none,
             accountLevelAccess: Bool = true,
+            principals: [String: Principal] = [:],
             now: @escaping @Sendable () -> Date = { Date() }
         ) {
+            self.principals = principals
             self.region = region
             self.credentials = credentials
             self.catalog = catalog
@@ -181,6 +218,8 @@ public final class FakeServiceCatalogServer: Sendable {
         public var status: String
         /// Its tags.
         public var tags: [String: String]
+        /// Who launched it (its `UserArn`).
+        public var userArn: String
     }
 
     /// An operation in flight completing: a product becoming `AVAILABLE` (or `ERROR`) or, after a
@@ -273,9 +312,15 @@ public final class FakeServiceCatalogServer: Sendable {
         engine.state.withLock { $0.credentials.append(credentials) }
     }
 
-    /// Adds an available product that was not made through the API (another pool's, or an orphan).
+    /// Adds an available product that was not made through the API (another pool's, or an orphan), launched by
+    /// the principal of the access key `launchedBy` (``Principal/someoneElse`` by default).
     @discardableResult
-    public func addExistingProduct(name: String, tags: [String: String], status: String = "AVAILABLE") -> String {
+    public func addExistingProduct(
+        name: String,
+        tags: [String: String],
+        status: String = "AVAILABLE",
+        launchedBy accessKey: String? = nil
+    ) -> String {
         let now = engine.configuration.now()
         return engine.state.withLock { state in
             let id = state.nextID("pp-")
@@ -291,11 +336,40 @@ public final class FakeServiceCatalogServer: Sendable {
                     artifactId: CatalogProduct.sandbox.artifacts[0].id,
                     token: nil,
                     lastRecordId: nil,
-                    outputs: [("BucketName", "\(name)-bucket")]
+                    outputs: [("BucketName", "\(name)-bucket")],
+                    owner: accessKey.map { state.principal(of: $0) } ?? .someoneElse
                 )
             )
             return id
         }
+    }
+
+    /// Terminates the product `id` outside sandboxd, at once (someone in the console): it is gone for every call.
+    public func removeProduct(id: String) {
+        engine.state.withLock { $0.products.removeAll { $0.id == id } }
+    }
+
+    /// Makes the principal of access key `accessKey` be `principal` from now on.
+    public func setPrincipal(_ principal: Principal, forAccessKey accessKey: String) {
+        engine.state.withLock { $0.principals[accessKey] = principal }
+    }
+
+    /// Leaves the live products `ids` out of the next `answers` `SearchProvisionedProducts` answers, as an index
+    /// that lags behind does (the products stay; `DescribeProvisionedProduct` still finds them).
+    public func hideFromSearch(_ ids: Set<String>, answers: Int) {
+        engine.state.withLock { state in
+            for id in ids { state.hidden[id] = answers }
+        }
+    }
+
+    /// Makes the next `count` search answers that have a next page point past it: that page is lost to the listing.
+    public func losePages(_ count: Int = 1) {
+        engine.state.withLock { $0.pagesToLose += count }
+    }
+
+    /// Makes every search with a `SearchQuery` fail with `InvalidParametersException` (or, `false`, accepts them).
+    public func refuseSearchQueries(_ refusing: Bool = true) {
+        engine.state.withLock { $0.refusesSearchQueries = refusing }
     }
 
     /// The products that exist now, in creation order.
@@ -306,7 +380,8 @@ public final class FakeServiceCatalogServer: Sendable {
                     id: product.id,
                     name: product.name,
                     status: product.status,
-                    tags: Dictionary(product.tags, uniquingKeysWith: { $1 })
+                    tags: Dictionary(product.tags, uniquingKeysWith: { $1 }),
+                    userArn: product.owner.userArn
                 )
             }
         }

@@ -35,6 +35,8 @@ extension InMemoryCatalog {
         public var describeRecord: Interceptor<String, CatalogRecord>?
         /// In front of ``InMemoryCatalog/listProducts(pool:)``; the call is the pool.
         public var listProducts: Interceptor<String, [LiveProduct]>?
+        /// In front of ``InMemoryCatalog/describeProduct(id:)``; the call is the product id.
+        public var describeProduct: Interceptor<String, LiveProduct?>?
         /// In front of ``InMemoryCatalog/outputs(provisionedProductId:)``; the call is the product id.
         public var outputs: Interceptor<String, [ProductOutput]>?
         /// In front of ``InMemoryCatalog/checkProduct(_:)``.
@@ -46,6 +48,7 @@ extension InMemoryCatalog {
             terminate: Interceptor<TerminateCall, CatalogReceipt>? = nil,
             describeRecord: Interceptor<String, CatalogRecord>? = nil,
             listProducts: Interceptor<String, [LiveProduct]>? = nil,
+            describeProduct: Interceptor<String, LiveProduct?>? = nil,
             outputs: Interceptor<String, [ProductOutput]>? = nil,
             checkProduct: Interceptor<ProductReference, Void>? = nil
         ) {
@@ -53,6 +56,7 @@ extension InMemoryCatalog {
             self.terminate = terminate
             self.describeRecord = describeRecord
             self.listProducts = listProducts
+            self.describeProduct = describeProduct
             self.outputs = outputs
             self.checkProduct = checkProduct
         }
@@ -67,6 +71,19 @@ extension InMemoryCatalog {
         let counter = CallCounter()
         return { call, next throws(CatalogError) in
             calls.contains(counter.next()) ? try await answer(call) : try await next(call)
+        }
+    }
+
+    /// Leaves the products named `names` out of the listings numbered `calls` (from 1), as an eventually
+    /// consistent index that lags behind does; the products themselves stay.
+    public static func omitting(
+        _ names: Set<String>,
+        fromListings calls: Set<Int>
+    ) -> Interceptor<String, [LiveProduct]> {
+        let counter = CallCounter()
+        return { pool, next throws(CatalogError) in
+            let listed = try await next(pool)
+            return calls.contains(counter.next()) ? listed.filter { !names.contains($0.name) } : listed
         }
     }
 

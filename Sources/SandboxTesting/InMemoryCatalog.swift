@@ -17,7 +17,7 @@ public import SandboxRuntime
 public actor InMemoryCatalog: CatalogPort {
     /// The operations of ``CatalogPort``, to count calls by.
     public enum Operation: String, Hashable, Sendable, CaseIterable {
-        case provision, terminate, describeRecord, listProducts, outputs, checkProduct
+        case provision, terminate, describeRecord, listProducts, describeProduct, outputs, checkProduct
     }
 
     /// How a provisioning ends.
@@ -155,6 +155,13 @@ public actor InMemoryCatalog: CatalogPort {
         count(.listProducts)
         guard let interceptor = interceptors.listProducts else { return performListProducts(pool) }
         return try await interceptor(pool) { pool throws(CatalogError) in await self.performListProducts(pool) }
+    }
+
+    /// The product `id` (`nil`: it does not exist), through the `describeProduct` interceptor if any.
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        count(.describeProduct)
+        guard let interceptor = interceptors.describeProduct else { return performDescribe(id) }
+        return try await interceptor(id) { id throws(CatalogError) in await self.performDescribe(id) }
     }
 
     /// A product's outputs, through the `outputs` interceptor if any.
@@ -301,6 +308,10 @@ public actor InMemoryCatalog: CatalogPort {
             throw CatalogError(.notFound, code: "ResourceNotFoundException", message: "record \(id) not found")
         }
         return record
+    }
+
+    private func performDescribe(_ id: String) -> LiveProduct? {
+        products.first { $0.id == id }
     }
 
     private func performListProducts(_ pool: String) -> [LiveProduct] {

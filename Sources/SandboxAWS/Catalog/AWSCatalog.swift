@@ -2,38 +2,50 @@ public import SandboxCore
 import Foundation
 import Synchronization
 
-/// The ``CatalogPort`` over real AWS Service Catalog.
-///
-/// It maps the port's values to Service Catalog calls through ``ServiceCatalogClient``:
-///
-/// - ``provision(_:)``: `ProvisionProduct`, parameters and tags sorted by key, `ProvisionToken` = the request's token.
-/// - ``terminate(provisionedProductId:token:)``: `TerminateProvisionedProduct` by id, never with `IgnoreErrors`.
-/// - ``describeRecord(id:)``: `DescribeRecord`.
-/// - ``listProducts(pool:)``: `SearchProvisionedProducts` over the account, every page, keeping the products whose
-///   `sandboxd:pool` tag is the pool.
-/// - ``outputs(provisionedProductId:)``: `GetProvisionedProductOutputs`, every page, in the product's order.
-/// - ``checkProduct(_:)``: `DescribeProduct` (the end user's view) and `DescribeProvisioningArtifact`.
-///
-/// Create one with ``fromEnvironment(_:poolName:fileReader:transport:)`` in production.
+/// The ``CatalogPort`` over real AWS Service Catalog, through ``ServiceCatalogClient``: `ProvisionProduct` (parameters
+/// and tags sorted by key), `TerminateProvisionedProduct` (never `IgnoreErrors`), `DescribeRecord`,
+/// `SearchProvisionedProducts`, `DescribeProvisionedProduct`, `GetProvisionedProductOutputs`, and `DescribeProduct`
+/// with `DescribeProvisioningArtifact` for ``checkProduct(_:)``. Made by `fromEnvironment` in production.
 public struct AWSCatalog: CatalogPort {
+    /// The access levels of `AccessLevelFilter`, each granted by its IAM condition key (docs/behaviour.md §3.14).
+    public enum AccessLevel: String, CaseIterable, Sendable {
+        case account = "Account"
+        case role = "Role"
+        case user = "User"
+
+        /// `servicecatalog:accountLevel`, `…roleLevel` or `…userLevel`.
+        public var conditionKey: String { "servicecatalog:\(rawValue.lowercased())Level" }
+    }
+
     /// The client the adapter calls.
     public let client: ServiceCatalogClient
     /// One line for the start-up log: endpoint, region and credential source, without secrets.
     public let summary: String
-    /// The access level listings use: `Account` until the role turns out not to be allowed it, then `Role`.
-    private let accessLevel = AccessLevelMemory()
+    private let memory: ListingMemory
 
-    /// Creates an adapter over a client.
-    ///
-    /// - Parameters:
-    ///   - client: The Service Catalog client.
-    ///   - summary: A line for the start-up log; the endpoint and region by default.
+    /// An adapter over `client`; `summary` defaults to the endpoint and region.
     public init(client: ServiceCatalogClient, summary: String? = nil) {
-        self.client = client
-        self.summary = summary ?? "AWS Service Catalog at \(client.endpoint.absoluteString) (region \(client.region))"
+        self.init(client, summary, ListingMemory(level: nil, observer: nil))
     }
 
-    /// Starts provisioning with `ProvisionProduct`; the same token returns the same record.
+    private init(_ client: ServiceCatalogClient, _ summary: String?, _ memory: ListingMemory) {
+        self.client = client
+        self.summary = summary ?? "AWS Service Catalog at \(client.endpoint.absoluteString) (region \(client.region))"
+        self.memory = memory
+    }
+
+    /// The same adapter listing at `level` first (the level an earlier process found to work), and telling
+    /// `observer` whenever the level that works is another than the one it last heard of.
+    public func remembering(
+        _ level: AccessLevel?,
+        observer: @escaping @Sendable (AccessLevel) -> Void
+    ) -> AWSCatalog {
+        AWSCatalog(client, summary, ListingMemory(level: level, observer: observer))
+    }
+
+    /// The access level listings use now (`Account` until AWS refuses it).
+    public var accessLevel: AccessLevel { memory.state.withLock { $0.level } }
+
     public func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt {
         let input = ServiceCatalog.ProvisionProductInput(
             productId: request.product.productId,
@@ -49,7 +61,6 @@ public struct AWSCatalog: CatalogPort {
         return CatalogReceipt(recordId: record.recordId ?? "", provisionedProductId: record.provisionedProductId)
     }
 
-    /// Starts terminating with `TerminateProvisionedProduct`.
     public func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
         let record = try await client.terminateProvisionedProduct(
             ServiceCatalog.TerminateProvisionedProductInput(
@@ -63,7 +74,7 @@ public struct AWSCatalog: CatalogPort {
         )
     }
 
-    /// Reads a record with `DescribeRecord`. A status the port does not know yet reads as in progress.
+    /// A status the port does not know yet reads as in progress.
     public func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
         let output = try await client.describeRecord(ServiceCatalog.DescribeRecordInput(id: id))
         guard let detail = output.recordDetail else {
@@ -85,42 +96,70 @@ public struct AWSCatalog: CatalogPort {
         )
     }
 
-    /// Lists the pool's products: every page of `SearchProvisionedProducts` over the account, sorted by id,
-    /// kept only when the `sandboxd:pool` tag equals `pool`.
-    ///
-    /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`, so the planner waits
-    /// rather than acts on it.
-    ///
-    /// The search asks for the whole account (`AccessLevelFilter` `Account`/`self`), which sees orphans whoever made
-    /// them. A role that is only granted role-level access (`servicecatalog:roleLevel`, as in
-    /// `AWSServiceCatalogEndUserFullAccess`-style policies) gets AccessDenied for that; the adapter then lists at the
-    /// `Role` level from then on: every product made by any session of the role. (Never `User`: a new role session
-    /// name after a restart would hide the products of the previous one.)
-    ///
-    /// No server-side query narrows the search: the `SearchQuery` syntax for tags is not documented, and a query
-    /// that matched less than expected would hide live products, which the planner would then take for lost.
+    /// Every page of `SearchProvisionedProducts` sorted by id, kept when the `sandboxd:pool` tag is `pool`, at the
+    /// first access level that AWS allows (Account, Role, User), narrowed by ``searchQuery(pool:)`` once a
+    /// listing showed the narrowed search missing nothing the full one found (docs/behaviour.md §3.14).
     public func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct] {
-        let level = accessLevel.current
-        let products: [ServiceCatalog.ProvisionedProductAttribute]
-        do throws(CatalogError) {
-            products = try await search(level)
-        } catch  where level == "Account" && ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
-            // Not allowed account-level access (servicecatalog:accountLevel): every session of this role is the
-            // next best view, and it still holds every product sandboxd made under it.
-            products = try await search("Role")
-            accessLevel.current = "Role"
+        let narrowing = memory.state.withLock { $0.narrowing }
+        guard narrowing != .off, let query = Self.searchQuery(pool: pool) else {
+            return Self.pool(pool, try await search([]))
         }
-        return products.compactMap { product -> LiveProduct? in
+        let narrowed: [LiveProduct]
+        do throws(CatalogError) {
+            narrowed = Self.pool(pool, try await search(query))
+        } catch  where error.kind == .invalidRequest {
+            memory.state.withLock { $0.narrowing = .off }  // the query is refused: the full listing from now on
+            return Self.pool(pool, try await search([]))
+        }
+        guard narrowing == .unverified else { return narrowed }
+        let full = Self.pool(pool, try await search([]))
+        let missed = Set(full.map(\.id)).subtracting(narrowed.map(\.id))
+        memory.state.withLock { $0.narrowing = !missed.isEmpty ? .off : full.isEmpty ? .vacuous : .trusted }
+        return full + narrowed.filter { product in !full.contains { $0.id == product.id } }
+    }
+
+    /// The `SearchQuery` that narrows the listing to products tagged with the pool's name, or `nil` when the name is
+    /// not a plain word (the query's parsing of other characters is undocumented).
+    public static func searchQuery(pool: String) -> [String]? {
+        let word = pool.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        return word && !pool.isEmpty ? ["tags:\(pool)"] : nil
+    }
+
+    /// `DescribeProvisionedProduct`: `nil` on `ResourceNotFoundException`. Its answer carries no tags, so the product
+    /// has none: the planner asks a described product for its status only, its id being the journal's.
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        let detail: ServiceCatalog.ProvisionedProductDetail
+        do throws(CatalogError) {
+            detail = try await client.describeProvisionedProduct(ServiceCatalog.DescribeProvisionedProductInput(id: id))
+        } catch  where error.kind == .notFound {
+            return nil
+        }
+        // A product missing from a listing exists, and the query was only checked on an empty pool: check it again.
+        memory.state.withLock { if $0.narrowing == .vacuous { $0.narrowing = .unverified } }
+        return LiveProduct(
+            id: detail.id ?? id,
+            name: detail.name ?? "",
+            status: Self.status(detail.status),
+            lastRecordId: detail.lastRecordId,
+            createdTime: detail.createdTime,
+            statusMessage: detail.statusMessage
+        )
+    }
+
+    /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`: the planner waits.
+    static func status(_ raw: String?) -> LiveProduct.Status {
+        raw.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange
+    }
+
+    static func pool(_ pool: String, _ products: [ServiceCatalog.ProvisionedProductAttribute]) -> [LiveProduct] {
+        products.compactMap { product -> LiveProduct? in
             guard let id = product.id, !id.isEmpty else { return nil }
-            var tags: [String: String] = [:]
-            for tag in product.tags ?? [] {
-                tags[tag.key] = tag.value
-            }
+            let tags = Dictionary((product.tags ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
             guard tags[TagKey.pool] == pool else { return nil }
             return LiveProduct(
                 id: id,
                 name: product.name ?? "",
-                status: product.status.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange,
+                status: status(product.status),
                 tags: tags,
                 lastRecordId: product.lastRecordId,
                 createdTime: product.createdTime,
@@ -129,15 +168,34 @@ public struct AWSCatalog: CatalogPort {
         }
     }
 
-    private func search(_ level: String) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
-        try await client.searchAllProvisionedProducts(
-            ServiceCatalog.SearchProvisionedProductsInput(
-                accessLevelFilter: ServiceCatalog.AccessLevelFilter(key: level, value: "self")
-            )
+    /// Every page at the remembered level; refused there (`AccessDeniedException`), at the other levels in order.
+    private func search(_ query: [String]) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
+        let first = accessLevel
+        var refusal: CatalogError?
+        for level in [first] + AccessLevel.allCases.filter({ $0 != first }) {
+            do throws(CatalogError) {
+                let products = try await client.searchAllProvisionedProducts(
+                    ServiceCatalog.SearchProvisionedProductsInput(
+                        accessLevelFilter: ServiceCatalog.AccessLevelFilter(key: level.rawValue, value: "self"),
+                        searchQuery: query
+                    )
+                )
+                memory.worked(level)
+                return products
+            } catch  where ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
+                refusal = refusal ?? error
+            }
+        }
+        let keys = AccessLevel.allCases.map(\.conditionKey).joined(separator: ", ")
+        throw CatalogError(
+            .accessDenied,
+            code: refusal?.code,
+            message: "SearchProvisionedProducts is refused at every access level: allow it with one of \(keys) "
+                + "(README, AWS permissions): \(refusal?.message ?? "")"
         )
     }
 
-    /// Reads every output with `GetProvisionedProductOutputs`, in the order Service Catalog lists them.
+    /// Every output, in the order Service Catalog lists them.
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
         let outputs = try await client.allProvisionedProductOutputs(provisionedProductId: provisionedProductId)
         return outputs.compactMap { output in
@@ -146,12 +204,9 @@ public struct AWSCatalog: CatalogPort {
         }
     }
 
-    /// Checks that the product can be launched by this role: `DescribeProduct` (the end user's view, which answers
-    /// only with a launch path to the product) must list the artifact and the path, and `DescribeProvisioningArtifact`
-    /// must not say the artifact is inactive or deprecated.
-    ///
-    /// A role allowed to provision but not to call `DescribeProvisioningArtifact` passes when `DescribeProduct`
-    /// listed the artifact: the check must not stop provisioning that would work.
+    /// `DescribeProduct` (the end user's view: only with a launch path) must list the artifact and the path, and
+    /// `DescribeProvisioningArtifact` must not say it is inactive or deprecated; a role not allowed the latter passes
+    /// when the former listed the artifact (the check must not stop provisioning that would work).
     public func checkProduct(_ product: ProductReference) async throws(CatalogError) {
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
@@ -232,12 +287,33 @@ public struct AWSCatalog: CatalogPort {
     }
 }
 
-/// The access level that works for this role, remembered across passes.
-private final class AccessLevelMemory: Sendable {
-    private let level = Mutex("Account")
+/// What listings learnt: the access level that works, and whether the narrowed search can be trusted.
+private final class ListingMemory: Sendable {
+    /// Whether listings are narrowed: not yet checked; checked when the pool had no product; checked; or not.
+    enum Narrowing { case unverified, vacuous, trusted, off }
 
-    var current: String {
-        get { level.withLock { $0 } }
-        set { level.withLock { $0 = newValue } }
+    struct State {
+        var level: AWSCatalog.AccessLevel
+        /// The level the observer last heard of.
+        var reported: AWSCatalog.AccessLevel?
+        var narrowing = Narrowing.unverified
+    }
+
+    let state: Mutex<State>
+    let observer: (@Sendable (AWSCatalog.AccessLevel) -> Void)?
+
+    init(level: AWSCatalog.AccessLevel?, observer: (@Sendable (AWSCatalog.AccessLevel) -> Void)?) {
+        state = Mutex(State(level: level ?? .account, reported: level))
+        self.observer = observer
+    }
+
+    /// A search at `level` was answered: it is the level from now on, and the observer hears of a new one once.
+    func worked(_ level: AWSCatalog.AccessLevel) {
+        let news = state.withLock { state -> Bool in
+            state.level = level
+            defer { state.reported = level }
+            return state.reported != level
+        }
+        if news { observer?(level) }
     }
 }

@@ -9,6 +9,8 @@ struct StatusReport {
     let journal: JournalState
     /// What the last `reconcile` or `run` pass met, when one was recorded.
     var lastPass: LastPass? = nil
+    /// The `AccessLevelFilter` level AWS answers listings at, as the state directory remembers it.
+    var awsAccessLevel: String? = nil
     /// The next due work by the journal (the catalog is not asked), and the time it is measured from.
     var nextDue: DueWork? = nil
     var now = Date()
@@ -37,11 +39,12 @@ struct StatusReport {
                 ("reason", JSONValue(optional: record.reason)),
             ])
         }
-        return JSONValue(members: [
-            ("pool", JSONValue(.string(poolName))),
-            ("capacity", JSONValue(optional: capacity)),
-            ("requests", JSONValue(elements: requests)),
-        ])
+        // The access level only against AWS, once a listing was answered (docs/behaviour.md §3.14).
+        let access = awsAccessLevel.map { [("awsAccessLevel", JSONValue(.string($0)))] } ?? []
+        return JSONValue(
+            members: [("pool", JSONValue(.string(poolName))), ("capacity", JSONValue(optional: capacity))] + access
+                + [("requests", JSONValue(elements: requests))]
+        )
     }
 
     /// The lines under the table naming the last pass's problems.
@@ -73,9 +76,21 @@ struct StatusReport {
             + "\(positions.count) queued, \(rows.count) requests"
         // The commit the latest decisions were made from (docs/behaviour.md §4.9).
         let revision = journal.desiredRevision.map { "desired state: \($0.summary)\n" } ?? ""
-        let due = revision + (nextDue.map { "next due: \($0.line(now: now))\n" } ?? "")
+        let access = awsAccessLevel.map { "AWS access level: \($0)\(Self.accessNote($0))\n" } ?? ""
+        let due = revision + access + (nextDue.map { "next due: \($0.line(now: now))\n" } ?? "")
         guard !body.isEmpty else { return summary + "\n" + due + problemLines }
         return summary + "\n" + due + "\n" + TextTable.render([header] + body) + problemLines
+    }
+}
+
+extension StatusReport {
+    /// What a level lets sandboxd see (README, AWS permissions).
+    static func accessNote(_ level: String) -> String {
+        switch level {
+        case "Role": " (sees the products of every session of its role)"
+        case "User": " (sees only the products its own principal launched; orphans of others are invisible)"
+        default: ""
+        }
     }
 }
 

@@ -25,6 +25,7 @@ struct StatusRunner {
             capacity: desired.pool?.capacity,
             journal: journal,
             lastPass: LastPass.read(in: context.stateDirectory),
+            awsAccessLevel: context.local ? nil : context.state.recordedAWSAccessLevel,
             nextDue: DueWork.next(in: input),
             now: now
         )

@@ -92,7 +92,7 @@ struct CommandContext: Sendable {
     /// The catalog port for this mode. A read-only one never writes (`plan`).
     func makeCatalog(readOnly: Bool) async throws -> any CatalogPort {
         if local { return LocalCatalog.inStateDirectory(stateDirectory, readOnly: readOnly, clock: clock) }
-        return try await RemotePorts.catalog(context: self)
+        return try await RemotePorts.catalog(context: self, readOnly: readOnly)
     }
 
     /// The GitHub port for this mode.

@@ -7,17 +7,30 @@ import Synchronization
 
 /// The real AWS Service Catalog and GitHub adapters, configured from the options and the environment.
 enum RemotePorts {
-    /// The Service Catalog adapter.
+    /// The Service Catalog adapter, listing first at the access level the state directory remembers; a new level
+    /// that works is logged once and, unless `readOnly` (`plan`), remembered there for `status` and the next process
+    /// (docs/behaviour.md §3.14).
     ///
     /// - Throws: ``CommandFailure`` with one line saying what to set, when the region or credentials are missing.
-    static func catalog(context: CommandContext) async throws -> any CatalogPort {
+    static func catalog(context: CommandContext, readOnly: Bool = false) async throws -> any CatalogPort {
+        let made: AWSCatalog
         do {
-            let catalog = try await AWSCatalog.fromEnvironment(context.environment, poolName: context.poolName)
-            context.logger.info("AWS Service Catalog", ["aws": catalog.summary])
-            return catalog
+            made = try await AWSCatalog.fromEnvironment(context.environment, poolName: context.poolName)
         } catch {
             throw CommandFailure(error.message)
         }
+        let state = context.state
+        let logger = context.logger
+        let remembered = state.recordedAWSAccessLevel.flatMap(AWSCatalog.AccessLevel.init(rawValue:))
+        let catalog = made.remembering(remembered) { level in
+            logger.notice(
+                "AWS Service Catalog answers listings at the \(level.rawValue) access level",
+                ["policy": level.conditionKey, "earlier": remembered?.rawValue ?? "none"]
+            )
+            if !readOnly { state.recordAWSAccessLevel(level.rawValue) }
+        }
+        logger.info("AWS Service Catalog", ["aws": made.summary, "access level": remembered?.rawValue ?? "Account"])
+        return catalog
     }
 
     /// The GitHub adapter.

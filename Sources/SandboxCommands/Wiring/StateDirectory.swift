@@ -16,6 +16,20 @@ struct StateDirectory {
     }
     /// Remembers whether the directory is used with `--local`.
     var modeFile: URL { url.appendingPathComponent("mode") }
+    /// The `AccessLevelFilter` level AWS last answered listings at (docs/behaviour.md §3.14).
+    var awsAccessLevelFile: URL { url.appendingPathComponent("aws-access-level") }
+
+    /// The access level recorded in the directory, if any.
+    var recordedAWSAccessLevel: String? {
+        guard let data = FileManager.default.contents(atPath: awsAccessLevelFile.path) else { return nil }
+        let level = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return level.isEmpty ? nil : level
+    }
+
+    /// Records the access level; a failure to write only costs the next process a refused listing or two.
+    func recordAWSAccessLevel(_ level: String) {
+        try? AtomicFile.write(Data((level + "\n").utf8), to: awsAccessLevelFile)
+    }
 
     /// The mode recorded in the directory, if any.
     func recordedMode() -> String? {

@@ -58,7 +58,7 @@ extension PlannedAction {
         case .terminateOrphan(let product, let token): return "terminate/\(product.id)/\(token)"
         case .inspectRecord(_, let recordId, _): return "inspect/\(recordId)"
         case .activate(_, let productId, _, _): return "activate/\(subject)/\(productId)"
-        case .markLost(_, let productId): return "mark-lost/\(subject)/\(productId)"
+        case .describeProduct(let productId, _): return "describe/\(productId)"
         case .notify(_, let plan): return "notify/\(subject)/\(plan.event.rawValue)/\(plan.occurrence)"
         default: return "\(name)/\(subject)"
         }

@@ -11,8 +11,8 @@ public enum CallOutcome: Hashable, Sendable {
     case record(CatalogRecord)
     /// An available product's outputs.
     case outputs([ProductOutput])
-    /// The pool's products as listed now.
-    case listing([LiveProduct])
+    /// One product as the catalog describes it by id; `nil`: the catalog says it does not exist.
+    case described(LiveProduct?)
     /// The comment exists: posted, edited or found by its marker.
     case commented(CommentReference)
     /// A catalog call failed.
@@ -42,15 +42,30 @@ public struct Resolution: Hashable, Sendable {
     public var problem: PassProblem?
     /// Whether the catalog changed, so the next round must list it again.
     public var changedCatalog: Bool
+    /// Products the call found that the listing missed: the rest of the pass plans with them as if
+    /// listed (until the pool is listed again).
+    public var seen: [LiveProduct]
+    /// Something worth telling the operator that is neither a problem nor a decision.
+    public var note: String?
 
     /// - Parameters:
     ///   - events: facts to append, in order.
     ///   - problem: what went wrong, if anything.
     ///   - changedCatalog: whether the next round must list the catalog again.
-    public init(_ events: [JournalEvent] = [], problem: PassProblem? = nil, changedCatalog: Bool = false) {
+    ///   - seen: products found that the listing missed.
+    ///   - note: a note for the operator.
+    public init(
+        _ events: [JournalEvent] = [],
+        problem: PassProblem? = nil,
+        changedCatalog: Bool = false,
+        seen: [LiveProduct] = [],
+        note: String? = nil
+    ) {
         self.events = events
         self.problem = problem
         self.changedCatalog = changedCatalog
+        self.seen = seen
+        self.note = note
     }
 }
 
@@ -75,16 +90,11 @@ public enum ExecutionRules {
             return .leaseExtended(id: id, leaseEnd: leaseEnd)
         case .failAttempt(let id, let reason):
             return attemptEnded(id, reason: reason, journal: journal, now: now)
-        case .settle(let id):
-            let productId = journal.termination(ownedBy: id)?.productId ?? journal.requests[id]?.productId
-            return .productGone(productId: productId ?? "")
         case .quarantine(let id, let reason):
             return .quarantined(id: id, reason: reason)
         case .adopt(let id, let product, let leaseStart, let leaseEnd):
             return .adopted(id: id, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd)
-        case .settleOrphan(let productId):
-            return .productGone(productId: productId)
-        case .verify, .provision, .inspectRecord, .activate, .terminate, .markLost, .notify, .terminateOrphan:
+        case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify, .terminateOrphan:
             return nil
         }
     }
@@ -140,19 +150,14 @@ public enum ExecutionRules {
         case .terminate(let id, _, let productId, _):
             let doing = "terminating \(productId) failed"
             return resolveTermination(productId: productId, request: id, doing: doing, outcome: outcome, journal, now)
-        case .markLost(let id, let productId):
-            // Lost is final: one listing that misses the product is not believed, a second one is.
-            guard case .listing(let products) = outcome else {
-                return failure(outcome, id, doing: "cannot confirm the product is gone")
-            }
-            return Resolution(products.contains { $0.id == productId } ? [] : [.lost(id: id)])
+        case .describeProduct(let productId, let purpose):
+            return resolveDescription(productId, purpose: purpose, outcome: outcome, journal, now)
         case .notify(let id, let plan):
             return resolveComment(id, plan: plan, pullRequest: journal.requests[id]?.spec.pullRequest, outcome)
         case .terminateOrphan(let product, _):
             let doing = "cannot terminate the orphan \(product.name)"
             return resolveTermination(productId: product.id, request: nil, doing: doing, outcome: outcome, journal, now)
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
-            .settleOrphan:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
             return Resolution(transition(of: action, journal: journal, now: now).map { [$0] } ?? [])
         }
     }
@@ -219,6 +224,12 @@ public enum ExecutionRules {
         guard case .record(let record) = outcome else {
             return failure(outcome, id, doing: "cannot read record \(recordId)")
         }
+        if record.status == .succeeded, purpose == .terminate,
+            let termination = journal.termination(ownedBy: id), termination.recordId == recordId
+        {
+            // The termination's own record says it is done: the product is gone, whatever a listing shows.
+            return Resolution([.productGone(productId: termination.productId)])
+        }
         guard record.status == .failed else { return Resolution() }
         let reason = record.errors.isEmpty ? "record \(recordId) failed" : record.errors.joined(separator: "; ")
         switch purpose {
@@ -228,6 +239,44 @@ public enum ExecutionRules {
             guard let termination = journal.termination(ownedBy: id) else { return Resolution() }
             let retryAt = ProvisioningPolicy.terminationRetryAt(now, failedBefore: termination.failures)
             return Resolution([.terminationFailed(productId: termination.productId, error: reason, retryAt: retryAt)])
+        }
+    }
+
+    /// What looking a product up by id comes to (docs/behaviour.md §3.8): only the catalog saying it does
+    /// not exist makes it gone; a product that exists is taken as listed for the rest of the pass (the
+    /// listing lagged, or lost a page), and nothing changes. A failed look-up changes nothing either.
+    static func resolveDescription(
+        _ productId: String,
+        purpose: PlannedAction.DescribePurpose,
+        outcome: CallOutcome,
+        _ journal: JournalState,
+        _ now: Date
+    ) -> Resolution {
+        guard case .described(let described) = outcome else {
+            return failure(outcome, purpose.request, doing: "cannot tell whether \(productId) still exists")
+        }
+        if let product = described {
+            let whose = purpose.request.map { "\($0): the product" } ?? "the orphan"
+            return Resolution(
+                seen: [product],
+                note: "\(whose) \(productId) is missing from the listing but exists (\(product.status.rawValue)): "
+                    + "the listing lags behind, nothing changes"
+            )
+        }
+        switch purpose {
+        case .lease(let id):
+            return Resolution([.lost(id: id)])
+        case .provisioning(let id):
+            // The attempt's product vanished: the attempt failed, and there is nothing left to clean up.
+            let ended = attemptEnded(
+                id,
+                reason: "the product \(productId) no longer exists",
+                journal: journal,
+                now: now
+            )
+            return Resolution([ended, .productGone(productId: productId)])
+        case .termination:
+            return Resolution([.productGone(productId: productId)])
         }
     }
 

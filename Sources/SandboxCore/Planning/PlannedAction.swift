@@ -32,20 +32,36 @@ public struct PlannedAction: Hashable, Sendable {
         case failAttempt(RequestID, reason: String)
         /// Terminate the request's product.
         case terminate(RequestID, purpose: TerminationPurpose, productId: String, token: String)
-        /// The product is confirmed gone.
-        case settle(RequestID)
         /// Termination retries are exhausted.
         case quarantine(RequestID, reason: String)
-        /// The product is missing from the listing: look again before believing it is lost.
-        case markLost(RequestID, productId: String)
+        /// A product the journal knows is missing from the listing: ask the catalog for it by id before
+        /// anything is concluded from its absence (docs/behaviour.md §3.8).
+        case describeProduct(productId: String, purpose: DescribePurpose)
         /// Take over a live product that matches this request.
         case adopt(RequestID, product: LiveProduct, leaseStart: Date, leaseEnd: Date?)
         /// Post (or, for `queued`, edit) a comment.
         case notify(RequestID, NotificationPlan)
         /// Terminate a product of the pool that no request accounts for.
         case terminateOrphan(product: LiveProduct, token: String)
-        /// An orphan is gone.
-        case settleOrphan(productId: String)
+    }
+
+    /// Whose product a ``Kind/describeProduct(productId:purpose:)`` looks for, which says what its
+    /// absence comes to (``ExecutionRules``).
+    public enum DescribePurpose: Hashable, Sendable {
+        /// An active lease's product: gone, the request is `lost`.
+        case lease(RequestID)
+        /// A provisioning attempt's (or an adopted) product: gone, the attempt failed with nothing to clean up.
+        case provisioning(RequestID)
+        /// The product of a termination in progress, a request's or an orphan's: gone, it is settled.
+        case termination(TerminationOwner)
+
+        /// The request whose product it is (`nil` for an orphan).
+        public var request: RequestID? {
+            switch self {
+            case .lease(let id), .provisioning(let id): return id
+            case .termination(let owner): return owner.request
+            }
+        }
     }
 
     /// What a record inspection is about.
@@ -69,10 +85,12 @@ public struct PlannedAction: Hashable, Sendable {
         case .observe(let spec, _): return spec.id
         case .verify(let id, _), .admit(let id), .reject(let id, _), .drop(let id), .provision(let id, _, _),
             .inspectRecord(let id, _, _), .activate(let id, _, _, _), .extendLease(let id, _),
-            .failAttempt(let id, _), .terminate(let id, _, _, _), .settle(let id), .quarantine(let id, _),
-            .markLost(let id, _), .adopt(let id, _, _, _), .notify(let id, _):
+            .failAttempt(let id, _), .terminate(let id, _, _, _), .quarantine(let id, _), .adopt(let id, _, _, _),
+            .notify(let id, _):
             return id
-        case .terminateOrphan, .settleOrphan:
+        case .describeProduct(_, let purpose):
+            return purpose.request
+        case .terminateOrphan:
             return nil
         }
     }
@@ -91,13 +109,11 @@ public struct PlannedAction: Hashable, Sendable {
         case .extendLease: return "extend"
         case .failAttempt: return "fail-attempt"
         case .terminate: return "terminate"
-        case .settle: return "settle"
         case .quarantine: return "quarantine"
-        case .markLost: return "mark-lost"
+        case .describeProduct: return "describe-product"
         case .adopt: return "adopt"
         case .notify(_, let plan): return "notify-\(plan.event.rawValue)"
         case .terminateOrphan: return "terminate-orphan"
-        case .settleOrphan: return "settle-orphan"
         }
     }
 
@@ -105,18 +121,20 @@ public struct PlannedAction: Hashable, Sendable {
     /// recorded as one journal event each.
     public var isCall: Bool {
         switch kind {
-        case .verify, .provision, .inspectRecord, .activate, .terminate, .markLost, .notify, .terminateOrphan:
+        case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify,
+            .terminateOrphan:
             return true
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
-            .settleOrphan:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
             return false
         }
     }
 
     /// Whether carrying it out only reads (counts as no pending change in `plan`).
     public var isReadOnly: Bool {
-        if case .inspectRecord = kind { return true }
-        return false
+        switch kind {
+        case .inspectRecord, .describeProduct: return true
+        default: return false
+        }
     }
 }
 

@@ -85,7 +85,13 @@ extension RoundPlanner {
             return
         }
         guard let live = product(of: provisioning) else {
-            if let recordId = provisioning.call?.recordId {
+            // Not listed proves nothing (docs/behaviour.md §3.8): a product known by id is asked for by id.
+            if let productId = provisioning.productId {
+                add(
+                    .describeProduct(productId: productId, purpose: .provisioning(id)),
+                    "the product \(productId) is not listed"
+                )
+            } else if let recordId = provisioning.call?.recordId {
                 add(.inspectRecord(id, recordId: recordId, purpose: .provision), "the product is not listed yet")
             }
             return
@@ -129,14 +135,15 @@ extension RoundPlanner {
         )
     }
 
-    /// A running lease: lost, released, expired, or extended.
+    /// A running lease: lost (only on the catalog's word by id, docs/behaviour.md §3.8), released,
+    /// expired, or extended.
     mutating func planActive(_ record: RequestRecord, _ lease: Lease) {
         let id = record.id
         if liveKnown {
             guard let live = liveByID[lease.productId] else {
                 add(
-                    .markLost(id, productId: lease.productId),
-                    "the product \(lease.productId) disappeared outside sandboxd"
+                    .describeProduct(productId: lease.productId, purpose: .lease(id)),
+                    "the product \(lease.productId) is missing from the listing"
                 )
                 return
             }
@@ -161,17 +168,18 @@ extension RoundPlanner {
         }
     }
 
-    /// The next step of a termination, a request's product or an orphan alike: settle it once the
-    /// product is gone, repeat a call whose answer was lost, retry after a failure once the product
-    /// is settled (``LiveProduct/isSettled``), or quarantine a request's slot when retries ran out.
+    /// The next step of a termination, a request's product or an orphan alike: ask for the product by
+    /// id once the listing no longer shows it (it is settled only when the catalog says it is gone,
+    /// docs/behaviour.md §3.8), repeat a call whose answer was lost, retry after a failure once the
+    /// product is settled (``LiveProduct/isSettled``), or quarantine a request's slot when retries ran out.
     mutating func planTermination(_ termination: Termination) {
         guard liveKnown else { return }
         let record = termination.owner.request.flatMap { journal.requests[$0] }
         guard let live = liveByID[termination.productId] else {
-            switch termination.owner {
-            case .request(let id, _): add(.settle(id), "the product \(termination.productId) is gone")
-            case .orphan(let name): add(.settleOrphan(productId: termination.productId), "the orphan \(name) is gone")
-            }
+            add(
+                .describeProduct(productId: termination.productId, purpose: .termination(termination.owner)),
+                "the product \(termination.productId) being terminated is no longer listed"
+            )
             return
         }
         if case .quarantined? = record?.phase { return }

@@ -9,8 +9,13 @@ public protocol CatalogPort: Sendable {
     func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt
     /// The state of an operation started by ``provision(_:)`` or ``terminate(provisionedProductId:token:)``.
     func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord
-    /// Every provisioned product of this pool (tag `sandboxd:pool`), all pages.
+    /// Every provisioned product of this pool (tag `sandboxd:pool`), all pages. A listing may lag behind
+    /// the catalog or miss products (docs/behaviour.md §3.8): absence from it proves nothing.
     func listProducts(pool: String) async throws(CatalogError) -> [LiveProduct]
+    /// One product by id, as the catalog knows it now (strongly consistent, unlike the listing):
+    /// `nil` exactly when the catalog says it does not exist (AWS `ResourceNotFoundException`); any
+    /// other failure is thrown. The product's `tags` may be empty: the planner asks only its status.
+    func describeProduct(id: String) async throws(CatalogError) -> LiveProduct?
     /// The outputs of an available product, in the order the product declares them.
     func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput]
     /// Checks that the product and artifact exist and can be launched (start-up and `validate --online`).

@@ -43,6 +43,26 @@ public struct InstrumentedCatalog: CatalogPort {
         }
     }
 
+    /// Counted as `notFound` when the catalog says the product does not exist (AWS answered an error).
+    public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
+        do {
+            let product = try await wrapped.describeProduct(id: id)
+            counter.record(
+                service: "servicecatalog",
+                operation: "DescribeProvisionedProduct",
+                outcome: product == nil ? CatalogError.Kind.notFound.rawValue : "success"
+            )
+            return product
+        } catch {
+            counter.record(
+                service: "servicecatalog",
+                operation: "DescribeProvisionedProduct",
+                outcome: error.kind.rawValue
+            )
+            throw error
+        }
+    }
+
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
         try await counted("GetProvisionedProductOutputs") { () async throws(CatalogError) in
             try await wrapped.outputs(provisionedProductId: provisionedProductId)

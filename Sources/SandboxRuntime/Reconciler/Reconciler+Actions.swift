@@ -79,9 +79,9 @@ extension Reconciler {
             return try await catalogCall { () async throws(CatalogError) in
                 .accepted(try await catalog.terminate(provisionedProductId: product.id, token: token))
             }
-        case .markLost:
+        case .describeProduct(let productId, _):
             return try await catalogCall { () async throws(CatalogError) in
-                .listing(try await catalog.listProducts(pool: poolName))
+                .described(try await catalog.describeProduct(id: productId))
             }
         case .notify(let id, let plan):
             guard let pullRequest = state.requests[id]?.spec.pullRequest, let commentBody else {
@@ -93,8 +93,7 @@ extension Reconciler {
                 pullRequest: pullRequest,
                 body: commentBody
             )
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .settle, .quarantine, .adopt,
-            .settleOrphan:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
             preconditionFailure("\(action.name) is a transition, not a call")
         }
     }

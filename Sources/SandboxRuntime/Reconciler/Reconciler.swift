@@ -187,6 +187,8 @@ public actor Reconciler {
             calls += 1
             let resolution = try await carryOut(action, pool: pool, desired: desired, log: log, report: &report)
             if resolution.changedCatalog { round.listingStale = true }
+            round.see(resolution.seen)
+            if let note = resolution.note { report.notes.append(note) }
         }
         report.calls = calls
         if case .within(let budget) = options.comments, !stopRequested {
@@ -371,6 +373,14 @@ struct PassRound {
     init(allowance: Bool) {
         self.allowance = allowance
     }
+
+    /// Takes products a call found by id as listed, until the pool is listed again (docs/behaviour.md §3.8).
+    mutating func see(_ products: [LiveProduct]) {
+        guard !products.isEmpty, var listed = live else { return }
+        let ids = Set(products.map(\.id))
+        listed.removeAll { ids.contains($0.id) }
+        live = listed + products
+    }
 }
 
 /// How a pass orders its calls (docs/behaviour.md §4): what frees or fills a slot first.
@@ -379,7 +389,7 @@ enum CallOrder: Int, Comparable {
     case terminates
     /// Provisioning, in queue order.
     case provisions
-    /// Calls planned from the listing (activate, mark lost, inspect a record).
+    /// Calls planned from the listing (activate, look a product up by id, inspect a record).
     case readsListing
     /// Verifications, in queue order.
     case verifies
@@ -390,7 +400,7 @@ enum CallOrder: Int, Comparable {
         switch action.kind {
         case .terminate, .terminateOrphan: self = .terminates
         case .provision: self = .provisions
-        case .activate, .markLost, .inspectRecord: self = .readsListing
+        case .activate, .describeProduct, .inspectRecord: self = .readsListing
         case .verify: self = .verifies
         default: self = .comments
         }

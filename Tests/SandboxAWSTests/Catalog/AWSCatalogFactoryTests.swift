@@ -101,7 +101,8 @@ struct AWSCatalogFactoryTests {
         try await catalog.checkProduct(sandboxProduct)
         _ = try await catalog.listProducts(pool: "default")
         #expect(fake.violations.isEmpty)
-        #expect(fake.requests.count == 3)
+        // DescribeProduct, DescribeProvisioningArtifact, and the first listing: narrowed, then checked in full.
+        #expect(fake.requests.count == 4)
         #expect(catalog.summary.contains(fake.endpoint.absoluteString))
         #expect(catalog.summary.contains("profile sandbox"))
         #expect(!catalog.summary.contains(testCredentials.secretAccessKey))

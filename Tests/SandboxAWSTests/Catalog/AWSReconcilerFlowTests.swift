@@ -10,6 +10,9 @@ import Testing
 final class OfflineGitHub: GitHubPort {
     private let comments = Mutex<[Int64: String]>([:])
 
+    /// Every comment as last written, oldest first.
+    var bodies: [String] { comments.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }
+
     var checksRequesters: Bool { false }
     func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
         throw GitHubError(.rejected, message: "offline")

@@ -104,8 +104,10 @@ struct AWSCatalogLifecycleTests {
         #expect(products.count == 6)
         #expect(products.map(\.id) == products.map(\.id).sorted())  // SortBy id, across pages
         #expect(products.first { $0.name == "orphan-of-default" }?.status == .tainted)
-        let searches = fake.calls["SearchProvisionedProducts"] ?? 0
-        #expect(searches == 4)  // 8 products, 2 per page
+        // The first listing is narrowed to the pool (6 products, 3 pages) and checked against the account's 8 (4 pages).
+        #expect(fake.calls["SearchProvisionedProducts"] == 7)
+        #expect(try await catalog.listProducts(pool: "default").count == 6)
+        #expect(fake.calls["SearchProvisionedProducts"] == 10)  // then narrowed only
         let staging = try await catalog.listProducts(pool: "staging")
         #expect(staging.map(\.name) == ["other-pool-1"])
     }
@@ -185,6 +187,38 @@ struct AWSCatalogLifecycleTests {
         #expect(try await catalog.listProducts(pool: "default").count == 1)
         let levels = fake.requests.filter { $0.headers["X-Amz-Target"]?.hasSuffix("SearchProvisionedProducts") == true }
             .compactMap { JSONValue.parse($0.body)?["AccessLevelFilter"]?["Key"]?.stringValue }
-        #expect(levels == ["Account", "Role", "Role"])
+        // Refused at Account, answered at Role (narrowed, then the same in full), and Role from then on.
+        #expect(levels == ["Account", "Role", "Role", "Role"])
+    }
+
+    @Test("describeProduct: the product by id, nil once it is gone; another principal's is refused at User level")
+    func describeProduct() async throws {
+        let fake = try makeFakeCatalog(stepsToComplete: 1)
+        defer { fake.stop() }
+        let catalog = AWSCatalog(client: makeClient(for: fake))
+        let receipt = try await catalog.provision(provisionRequest("sandbox-req-describe", token: "sbxdescribe"))
+        let id = try #require(receipt.provisionedProductId)
+        let described = try await catalog.describeProduct(id: id)
+        #expect(described?.name == "sandbox-req-describe")
+        #expect(described?.status == .available)  // the describe call itself completed the operation
+        #expect(described?.tags == [:])  // DescribeProvisionedProduct has no tags
+        fake.removeProduct(id: id)
+        #expect(try await catalog.describeProduct(id: id) == nil)
+        #expect(try await catalog.describeProduct(id: "pp-neverexisted01") == nil)
+
+        let foreign = fake.addExistingProduct(name: "someone-elses-sandbox", tags: [TagKey.pool: "default"])
+        fake.setPrincipal(
+            .init(
+                userArn: "arn:aws:iam::123456789012:user/sandboxd",
+                roleArn: "arn:aws:iam::123456789012:user/sandboxd",
+                accessLevels: ["User"]
+            ),
+            forAccessKey: testCredentials.accessKeyId
+        )
+        let refused = await catalogError { _ = try await catalog.describeProduct(id: foreign) }
+        #expect(refused?.kind == .accessDenied)
+        #expect(try await catalog.listProducts(pool: "default").isEmpty)  // invisible at the User level
+        #expect(catalog.accessLevel == .user)
+        #expect(fake.violations.isEmpty)
     }
 }

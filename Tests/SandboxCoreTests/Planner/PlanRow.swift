@@ -90,8 +90,14 @@ extension PlannedAction {
             return text
         case .terminateOrphan(let product, _):
             return "terminate-orphan \(product.id)"
-        case .settleOrphan(let productId):
-            return "settle-orphan \(productId)"
+        case .describeProduct(let productId, let purpose):
+            let whose: String
+            switch purpose {
+            case .lease: whose = "lease"
+            case .provisioning: whose = "provisioning"
+            case .termination: whose = "termination"
+            }
+            return "describe-product \(subject) \(productId) \(whose)"
         default:
             return "\(name) \(subject)"
         }

@@ -73,10 +73,10 @@ struct PlannerRepairTests {
             expect: ["provision a#1"]
         ),
         PlanRow(
-            "an accepted provisioning whose product is not listed yet is inspected",
+            "an accepted provisioning whose product is not listed yet is asked for by id",
             files: [alice],
             journal: [provisioning(alice)],
-            expect: ["inspect a"]
+            expect: ["describe-product a pp-a provisioning"]
         ),
         PlanRow(
             "a product that ends ERROR fails the attempt",
@@ -100,7 +100,7 @@ struct PlannerRepairTests {
             expect: ["terminate a failedAttempt"]
         ),
         PlanRow(
-            "a failed attempt's product confirmed gone is settled",
+            "a failed attempt's product no longer listed is asked for by id, not settled on the listing's word",
             files: [alice],
             journal: [
                 firstAttemptFailed
@@ -113,7 +113,7 @@ struct PlannerRepairTests {
                         .terminationAccepted(productId: productId(alice), recordId: "rec-term"),
                     ]
             ],
-            expect: ["settle a"]
+            expect: ["describe-product a pp-a termination"]
         ),
         PlanRow(
             "the next attempt waits out its backoff",
@@ -152,10 +152,10 @@ struct PlannerRepairTests {
             expect: []
         ),
         PlanRow(
-            "a request whose attempts are exhausted is failed once its product is gone",
+            "a request whose attempts are exhausted asks for its unlisted product by id before it fails",
             files: [alice],
             journal: [lastAttemptFailed],
-            expect: ["settle a"]
+            expect: ["describe-product a pp-a termination"]
         ),
     ]
 
@@ -311,22 +311,22 @@ struct PlannerRepairTests {
             expect: []
         ),
         PlanRow(
-            "a quarantined slot frees itself when its product is gone",
+            "a quarantined slot whose product is no longer listed asks for it by id",
             files: [alice],
             journal: [quarantined(alice)],
-            expect: ["settle a"]
+            expect: ["describe-product a pp-a termination"]
         ),
         PlanRow(
-            "a terminating sandbox whose product is gone is settled",
+            "a terminating sandbox whose product is no longer listed asks for it by id",
             files: [alice],
             journal: [terminating(alice)],
-            expect: ["settle a"]
+            expect: ["describe-product a pp-a termination"]
         ),
         PlanRow(
-            "an active sandbox whose product disappeared is lost",
+            "an active sandbox whose product is missing from the listing asks for it by id, nothing more",
             files: [alice],
             journal: [active(alice)],
-            expect: ["mark-lost a"]
+            expect: ["describe-product a pp-a lease"]
         ),
     ]
 
@@ -462,14 +462,14 @@ struct PlannerRepairTests {
             expect: []
         ),
         PlanRow(
-            "an orphan confirmed gone is settled",
+            "an orphan being terminated that is no longer listed is asked for by id",
             journal: [
                 [
                     .terminationStarted(productId: "pp-stray-zed", owner: .orphan(name: "sandbox-zed"), token: "tok"),
                     .terminationAccepted(productId: "pp-stray-zed", recordId: "rec"),
                 ]
             ],
-            expect: ["settle-orphan pp-stray-zed"]
+            expect: ["describe-product - pp-stray-zed termination"]
         ),
         PlanRow(
             "a product the journal accounts for is no orphan",
