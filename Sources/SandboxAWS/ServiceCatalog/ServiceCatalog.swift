@@ -47,10 +47,6 @@ public enum ServiceCatalog {
         public var key: String
         public var value: String
 
-        public init(key: String, value: String) {
-            self.key = key
-            self.value = value
-        }
     }
 
     // MARK: - Requests
@@ -92,10 +88,6 @@ public enum ServiceCatalog {
         public var provisionedProductId: String
         public var terminateToken: String
 
-        public init(provisionedProductId: String, terminateToken: String) {
-            self.provisionedProductId = provisionedProductId
-            self.terminateToken = terminateToken
-        }
     }
 
     /// Used for `DescribeRecord`, `DescribeProvisionedProduct` and `DescribeProduct`, which all take an `Id`.
@@ -115,11 +107,6 @@ public enum ServiceCatalog {
         public var value: String
 
         public static let account = AccessLevelFilter(key: "Account", value: "self")
-
-        public init(key: String, value: String) {
-            self.key = key
-            self.value = value
-        }
     }
 
     public struct SearchProvisionedProductsInput: Encodable, Hashable, Sendable {
@@ -158,24 +145,15 @@ public enum ServiceCatalog {
 
     public struct GetProvisionedProductOutputsInput: Encodable, Hashable, Sendable {
         public var provisionedProductId: String
-        public var pageSize: Int?
+        public var pageSize: Int? = 20
         public var pageToken: String?
 
-        public init(provisionedProductId: String, pageSize: Int? = 20, pageToken: String? = nil) {
-            self.provisionedProductId = provisionedProductId
-            self.pageSize = pageSize
-            self.pageToken = pageToken
-        }
     }
 
     public struct DescribeProvisioningArtifactInput: Encodable, Hashable, Sendable {
         public var productId: String
         public var provisioningArtifactId: String
 
-        public init(productId: String, provisioningArtifactId: String) {
-            self.productId = productId
-            self.provisioningArtifactId = provisioningArtifactId
-        }
     }
 
     // MARK: - Responses
