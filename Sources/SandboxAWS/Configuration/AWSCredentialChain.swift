@@ -1,359 +1,242 @@
 import Foundation
-import Glibc
 
-extension AWSConfigurationResolver {
-    /// botocore's default chain; see ``AWSCredentialSource`` for the order.
-    func credentialSource(in shared: AWSSharedConfiguration) throws(AWSConfigurationError) -> AWSCredentialSource {
-        if let credentials = try environmentCredentials() {
-            return .environment(credentials)
+/// The credential provider the chain chose.
+struct ResolvedCredentials: Sendable {
+    /// Cached and refreshed before expiry when it fetches.
+    var provider: any AWSCredentialsProvider
+    /// Names the source for the start-up log, never a secret: `shared credentials file /root/.aws/credentials,
+    /// profile dev (AKIA…)`.
+    var description: String
+    /// Asked once at start-up, so a setup that cannot work fails at once with one line rather than every pass:
+    /// instance metadata (is there a role at all?) and SSO (is the login still valid?).
+    var startupCheck: (@Sendable () async throws(AWSConfigurationError) -> Void)?
+}
+
+/// botocore's default chain (`credentials.create_credential_resolver`) and the providers it builds from the
+/// configuration (`ProfileProviderBuilder`, `AssumeRoleProvider`); the first source that applies wins:
+///
+/// 1. environment keys (`AWS_ACCESS_KEY_ID`, …)
+/// 2. assume role: the profile has `role_arn` (and no `web_identity_token_file`)
+/// 3. web identity: `AWS_WEB_IDENTITY_TOKEN_FILE` or the profile's `web_identity_token_file`
+/// 4. IAM Identity Center (SSO): `sso_account_id` / `sso_role_name`, with `sso_session` or the legacy keys
+/// 5. static keys in the shared credentials file
+/// 6. `credential_process` (after `aws login`, which is refused)
+/// 7. static keys in the config file
+/// 8. the container endpoint: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `…_FULL_URI`
+/// 9. instance metadata, unless `AWS_EC2_METADATA_DISABLED=true`
+struct CredentialChain {
+    let resolver: AWSConfigurationResolver
+    let settings: AWSSettings
+    /// STS's.
+    let region: String
+    /// For the STS and SSO portal calls.
+    let retryPolicy: AWSRetryPolicy
+    /// The profiles seen so far, to detect `source_profile` loops.
+    var visited: [String] = []
+
+    func resolve() throws(AWSConfigurationError) -> ResolvedCredentials {
+        var chain = self
+        let name = settings.profileName
+        chain.visited = [name]
+        if let environment = try environment() { return environment }
+        if Self.hasAssumeRoleSettings(settings.profile(name)) { return try chain.assumeRole(profile: name) }
+        if let found = try profileCredentials(profile: name, useEnvironment: true) { return found }
+        if let container = try container() { return container }
+        guard var metadata = try instanceMetadata() else {
+            throw .noCredentials(
+                "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile "
+                    + "with credentials in \(settings.credentialsFilePath) or \(settings.configFilePath), or unset "
+                    + "AWS_EC2_METADATA_DISABLED to use the instance role"
+            )
         }
-        var chain = ProfileChain(resolver: self, shared: shared, visited: [profileName])
-        if Self.hasAssumeRoleSettings(shared.profile(profileName)) {
-            return try chain.assumeRole(profile: profileName)
+        // Reached when nothing is configured: asked at start-up, so a machine that is not on EC2 gets "no AWS
+        // credentials" then instead of an error every pass.
+        let (provider, source) = (metadata.provider, metadata.description)
+        metadata.startupCheck = { () async throws(AWSConfigurationError) in
+            do throws(AWSCredentialsError) {
+                _ = try await provider.credentials()
+            } catch {
+                throw .noCredentials(
+                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a "
+                        + "profile with credentials, or run on EC2 with an instance role (\(source): \(error.message))"
+                )
+            }
         }
-        if let source = try chain.profileSource(profile: profileName, useEnvironment: true) {
-            return source
-        }
-        if let container = try containerEndpoint() {
-            return .container(container)
-        }
-        if let metadata = try instanceMetadata(in: shared) {
-            return .instanceMetadata(metadata)
-        }
-        throw AWSConfigurationError(
-            .noCredentials,
-            "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile "
-                + "with credentials in \(shared.credentialsFilePath) or \(shared.configFilePath), or unset "
-                + "AWS_EC2_METADATA_DISABLED to use the instance role"
+        return metadata
+    }
+
+    /// `role_arn` without `web_identity_token_file` (those profiles belong to web identity).
+    static func hasAssumeRoleSettings(_ profile: AWSSettings.Profile) -> Bool {
+        profile["role_arn"] != nil && profile["web_identity_token_file"] == nil
+    }
+
+    static func hasStaticKeys(_ profile: AWSSettings.Profile) -> Bool {
+        profile["aws_access_key_id"] != nil || profile["aws_secret_access_key"] != nil
+    }
+
+    /// A provider that fetches, behind the cache that refreshes before expiry.
+    func cached(_ provider: some AWSCredentialsProvider, _ description: String) -> ResolvedCredentials {
+        ResolvedCredentials(provider: CachingCredentialsProvider(provider, now: resolver.now), description: description)
+    }
+
+    func fixed(_ keys: AWSCredentials, _ source: String) -> ResolvedCredentials {
+        ResolvedCredentials(provider: StaticCredentialsProvider(keys), description: "\(source) (\(keys.accessKeyId))")
+    }
+
+    func sts() throws(AWSConfigurationError) -> STSClient {
+        let endpoint = try settings.endpoint(for: .sts, region: region)
+        let transport = resolver.transport
+        return STSClient(
+            endpoint: endpoint.url,
+            region: endpoint.signingRegion,
+            transport: transport,
+            retryPolicy: retryPolicy
         )
     }
 
     /// `EnvProvider`: only when `AWS_ACCESS_KEY_ID` is set; then the secret is required.
-    func environmentCredentials() throws(AWSConfigurationError) -> AWSCredentials? {
-        guard let accessKeyId = value("AWS_ACCESS_KEY_ID") else { return nil }
-        guard let secret = value("AWS_SECRET_ACCESS_KEY") else {
-            throw AWSConfigurationError(
-                .partialCredentials,
-                "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither"
-            )
+    func environment() throws(AWSConfigurationError) -> ResolvedCredentials? {
+        guard let accessKeyId = settings.value("AWS_ACCESS_KEY_ID") else { return nil }
+        guard let secret = settings.value("AWS_SECRET_ACCESS_KEY") else {
+            throw .partialCredentials("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: set both, or neither")
         }
-        var expiration: Date?
-        if let text = value("AWS_CREDENTIAL_EXPIRATION") {
-            guard let date = Self.parseTimestamp(text) else {
-                throw AWSConfigurationError(
-                    .invalidValue,
-                    "AWS_CREDENTIAL_EXPIRATION is \"\(text)\": use an ISO 8601 time such as 2024-01-15T10:30:00Z"
+        var keys = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret)
+        // botocore looks at the older name first.
+        keys.sessionToken = settings.value("AWS_SECURITY_TOKEN") ?? settings.value("AWS_SESSION_TOKEN")
+        if let text = settings.value("AWS_CREDENTIAL_EXPIRATION") {
+            guard let date = AWSTimestamp.parseISO8601(text) else {
+                throw .invalidValue(
+                    "AWS_CREDENTIAL_EXPIRATION is \"\(text)\": use an ISO 8601 time like 2024-01-15T10:30:00Z"
                 )
             }
-            expiration = date
+            keys.expiration = date
         }
-        return AWSCredentials(
-            accessKeyId: accessKeyId,
-            secretAccessKey: secret,
-            // botocore looks at the older name first.
-            sessionToken: value("AWS_SECURITY_TOKEN") ?? value("AWS_SESSION_TOKEN"),
-            expiration: expiration
-        )
+        return fixed(keys, "environment variables")
     }
 
-    /// `role_arn` without `web_identity_token_file` (those profiles belong to web identity).
-    static func hasAssumeRoleSettings(_ profile: AWSSharedConfiguration.Profile) -> Bool {
-        profile["role_arn"] != nil && profile["web_identity_token_file"] == nil
-    }
-
-    static func hasStaticKeys(_ profile: AWSSharedConfiguration.Profile) -> Bool {
-        profile["aws_access_key_id"] != nil || profile["aws_secret_access_key"] != nil
-    }
-
-    /// `ContainerProvider`: the relative URI wins over the full one.
-    func containerEndpoint() throws(AWSConfigurationError) -> AWSCredentialSource.Container? {
-        let url: URL
-        if let relative = value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
-            guard let relativeURL = URL(string: "http://169.254.170.2\(relative)") else {
-                throw AWSConfigurationError(
-                    .invalidValue,
-                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is \"\(relative)\", which is not a URL path"
-                )
-            }
-            url = relativeURL
-        } else if let full = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
-            guard let fullURL = Self.validEndpointURL(full) else {
-                throw AWSConfigurationError(
-                    .invalidValue,
-                    "AWS_CONTAINER_CREDENTIALS_FULL_URI is \"\(full)\", which is not a URL"
-                )
-            }
-            guard Self.isAllowedContainerURL(fullURL) else {
-                throw AWSConfigurationError(
-                    .invalidValue,
-                    "AWS_CONTAINER_CREDENTIALS_FULL_URI is \"\(full)\": use https, or http to a loopback address, "
-                        + "169.254.170.2, 169.254.170.23, fd00:ec2::23 or localhost"
-                )
-            }
-            url = fullURL
-        } else {
-            return nil
-        }
-
-        var authorization = AWSCredentialSource.Container.Authorization.none
-        if let path = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            authorization = .tokenFile(path)
-        } else if let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN") {
-            guard !token.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-                throw AWSConfigurationError(
-                    .invalidValue,
-                    "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break, which cannot go in a header: remove it"
-                )
-            }
-            authorization = .token(token)
-        }
-        return AWSCredentialSource.Container(url: url, authorization: authorization)
-    }
-
-    /// `ContainerMetadataFetcher._validate_allowed_url`.
-    static func isAllowedContainerURL(_ url: URL) -> Bool {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return false }
-        if components.scheme?.lowercased() == "https" { return true }
-        guard var host = components.host?.lowercased() else { return false }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"].contains(host) || isLoopback(host)
-    }
-
-    /// `ipaddress.ip_address(host).is_loopback`: 127.0.0.0/8 or ::1.
-    static func isLoopback(_ host: String) -> Bool {
-        var ipv4 = in_addr()
-        if inet_pton(AF_INET, host, &ipv4) == 1 {
-            return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127
-        }
-        var ipv6 = in6_addr()
-        if inet_pton(AF_INET6, host, &ipv6) == 1 {
-            return withUnsafeBytes(of: &ipv6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
-        }
-        return false
-    }
-
-    /// The instance metadata service, unless `AWS_EC2_METADATA_DISABLED` is `true` (any case; environment only).
-    func instanceMetadata(
-        in shared: AWSSharedConfiguration
-    ) throws(AWSConfigurationError)
-        -> AWSCredentialSource.InstanceMetadata?
-    {
-        guard value("AWS_EC2_METADATA_DISABLED")?.lowercased() != "true" else { return nil }
-
-        var useIPv6 = false
-        if let mode = setting(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"],
-            profileKey: "ec2_metadata_service_endpoint_mode",
-            in: shared
-        ) {
-            switch mode.value.lowercased() {
-            case "ipv4": useIPv6 = false
-            case "ipv6": useIPv6 = true
-            default:
-                throw AWSConfigurationError(.invalidValue, "\(mode.origin) is \"\(mode.value)\": use IPv4 or IPv6")
-            }
-        } else {
-            useIPv6 = boolean(environment: "AWS_IMDS_USE_IPV6", profileKey: "imds_use_ipv6", in: shared)
-        }
-
-        var endpoint = URL(string: useIPv6 ? "http://[fd00:ec2::254]/" : "http://169.254.169.254/")!
-        if let custom = setting(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT"],
-            profileKey: "ec2_metadata_service_endpoint",
-            in: shared
-        ) {
-            guard let url = Self.validEndpointURL(custom.value) else {
-                throw AWSConfigurationError(
-                    .invalidEndpoint,
-                    "\(custom.origin) is \"\(custom.value)\", which is not a URL: use http://HOST[:PORT]/"
-                )
-            }
-            endpoint = url
-        }
-
-        return AWSCredentialSource.InstanceMetadata(
-            endpoint: endpoint,
-            v1Disabled: boolean(
-                environment: "AWS_EC2_METADATA_V1_DISABLED",
-                profileKey: "ec2_metadata_v1_disabled",
-                in: shared
-            ),
-            timeoutSeconds: try integer(
-                environment: "AWS_METADATA_SERVICE_TIMEOUT",
-                profileKey: "metadata_service_timeout",
-                in: shared,
-                minimum: 1,
-                meaning: "a whole number of seconds, at least 1"
-            ) ?? 1,
-            attempts: try integer(
-                environment: "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-                profileKey: "metadata_service_num_attempts",
-                in: shared,
-                minimum: 1,
-                meaning: "a whole number of attempts, at least 1"
-            ) ?? 1
-        )
-    }
-
-    /// ISO 8601 with or without fractional seconds (`2024-01-15T10:30:00Z`, `…:00.123+00:00`).
-    static func parseTimestamp(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: trimmed) { return date }
-        formatter.formatOptions.insert(.withFractionalSeconds)
-        return formatter.date(from: trimmed)
-    }
-}
-
-/// The profile-based providers, which assume-role reuses for `source_profile` (botocore's `ProfileProviderBuilder`
-/// plus `AssumeRoleProvider`), with the visited-profile list that detects `source_profile` loops.
-struct ProfileChain {
-    let resolver: AWSConfigurationResolver
-    let shared: AWSSharedConfiguration
-    var visited: [String]
-
-    /// `web identity → (SSO) → shared credentials file → (login, process) → config file` for one profile.
+    /// `web identity → SSO → shared credentials file → (login) → process → config file` for one profile.
     /// `useEnvironment` is false for source profiles: then web identity reads the profile only.
-    func profileSource(
+    func profileCredentials(
         profile name: String,
         useEnvironment: Bool
-    ) throws(AWSConfigurationError)
-        -> AWSCredentialSource?
-    {
-        let profile = shared.profile(name)
-        if let identity = try webIdentity(profile: name, useEnvironment: useEnvironment) {
-            return .webIdentity(identity)
+    ) throws(AWSConfigurationError) -> ResolvedCredentials? {
+        if let identity = try webIdentity(profile: name, useEnvironment: useEnvironment) { return identity }
+        if let sso = try singleSignOn(profile: name) { return sso }
+        let (credentialsFile, configFile) = (settings.credentialsFilePath, settings.configFilePath)
+        if let keys = try staticKeys(in: settings.credentialsFileSections[name], profile: name, path: credentialsFile) {
+            return fixed(keys, "shared credentials file \(credentialsFile), profile \(name)")
         }
-        if profile["sso_role_name"] != nil || profile["sso_account_id"] != nil {
-            throw unsupported(profile: name, "uses AWS IAM Identity Center (sso_*)")
+        if settings.profile(name)["login_session"] != nil {
+            throw .unsupported(
+                "profile \(name) uses aws login (login_session), which sandboxd does not support: use credential_process, "
+                    + "SSO, static keys, an assume-role profile, web identity or an instance/container role instead"
+            )
         }
-        if let credentials = try staticKeys(
-            in: shared.credentialsFileSections[name],
-            profile: name,
-            path: shared.credentialsFilePath
-        ) {
-            return .sharedCredentialsFile(credentials, profile: name, path: shared.credentialsFilePath)
-        }
-        if profile["login_session"] != nil {
-            throw unsupported(profile: name, "uses aws login (login_session)")
-        }
-        if profile["credential_process"] != nil {
-            throw unsupported(profile: name, "uses credential_process")
-        }
-        if let credentials = try staticKeys(
-            in: shared.configFileProfiles[name],
-            profile: name,
-            path: shared.configFilePath
-        ) {
-            return .configFile(credentials, profile: name, path: shared.configFilePath)
+        if let process = try credentialProcess(profile: name) { return process }
+        if let keys = try staticKeys(in: settings.configFileProfiles[name], profile: name, path: configFile) {
+            return fixed(keys, "config file \(configFile), profile \(name)")
         }
         return nil
     }
 
     /// `AssumeRoleWithWebIdentityProvider`: each key from its environment variable when allowed and set, else from
     /// the profile. Applies when a token file is found.
-    func webIdentity(
-        profile name: String,
-        useEnvironment: Bool
-    ) throws(AWSConfigurationError)
-        -> AWSCredentialSource.WebIdentity?
-    {
-        let profile = shared.profile(name)
-        func lookup(_ variable: String, _ key: String) -> (value: String, origin: String)? {
-            if useEnvironment, let value = resolver.value(variable) { return (value, variable) }
-            return profile.string(key).flatMap { $0.isEmpty ? nil : ($0, "\(key) in profile \(name)") }
+    func webIdentity(profile name: String, useEnvironment: Bool) throws(AWSConfigurationError) -> ResolvedCredentials? {
+        func lookup(_ variable: String, _ key: String) -> AWSSettings.Setting? {
+            if useEnvironment, let value = settings.value(variable) { return .init(value: value, origin: variable) }
+            guard let value = settings.profile(name).string(key), !value.isEmpty else { return nil }
+            return .init(value: value, origin: "\(key) in profile \(name)")
         }
         guard let tokenFile = lookup("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file") else { return nil }
-        guard let roleArn = lookup("AWS_ROLE_ARN", "role_arn") else {
-            throw AWSConfigurationError(
-                .invalidProfile,
+        guard let roleArn = lookup("AWS_ROLE_ARN", "role_arn")?.value else {
+            throw .invalidProfile(
                 "\(tokenFile.origin) is set but no role is: set AWS_ROLE_ARN (or role_arn in profile \(name))"
             )
         }
-        return AWSCredentialSource.WebIdentity(
-            tokenFile: tokenFile.value,
-            roleArn: roleArn.value,
-            roleSessionName: lookup("AWS_ROLE_SESSION_NAME", "role_session_name")?.value
-        )
+        var provider = WebIdentityCredentialsProvider(tokenFile: tokenFile.value, roleArn: roleArn, sts: try sts())
+        provider.sessionName = lookup("AWS_ROLE_SESSION_NAME", "role_session_name")?.value ?? provider.sessionName
+        return cached(provider, "web identity token \(tokenFile.value) for role \(roleArn)")
     }
 
     /// `SharedCredentialProvider` / `ConfigProvider`: applies when `aws_access_key_id` is present; then the secret
     /// is required. `aws_security_token` is read before `aws_session_token`, as botocore does.
     func staticKeys(
-        in section: AWSSharedConfiguration.Profile?,
-        profile name: String,
+        in section: AWSSettings.Profile?,
+        profile: String,
         path: String
-    )
-        throws(AWSConfigurationError) -> AWSCredentials?
-    {
+    ) throws(AWSConfigurationError) -> AWSCredentials? {
         guard let section, let accessKeyId = section.string("aws_access_key_id") else { return nil }
         guard let secret = section.string("aws_secret_access_key") else {
-            throw AWSConfigurationError(
-                .partialCredentials,
-                "profile \(name) in \(path) has aws_access_key_id but no aws_secret_access_key: add it"
+            throw .partialCredentials(
+                "profile \(profile) in \(path) has aws_access_key_id but no aws_secret_access_key: add it"
             )
         }
-        return AWSCredentials(
-            accessKeyId: accessKeyId,
-            secretAccessKey: secret,
-            sessionToken: section.string("aws_security_token") ?? section.string("aws_session_token")
-        )
+        let token = section.string("aws_security_token") ?? section.string("aws_session_token")
+        return AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret, sessionToken: token)
     }
 
     /// `AssumeRoleProvider._load_creds_via_assume_role` for a profile with `role_arn`.
-    mutating func assumeRole(profile name: String) throws(AWSConfigurationError) -> AWSCredentialSource {
-        let profile = shared.profile(name)
-        let roleArn = profile.string("role_arn") ?? ""
+    mutating func assumeRole(profile name: String) throws(AWSConfigurationError) -> ResolvedCredentials {
+        let profile = settings.profile(name)
         if profile["mfa_serial"] != nil {
-            throw unsupported(profile: name, "assumes a role with mfa_serial (a person must type a code)")
-        }
-        let sourceProfile = profile.string("source_profile")
-        let credentialSource = profile.string("credential_source")
-
-        let source: AWSCredentialSource
-        switch (sourceProfile, credentialSource) {
-        case (.some, .some):
-            throw AWSConfigurationError(
-                .invalidProfile,
-                "profile \(name) has both source_profile and credential_source: keep one"
+            throw .unsupported(
+                "profile \(name) assumes a role with mfa_serial (a person must type a code), which sandboxd does not "
+                    + "support: give its source profile the role's permissions, or drop the MFA condition"
             )
+        }
+        let source: ResolvedCredentials
+        switch (profile.string("source_profile"), profile.string("credential_source")) {
+        case (.some, .some):
+            throw .invalidProfile("profile \(name) has both source_profile and credential_source: keep one")
         case (nil, nil):
-            throw AWSConfigurationError(
-                .invalidProfile,
+            throw .invalidProfile(
                 "profile \(name) has role_arn but neither source_profile nor credential_source: add one"
             )
         case (nil, .some(let sourceName)):
             source = try namedSource(sourceName, profile: name)
         case (.some(let sourceName), nil):
-            try validateSourceProfile(sourceName, parent: name)
-            visited.append(sourceName)
-            let sourceSettings = shared.profile(sourceName)
-            if AWSConfigurationResolver.hasStaticKeys(sourceSettings)
-                || !AWSConfigurationResolver.hasAssumeRoleSettings(sourceSettings)
-            {
-                guard let found = try profileSource(profile: sourceName, useEnvironment: false) else {
-                    throw AWSConfigurationError(
-                        .invalidProfile,
-                        "source_profile \(sourceName) of profile \(name) has no credentials: add "
-                            + "aws_access_key_id and aws_secret_access_key to it"
-                    )
-                }
-                source = found
-            } else {
-                source = try assumeRole(profile: sourceName)
-            }
+            source = try sourceProfile(sourceName, parent: name)
         }
+        let roleArn = profile.string("role_arn") ?? ""
+        var provider = AssumeRoleCredentialsProvider(roleArn: roleArn, source: source.provider, sts: try sts())
+        provider.sessionName = profile.string("role_session_name") ?? provider.sessionName
+        provider.externalId = profile.string("external_id")
+        // As in botocore, a value that is not a whole number is ignored.
+        provider.durationSeconds = profile.string("duration_seconds").flatMap { Int($0.trimmingPythonWhitespace()) }
+        var resolved = cached(provider, "assume role \(roleArn) (profile \(name)) with \(source.description)")
+        resolved.startupCheck = source.startupCheck
+        return resolved
+    }
 
-        return .assumeRole(
-            AWSCredentialSource.AssumeRole(
-                profile: name,
-                roleArn: roleArn,
-                roleSessionName: profile.string("role_session_name"),
-                externalId: profile.string("external_id"),
-                durationSeconds: profile.string("duration_seconds").flatMap { Int($0.trimmingPythonWhitespace()) },
-                source: source
+    /// `_resolve_credentials_from_profile`: the profile's own providers, unless it assumes a role itself. It must
+    /// exist, and a profile seen before is a loop unless it is the profile itself holding static keys.
+    private mutating func sourceProfile(
+        _ sourceName: String,
+        parent: String
+    ) throws(AWSConfigurationError) -> ResolvedCredentials {
+        let source = settings.profile(sourceName)
+        guard settings.profiles[sourceName] != nil else {
+            throw .invalidProfile(
+                "source_profile \(sourceName) of profile \(parent) does not exist in \(settings.configFilePath) or "
+                    + "\(settings.credentialsFilePath): add it or fix the name"
             )
-        )
+        }
+        if visited.contains(sourceName), sourceName != parent || !Self.hasStaticKeys(source) {
+            throw .invalidProfile(
+                "source_profile loop: \((visited + [sourceName]).joined(separator: " → ")); break the cycle"
+            )
+        }
+        visited.append(sourceName)
+        guard Self.hasStaticKeys(source) || !Self.hasAssumeRoleSettings(source) else {
+            return try assumeRole(profile: sourceName)
+        }
+        guard let found = try profileCredentials(profile: sourceName, useEnvironment: false) else {
+            throw .invalidProfile(
+                "source_profile \(sourceName) of profile \(parent) has no credentials: add aws_access_key_id and "
+                    + "aws_secret_access_key to it (or credential_process, or SSO settings)"
+            )
+        }
+        return found
     }
 
     /// `credential_source`: the exact names `Environment`, `EcsContainer`, `Ec2InstanceMetadata`, each of which must
@@ -361,70 +244,24 @@ struct ProfileChain {
     private func namedSource(
         _ sourceName: String,
         profile name: String
-    ) throws(AWSConfigurationError)
-        -> AWSCredentialSource
-    {
+    ) throws(AWSConfigurationError) -> ResolvedCredentials {
+        let (found, missing): (ResolvedCredentials?, String)
         switch sourceName {
         case "Environment":
-            guard let credentials = try resolver.environmentCredentials() else {
-                throw AWSConfigurationError(
-                    .noCredentials,
-                    "profile \(name) has credential_source = Environment but AWS_ACCESS_KEY_ID is not set: "
-                        + "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                )
-            }
-            return .environment(credentials)
+            (found, missing) = (try environment(), "AWS_ACCESS_KEY_ID is not set: set it and AWS_SECRET_ACCESS_KEY")
         case "EcsContainer":
-            guard let container = try resolver.containerEndpoint() else {
-                throw AWSConfigurationError(
-                    .noCredentials,
-                    "profile \(name) has credential_source = EcsContainer but neither "
-                        + "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set"
-                )
-            }
-            return .container(container)
+            (found, missing) = (try container(), "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor …_FULL_URI is set")
         case "Ec2InstanceMetadata":
-            guard let metadata = try resolver.instanceMetadata(in: shared) else {
-                throw AWSConfigurationError(
-                    .noCredentials,
-                    "profile \(name) has credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED "
-                        + "is true: unset it"
-                )
-            }
-            return .instanceMetadata(metadata)
+            (found, missing) = (try instanceMetadata(), "AWS_EC2_METADATA_DISABLED is true: unset it")
         default:
-            throw AWSConfigurationError(
-                .invalidProfile,
+            throw .invalidProfile(
                 "profile \(name) has credential_source = \(sourceName): use Environment, EcsContainer or "
                     + "Ec2InstanceMetadata (spelled exactly so)"
             )
         }
-    }
-
-    /// `_validate_source_profile`: it must exist, and a profile seen before is a loop unless it is the profile
-    /// itself holding static keys.
-    private func validateSourceProfile(_ sourceName: String, parent: String) throws(AWSConfigurationError) {
-        guard shared.profiles[sourceName] != nil else {
-            throw AWSConfigurationError(
-                .invalidProfile,
-                "source_profile \(sourceName) of profile \(parent) does not exist in \(shared.configFilePath) or "
-                    + "\(shared.credentialsFilePath): add it or fix the name"
-            )
+        guard let found else {
+            throw .noCredentials("profile \(name) has credential_source = \(sourceName) but \(missing)")
         }
-        guard visited.contains(sourceName) else { return }
-        if sourceName != parent || !AWSConfigurationResolver.hasStaticKeys(shared.profile(sourceName)) {
-            throw AWSConfigurationError(
-                .invalidProfile,
-                "source_profile loop: \((visited + [sourceName]).joined(separator: " → ")); break the cycle"
-            )
-        }
-    }
-
-    private func unsupported(profile name: String, _ what: String) -> AWSConfigurationError {
-        AWSConfigurationError(
-            .unsupportedCredentialSource,
-            "profile \(name) \(what), which sandboxd does not support: give the daemon static keys, an assume-role "
-                + "profile, web identity, or an instance/container role instead"
-        )
+        return found
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SandboxAWS
+@testable import SandboxAWS
 import SandboxCore
 import SandboxHTTP
 import SandboxTesting
