@@ -7,16 +7,14 @@ extension AWSCatalog {
     /// (``AWSConfigurationResolver``), and fails fast with one line saying what to set when the region or
     /// credentials are missing.
     ///
-    /// Two credential sources are asked here, once: instance metadata when the chain ends there (so a machine that
-    /// is not on EC2 gets "no AWS credentials" at start-up instead of an error every pass), and an SSO profile's
-    /// cached token (an expired one needs `aws sso login`). Other credentials (STS, a `credential_process`, the
-    /// container endpoint) are fetched on first use, and their failures are reported by the calls that needed them.
+    /// Two sources are asked here, once: instance metadata when the chain ends there (so a machine that is not on
+    /// EC2 gets "no AWS credentials" now, not an error every pass), and an SSO profile's cached token (an expired one
+    /// needs `aws sso login`). Other credentials are fetched on first use; the calls that needed them report failures.
     ///
     /// - Parameters:
-    ///   - poolName: The pool's name, which becomes the `sandboxd:pool` tag value; it must be a valid tag value.
-    ///   - fileReader: How to read the shared files and the SSO token cache; from disk by default.
+    ///   - poolName: The `sandboxd:pool` tag value; it must be a valid tag value.
+    ///   - fileReader: How to read the shared files and the SSO token cache.
     ///   - retryPolicy: Overrides the retry policy (tests pass one that does not sleep).
-    /// - Throws: ``AWSConfigurationError`` with one line saying what is wrong and what to set.
     public static func fromEnvironment(
         _ environment: [String: String],
         poolName: String,

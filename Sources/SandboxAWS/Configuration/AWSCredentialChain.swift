@@ -40,7 +40,7 @@ struct CredentialChain {
         chain.visited = [name]
         if let environment = try environment() { return environment }
         if Self.hasAssumeRoleSettings(settings.profile(name)) { return try chain.assumeRole(profile: name) }
-        if let found = try profileCredentials(profile: name, useEnvironment: true) { return found }
+        if let found = try profileCredentials(name, useEnvironment: true) { return found }
         if let container = try container() { return container }
         guard var metadata = try instanceMetadata() else {
             throw .noCredentials(
@@ -83,16 +83,20 @@ struct CredentialChain {
         ResolvedCredentials(provider: StaticCredentialsProvider(keys), description: "\(source) (\(keys.accessKeyId))")
     }
 
-    func sts() throws(AWSConfigurationError) -> STSClient {
+    /// A role's credentials from STS, which is resolved like any service.
+    func sts(_ roleArn: String, _ proof: Proof) throws(AWSConfigurationError) -> STSCredentialsProvider {
         let endpoint = try settings.endpoint(for: .sts, region: region)
-        let transport = resolver.transport
-        return STSClient(
-            endpoint: endpoint.url,
-            region: endpoint.signingRegion,
-            transport: transport,
-            retryPolicy: retryPolicy
+        var provider = STSCredentialsProvider(
+            roleArn: roleArn,
+            proof: proof,
+            endpoint: endpoint,
+            transport: resolver.transport
         )
+        provider.retryPolicy = retryPolicy
+        return provider
     }
+
+    typealias Proof = STSCredentialsProvider.Proof
 
     /// `EnvProvider`: only when `AWS_ACCESS_KEY_ID` is set; then the secret is required.
     func environment() throws(AWSConfigurationError) -> ResolvedCredentials? {
@@ -104,28 +108,21 @@ struct CredentialChain {
         // botocore looks at the older name first.
         keys.sessionToken = settings.value("AWS_SECURITY_TOKEN") ?? settings.value("AWS_SESSION_TOKEN")
         if let text = settings.value("AWS_CREDENTIAL_EXPIRATION") {
-            guard let date = AWSTimestamp.parseISO8601(text) else {
-                throw .invalidValue(
-                    "AWS_CREDENTIAL_EXPIRATION is \"\(text)\": use an ISO 8601 time like 2024-01-15T10:30:00Z"
-                )
+            keys.expiration = AWSTimestamp.parseISO8601(text)
+            guard keys.expiration != nil else {
+                throw .invalidValue("AWS_CREDENTIAL_EXPIRATION is \"\(text)\": use ISO 8601, like 2024-01-15T10:30:00Z")
             }
-            keys.expiration = date
         }
         return fixed(keys, "environment variables")
     }
 
     /// `web identity → SSO → shared credentials file → (login) → process → config file` for one profile.
     /// `useEnvironment` is false for source profiles: then web identity reads the profile only.
-    func profileCredentials(
-        profile name: String,
-        useEnvironment: Bool
-    ) throws(AWSConfigurationError) -> ResolvedCredentials? {
-        if let identity = try webIdentity(profile: name, useEnvironment: useEnvironment) { return identity }
+    func profileCredentials(_ name: String, useEnvironment: Bool) throws(AWSConfigurationError) -> ResolvedCredentials?
+    {
+        if let identity = try webIdentity(name, useEnvironment: useEnvironment) { return identity }
         if let sso = try singleSignOn(profile: name) { return sso }
-        let (credentialsFile, configFile) = (settings.credentialsFilePath, settings.configFilePath)
-        if let keys = try staticKeys(in: settings.credentialsFileSections[name], profile: name, path: credentialsFile) {
-            return fixed(keys, "shared credentials file \(credentialsFile), profile \(name)")
-        }
+        if let keys = try staticKeys(name, inCredentialsFile: true) { return keys }
         if settings.profile(name)["login_session"] != nil {
             throw .unsupported(
                 "profile \(name) uses aws login (login_session), which sandboxd does not support: use credential_process, "
@@ -133,15 +130,12 @@ struct CredentialChain {
             )
         }
         if let process = try credentialProcess(profile: name) { return process }
-        if let keys = try staticKeys(in: settings.configFileProfiles[name], profile: name, path: configFile) {
-            return fixed(keys, "config file \(configFile), profile \(name)")
-        }
-        return nil
+        return try staticKeys(name, inCredentialsFile: false)
     }
 
     /// `AssumeRoleWithWebIdentityProvider`: each key from its environment variable when allowed and set, else from
     /// the profile. Applies when a token file is found.
-    func webIdentity(profile name: String, useEnvironment: Bool) throws(AWSConfigurationError) -> ResolvedCredentials? {
+    func webIdentity(_ name: String, useEnvironment: Bool) throws(AWSConfigurationError) -> ResolvedCredentials? {
         func lookup(_ variable: String, _ key: String) -> AWSSettings.Setting? {
             if useEnvironment, let value = settings.value(variable) { return .init(value: value, origin: variable) }
             guard let value = settings.profile(name).string(key), !value.isEmpty else { return nil }
@@ -153,26 +147,25 @@ struct CredentialChain {
                 "\(tokenFile.origin) is set but no role is: set AWS_ROLE_ARN (or role_arn in profile \(name))"
             )
         }
-        var provider = WebIdentityCredentialsProvider(tokenFile: tokenFile.value, roleArn: roleArn, sts: try sts())
+        var provider = try sts(roleArn, .webIdentityTokenFile(tokenFile.value))
         provider.sessionName = lookup("AWS_ROLE_SESSION_NAME", "role_session_name")?.value ?? provider.sessionName
         return cached(provider, "web identity token \(tokenFile.value) for role \(roleArn)")
     }
 
     /// `SharedCredentialProvider` / `ConfigProvider`: applies when `aws_access_key_id` is present; then the secret
     /// is required. `aws_security_token` is read before `aws_session_token`, as botocore does.
-    func staticKeys(
-        in section: AWSSettings.Profile?,
-        profile: String,
-        path: String
-    ) throws(AWSConfigurationError) -> AWSCredentials? {
+    func staticKeys(_ name: String, inCredentialsFile: Bool) throws(AWSConfigurationError) -> ResolvedCredentials? {
+        let path = inCredentialsFile ? settings.credentialsFilePath : settings.configFilePath
+        let section = (inCredentialsFile ? settings.credentialsFileSections : settings.configFileProfiles)[name]
         guard let section, let accessKeyId = section.string("aws_access_key_id") else { return nil }
         guard let secret = section.string("aws_secret_access_key") else {
             throw .partialCredentials(
-                "profile \(profile) in \(path) has aws_access_key_id but no aws_secret_access_key: add it"
+                "profile \(name) in \(path) has aws_access_key_id but no aws_secret_access_key: add it"
             )
         }
         let token = section.string("aws_security_token") ?? section.string("aws_session_token")
-        return AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret, sessionToken: token)
+        let keys = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret, sessionToken: token)
+        return fixed(keys, "\(inCredentialsFile ? "shared credentials" : "config") file \(path), profile \(name)")
     }
 
     /// `AssumeRoleProvider._load_creds_via_assume_role` for a profile with `role_arn`.
@@ -193,12 +186,12 @@ struct CredentialChain {
                 "profile \(name) has role_arn but neither source_profile nor credential_source: add one"
             )
         case (nil, .some(let sourceName)):
-            source = try namedSource(sourceName, profile: name)
+            source = try namedSource(sourceName, of: name)
         case (.some(let sourceName), nil):
-            source = try sourceProfile(sourceName, parent: name)
+            source = try sourceProfile(sourceName, of: name)
         }
         let roleArn = profile.string("role_arn") ?? ""
-        var provider = AssumeRoleCredentialsProvider(roleArn: roleArn, source: source.provider, sts: try sts())
+        var provider = try sts(roleArn, .signedBy(source.provider))
         provider.sessionName = profile.string("role_session_name") ?? provider.sessionName
         provider.externalId = profile.string("external_id")
         // As in botocore, a value that is not a whole number is ignored.
@@ -210,29 +203,25 @@ struct CredentialChain {
 
     /// `_resolve_credentials_from_profile`: the profile's own providers, unless it assumes a role itself. It must
     /// exist, and a profile seen before is a loop unless it is the profile itself holding static keys.
-    private mutating func sourceProfile(
-        _ sourceName: String,
-        parent: String
-    ) throws(AWSConfigurationError) -> ResolvedCredentials {
-        let source = settings.profile(sourceName)
-        guard settings.profiles[sourceName] != nil else {
+    mutating func sourceProfile(_ name: String, of parent: String) throws(AWSConfigurationError) -> ResolvedCredentials
+    {
+        let source = settings.profile(name)
+        guard settings.profiles[name] != nil else {
             throw .invalidProfile(
-                "source_profile \(sourceName) of profile \(parent) does not exist in \(settings.configFilePath) or "
+                "source_profile \(name) of profile \(parent) does not exist in \(settings.configFilePath) or "
                     + "\(settings.credentialsFilePath): add it or fix the name"
             )
         }
-        if visited.contains(sourceName), sourceName != parent || !Self.hasStaticKeys(source) {
+        if visited.contains(name), name != parent || !Self.hasStaticKeys(source) {
             throw .invalidProfile(
-                "source_profile loop: \((visited + [sourceName]).joined(separator: " → ")); break the cycle"
+                "source_profile loop: \((visited + [name]).joined(separator: " → ")); break the cycle"
             )
         }
-        visited.append(sourceName)
-        guard Self.hasStaticKeys(source) || !Self.hasAssumeRoleSettings(source) else {
-            return try assumeRole(profile: sourceName)
-        }
-        guard let found = try profileCredentials(profile: sourceName, useEnvironment: false) else {
+        visited.append(name)
+        if !Self.hasStaticKeys(source), Self.hasAssumeRoleSettings(source) { return try assumeRole(profile: name) }
+        guard let found = try profileCredentials(name, useEnvironment: false) else {
             throw .invalidProfile(
-                "source_profile \(sourceName) of profile \(parent) has no credentials: add aws_access_key_id and "
+                "source_profile \(name) of profile \(parent) has no credentials: add aws_access_key_id and "
                     + "aws_secret_access_key to it (or credential_process, or SSO settings)"
             )
         }
@@ -241,12 +230,9 @@ struct CredentialChain {
 
     /// `credential_source`: the exact names `Environment`, `EcsContainer`, `Ec2InstanceMetadata`, each of which must
     /// then be available.
-    private func namedSource(
-        _ sourceName: String,
-        profile name: String
-    ) throws(AWSConfigurationError) -> ResolvedCredentials {
+    func namedSource(_ source: String, of name: String) throws(AWSConfigurationError) -> ResolvedCredentials {
         let (found, missing): (ResolvedCredentials?, String)
-        switch sourceName {
+        switch source {
         case "Environment":
             (found, missing) = (try environment(), "AWS_ACCESS_KEY_ID is not set: set it and AWS_SECRET_ACCESS_KEY")
         case "EcsContainer":
@@ -255,12 +241,12 @@ struct CredentialChain {
             (found, missing) = (try instanceMetadata(), "AWS_EC2_METADATA_DISABLED is true: unset it")
         default:
             throw .invalidProfile(
-                "profile \(name) has credential_source = \(sourceName): use Environment, EcsContainer or "
-                    + "Ec2InstanceMetadata (spelled exactly so)"
+                "profile \(name) has credential_source = \(source): use Environment, EcsContainer or Ec2InstanceMetadata "
+                    + "(spelled exactly so)"
             )
         }
         guard let found else {
-            throw .noCredentials("profile \(name) has credential_source = \(sourceName) but \(missing)")
+            throw .noCredentials("profile \(name) has credential_source = \(source) but \(missing)")
         }
         return found
     }

@@ -49,7 +49,7 @@ actor CachingCredentialsProvider: AWSCredentialsProvider {
         }
     }
 
-    /// Starts a refresh, or joins the one in flight, and stores its result.
+    /// Joins the refresh in flight, or starts one, and stores its result.
     private func refresh() async -> Result<AWSCredentials, AWSCredentialsError> {
         let task =
             inFlight

@@ -23,12 +23,12 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
 
     func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
         let token = try await sessionToken()
-        let listing = try await get("/latest/meta-data/iam/security-credentials/", token: token)
+        let listing = try await get("latest/meta-data/iam/security-credentials/", token: token)
         let role = String(decoding: listing, as: UTF8.self).split(whereSeparator: \.isNewline).first
         guard let role = role?.trimmingCharacters(in: .whitespaces), !role.isEmpty else {
             throw .refused("\(source) lists no IAM role: attach an instance profile")
         }
-        let document = try await get("/latest/meta-data/iam/security-credentials/\(role)", token: token)
+        let document = try await get("latest/meta-data/iam/security-credentials/\(role)", token: token)
         return try TemporaryCredentialsDocument.credentials(from: document, source: source)
     }
 
@@ -37,37 +37,33 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
         let headers: HTTPHeaders = [
             "x-aws-ec2-metadata-token-ttl-seconds": "21600", "User-Agent": ServiceCatalogClient.userAgent,
         ]
-        let response: HTTPResponse
+        var response: HTTPResponse?
         do throws(HTTPTransportError) {
-            response = try await send(HTTPRequest(method: "PUT", url: url("/latest/api/token"), headers: headers))
+            response = try await send(HTTPRequest(method: "PUT", url: url("latest/api/token"), headers: headers))
         } catch {
             guard case .timedOut = error else { throw .unavailable("\(source) could not be reached: \(error)") }
-            return try fallBackToV1("no answer in time")
         }
-        switch response.status {
-        case 200:
-            let token = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        switch response?.status {
+        case 200?:
+            let token = String(decoding: response!.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else { throw .refused("\(source) answered an empty token") }
             return token
-        case 403, 404, 405:
-            return try fallBackToV1("HTTP \(response.status)")
-        case 400:
+        case nil, 403?, 404?, 405?:
+            guard !v1Disabled else {
+                let reason = response.map { "HTTP \($0.status)" } ?? "no answer in time"
+                throw .refused(
+                    "\(source) gave no IMDSv2 token (\(reason)) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED)"
+                )
+            }
+            return nil
+        case 400?:
             throw .refused("\(source) refused the token request (HTTP 400)")
-        default:
+        case let status?:
             throw AWSCredentialsError(
-                response.status >= 500 ? .unavailable : .refused,
-                "\(source) answered the token request with HTTP \(response.status)"
+                status >= 500 ? .unavailable : .refused,
+                "\(source) answered the token request with HTTP \(status)"
             )
         }
-    }
-
-    private func fallBackToV1(_ reason: String) throws(AWSCredentialsError) -> String? {
-        guard !v1Disabled else {
-            throw .refused(
-                "\(source) gave no IMDSv2 token (\(reason)) and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED)"
-            )
-        }
-        return nil
     }
 
     private func get(_ path: String, token: String?) async throws(AWSCredentialsError) -> Data {
@@ -114,8 +110,6 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     }
 
     private func url(_ path: String) -> URL {
-        var base = endpoint.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        return URL(string: base + path)!
+        URL(string: endpoint.absoluteString.replacing(/\/*$/, with: "/") + path)!
     }
 }

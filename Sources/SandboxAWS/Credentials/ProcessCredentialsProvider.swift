@@ -20,75 +20,46 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
     /// The most standard output read; more ends the run.
     static let outputLimit = 1 << 20
 
-    enum Ending: Equatable {
-        case exited(Int32)
-        case signalled(Int32)
-        case timedOut
-        case outputTooLarge
-    }
-
-    struct Outcome {
-        var ending: Ending
-        var output: [UInt8]
-        var errorOutputBytes: Int
-    }
+    private var source: String { "credential_process of profile \(profile) (\(executable))" }
 
     func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
-        let source = "credential_process of profile \(profile) (\(executable))"
-        let outcome: Outcome
+        let output: [UInt8]
         do {
-            outcome = try await run()
+            output = try await withCheckedThrowingContinuation { continuation in
+                // On a thread of its own: the reads and the wait block.
+                Thread { continuation.resume(with: Result { try run() }) }.start()
+            }
+        } catch let error as AWSCredentialsError {
+            throw error
         } catch {
             throw .refused("\(source) could not be started: \(error.localizedDescription)")
         }
-        switch outcome.ending {
-        case .exited(0):
-            break
-        case .exited(let status):
-            throw .refused(
-                "\(source) exited with status \(status) (its \(outcome.errorOutputBytes) bytes of standard error are not "
-                    + "shown: they may hold secrets; run it by hand to see them)"
-            )
-        case .signalled(let signal):
-            throw .unavailable("\(source) was ended by signal \(signal)")
-        case .timedOut:
-            throw .unavailable("\(source) did not finish within \(timeout) and was killed")
-        case .outputTooLarge:
-            throw .refused("\(source) printed more than \(Self.outputLimit) bytes and was killed")
-        }
-        let document: TemporaryCredentialsDocument
-        do {
-            document = try JSONDecoder().decode(TemporaryCredentialsDocument.self, from: Data(outcome.output))
-        } catch {
+        guard let document = try? JSONDecoder().decode(TemporaryCredentialsDocument.self, from: Data(output)) else {
             throw .refused("\(source) did not print a JSON credentials document")
         }
-        guard document.Version == 1 else {
-            throw .refused("\(source) printed a document without \"Version\": 1")
-        }
+        guard document.Version == 1 else { throw .refused("\(source) printed a document without \"Version\": 1") }
         return try document.credentials(source: source)
     }
 
-    /// Runs the program on a thread of its own: the reads and the wait block.
-    private func run() async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try runBlocking() }) }.start()
-        }
-    }
-
-    private func runBlocking() throws -> Outcome {
+    /// The program's standard output, once it has exited 0.
+    private func run() throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
-        let output = Pipe()
-        let errorOutput = Pipe()
-        process.standardOutput = output
-        process.standardError = errorOutput
+        let (output, errorOutput) = (Pipe(), Pipe())
+        (process.standardOutput, process.standardError) = (output, errorOutput)
         try process.run()
-        var outcome = Outcome(ending: .exited(0), output: [], errorOutputBytes: 0)
-        let killedFor = read(output.fileHandleForReading, errorOutput.fileHandleForReading, of: process, into: &outcome)
-        if killedFor != nil {
+        var (printed, errorBytes) = ([UInt8](), 0)
+        let failure = read(
+            output.fileHandleForReading,
+            errorOutput.fileHandleForReading,
+            process,
+            &printed,
+            &errorBytes
+        )
+        if failure != nil {
             // Foundation starts the child as the leader of a new process group: whatever it started goes too.
             let pid = process.processIdentifier
             _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
@@ -96,10 +67,17 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         process.waitUntilExit()
         try? output.fileHandleForReading.close()
         try? errorOutput.fileHandleForReading.close()
-        let status = process.terminationStatus
-        outcome.ending =
-            killedFor ?? (process.terminationReason == .uncaughtSignal ? .signalled(status) : .exited(status))
-        return outcome
+        if let failure { throw failure }
+        guard process.terminationReason == .exit else {
+            throw AWSCredentialsError.unavailable("\(source) was ended by signal \(process.terminationStatus)")
+        }
+        guard process.terminationStatus == 0 else {
+            throw AWSCredentialsError.refused(
+                "\(source) exited with status \(process.terminationStatus) (its \(errorBytes) bytes of standard error "
+                    + "are not shown: they may hold secrets; run it by hand to see them)"
+            )
+        }
+        return printed
     }
 
     /// Reads both streams until the program has exited and they are closed, and returns `nil`; or returns why the
@@ -108,15 +86,16 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
     private func read(
         _ output: FileHandle,
         _ errorOutput: FileHandle,
-        of process: Process,
-        into outcome: inout Outcome
-    ) -> Ending? {
+        _ process: Process,
+        _ printed: inout [UInt8],
+        _ errorBytes: inout Int
+    ) -> AWSCredentialsError? {
         var streams = [output, errorOutput].map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let deadline = ContinuousClock.now + timeout
         while true {
             let left = deadline - ContinuousClock.now
-            guard left > .zero else { return .timedOut }
+            guard left > .zero else { return .unavailable("\(source) did not finish within \(timeout) and was killed") }
             let ready = poll(&streams, 2, Int32(min(left, .milliseconds(100)) / .milliseconds(1)) + 1)
             if ready < 0, errno == EINTR { continue }
             guard ready > 0 else {
@@ -126,13 +105,15 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
             for index in streams.indices where streams[index].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(streams[index].fd, $0.baseAddress, $0.count) }
                 if count < 0, errno == EINTR { continue }
-                guard count > 0 else {
+                if count <= 0 {
                     streams[index].fd = -1
-                    continue
+                } else if index == 0 {
+                    printed += buffer[..<count]
+                } else {
+                    errorBytes += count
                 }
-                if index == 0 { outcome.output += buffer[..<count] } else { outcome.errorOutputBytes += count }
             }
-            if outcome.output.count > Self.outputLimit { return .outputTooLarge }
+            if printed.count > Self.outputLimit { return .refused("\(source) printed more than 1 MiB and was killed") }
             if streams.allSatisfy({ $0.fd < 0 }), !process.isRunning { return nil }
         }
     }

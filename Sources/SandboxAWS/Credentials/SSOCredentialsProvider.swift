@@ -63,52 +63,46 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
 
     func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
         let token = try accessToken()
-        var base = portal.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
         let query = [("account_id", accountId), ("role_name", roleName)]
             .map { "\($0)=\(SigV4Signer.percentEncode($1, keeping: ""))" }.joined(separator: "&")
-        guard let url = URL(string: "\(base)/federation/credentials?\(query)") else {
-            throw .refused("the SSO portal URL \(base) cannot take a path")
-        }
+        let url = URL(string: portal.appending(path: "federation/credentials").absoluteString + "?" + query)!
         let headers: HTTPHeaders = ["x-amz-sso_bearer_token": token, "User-Agent": ServiceCatalogClient.userAgent]
-        let sender = AWSRetryingSender(transport: transport, policy: retryPolicy, quota: AWSRetryQuota())
+        let call = "SSO GetRoleCredentials for profile \(profile) (account \(accountId), role \(roleName))"
         let response: HTTPResponse
         do throws(AWSCallError) {
-            response = try await sender.send(
-                safeToRepeat: true,
-                makeRequest: { _, _ in HTTPRequest(method: "GET", url: url, headers: headers) },
-                classify: Self.classify
-            )
+            response = try await AWSRetryingSender(transport: transport, policy: retryPolicy, quota: AWSRetryQuota())
+                .send(
+                    safeToRepeat: true,
+                    makeRequest: { _, _ in HTTPRequest(method: "GET", url: url, headers: headers) },
+                    classify: Self.classify
+                )
         } catch {
-            throw failure(error)
-        }
-        return try roleCredentials(from: response.body)
-    }
-
-    private func roleCredentials(from body: Data) throws(AWSCredentialsError) -> AWSCredentials {
-        struct Answer: Decodable {
-            struct RoleCredentials: Decodable {
-                var accessKeyId: String?
-                var secretAccessKey: String?
-                var sessionToken: String?
-                var expiration: Int64?
+            guard case .response(let envelope) = error else { throw STSCredentialsProvider.failure(error, call) }
+            let status = envelope.response.status
+            // rest-json names the error in a header: `UnauthorizedException:http://internal.amazon.com/…`.
+            let code = envelope.response.headers["x-amzn-ErrorType"]?.split(separator: ":").first ?? "\(status)"
+            guard status != 401, status != 403 else {
+                throw .refused(
+                    "the SSO session for profile \(profile) has expired or was revoked (\(call): HTTP \(status) \(code)): \(advice)"
+                )
             }
-            var roleCredentials: RoleCredentials?
+            let message = "\(call) failed: HTTP \(status) \(code): \(AWSErrorResponse(json: envelope.response).message)"
+            throw AWSCredentialsError(status >= 500 || status == 429 ? .unavailable : .refused, message)
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: body),
-            let role = answer.roleCredentials, let accessKeyId = role.accessKeyId, !accessKeyId.isEmpty,
-            let secret = role.secretAccessKey, !secret.isEmpty
+        let role =
+            ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any])?["roleCredentials"]
+            as? [String: Any]
+        guard let accessKeyId = role?["accessKeyId"] as? String, let secret = role?["secretAccessKey"] as? String,
+            !accessKeyId.isEmpty, !secret.isEmpty
         else {
-            throw AWSCredentialsError(
-                .refused,
-                "SSO GetRoleCredentials for profile \(profile) answered without credentials"
-            )
+            throw .refused("\(call) answered without credentials")
         }
+        let expiration = (role?["expiration"] as? NSNumber).map { Date(timeIntervalSince1970: $0.doubleValue / 1000) }
         return AWSCredentials(
             accessKeyId: accessKeyId,
             secretAccessKey: secret,
-            sessionToken: role.sessionToken,
-            expiration: role.expiration.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            sessionToken: role?["sessionToken"] as? String,
+            expiration: expiration
         )
     }
 
@@ -118,35 +112,6 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
         case 429: .throttled
         case 500...: .transient
         default: .final
-        }
-    }
-
-    private func failure(_ error: AWSCallError) -> AWSCredentialsError {
-        let call = "SSO GetRoleCredentials for profile \(profile) (account \(accountId), role \(roleName))"
-        switch error {
-        case .response(let envelope):
-            let decoded = AWSErrorResponse(json: envelope.response)
-            // rest-json names the error in a header: `UnauthorizedException:http://internal.amazon.com/…`.
-            let code =
-                envelope.response.headers["x-amzn-ErrorType"]?.split(separator: ":").first.map(String.init)
-                ?? decoded.code
-            let status = envelope.response.status
-            if status == 401 || status == 403 {
-                return .refused(
-                    "the SSO session for profile \(profile) has expired or was revoked (\(call): HTTP \(status) \(code)): "
-                        + advice
-                )
-            }
-            return AWSCredentialsError(
-                Self.classify(envelope.response) == .final ? .refused : .unavailable,
-                "\(call) failed: \(code): \(decoded.message)"
-            )
-        case .transport(let failure, let attempts):
-            return .unavailable("\(call) failed after \(attempts) attempt(s): \(failure)")
-        case .credentials(let failure):
-            return failure
-        case .invalidRequest(let message):
-            return .refused(message)
         }
     }
 }

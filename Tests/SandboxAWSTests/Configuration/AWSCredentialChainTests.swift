@@ -25,8 +25,13 @@ struct AWSCredentialChainTests {
         return try await provider.credentials()
     }
 
-    private func assumeRole(_ resolved: ResolvedCredentials) throws -> AssumeRoleCredentialsProvider {
-        try #require(uncached(resolved.provider) as? AssumeRoleCredentialsProvider)
+    private func assumeRole(_ resolved: ResolvedCredentials) throws -> STSCredentialsProvider {
+        try #require(uncached(resolved.provider) as? STSCredentialsProvider)
+    }
+
+    private func signingSource(_ role: STSCredentialsProvider) throws -> any AWSCredentialsProvider {
+        guard case .signedBy(let source) = role.proof else { throw AWSCredentialsError(.refused, "not AssumeRole") }
+        return source
     }
 
     // MARK: Environment
@@ -131,7 +136,7 @@ struct AWSCredentialChainTests {
         #expect(role.sessionName == "sess")
         #expect(role.durationSeconds == nil)
         #expect(role.externalId == nil)
-        #expect(role.source is StaticCredentialsProvider)
+        #expect(try signingSource(role) is StaticCredentialsProvider)
     }
 
     @Test("assume role beats web identity from the environment")
@@ -242,13 +247,13 @@ struct AWSCredentialChainTests {
             credentials: "[default]\n" + Self.staticKeys
         )
         #expect(fromEnvironment.description == "web identity token /t/token for role arn:r")
-        #expect((uncached(fromEnvironment.provider) as? WebIdentityCredentialsProvider)?.sessionName == "ci")
+        #expect((uncached(fromEnvironment.provider) as? STSCredentialsProvider)?.sessionName == "ci")
         let mixed = try source(
             ["AWS_PROFILE": "w", "AWS_ROLE_ARN": "arn:env"],
             config: "[profile w]\nweb_identity_token_file = /p/token\nrole_arn = arn:profile\nrole_session_name = s\n"
         )
         #expect(mixed.description == "web identity token /p/token for role arn:env")
-        #expect((uncached(mixed.provider) as? WebIdentityCredentialsProvider)?.sessionName == "s")
+        #expect((uncached(mixed.provider) as? STSCredentialsProvider)?.sessionName == "s")
     }
 
     @Test("a profile with role_arn but no token file is assume-role, even with AWS_WEB_IDENTITY_TOKEN_FILE set")
@@ -547,7 +552,7 @@ struct AWSCredentialChainTests {
         ]
         // What holds the secrets; a whole provider is not dumped, as it reaches the shared URLSession.
         let holders: [Any] = [
-            sources[0].provider, try assumeRole(sources[1]).source,
+            sources[0].provider, try signingSource(try assumeRole(sources[1])),
             try #require(uncached(sources[2].provider) as? ContainerCredentialsProvider).authorization,
         ]
         for (source, holder) in zip(sources, holders) {
