@@ -140,7 +140,7 @@ struct ProcessCredentialsTests {
 
     @Test("a process that hangs is killed with what it started, once its time is up")
     func hungProcess() async throws {
-        let script = try CredentialScript("/bin/sleep 30\necho '{}'")
+        let script = try CredentialScript("/bin/sleep 30 &\necho $! > \"$(dirname \"$0\")/sleep.pid\"\nwait")
         defer { script.remove() }
         let provider = ProcessCredentialsProvider(
             profile: "default",
@@ -157,6 +157,16 @@ struct ProcessCredentialsTests {
             error?.message.contains("did not finish within 0.5 seconds and was killed") == true,
             "\(error?.message ?? "")"
         )
+        // The script's own child went with it: gone, or a zombie waiting for init.
+        let pid = try String(contentsOfFile: script.directory.path + "/sleep.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var alive = true
+        for _ in 0..<50 where alive {
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            alive = stat.map { !$0.contains(") Z ") } ?? false
+            if alive { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!alive, "sleep (pid \(pid)) outlived the killed credential_process")
     }
 
     @Test("a program that cannot be started is reported")
