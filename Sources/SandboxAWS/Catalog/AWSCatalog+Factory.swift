@@ -3,32 +3,18 @@ public import SandboxHTTP
 import SandboxCore
 
 extension AWSCatalog {
-    /// Builds the adapter from the environment and the shared AWS files, the way the AWS SDKs do, and fails fast
-    /// with one line saying what to set when the region or credentials are missing.
+    /// Builds the adapter from the environment and the shared AWS files, the way the AWS SDKs do
+    /// (``AWSConfigurationResolver``), and fails fast with one line saying what to set when the region or
+    /// credentials are missing.
     ///
-    /// - Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
-    /// - Endpoint: `AWS_ENDPOINT_URL_SERVICE_CATALOG`, `AWS_ENDPOINT_URL`, the config file's `services` section or
-    ///   the profile's `endpoint_url`, else `https://servicecatalog.<region>.amazonaws.com` (`.amazonaws.com.cn` in
-    ///   China). STS (for assume-role and web identity) uses `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, else
-    ///   `https://sts.<region>.amazonaws.com`.
-    /// - Credentials: environment, assume-role profile, web identity, shared credentials file, config file,
-    ///   container endpoint, instance metadata (see ``AWSCredentialSource``). When nothing else is configured the
-    ///   chain ends at instance metadata; that one is asked once here (a second or two at most), so a machine that
-    ///   is not on EC2 gets "no AWS credentials" at start-up instead of an error every pass.
-    /// - Retries: `AWS_MAX_ATTEMPTS` / `max_attempts` (1–10) sets the attempts; the backoff inside one call stays
-    ///   within a few seconds whatever the mode.
-    ///
-    /// Nothing is changed in AWS; credentials fetched over the network later (STS, container) are fetched on first
-    /// use, and their failures are reported by the calls that needed them.
+    /// Two sources are asked here, once: instance metadata when the chain ends there (so a machine that is not on
+    /// EC2 gets "no AWS credentials" now, not an error every pass), and an SSO profile's cached token (an expired one
+    /// needs `aws sso login`). Other credentials are fetched on first use; the calls that needed them report failures.
     ///
     /// - Parameters:
-    ///   - environment: The process environment.
-    ///   - poolName: The pool's name, which becomes the `sandboxd:pool` tag value; it must be a valid tag value.
-    ///   - fileReader: How to read the shared files; from disk by default.
-    ///   - transport: The HTTP transport; a new ``URLSessionTransport`` by default.
+    ///   - poolName: The `sandboxd:pool` tag value; it must be a valid tag value.
+    ///   - fileReader: How to read the shared files and the SSO token cache.
     ///   - retryPolicy: Overrides the retry policy (tests pass one that does not sleep).
-    /// - Returns: The adapter.
-    /// - Throws: ``AWSConfigurationError`` with one line saying what is wrong and what to set.
     public static func fromEnvironment(
         _ environment: [String: String],
         poolName: String,
@@ -44,42 +30,24 @@ extension AWSCatalog {
                     + "digits, spaces and _.:/=+-@ (--pool-name or SANDBOXD_POOL)"
             )
         }
-        let configuration = try AWSConfigurationResolver(environment: environment, fileReader: fileReader).resolve()
-        let region = configuration.endpoint.signingRegion
-        var policy = retryPolicy ?? AWSRetryPolicy()
-        if retryPolicy == nil, let attempts = configuration.retry.maxAttempts {
-            policy.maxAttempts = min(max(attempts, 1), 10)
-        }
-        guard let stsEndpoint = STSClient.endpoint(region: region, environment: environment) else {
-            throw AWSConfigurationError(
-                .invalidEndpoint,
-                "AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL is not an absolute http(s) URL: fix it or unset it"
-            )
-        }
-        let sts = STSClient(endpoint: stsEndpoint, region: region, transport: transport, retryPolicy: policy)
-        let provider = configuration.credentialSource.makeProvider(sts: sts, transport: transport, now: { Date() })
-        if case .instanceMetadata(let metadata) = configuration.credentialSource {
-            do throws(AWSCredentialsError) {
-                _ = try await provider.credentials()
-            } catch {
-                throw AWSConfigurationError(
-                    .noCredentials,
-                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a "
-                        + "profile with credentials, or run on EC2 with an instance role (instance metadata at "
-                        + "\(metadata.endpoint.absoluteString): \(error.message))"
-                )
-            }
-        }
-        let client = ServiceCatalogClient(
-            endpoint: configuration.endpoint.url,
-            region: region,
-            credentials: provider,
+        let configuration = try AWSConfigurationResolver(
+            environment: environment,
+            fileReader: fileReader,
             transport: transport,
-            retryPolicy: policy
+            retryPolicy: retryPolicy
+        ).resolve()
+        try await configuration.credentials.startupCheck?()
+        let endpoint = configuration.endpoint
+        let client = ServiceCatalogClient(
+            endpoint: endpoint.url,
+            region: endpoint.signingRegion,
+            credentials: configuration.credentials.provider,
+            transport: transport,
+            retryPolicy: configuration.retryPolicy
         )
         let summary =
-            "AWS Service Catalog at \(configuration.endpoint.url.absoluteString) (region \(region), endpoint from "
-            + "\(configuration.endpoint.origin)), pool \(poolName), credentials from \(configuration.credentialSource)"
+            "AWS Service Catalog at \(endpoint.url.absoluteString) (region \(endpoint.signingRegion), endpoint from "
+            + "\(endpoint.origin)), pool \(poolName), credentials from \(configuration.credentials.description)"
         return AWSCatalog(client: client, summary: summary)
     }
 }

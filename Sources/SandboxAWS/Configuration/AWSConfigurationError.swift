@@ -1,86 +1,40 @@
 /// A problem with the AWS settings found at start-up: something missing, contradictory or malformed in the
-/// environment or the shared `config`/`credentials` files.
+/// environment or the shared files, or an SSO login to renew.
 ///
-/// ``message`` is one line that says what is wrong and what to set, suitable for printing before exiting 1
-/// (docs/behaviour.md §4: start-up fails fast on missing configuration). It never contains a secret.
+/// ``message`` is one line that says what is wrong and what to do, printed before exiting 1 (docs/behaviour.md §4:
+/// start-up fails fast on missing configuration). It never contains a secret.
 public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// What kind of problem it is, for code that reacts to some of them.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
-            case missingRegion
-            case invalidRegion
-            case noCredentials
-            case partialCredentials
-            case profileNotFound
-            case invalidProfile
-            case unsupportedCredentialSource
-            case invalidEndpoint
-            case invalidValue
-            case unreadableFile
-            case malformedFile
-        }
+    public enum Code: String, Sendable, Hashable, CustomStringConvertible {
+        case missingRegion, invalidRegion, noCredentials, partialCredentials, profileNotFound
+        /// A profile's settings contradict each other or point at something that does not exist.
+        case invalidProfile
+        /// `aws login` or MFA, which a daemon cannot do.
+        case unsupportedCredentialSource
+        /// The SSO token cache holds no valid token for the profile: someone must run `aws sso login`.
+        case ssoLoginRequired
+        case invalidEndpoint, invalidValue, unreadableFile, malformedFile
 
-        private let base: Base
-
-        /// No region in `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile.
-        public static let missingRegion = Code(base: .missingRegion)
-        /// The region is not a valid host label.
-        public static let invalidRegion = Code(base: .invalidRegion)
-        /// No credential source in the chain applies.
-        public static let noCredentials = Code(base: .noCredentials)
-        /// An access key id without its secret (or the reverse where that is fatal).
-        public static let partialCredentials = Code(base: .partialCredentials)
-        /// `AWS_PROFILE` (or `AWS_DEFAULT_PROFILE`) names a profile that neither file defines.
-        public static let profileNotFound = Code(base: .profileNotFound)
-        /// A profile's settings contradict each other or point at something that does not exist
-        /// (`source_profile` loops, unknown `credential_source`, missing `role_arn`, missing `services` section).
-        public static let invalidProfile = Code(base: .invalidProfile)
-        /// The profile asks for a credential provider sandboxd does not implement (SSO, `aws login`,
-        /// `credential_process`, MFA).
-        public static let unsupportedCredentialSource = Code(base: .unsupportedCredentialSource)
-        /// A configured endpoint URL (or instance metadata endpoint) that is not a valid URL.
-        public static let invalidEndpoint = Code(base: .invalidEndpoint)
-        /// A setting with a value of the wrong form (a number, a boolean, a retry mode, a date).
-        public static let invalidValue = Code(base: .invalidValue)
-        /// A shared file exists but cannot be read.
-        public static let unreadableFile = Code(base: .unreadableFile)
-        /// A shared file is not valid INI as botocore reads it.
-        public static let malformedFile = Code(base: .malformedFile)
-
-        public var description: String { base.rawValue }
+        public var description: String { rawValue }
     }
 
-    /// The kind of problem.
     public var code: Code
-    /// What is wrong and what to set, in one line.
     public var message: String
     /// The underlying error, when a file could not be read.
     public var cause: (any Error & Sendable)?
-    /// Where the error was created, for bug reports.
-    public var fileID: String
-    /// Where the error was created, for bug reports.
-    public var line: Int
 
-    /// Creates an error.
-    ///
-    /// - Parameters:
-    ///   - code: The kind of problem.
-    ///   - message: What is wrong and what to set.
-    ///   - cause: The underlying error, if any.
-    public init(
-        _ code: Code,
-        _ message: String,
-        cause: (any Error & Sendable)? = nil,
-        fileID: String = #fileID,
-        line: Int = #line
-    ) {
+    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.cause = cause
-        self.fileID = fileID
-        self.line = line
     }
 
-    /// The message.
     public var description: String { message }
+
+    static func invalidProfile(_ message: String) -> Self { Self(.invalidProfile, message) }
+    static func invalidValue(_ message: String) -> Self { Self(.invalidValue, message) }
+    static func invalidEndpoint(_ message: String) -> Self { Self(.invalidEndpoint, message) }
+    static func invalidRegion(_ message: String) -> Self { Self(.invalidRegion, message) }
+    static func noCredentials(_ message: String) -> Self { Self(.noCredentials, message) }
+    static func partialCredentials(_ message: String) -> Self { Self(.partialCredentials, message) }
+    static func unsupported(_ message: String) -> Self { Self(.unsupportedCredentialSource, message) }
 }

@@ -1,40 +1,105 @@
-public import Foundation
+import Foundation
 
-/// Where to send Service Catalog requests and which region to sign them for.
-public struct AWSEndpoint: Sendable, Hashable {
-    /// Where the URL came from, for the start-up log.
-    public enum Origin: Sendable, Hashable, CustomStringConvertible {
-        /// `AWS_ENDPOINT_URL_SERVICE_CATALOG` or `AWS_ENDPOINT_URL`.
-        case environment(variable: String)
-        /// `service_catalog = endpoint_url = …` in the `[services NAME]` section the profile names.
-        case servicesSection(name: String)
-        /// `endpoint_url` in the profile.
-        case profile(name: String)
-        /// Built from the region and its partition (`aws`, `aws-cn`, `aws-us-gov`, …).
-        case partition(id: String)
+/// Where to send a service's requests and which region to sign them for.
+struct AWSEndpoint: Sendable, Hashable {
+    /// Used verbatim when configured.
+    var url: URL
+    /// The configured region with any `fips-`/`-fips` removed, even when the URL is an override.
+    var signingRegion: String
+    /// Where ``url`` came from, for the start-up log: `AWS_ENDPOINT_URL`, `partition aws`, ….
+    var origin: String
+}
 
-        public var description: String {
-            switch self {
-            case .environment(let variable): variable
-            case .servicesSection(let name): "[services \(name)] in the config file"
-            case .profile(let name): "endpoint_url in profile \(name)"
-            case .partition(let id): "partition \(id)"
+/// A service sandboxd calls, named as its endpoint rules and botocore's configured-endpoint settings name it.
+struct AWSService: Sendable {
+    /// The model's `serviceId`: `AWS_ENDPOINT_URL_<ID>` upper-cases it, a `[services]` block lower-cases it (spaces
+    /// become underscores in both).
+    var serviceId: String
+    /// The host's leading labels: `https://{prefix}[-fips].{region}.{suffix}`.
+    var endpointPrefix: String
+    /// STS's and the SSO portal's rules keep the plain host for FIPS in aws-us-gov (it is FIPS already).
+    var plainFIPSHostInGovCloud = false
+
+    var environmentVariable: String { "AWS_ENDPOINT_URL_" + serviceId.replacing(" ", with: "_").uppercased() }
+    var servicesKey: String { serviceId.replacing(" ", with: "_").lowercased() }
+
+    static let serviceCatalog = AWSService(serviceId: "Service Catalog", endpointPrefix: "servicecatalog")
+    static let sts = AWSService(serviceId: "STS", endpointPrefix: "sts", plainFIPSHostInGovCloud: true)
+    static let ssoPortal = AWSService(serviceId: "SSO", endpointPrefix: "portal.sso", plainFIPSHostInGovCloud: true)
+}
+
+/// The partitions of botocore's `data/partitions.json` (1.43.11), in file order: the first whose `regionRegex`
+/// matches wins, `aws` is the fallback.
+let awsPartitions: [(id: String, regionRegex: String, dnsSuffix: String, dualStackDnsSuffix: String)] = [
+    ("aws", #"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$"#, "amazonaws.com", "api.aws"),
+    ("aws-cn", #"^cn\-\w+\-\d+$"#, "amazonaws.com.cn", "api.amazonwebservices.com.cn"),
+    ("aws-eusc", #"^eusc\-(de)\-\w+\-\d+$"#, "amazonaws.eu", "api.amazonwebservices.eu"),
+    ("aws-iso", #"^us\-iso\-\w+\-\d+$"#, "c2s.ic.gov", "api.aws.ic.gov"),
+    ("aws-iso-b", #"^us\-isob\-\w+\-\d+$"#, "sc2s.sgov.gov", "api.aws.scloud"),
+    ("aws-iso-e", #"^eu\-isoe\-\w+\-\d+$"#, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk"),
+    ("aws-iso-f", #"^us\-isof\-\w+\-\d+$"#, "csp.hci.ic.gov", "api.aws.hci.ic.gov"),
+    ("aws-us-gov", #"^us\-gov\-\w+\-\d+$"#, "amazonaws.com", "api.aws"),
+]
+
+extension AWSSettings {
+    /// A service's endpoint: botocore's configured-endpoint lookup (`configprovider.ConfiguredEndpointProvider`),
+    /// then the service's endpoint rules (`endpoint-rule-set-1.json`).
+    ///
+    /// 1. Unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls` is true:
+    ///    `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section (`sts =` + indented
+    ///    `endpoint_url = …`), the profile's `endpoint_url`. Used verbatim, and FIPS and dual-stack are then ignored:
+    ///    botocore passes neither to the rules when an endpoint is given (`args.py`).
+    /// 2. Else `https://{prefix}[-fips].{region}.{dnsSuffix | dualStackDnsSuffix}` of the region's partition.
+    ///
+    /// A FIPS pseudo-region (`fips-us-east-1`, `us-east-1-fips`) turns FIPS on and signs for the plain region.
+    func endpoint(for service: AWSService, region: String) throws(AWSConfigurationError) -> AWSEndpoint {
+        // client.py _normalize_fips_region: plain substring removal, anywhere in the name.
+        let signingRegion = region.replacing("fips-", with: "").replacing("-fips", with: "")
+        if !boolean("ignore_configured_endpoint_urls"), let configured = try configuredEndpoint(for: service) {
+            guard let url = Self.validEndpointURL(configured.value) else {
+                throw .invalidEndpoint(
+                    "\(configured.origin) is \"\(configured.value)\", which is not an endpoint URL: "
+                        + "use http(s)://HOST[:PORT]"
+                )
             }
+            return AWSEndpoint(url: url, signingRegion: signingRegion, origin: configured.origin)
         }
+        let partition = awsPartitions.first { signingRegion.contains(try! Regex($0.regionRegex)) } ?? awsPartitions[0]
+        let dualStack = boolean("use_dualstack_endpoint")
+        var fips = signingRegion != region || boolean("use_fips_endpoint")
+        if fips, !dualStack, partition.id == "aws-us-gov", service.plainFIPSHostInGovCloud { fips = false }
+        let suffix = dualStack ? partition.dualStackDnsSuffix : partition.dnsSuffix
+        let host = "\(service.endpointPrefix)\(fips ? "-fips" : "").\(signingRegion).\(suffix)"
+        guard let url = URL(string: "https://\(host)") else {
+            throw .invalidRegion("the region \"\(region)\" does not make a valid host name")
+        }
+        return AWSEndpoint(url: url, signingRegion: signingRegion, origin: "partition \(partition.id)")
     }
 
-    /// The endpoint URL, used verbatim when configured.
-    public var url: URL
-    /// The region in the SigV4 credential scope: the configured region with any `fips-`/`-fips` removed, even when
-    /// the URL is an override.
-    public var signingRegion: String
-    /// Where ``url`` came from.
-    public var origin: Origin
+    private func configuredEndpoint(for service: AWSService) throws(AWSConfigurationError) -> Setting? {
+        if let variable = [service.environmentVariable, "AWS_ENDPOINT_URL"].first(where: { value($0) != nil }) {
+            return Setting(value: value(variable)!, origin: variable)
+        }
+        if let name = profile(profileName).string("services") {
+            guard let section = services[name], !section.isEmpty else {
+                throw .invalidProfile(
+                    "profile \(profileName) has services = \(name), but \(configFilePath) has no "
+                        + "[services \(name)] section: add it or remove the services line"
+                )
+            }
+            if let url = section[service.servicesKey]?.nested?["endpoint_url"], !url.isEmpty {
+                return Setting(value: url, origin: "endpoint_url for \(service.servicesKey) in [services \(name)]")
+            }
+        }
+        return setting("endpoint_url", variables: [])
+    }
 
-    /// Creates an endpoint.
-    public init(url: URL, signingRegion: String, origin: Origin) {
-        self.url = url
-        self.signingRegion = signingRegion
-        self.origin = origin
+    /// botocore's `is_valid_endpoint_url`, roughly: an http(s) URL with a host and no whitespace.
+    static func validEndpointURL(_ text: String) -> URL? {
+        guard !text.contains(where: \.isWhitespace), let url = URL(string: text),
+            let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            ["http", "https"].contains(components.scheme?.lowercased()), components.host?.isEmpty == false
+        else { return nil }
+        return url
     }
 }

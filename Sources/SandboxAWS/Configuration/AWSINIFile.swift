@@ -3,15 +3,8 @@ enum AWSINIValue: Hashable, Sendable {
     case string(String)
     case nested([String: String])
 
-    /// The value if it is a plain string.
-    var string: String? {
-        if case .string(let value) = self { value } else { nil }
-    }
-
-    /// The block if it is a nested one.
-    var nested: [String: String]? {
-        if case .nested(let value) = self { value } else { nil }
-    }
+    var string: String? { if case .string(let value) = self { value } else { nil } }
+    var nested: [String: String]? { if case .nested(let value) = self { value } else { nil } }
 }
 
 /// One section of a shared file: its name exactly as written between the brackets, and its keys.
@@ -38,18 +31,71 @@ struct AWSINIFile: Hashable, Sendable {
     /// The sections in the order they first appear.
     var sections: [AWSINISection]
 
-    /// Parses a file's text.
-    ///
-    /// - Parameters:
-    ///   - text: The file's contents.
-    ///   - path: The file's path, for error messages.
     /// - Throws: ``AWSConfigurationError/Code/malformedFile`` with the line number.
     init(parsing text: String, path: String) throws(AWSConfigurationError) {
-        var parser = Parser(path: path)
-        for (index, line) in Self.lines(of: text).enumerated() {
-            try parser.consume(line, number: index + 1)
+        // Entry 0 is [DEFAULT]; each option keeps its lines until the end, when they are joined.
+        var raw: [(name: String, options: [(key: String, lines: [String])])] = [("DEFAULT", [])]
+        var current: Int?
+        var inOption = false
+        var indentLevel = 0
+        func error(_ line: Int, _ message: String) -> AWSConfigurationError {
+            AWSConfigurationError(.malformedFile, "\(path), line \(line): \(message)")
         }
-        sections = try parser.finish()
+        // Python's universal newlines; "\r\n" is one Character.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
+            let stripped = line.trimmingPythonWhitespace()
+            let isComment = stripped.hasPrefix("#") || stripped.hasPrefix(";")
+            let indent = line.prefix(while: \.isPythonWhitespace).count
+            // A blank line (not a comment) inside a value is kept, so nested blocks may contain blank lines.
+            if let section = current, inOption, !isComment, stripped.isEmpty || indent > indentLevel {
+                raw[section].options[raw[section].options.count - 1].lines.append(String(stripped))
+                continue
+            }
+            if stripped.isEmpty || isComment { continue }
+            indentLevel = indent
+            if let header = Self.sectionHeader(in: stripped) {
+                inOption = false
+                if header == "DEFAULT" {
+                    current = 0
+                    continue
+                }
+                guard !raw.contains(where: { $0.name == header }) else {
+                    throw error(index + 1, "section [\(header)] appears twice")
+                }
+                raw.append((header, []))
+                current = raw.count - 1
+                continue
+            }
+            guard let section = current else {
+                throw error(index + 1, "\"\(stripped)\" comes before any [section] header")
+            }
+            guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw error(index + 1, "\"\(stripped)\" is not a section header, a key = value line or a comment")
+            }
+            let key = stripped[..<delimiter].trimmingPythonWhitespace().lowercased()
+            guard !key.isEmpty else {
+                throw error(index + 1, "\"\(stripped)\" has no key before the \"\(stripped[delimiter])\"")
+            }
+            guard !raw[section].options.contains(where: { $0.key == key }) else {
+                throw error(index + 1, "key \"\(key)\" appears twice in section [\(raw[section].name)]")
+            }
+            let value = stripped[stripped.index(after: delimiter)...].trimmingPythonWhitespace()
+            raw[section].options.append((key, [String(value)]))
+            inOption = true
+        }
+        var defaults: [String: AWSINIValue] = [:]
+        for (key, lines) in raw[0].options {
+            defaults[key] = try Self.value(of: lines, key: key, section: "DEFAULT", path: path)
+        }
+        sections = []
+        for section in raw.dropFirst() {
+            var values = defaults
+            for (key, lines) in section.options {
+                values[key] = try Self.value(of: lines, key: key, section: section.name, path: path)
+            }
+            sections.append(AWSINISection(name: section.name, values: values))
+        }
     }
 
     /// The section with this exact name.
@@ -57,172 +103,42 @@ struct AWSINIFile: Hashable, Sendable {
         sections.first { $0.name == name }
     }
 
-    /// Splits on `\n`, `\r\n` and `\r`, like Python's universal newlines.
-    private static func lines(of text: String) -> [Substring] {
-        var lines: [Substring] = []
-        var start = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            // "\r\n" is a single Character in Swift.
-            if character == "\n" || character == "\r" || character == "\r\n" {
-                lines.append(text[start..<index])
-                start = text.index(after: index)
-            }
-            index = text.index(after: index)
-        }
-        if start < text.endIndex {
-            lines.append(text[start...])
-        }
-        return lines
-    }
-}
-
-extension AWSINIFile {
-    /// The line-by-line state machine of `RawConfigParser._read`.
-    private struct Parser {
-        let path: String
-        /// Section names in order, and each section's options as lists of lines (joined at the end).
-        var sectionOrder: [String] = []
-        var sections: [String: [(key: String, lines: [String])]] = [:]
-        var defaults: [(key: String, lines: [String])] = []
-        var current: String?
-        var currentIsDefault = false
-        var option: String?
-        var indentLevel = 0
-
-        init(path: String) {
-            self.path = path
-        }
-
-        mutating func consume(_ line: Substring, number: Int) throws(AWSConfigurationError) {
+    /// `'\n'.join(lines).rstrip()`, then a nested block if the value started empty and continued.
+    private static func value(
+        of lines: [String],
+        key: String,
+        section: String,
+        path: String
+    ) throws(AWSConfigurationError) -> AWSINIValue {
+        var joined = lines.joined(separator: "\n")
+        while let last = joined.last, last.isPythonWhitespace { joined.removeLast() }
+        guard joined.hasPrefix("\n") else { return .string(joined) }
+        var nested: [String: String] = [:]
+        for line in joined.split(separator: "\n") where !line.trimmingPythonWhitespace().isEmpty {
             let stripped = line.trimmingPythonWhitespace()
-            let isComment = stripped.hasPrefix("#") || stripped.hasPrefix(";")
-            if stripped.isEmpty || isComment {
-                // A blank line (not a comment) inside a value is kept, so nested blocks may contain blank lines.
-                if !isComment, option != nil {
-                    appendToCurrentOption("")
-                }
-                return
-            }
-
-            let indent = line.prefix { $0.isPythonWhitespace }.count
-            if current != nil || currentIsDefault, option != nil, indent > indentLevel {
-                appendToCurrentOption(String(stripped))
-                return
-            }
-            indentLevel = indent
-
-            if let header = Self.sectionHeader(in: stripped) {
-                option = nil
-                if header == "DEFAULT" {
-                    currentIsDefault = true
-                    current = nil
-                    return
-                }
-                guard sections[header] == nil else {
-                    throw error(line: number, "section [\(header)] appears twice")
-                }
-                sectionOrder.append(header)
-                sections[header] = []
-                current = header
-                currentIsDefault = false
-                return
-            }
-
-            guard current != nil || currentIsDefault else {
-                throw error(line: number, "\"\(stripped)\" comes before any [section] header")
-            }
-            guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw error(line: number, "\"\(stripped)\" is not a section header, a key = value line or a comment")
-            }
-            let key = stripped[..<delimiter].trimmingPythonWhitespace().lowercased()
-            let value = stripped[stripped.index(after: delimiter)...].trimmingPythonWhitespace()
-            guard !key.isEmpty else {
-                throw error(line: number, "\"\(stripped)\" has no key before the \"\(stripped[delimiter])\"")
-            }
-            let existing = currentIsDefault ? defaults : sections[current!]!
-            guard !existing.contains(where: { $0.key == key }) else {
-                let section = currentIsDefault ? "DEFAULT" : current!
-                throw error(line: number, "key \"\(key)\" appears twice in section [\(section)]")
-            }
-            if currentIsDefault {
-                defaults.append((key, [String(value)]))
-            } else {
-                sections[current!]!.append((key, [String(value)]))
-            }
-            option = key
-        }
-
-        mutating func finish() throws(AWSConfigurationError) -> [AWSINISection] {
-            var defaultValues: [String: AWSINIValue] = [:]
-            for (key, lines) in defaults {
-                defaultValues[key] = try value(of: lines, key: key, section: "DEFAULT")
-            }
-            var result: [AWSINISection] = []
-            for name in sectionOrder {
-                var values = defaultValues
-                for (key, lines) in sections[name]! {
-                    values[key] = try value(of: lines, key: key, section: name)
-                }
-                result.append(AWSINISection(name: name, values: values))
-            }
-            return result
-        }
-
-        private mutating func appendToCurrentOption(_ text: String) {
-            guard let option else { return }
-            if currentIsDefault {
-                if let index = defaults.lastIndex(where: { $0.key == option }) { defaults[index].lines.append(text) }
-            } else if let current, let index = sections[current]!.lastIndex(where: { $0.key == option }) {
-                sections[current]![index].lines.append(text)
-            }
-        }
-
-        /// `'\n'.join(lines).rstrip()`, then a nested block if the value started empty and continued.
-        private func value(
-            of lines: [String],
-            key: String,
-            section: String
-        ) throws(AWSConfigurationError)
-            -> AWSINIValue
-        {
-            var joined = lines.joined(separator: "\n")
-            while let last = joined.last, last.isPythonWhitespace { joined.removeLast() }
-            guard joined.hasPrefix("\n") else { return .string(joined) }
-            var nested: [String: String] = [:]
-            for line in joined.split(separator: "\n") {
-                let stripped = line.trimmingPythonWhitespace()
-                if stripped.isEmpty { continue }
-                guard let equals = stripped.firstIndex(of: "=") else {
-                    throw AWSConfigurationError(
-                        .malformedFile,
-                        "\(path): in [\(section)], the nested line \"\(stripped)\" under \"\(key) =\" has no \"=\""
-                    )
-                }
-                nested[String(stripped[..<equals].trimmingPythonWhitespace())] = String(
-                    stripped[stripped.index(after: equals)...].trimmingPythonWhitespace()
+            guard let equals = stripped.firstIndex(of: "=") else {
+                throw AWSConfigurationError(
+                    .malformedFile,
+                    "\(path): in [\(section)], the nested line \"\(stripped)\" under \"\(key) =\" has no \"=\""
                 )
             }
-            return .nested(nested)
+            let value = stripped[stripped.index(after: equals)...].trimmingPythonWhitespace()
+            nested[String(stripped[..<equals].trimmingPythonWhitespace())] = String(value)
         }
+        return .nested(nested)
+    }
 
-        /// `\[(?P<header>.+)\]` matched at the start: the text between the first `[` and the last `]`.
-        private static func sectionHeader(in line: Substring) -> String? {
-            guard line.first == "[", let close = line.lastIndex(of: "]") else { return nil }
-            let header = line[line.index(after: line.startIndex)..<close]
-            return header.isEmpty ? nil : String(header)
-        }
-
-        private func error(line: Int, _ message: String) -> AWSConfigurationError {
-            AWSConfigurationError(.malformedFile, "\(path), line \(line): \(message)")
-        }
+    /// `\[(?P<header>.+)\]` matched at the start: the text between the first `[` and the last `]`.
+    private static func sectionHeader(in line: Substring) -> String? {
+        guard line.first == "[", let close = line.lastIndex(of: "]") else { return nil }
+        let header = line[line.index(after: line.startIndex)..<close]
+        return header.isEmpty ? nil : String(header)
     }
 }
 
 extension Character {
-    /// Python's `str.isspace()` for the characters that matter in INI files (ASCII whitespace plus the
-    /// Unicode white-space characters Swift knows).
+    /// Python's `str.isspace()` for the characters that matter in INI files (ASCII whitespace plus the Unicode
+    /// white-space characters Swift knows).
     var isPythonWhitespace: Bool {
         isWhitespace || ("\u{1C}"..."\u{1F}").contains(self)
     }
@@ -233,7 +149,6 @@ extension StringProtocol {
     func trimmingPythonWhitespace() -> Substring {
         let text = Substring(String(self))
         guard let first = text.firstIndex(where: { !$0.isPythonWhitespace }) else { return text[text.endIndex...] }
-        let last = text.lastIndex(where: { !$0.isPythonWhitespace })!
-        return text[first...last]
+        return text[first...text.lastIndex(where: { !$0.isPythonWhitespace })!]
     }
 }

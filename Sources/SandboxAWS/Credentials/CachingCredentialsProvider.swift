@@ -1,8 +1,8 @@
-public import Foundation
+import Foundation
 
 /// Caches the credentials of a fetching provider and refreshes them before they expire.
 ///
-/// - Credentials without an expiry (static keys) are fetched once.
+/// - Credentials without an expiry (static keys, a `credential_process` that prints none) are fetched once.
 /// - Temporary credentials are refreshed once they are within ``refreshWindow`` of their expiry (botocore's
 ///   advisory window: 15 minutes). If that refresh fails while the cached credentials are still good for more than
 ///   ``safetyMargin``, the cached ones are returned (the source may be down for a moment); otherwise the failure
@@ -11,30 +11,18 @@ public import Foundation
 ///   source that hands out credentials already inside the window (IMDS does under load) is not called on every
 ///   request.
 /// - Never two refreshes at once: concurrent callers wait for the one in flight.
-public actor CachingCredentialsProvider: AWSCredentialsProvider {
-    /// How long before expiry a refresh starts.
-    public let refreshWindow: TimeInterval
-    /// Credentials closer to expiry than this are not used.
-    public let safetyMargin: TimeInterval
-    /// The least time between two refreshes while the cached credentials are still usable.
-    public let minimumRefreshInterval: TimeInterval
-
-    private let source: any AWSCredentialsProvider
+actor CachingCredentialsProvider: AWSCredentialsProvider {
+    let refreshWindow: TimeInterval
+    let safetyMargin: TimeInterval
+    let minimumRefreshInterval: TimeInterval
+    /// The provider that fetches.
+    nonisolated let source: any AWSCredentialsProvider
     private let now: @Sendable () -> Date
     private var cached: AWSCredentials?
     private var lastRefresh: Date?
-    private var inFlight: (generation: Int, task: Task<Result<AWSCredentials, AWSCredentialsError>, Never>)?
-    private var generation = 0
+    private var inFlight: Task<Result<AWSCredentials, AWSCredentialsError>, Never>?
 
-    /// Wraps a provider.
-    ///
-    /// - Parameters:
-    ///   - source: The provider that fetches credentials.
-    ///   - refreshWindow: Refresh this long before expiry; 15 minutes by default.
-    ///   - safetyMargin: Never use credentials this close to expiry; 1 minute by default.
-    ///   - minimumRefreshInterval: The least time between refreshes of usable credentials; 1 minute by default.
-    ///   - now: The clock; the system's by default.
-    public init(
+    init(
         _ source: any AWSCredentialsProvider,
         refreshWindow: TimeInterval = 15 * 60,
         safetyMargin: TimeInterval = 60,
@@ -48,65 +36,50 @@ public actor CachingCredentialsProvider: AWSCredentialsProvider {
         self.now = now
     }
 
-    /// Returns cached credentials, refreshing them first when they are due.
-    public func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
-        let current = now()
-        if let cached, isUsable(cached, at: current), !isDue(cached, at: current) {
+    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+        if let cached, isUsable(cached), !isDue(cached) {
             return cached
         }
-        let result = await refresh()
-        switch result {
+        switch await refresh() {
         case .success(let fresh):
             return fresh
         case .failure(let error):
-            if let cached, isUsable(cached, at: now()) {
-                return cached
-            }
+            if let cached, isUsable(cached) { return cached }
             throw error
         }
     }
 
-    /// Starts a refresh, or joins the one in flight, and stores its result.
+    /// Joins the refresh in flight, or starts one, and stores its result.
     private func refresh() async -> Result<AWSCredentials, AWSCredentialsError> {
-        let flight: (generation: Int, task: Task<Result<AWSCredentials, AWSCredentialsError>, Never>)
-        if let inFlight {
-            flight = inFlight
-        } else {
-            generation += 1
-            let source = source
-            flight = (
-                generation,
-                Task { () -> Result<AWSCredentials, AWSCredentialsError> in
-                    do throws(AWSCredentialsError) {
-                        return .success(try await source.credentials())
-                    } catch {
-                        return .failure(error)
-                    }
+        let task =
+            inFlight
+            ?? Task { [source] () -> Result<AWSCredentials, AWSCredentialsError> in
+                do throws(AWSCredentialsError) {
+                    return .success(try await source.credentials())
+                } catch {
+                    return .failure(error)
                 }
-            )
-            inFlight = flight
-        }
-        let result = await flight.task.value
-        if inFlight?.generation == flight.generation {
+            }
+        inFlight = task
+        let result = await task.value
+        if inFlight == task {
             inFlight = nil
             lastRefresh = now()
-            if case .success(let fresh) = result {
-                cached = fresh
-            }
+            if case .success(let fresh) = result { cached = fresh }
         }
         return result
     }
 
-    private func isUsable(_ credentials: AWSCredentials, at date: Date) -> Bool {
+    private func isUsable(_ credentials: AWSCredentials) -> Bool {
         guard let expiration = credentials.expiration else { return true }
-        return date < expiration.addingTimeInterval(-safetyMargin)
+        return now() < expiration.addingTimeInterval(-safetyMargin)
     }
 
-    private func isDue(_ credentials: AWSCredentials, at date: Date) -> Bool {
-        guard let expiration = credentials.expiration, date >= expiration.addingTimeInterval(-refreshWindow) else {
+    private func isDue(_ credentials: AWSCredentials) -> Bool {
+        guard let expiration = credentials.expiration, now() >= expiration.addingTimeInterval(-refreshWindow) else {
             return false
         }
         guard let lastRefresh else { return true }
-        return date >= lastRefresh.addingTimeInterval(minimumRefreshInterval)
+        return now() >= lastRefresh.addingTimeInterval(minimumRefreshInterval)
     }
 }

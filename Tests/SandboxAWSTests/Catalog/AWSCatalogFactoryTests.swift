@@ -192,7 +192,7 @@ struct AWSCatalogFactoryTests {
         #expect(sts.issued.count == 1)
     }
 
-    @Test("regional endpoints, with the .amazonaws.com.cn suffix in China, for Service Catalog and STS")
+    @Test("regional endpoints, with the .amazonaws.com.cn suffix in China")
     func regionalEndpoints() async throws {
         let credentials = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
         let china = try await AWSCatalog.fromEnvironment(
@@ -210,24 +210,6 @@ struct AWSCatalogFactoryTests {
             transport: sharedTransport
         )
         #expect(frankfurt.client.endpoint.absoluteString == "https://servicecatalog.eu-central-1.amazonaws.com")
-        #expect(
-            STSClient.endpoint(region: "cn-north-1", environment: [:])?.absoluteString
-                == "https://sts.cn-north-1.amazonaws.com.cn"
-        )
-        #expect(
-            STSClient.endpoint(region: "eu-west-1", environment: [:])?.absoluteString
-                == "https://sts.eu-west-1.amazonaws.com"
-        )
-        #expect(
-            STSClient.endpoint(region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://localhost:5000"])?
-                .absoluteString == "http://localhost:5000"
-        )
-        #expect(
-            STSClient.endpoint(
-                region: "eu-west-1",
-                environment: ["AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_STS": "http://b:2"]
-            )?.absoluteString
-                == "http://b:2"
-        )
+        // STS's regional endpoints, which assume-role and web identity use: AWSConfigurationResolverTests.
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import SandboxAWS
 import Testing
 
-@Suite("AWS region, endpoint, retry and files")
+@testable import SandboxAWS
+
+@Suite("AWS region, endpoints, retries and files")
 struct AWSConfigurationResolverTests {
     // MARK: Region
 
@@ -126,7 +127,7 @@ struct AWSConfigurationResolverTests {
         let endpoint = try makeResolver(environment).resolveEndpoint(region: region)
         #expect(endpoint.url.absoluteString == url)
         #expect(endpoint.signingRegion == signingRegion)
-        #expect(endpoint.origin == .partition(id: partition))
+        #expect(endpoint.origin == "partition \(partition)")
     }
 
     @Test("use_fips_endpoint and use_dualstack_endpoint in the profile work too")
@@ -166,16 +167,16 @@ struct AWSConfigurationResolverTests {
                     "AWS_ENDPOINT_URL_SERVICE_CATALOG": "http://svc:1", "AWS_ENDPOINT_URL": "http://all:2",
                     "AWS_PROFILE": "dev",
                 ],
-                "http://svc:1", AWSEndpoint.Origin.environment(variable: "AWS_ENDPOINT_URL_SERVICE_CATALOG")
+                "http://svc:1", "AWS_ENDPOINT_URL_SERVICE_CATALOG"
             ),
+            (["AWS_ENDPOINT_URL": "http://all:2", "AWS_PROFILE": "dev"], "http://all:2", "AWS_ENDPOINT_URL"),
             (
-                ["AWS_ENDPOINT_URL": "http://all:2", "AWS_PROFILE": "dev"], "http://all:2",
-                .environment(variable: "AWS_ENDPOINT_URL")
+                ["AWS_PROFILE": "dev"], "http://localhost:4566",
+                "endpoint_url for service_catalog in [services my-svcs]"
             ),
-            (["AWS_PROFILE": "dev"], "http://localhost:4566", .servicesSection(name: "my-svcs")),
-        ] as [([String: String], String, AWSEndpoint.Origin)]
+        ] as [([String: String], String, String)]
     )
-    func endpoint_configured(environment: [String: String], url: String, origin: AWSEndpoint.Origin) throws {
+    func endpoint_configured(environment: [String: String], url: String, origin: String) throws {
         let endpoint = try makeResolver(environment, config: Self.servicesConfig).resolveEndpoint(
             region: "eu-central-1"
         )
@@ -190,7 +191,7 @@ struct AWSConfigurationResolverTests {
             "[profile p]\nendpoint_url = http://profile-level:1\nservices = s\n[services s]\nsts =\n  endpoint_url = http://sts:2\n"
         let endpoint = try makeResolver(["AWS_PROFILE": "p"], config: config).resolveEndpoint(region: "us-east-1")
         #expect(endpoint.url.absoluteString == "http://profile-level:1")
-        #expect(endpoint.origin == .profile(name: "p"))
+        #expect(endpoint.origin == "endpoint_url in profile p")
     }
 
     @Test("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns every configured endpoint off")
@@ -245,40 +246,80 @@ struct AWSConfigurationResolverTests {
         #expect(error?.message.hasPrefix("AWS_ENDPOINT_URL is \"\(url)\"") == true)
     }
 
+    @Test(
+        "STS and the SSO portal resolve like Service Catalog: their own variable, their services block, the partition",
+        arguments: [
+            (AWSService.sts, "us-east-1", [:], "https://sts.us-east-1.amazonaws.com"),
+            (.sts, "cn-north-1", [:], "https://sts.cn-north-1.amazonaws.com.cn"),
+            (.sts, "us-gov-west-1", ["AWS_USE_FIPS_ENDPOINT": "true"], "https://sts.us-gov-west-1.amazonaws.com"),
+            (.sts, "us-east-1", ["AWS_USE_FIPS_ENDPOINT": "true"], "https://sts-fips.us-east-1.amazonaws.com"),
+            (.sts, "eu-west-1", ["AWS_ENDPOINT_URL": "http://localhost:5000"], "http://localhost:5000"),
+            (
+                .sts, "eu-west-1", ["AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_STS": "http://b:2"],
+                "http://b:2"
+            ),
+            (
+                .sts, "eu-west-1", ["AWS_ENDPOINT_URL_SERVICE_CATALOG": "http://a:1"],
+                "https://sts.eu-west-1.amazonaws.com"
+            ),
+            (.sts, "eu-central-1", ["AWS_PROFILE": "dev"], "http://sts:2"),
+            (.ssoPortal, "eu-west-1", [:], "https://portal.sso.eu-west-1.amazonaws.com"),
+            (
+                .ssoPortal, "us-gov-east-1", ["AWS_USE_FIPS_ENDPOINT": "true"],
+                "https://portal.sso.us-gov-east-1.amazonaws.com"
+            ),
+            (.ssoPortal, "eu-west-1", ["AWS_USE_DUALSTACK_ENDPOINT": "true"], "https://portal.sso.eu-west-1.api.aws"),
+            (.ssoPortal, "eu-west-1", ["AWS_ENDPOINT_URL_SSO": "http://127.0.0.1:9"], "http://127.0.0.1:9"),
+            (
+                .ssoPortal, "eu-west-1",
+                ["AWS_ENDPOINT_URL_SSO": "http://s:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"],
+                "https://portal.sso.eu-west-1.amazonaws.com"
+            ),
+        ] as [(AWSService, String, [String: String], String)]
+    )
+    func endpoint_otherServices(service: AWSService, region: String, environment: [String: String], url: String) throws
+    {
+        let resolver = makeResolver(environment, config: Self.servicesConfig)
+        #expect(try resolver.resolveEndpoint(service, region: region).url.absoluteString == url)
+    }
+
     // MARK: Retry
 
     @Test(
-        "retry settings from the environment or the profile",
+        "AWS_MAX_ATTEMPTS or max_attempts sets the attempts (at most 10); AWS_RETRY_MODE is not read",
         arguments: [
-            ([:], nil, AWSRetryConfiguration()),
-            (
-                ["AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "3"], nil,
-                AWSRetryConfiguration(mode: .standard, maxAttempts: 3)
-            ),
-            (
-                [:], "[default]\nmax_attempts = 7\nretry_mode = adaptive\n",
-                AWSRetryConfiguration(mode: .adaptive, maxAttempts: 7)
-            ),
-            (
-                ["AWS_MAX_ATTEMPTS": "2"], "[default]\nmax_attempts = 7\nretry_mode = legacy\n",
-                AWSRetryConfiguration(mode: .legacy, maxAttempts: 2)
-            ),
-        ] as [([String: String], String?, AWSRetryConfiguration)]
+            ([:], nil, 3),
+            (["AWS_MAX_ATTEMPTS": "4", "AWS_RETRY_MODE": "Standard"], nil, 4),
+            ([:], "[default]\nmax_attempts = 7\nretry_mode = adaptive\n", 7),
+            (["AWS_MAX_ATTEMPTS": "2"], "[default]\nmax_attempts = 7\n", 2),
+            (["AWS_MAX_ATTEMPTS": "25"], nil, 10),
+        ] as [([String: String], String?, Int)]
     )
-    func retry_settings(environment: [String: String], config: String?, expected: AWSRetryConfiguration) throws {
-        #expect(try makeResolver(environment, config: config).resolveRetryConfiguration() == expected)
+    func retry_settings(environment: [String: String], config: String?, expected: Int) throws {
+        var resolver = makeResolver(
+            environment.merging(["AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "S"]) {
+                $1
+            },
+            config: config
+        )
+        resolver.retryPolicy = nil
+        #expect(try resolver.resolve().retryPolicy.maxAttempts == expected)
     }
 
     @Test(
-        "invalid retry settings are errors, as in botocore",
+        "invalid attempt counts are errors, as in botocore",
         arguments: [
-            ("AWS_MAX_ATTEMPTS", "0", "AWS_MAX_ATTEMPTS is \"0\": use a whole number of attempts, at least 1"),
-            ("AWS_MAX_ATTEMPTS", "three", "AWS_MAX_ATTEMPTS is \"three\": use a whole number of attempts, at least 1"),
-            ("AWS_RETRY_MODE", "Standard", "AWS_RETRY_MODE is \"Standard\": use standard, adaptive or legacy"),
+            ("0", "AWS_MAX_ATTEMPTS is \"0\": use a whole number of attempts, at least 1"),
+            ("three", "AWS_MAX_ATTEMPTS is \"three\": use a whole number of attempts, at least 1"),
         ]
     )
-    func retry_invalid(variable: String, value: String, message: String) {
-        let error = configurationError { try makeResolver([variable: value]).resolveRetryConfiguration() }
+    func retry_invalid(value: String, message: String) {
+        let error = configurationError {
+            try makeResolver([
+                "AWS_MAX_ATTEMPTS": value, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "A",
+                "AWS_SECRET_ACCESS_KEY": "S",
+            ]).resolve()
+        }
         #expect(error?.code == .invalidValue)
         #expect(error?.message == message)
     }
@@ -294,8 +335,10 @@ struct AWSConfigurationResolverTests {
             ([:], "default"),
         ] as [([String: String], String)]
     )
-    func profileName(environment: [String: String], expected: String) {
-        #expect(makeResolver(environment).profileName == expected)
+    func profileName(environment: [String: String], expected: String) throws {
+        #expect(
+            try makeResolver(environment, config: "[profile a]\n[profile b]\n").loadSettings().profileName == expected
+        )
     }
 
     @Test("a profile named by AWS_PROFILE must exist, even when the environment has keys (ProfileNotFound)")
@@ -359,7 +402,7 @@ struct AWSConfigurationResolverTests {
         let configuration = try resolver.resolve()
         #expect(configuration.region == "eu-north-1")
         #expect(
-            configuration.credentialSource.description
+            configuration.credentials.description
                 == "shared credentials file /etc/aws/credentials, profile default (AKIAETC)"
         )
     }
@@ -380,7 +423,8 @@ struct AWSConfigurationResolverTests {
             fileReader: AWSFileReader { path in
                 if path.hasSuffix("credentials") { throw Denied() }
                 return nil
-            }
+            },
+            transport: sharedTransport
         )
         let error = configurationError { try unreadable.resolveRegion() }
         #expect(error?.code == .unreadableFile)
@@ -400,38 +444,37 @@ struct AWSConfigurationResolverTests {
         let file = directory.appendingPathComponent("config")
         try "[default]\nregion = us-east-2\n".write(to: file, atomically: true, encoding: .utf8)
 
-        #expect(try AWSFileReader.fileSystem.contents(ofFile: directory.path) == nil)
-        #expect(try AWSFileReader.fileSystem.contents(ofFile: directory.appendingPathComponent("missing").path) == nil)
-        #expect(try AWSFileReader.fileSystem.contents(ofFile: file.path) == "[default]\nregion = us-east-2\n")
+        #expect(try AWSFileReader.fileSystem.contents(directory.path) == nil)
+        #expect(try AWSFileReader.fileSystem.contents(directory.appendingPathComponent("missing").path) == nil)
+        #expect(try AWSFileReader.fileSystem.contents(file.path) == "[default]\nregion = us-east-2\n")
 
         try Data([0x5b, 0xff, 0x5d]).write(to: file)
-        #expect(throws: AWSConfigurationError.self) { try AWSFileReader.fileSystem.contents(ofFile: file.path) }
+        #expect(throws: AWSConfigurationError.self) { try AWSFileReader.fileSystem.contents(file.path) }
     }
 
     @Test("resolve() puts it all together")
     func resolve_everything() throws {
-        let configuration = try makeResolver(
+        var resolver = makeResolver(
             ["AWS_PROFILE": "dev", "AWS_MAX_ATTEMPTS": "4"],
             config: Self.servicesConfig,
             credentials: "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = S\n"
-        ).resolve()
+        )
+        resolver.retryPolicy = nil
+        let configuration = try resolver.resolve()
+        #expect(configuration.profileName == "dev")
+        #expect(configuration.region == "eu-central-1")
         #expect(
-            configuration
-                == AWSConfiguration(
-                    profileName: "dev",
-                    region: "eu-central-1",
-                    endpoint: AWSEndpoint(
-                        url: URL(string: "http://localhost:4566")!,
-                        signingRegion: "eu-central-1",
-                        origin: .servicesSection(name: "my-svcs")
-                    ),
-                    credentialSource: .sharedCredentialsFile(
-                        AWSCredentials(accessKeyId: "AKIADEV", secretAccessKey: "S"),
-                        profile: "dev",
-                        path: "/home/test/.aws/credentials"
-                    ),
-                    retry: AWSRetryConfiguration(maxAttempts: 4)
+            configuration.endpoint
+                == AWSEndpoint(
+                    url: URL(string: "http://localhost:4566")!,
+                    signingRegion: "eu-central-1",
+                    origin: "endpoint_url for service_catalog in [services my-svcs]"
                 )
         )
+        #expect(
+            configuration.credentials.description
+                == "shared credentials file /home/test/.aws/credentials, profile dev (AKIADEV)"
+        )
+        #expect(configuration.retryPolicy.maxAttempts == 4)
     }
 }

@@ -104,8 +104,10 @@ struct AWSINIFileTests {
               endpoint_url = http://h:1
             [sso-session x]
             sso_region = us-east-1
+            [sso-session "my corp"]
+            sso_start_url = https://corp.awsapps.com/start
             """
-        let shared = AWSSharedConfiguration(
+        let shared = AWSSettings(
             configFile: try parse(text),
             configFilePath: "/c",
             credentialsFile: nil,
@@ -113,18 +115,19 @@ struct AWSINIFileTests {
         )
         #expect(Set(shared.profiles.keys) == ["my name", "spaced", "y"])
         #expect(shared.services["s"]?["service_catalog"] == .nested(["endpoint_url": "http://h:1"]))
+        #expect(Set(shared.ssoSessions.keys) == ["x", "my corp"])
     }
 
     @Test("[default] and [profile default] are the same profile; the later section wins")
     func defaultProfileSpellings() throws {
-        let first = AWSSharedConfiguration(
+        let first = AWSSettings(
             configFile: try parse("[default]\nregion = us-east-1\n[profile default]\nregion = eu-west-1\n"),
             configFilePath: "/c",
             credentialsFile: nil,
             credentialsFilePath: "/k"
         )
         #expect(first.profile("default").string("region") == "eu-west-1")
-        let second = AWSSharedConfiguration(
+        let second = AWSSettings(
             configFile: try parse("[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n"),
             configFilePath: "/c",
             credentialsFile: nil,
@@ -135,7 +138,7 @@ struct AWSINIFileTests {
 
     @Test("credentials-file sections are merged over config-file profiles; [profile x] there is not profile x")
     func credentialsFileMerge() throws {
-        let shared = AWSSharedConfiguration(
+        let shared = AWSSettings(
             configFile: try parse("[profile dev]\nregion = eu-west-1\noutput = json\n"),
             configFilePath: "/c",
             credentialsFile: try parse("[dev]\nregion = us-west-2\n[profile other]\nregion = x\n"),
@@ -162,6 +165,6 @@ struct AWSINIFileTests {
         ]
     )
     func shellWords(text: String, expected: [String]?) {
-        #expect(AWSSharedConfiguration.shellWords(text) == expected)
+        #expect(AWSSettings.shellWords(text) == expected)
     }
 }

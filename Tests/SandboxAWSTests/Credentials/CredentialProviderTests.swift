@@ -1,5 +1,5 @@
 import Foundation
-import SandboxAWS
+@testable import SandboxAWS
 import SandboxCore
 import SandboxHTTP
 import SandboxTesting
@@ -116,13 +116,14 @@ struct CredentialProviderTests {
         defer { fake.stop() }
         let sts = try FakeSTSServer(.init(callers: [acceptedTestCredentials], onIssue: { fake.accept($0) }))
         defer { sts.stop() }
-        let provider = AssumeRoleCredentialsProvider(
+        let provider = STSCredentialsProvider(
             roleArn: "arn:aws:iam::210987654321:role/sandboxd-provisioner",
+            proof: .signedBy(StaticCredentialsProvider(testCredentials)),
+            endpoint: stsEndpoint(sts),
+            transport: sharedTransport,
             sessionName: "sandboxd-test",
             externalId: "ext-1",
-            durationSeconds: 900,
-            source: StaticCredentialsProvider(testCredentials),
-            sts: STSClient(endpoint: sts.endpoint, region: "us-east-1", transport: sharedTransport)
+            durationSeconds: 900
         )
         let catalog = AWSCatalog(client: makeClient(for: fake, credentials: CachingCredentialsProvider(provider)))
         _ = try await catalog.listProducts(pool: "default")
@@ -146,25 +147,25 @@ struct CredentialProviderTests {
     func stsErrors() async throws {
         let sts = try FakeSTSServer(.init(callers: [acceptedTestCredentials]))
         defer { sts.stop() }
-        let client = STSClient(
-            endpoint: sts.endpoint,
-            region: "us-east-1",
-            transport: sharedTransport,
-            retryPolicy: testRetryPolicy()
-        )
+        func assumeRole(signedBy keys: AWSCredentials) -> STSCredentialsProvider {
+            STSCredentialsProvider(
+                roleArn: "arn:aws:iam::1:role/r",
+                proof: .signedBy(StaticCredentialsProvider(keys)),
+                endpoint: stsEndpoint(sts),
+                transport: sharedTransport,
+                retryPolicy: testRetryPolicy(),
+                sessionName: "s"
+            )
+        }
         sts.throttleNext(2)
-        let credentials = try await client.assumeRole(
-            roleArn: "arn:aws:iam::1:role/r",
-            sessionName: "s",
-            credentials: testCredentials
-        )
+        let credentials = try await assumeRole(signedBy: testCredentials).credentials()
         #expect(credentials.accessKeyId.hasPrefix("ASIAFAKESTS"))
         #expect(credentials.secretAccessKey.contains("&key="))  // decoded from &amp;
         #expect(sts.requests.count == 3)
 
         let stranger = AWSCredentials(accessKeyId: "AKIASTRANGER", secretAccessKey: "stranger-secret")
         do {
-            _ = try await client.assumeRole(roleArn: "arn:aws:iam::1:role/r", sessionName: "s", credentials: stranger)
+            _ = try await assumeRole(signedBy: stranger).credentials()
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .refused)
@@ -181,12 +182,12 @@ struct CredentialProviderTests {
         try Data("eyJhbGciOiJSUzI1NiJ9.fake.token\n".utf8).write(to: tokenFile)
         let sts = try FakeSTSServer(.init())
         defer { sts.stop() }
-        let client = STSClient(endpoint: sts.endpoint, region: "eu-west-1", transport: sharedTransport)
-        let provider = WebIdentityCredentialsProvider(
-            tokenFile: tokenFile.path,
+        let provider = STSCredentialsProvider(
             roleArn: "arn:aws:iam::1:role/oidc",
-            sessionName: "gha",
-            sts: client
+            proof: .webIdentityTokenFile(tokenFile.path),
+            endpoint: stsEndpoint(sts, region: "eu-west-1"),
+            transport: sharedTransport,
+            sessionName: "gha"
         )
         let credentials = try await provider.credentials()
         #expect(credentials.sessionToken == sts.issued.first?.sessionToken)
@@ -203,6 +204,11 @@ struct CredentialProviderTests {
             #expect(!error.message.contains("forged-token-value"))
         }
     }
+}
+
+/// The fake STS as the resolver would give it.
+func stsEndpoint(_ sts: FakeSTSServer, region: String = "us-east-1") -> AWSEndpoint {
+    AWSEndpoint(url: sts.endpoint, signingRegion: region, origin: "AWS_ENDPOINT_URL_STS")
 }
 
 /// Counts fetches and hands out credentials that expire `lifetime` seconds after the (manual) clock's now.

@@ -1,5 +1,5 @@
 import Foundation
-import SandboxAWS
+@testable import SandboxAWS
 import SandboxCore
 import SandboxHTTP
 import Testing
@@ -33,13 +33,15 @@ struct MotoTests {
     @Test("STS AssumeRole: moto's XML answer becomes temporary credentials")
     func assumeRole() async throws {
         guard let url = Self.motoURL("STS AssumeRole") else { return }
-        let sts = STSClient(endpoint: url, region: "us-east-1", transport: sharedTransport)
-        let credentials = try await sts.assumeRole(
+        let sts = STSCredentialsProvider(
             roleArn: "arn:aws:iam::123456789012:role/sandboxd",
+            proof: .signedBy(StaticCredentialsProvider(Self.motoCredentials)),
+            endpoint: AWSEndpoint(url: url, signingRegion: "us-east-1", origin: "moto"),
+            transport: sharedTransport,
             sessionName: "sandboxd-moto",
-            durationSeconds: 900,
-            credentials: Self.motoCredentials
+            durationSeconds: 900
         )
+        let credentials = try await sts.credentials()
         #expect(credentials.accessKeyId.hasPrefix("ASIA"))
         #expect(!credentials.secretAccessKey.isEmpty)
         #expect(credentials.sessionToken?.isEmpty == false)
@@ -54,10 +56,11 @@ struct MotoTests {
         let tokenFile = directory.appendingPathComponent("token")
         try Data("eyJhbGciOiJSUzI1NiJ9.moto.token".utf8).write(to: tokenFile)
         let provider = CachingCredentialsProvider(
-            WebIdentityCredentialsProvider(
-                tokenFile: tokenFile.path,
+            STSCredentialsProvider(
                 roleArn: "arn:aws:iam::123456789012:role/oidc",
-                sts: STSClient(endpoint: url, region: "us-east-1", transport: sharedTransport)
+                proof: .webIdentityTokenFile(tokenFile.path),
+                endpoint: AWSEndpoint(url: url, signingRegion: "us-east-1", origin: "moto"),
+                transport: sharedTransport
             )
         )
         let first = try await provider.credentials()
