@@ -74,7 +74,10 @@ extension CatalogError {
         var dates: [Date] = []
         var index = 0
         while index + 16 <= bytes.count {
-            if let date = AWSTimestamp.parseSigV4(bytes[index..<(index + 16)]) {
+            let window = bytes[index..<(index + 16)]
+            if window[index + 8] == UInt8(ascii: "T"), window[index + 15] == UInt8(ascii: "Z"),
+                let date = AWSTimestamp.parseSigV4(window)
+            {
                 dates.append(date)
                 index += 16
             } else {

@@ -46,7 +46,6 @@ public enum ServiceCatalog {
     public struct ProvisioningParameter: Codable, Hashable, Sendable {
         public var key: String
         public var value: String
-
     }
 
     // MARK: - Requests
@@ -169,7 +168,6 @@ public enum ServiceCatalog {
         public var recordId: String?
         public var status: String?
         public var createdTime: Date?
-        public var recordType: String?
         public var provisionedProductId: String?
         public var recordErrors: [RecordError]?
         public var recordTags: [Tag]?
@@ -202,8 +200,6 @@ public enum ServiceCatalog {
         public var createdTime: Date?
         public var lastRecordId: String?
         public var tags: [Tag]?
-        public var productId: String?
-        public var provisioningArtifactId: String?
     }
 
     public typealias ProvisionedProductDetail = ProvisionedProductAttribute
@@ -214,7 +210,6 @@ public enum ServiceCatalog {
 
     public struct SearchProvisionedProductsOutput: Decodable, Hashable, Sendable {
         public var provisionedProducts: [ProvisionedProductAttribute]?
-        public var totalResultsCount: Int?
         /// Absent, null or empty on the last page.
         public var nextPageToken: String?
     }
@@ -227,14 +222,12 @@ public enum ServiceCatalog {
     /// A version of a product as an end user sees it; `Guidance` is `DEFAULT` or `DEPRECATED`.
     public struct ProvisioningArtifact: Decodable, Hashable, Sendable {
         public var id: String?
-        public var name: String?
         public var guidance: String?
     }
 
     public struct LaunchPath: Decodable, Hashable, Sendable {
         /// A `PathId`.
         public var id: String?
-        public var name: String?
     }
 
     /// The end user's view: it answers only when the caller has a launch path to the product.

@@ -2,28 +2,20 @@ public import Foundation
 public import SandboxCore
 public import SandboxHTTP
 
-/// A small, exact client for AWS Service Catalog's JSON 1.1 protocol.
-///
-/// Every call is `POST /` with `Content-Type: application/x-amz-json-1.1` and
-/// `X-Amz-Target: AWS242ServiceCatalogService.<Operation>`, signed with SigV4 (service `servicecatalog`) for each
-/// attempt, plus botocore's informational `amz-sdk-invocation-id` (one per call) and
-/// `amz-sdk-request: attempt=N; max=M`.
-///
-/// Retries follow ``AWSRetryPolicy`` under an ``AWSRetryQuota``: throttling (but not `LimitExceededException`, a
-/// quota), 5xx, timeouts and dropped connections. Reads, and writes that carry their idempotency token, are safe to
-/// repeat; a write without one is retried only after throttling (the service refused it before acting). Errors come
-/// back as ``CatalogError`` with AWS's code and message.
+/// A small, exact client for AWS Service Catalog's JSON 1.1 protocol: `POST /` with `X-Amz-Target:
+/// AWS242ServiceCatalogService.<Operation>`, signed with SigV4 for each attempt, with botocore's `amz-sdk-invocation-id`
+/// (one per call) and `amz-sdk-request: attempt=N; max=M`. Retries follow ``AWSRetryingSender``; errors come back as
+/// ``CatalogError`` with AWS's code and message.
 public struct ServiceCatalogClient: Sendable {
     public static let targetPrefix = "AWS242ServiceCatalogService"
     public static let contentType = "application/x-amz-json-1.1"
-    /// The `User-Agent` of every AWS request sandboxd sends.
+    /// Of every AWS request sandboxd sends.
     public static let userAgent = "sandboxd (Swift; no AWS SDK)"
     /// The most pages a listing follows (a server that never stops paging).
     static let maximumPages = 1000
 
-    /// `https://servicecatalog.<region>.amazonaws.com`, or an override; its path, if any, is kept.
+    /// Its path, if any, is kept.
     public let endpoint: URL
-    /// The signing region.
     public let region: String
 
     private let credentials: any AWSCredentialsProvider
@@ -31,10 +23,7 @@ public struct ServiceCatalogClient: Sendable {
     private let signer: SigV4Signer
     private let now: @Sendable () -> Date
 
-    /// - Parameters:
-    ///   - transport: Share one between clients.
-    ///   - retryQuota: The retry budget; one per client by default.
-    ///   - now: The clock used for signing.
+    /// `now` is the clock used for signing.
     public init(
         endpoint: URL,
         region: String,
@@ -54,7 +43,6 @@ public struct ServiceCatalogClient: Sendable {
 
     // MARK: - Operations
 
-    /// Starts provisioning; the record's status is `CREATED` or `IN_PROGRESS` (poll it with ``describeRecord(_:)``).
     public func provisionProduct(
         _ input: ServiceCatalog.ProvisionProductInput
     ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
@@ -67,7 +55,6 @@ public struct ServiceCatalogClient: Sendable {
         try await recordDetail(.terminateProvisionedProduct, input)
     }
 
-    /// The record's detail with one page of its outputs.
     public func describeRecord(
         _ input: ServiceCatalog.DescribeRecordInput
     ) async throws(CatalogError) -> ServiceCatalog.DescribeRecordOutput {
@@ -108,7 +95,6 @@ public struct ServiceCatalogClient: Sendable {
         }
     }
 
-    /// The end user's view of a product.
     public func describeProduct(
         _ input: ServiceCatalog.DescribeProductInput
     ) async throws(CatalogError) -> ServiceCatalog.DescribeProductOutput {
@@ -157,7 +143,6 @@ public struct ServiceCatalogClient: Sendable {
         throw CatalogError(.other, message: "\(operation.rawValue) did not stop after \(Self.maximumPages) pages")
     }
 
-    /// Validates, sends and decodes one call.
     func send<Output: Decodable>(
         _ operation: ServiceCatalog.Operation,
         _ input: some ServiceCatalogRequest
@@ -198,7 +183,7 @@ public struct ServiceCatalogClient: Sendable {
         return output
     }
 
-    /// Builds attempt `attempt` of `maxAttempts`, signed with fresh credentials at the current time.
+    /// Builds attempt `attempt` of `maxAttempts`, signed with fresh credentials at the time it is sent.
     private func signedRequest(
         _ operation: ServiceCatalog.Operation,
         body: [UInt8],
@@ -242,7 +227,6 @@ public struct ServiceCatalogClient: Sendable {
         return decoder
     }()
 
-    /// The endpoint with path `/` when it has none.
     var requestURL: URL {
         guard endpoint.path.isEmpty, var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
         else { return endpoint }

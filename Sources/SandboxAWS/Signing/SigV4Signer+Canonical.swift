@@ -112,24 +112,9 @@ extension SigV4Signer {
 
     /// Percent-encodes the UTF-8 bytes of `text`, keeping unreserved characters (`A-Za-z0-9-_.~`) and `extra`.
     static func percentEncode(_ text: String, keeping extra: String) -> String {
-        let kept = Set(extra.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        let hexDigits = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                output.append(byte)
-            case _ where kept.contains(byte):
-                output.append(byte)
-            default:
-                output.append(UInt8(ascii: "%"))
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0f)])
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        var kept = CharacterSet(charactersIn: "-_.~" + extra)
+        kept.formUnion(CharacterSet(charactersIn: "a"..."z").union(CharacterSet(charactersIn: "A"..."Z")))
+        kept.formUnion(CharacterSet(charactersIn: "0"..."9"))
+        return text.addingPercentEncoding(withAllowedCharacters: kept) ?? text
     }
 }

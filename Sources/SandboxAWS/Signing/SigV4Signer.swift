@@ -2,15 +2,10 @@ public import Foundation
 import SandboxCrypto
 import Synchronization
 
-/// Signs requests with AWS Signature Version 4, the way botocore's `SigV4Auth` does for JSON- and query-protocol
-/// services.
-///
-/// The signed headers are `content-type`, `host` (from the URL) and every `x-amz-*` header, which for Service Catalog
-/// is exactly botocore's `content-type;host;x-amz-date;[x-amz-security-token;]x-amz-target`. `Content-Length`,
-/// `User-Agent` and `amz-sdk-*` stay unsigned: botocore adds them after signing, and HTTP stacks rewrite them.
-///
-/// - Important: Sign every attempt again just before sending it (AWS rejects signatures older than 5 minutes), over
-///   the exact body bytes that will be sent.
+/// Signs requests with AWS Signature Version 4 as botocore's `SigV4Auth` does: `content-type`, `host` (from the URL)
+/// and every `x-amz-*` header are signed, which for Service Catalog is exactly botocore's
+/// `content-type;host;x-amz-date;[x-amz-security-token;]x-amz-target`; `Content-Length`, `User-Agent` and
+/// `amz-sdk-*` are not (botocore adds them after signing). Sign every attempt again, over the exact body bytes.
 public struct SigV4Signer: Sendable {
     public static let algorithm = "AWS4-HMAC-SHA256"
 
@@ -19,8 +14,7 @@ public struct SigV4Signer: Sendable {
     /// The signing name: `servicecatalog`, `sts`.
     public let service: String
 
-    /// The last derived signing key: the derivation runs once per day and credentials, not per request. The entry
-    /// holds the secret it came from, so new credentials never reuse an old key.
+    /// The last derived key with the secret and day it came from: derived once per day and credentials.
     private let lastKey = LastSigningKey()
 
     public init(region: String, service: String = "servicecatalog") {
@@ -28,8 +22,7 @@ public struct SigV4Signer: Sendable {
         self.service = service
     }
 
-    /// The signature of a request, every intermediate string included. Any `Authorization`, `X-Amz-Date` or
-    /// `X-Amz-Security-Token` already on the request (from an earlier attempt) is replaced.
+    /// The signature with every intermediate string; signing headers already on the request are replaced.
     public func signature(for request: SigV4Request, credentials: AWSCredentials, date: Date) -> SigV4Signature {
         let timestamp = Self.timestamp(for: date)
         let dateStamp = String(timestamp.prefix(8))
@@ -59,8 +52,7 @@ public struct SigV4Signer: Sendable {
         )
     }
 
-    /// Signs in place: removes any previous signing headers and appends `X-Amz-Date`, `X-Amz-Security-Token`
-    /// (temporary credentials only) and `Authorization`.
+    /// Signs in place: any previous signing headers are replaced by this signature's.
     public func sign(_ request: inout SigV4Request, credentials: AWSCredentials, date: Date) {
         let result = signature(for: request, credentials: credentials, date: date)
         request.headers.removeAll { Self.replacedHeaderNames.contains($0.0.lowercased()) }
@@ -109,13 +101,9 @@ public struct SigV4Request: Sendable {
     }
 }
 
-/// One signature with its intermediate strings, so tests compare each step with botocore and a mismatch AWS reports
-/// can be debugged.
-///
-/// - Important: ``canonicalRequest`` and ``headers`` contain the session token of temporary credentials: never log
-///   them.
+/// One signature with its intermediate strings, which tests compare with botocore's. ``canonicalRequest`` and
+/// ``headers`` hold the session token of temporary credentials: never log them.
 public struct SigV4Signature: Sendable {
-    /// The `X-Amz-Date` value.
     public var timestamp: String
     /// `date/region/service/aws4_request`.
     public var credentialScope: String
@@ -123,9 +111,7 @@ public struct SigV4Signature: Sendable {
     /// Lowercase, sorted, joined with `;`.
     public var signedHeaders: String
     public var stringToSign: String
-    /// Lowercase hex.
     public var signature: String
-    /// The `Authorization` header value.
     public var authorization: String
     /// To add, in order: `X-Amz-Date`, `X-Amz-Security-Token` (temporary credentials only), `Authorization`.
     public var headers: [(name: String, value: String)]
