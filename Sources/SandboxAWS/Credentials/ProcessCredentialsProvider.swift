@@ -34,10 +34,9 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         } catch {
             throw .refused("\(source) could not be started: \(error.localizedDescription)")
         }
-        guard let document = try? JSONDecoder().decode(TemporaryCredentialsDocument.self, from: Data(output)) else {
-            throw .refused("\(source) did not print a JSON credentials document")
-        }
-        guard document.Version == 1 else { throw .refused("\(source) printed a document without \"Version\": 1") }
+        guard let document = TemporaryCredentialsDocument.decode(TemporaryCredentialsDocument.self, from: Data(output))
+        else { throw .refused("\(source) did not print a JSON credentials document") }
+        guard document.version == 1 else { throw .refused("\(source) printed a document without \"Version\": 1") }
         return try document.credentials(source: source)
     }
 
