@@ -96,7 +96,8 @@ struct AWSConfigurationResolver: Sendable {
         } catch {
             throw AWSConfigurationError(
                 .unreadableFile,
-                "cannot read \(path): \(error.localizedDescription); fix its permissions or point \(variable) elsewhere",
+                "cannot read \(path): \(error.localizedDescription); fix its permissions or point \(variable) "
+                    + "elsewhere",
                 cause: error
             )
         }

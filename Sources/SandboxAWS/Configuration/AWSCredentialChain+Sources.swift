@@ -14,7 +14,8 @@ extension CredentialChain {
         } else if let full = settings.variable(["AWS_CONTAINER_CREDENTIALS_FULL_URI"]) {
             guard let valid = full.url, Self.isAllowedContainerURL(valid) else {
                 throw full.invalid(
-                    ": use https, or http to a loopback address, 169.254.170.2, 169.254.170.23, fd00:ec2::23 or localhost"
+                    ": use https, or http to a loopback address, 169.254.170.2, 169.254.170.23, fd00:ec2::23 or "
+                        + "localhost"
                 )
             }
             url = valid
@@ -26,7 +27,9 @@ extension CredentialChain {
             provider.authorization = .tokenFile(path)
         } else if let token = settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN") {
             guard !token.contains(where: \.isNewline) else {
-                throw .invalidValue("AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break, which cannot go in a header")
+                throw .invalidValue(
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN contains a line break, which cannot go in a header"
+                )
             }
             provider.authorization = .token(token)
         }
@@ -68,7 +71,8 @@ extension CredentialChain {
         provider.v1Disabled = settings.boolean("ec2_metadata_v1_disabled")
         let seconds = try settings.integer("metadata_service_timeout", meaning: "a whole number of seconds") ?? 1
         provider.timeout = .seconds(seconds)
-        provider.attempts = try settings.integer("metadata_service_num_attempts", meaning: "a whole number of attempts") ?? 1
+        provider.attempts =
+            try settings.integer("metadata_service_num_attempts", meaning: "a whole number of attempts") ?? 1
         return cached(provider, "EC2 instance metadata at \(provider.endpoint.absoluteString)")
     }
 
@@ -115,7 +119,9 @@ extension CredentialChain {
             }
             for (key, value) in session {
                 guard keys[key] == nil || keys[key] == value else {
-                    throw .invalidProfile("profile \(name) and [sso-session \(sessionName)] disagree on \(key): keep one")
+                    throw .invalidProfile(
+                        "profile \(name) and [sso-session \(sessionName)] disagree on \(key): keep one"
+                    )
                 }
                 keys[key] = value
             }
@@ -123,7 +129,9 @@ extension CredentialChain {
         let missing = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"].filter { keys[$0] == nil }
         guard missing.isEmpty else {
             let list = missing.joined(separator: ", ")
-            throw .invalidProfile("profile \(name) is set up for SSO but has no \(list): add it (aws configure sso does)")
+            throw .invalidProfile(
+                "profile \(name) is set up for SSO but has no \(list): add it (aws configure sso does)"
+            )
         }
         let (startURL, ssoRegion) = (keys.string("sso_start_url") ?? "", keys.string("sso_region") ?? "")
         guard AWSConfigurationResolver.isValidRegion(ssoRegion) else {

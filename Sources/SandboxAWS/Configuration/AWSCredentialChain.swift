@@ -85,11 +85,19 @@ struct CredentialChain {
     }
 
     /// A role's credentials from STS, which is resolved like any service.
-    func sts(_ roleArn: String, _ proof: STSCredentialsProvider.Proof) throws(AWSConfigurationError)
+    func sts(
+        _ roleArn: String,
+        _ proof: STSCredentialsProvider.Proof
+    ) throws(AWSConfigurationError)
         -> STSCredentialsProvider
     {
         let endpoint = try settings.endpoint(for: .sts, region: region)
-        var provider = STSCredentialsProvider(roleArn: roleArn, proof: proof, endpoint: endpoint, transport: resolver.transport)
+        var provider = STSCredentialsProvider(
+            roleArn: roleArn,
+            proof: proof,
+            endpoint: endpoint,
+            transport: resolver.transport
+        )
         provider.retryPolicy = retryPolicy
         return provider
     }
@@ -120,8 +128,8 @@ struct CredentialChain {
         if settings.profile(name)["login_session"] != nil {
             throw Self.unsupported(
                 "profile \(name) uses aws login (login_session)",
-                "use credential_process, SSO, static keys, an assume-role profile, web identity or an instance/container "
-                    + "role instead"
+                "use credential_process, SSO, static keys, an assume-role profile, web identity or an "
+                    + "instance/container role instead"
             )
         }
         if let process = try credentialProcess(profile: name) { return process }
@@ -156,7 +164,9 @@ struct CredentialChain {
         let section = (inCredentialsFile ? settings.credentialsFileSections : settings.configFileProfiles)[name]
         guard let section, let accessKeyId = section.string("aws_access_key_id") else { return nil }
         guard let secret = section.string("aws_secret_access_key") else {
-            throw .partialCredentials("profile \(name) in \(path) has aws_access_key_id but no aws_secret_access_key: add it")
+            throw .partialCredentials(
+                "profile \(name) in \(path) has aws_access_key_id but no aws_secret_access_key: add it"
+            )
         }
         let token = section.string("aws_security_token") ?? section.string("aws_session_token")
         let keys = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret, sessionToken: token)
@@ -177,7 +187,9 @@ struct CredentialChain {
         case (.some, .some):
             throw .invalidProfile("profile \(name) has both source_profile and credential_source: keep one")
         case (nil, nil):
-            throw .invalidProfile("profile \(name) has role_arn but neither source_profile nor credential_source: add one")
+            throw .invalidProfile(
+                "profile \(name) has role_arn but neither source_profile nor credential_source: add one"
+            )
         case (nil, .some(let sourceName)):
             source = try namedSource(sourceName, of: name)
         case (.some(let sourceName), nil):
@@ -206,7 +218,9 @@ struct CredentialChain {
             )
         }
         if visited.contains(name), name != parent || !Self.hasStaticKeys(source) {
-            throw .invalidProfile("source_profile loop: \((visited + [name]).joined(separator: " → ")); break the cycle")
+            throw .invalidProfile(
+                "source_profile loop: \((visited + [name]).joined(separator: " → ")); break the cycle"
+            )
         }
         visited.append(name)
         if !Self.hasStaticKeys(source), Self.hasAssumeRoleSettings(source) { return try assumeRole(profile: name) }
@@ -238,7 +252,9 @@ struct CredentialChain {
                     + "Ec2InstanceMetadata (spelled exactly so)"
             )
         }
-        guard let found else { throw .noCredentials("profile \(name) has credential_source = \(source) but \(missing)") }
+        guard let found else {
+            throw .noCredentials("profile \(name) has credential_source = \(source) but \(missing)")
+        }
         return found
     }
 }

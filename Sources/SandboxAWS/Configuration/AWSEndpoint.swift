@@ -5,7 +5,7 @@ struct AWSEndpoint: Sendable, Hashable {
     var url: URL
     /// The configured region with any `fips-`/`-fips` removed, even when the URL is an override.
     var signingRegion: String
-    /// Where ``url`` came from, for the start-up log: `AWS_ENDPOINT_URL`, `partition aws`, ….
+    /// For the start-up log: `AWS_ENDPOINT_URL`, `partition aws`, ….
     var origin: String
 }
 

@@ -87,7 +87,11 @@ struct AWSINIFile: Hashable, Sendable {
             for (key, lines) in section.options {
                 values[key] = try Self.value(of: lines, key: key, section: section.name, path: path)
             }
-            if index == 0 { defaults = values } else { sections.append(AWSINISection(name: section.name, values: values)) }
+            if index == 0 {
+                defaults = values
+            } else {
+                sections.append(AWSINISection(name: section.name, values: values))
+            }
         }
     }
 

@@ -1,7 +1,5 @@
 import SandboxHTTP
 
-/// Supplies the credentials a request is signed with, fetching or refreshing them as needed.
-///
 /// Providers that fetch (STS, SSO, a process, the container endpoint, instance metadata) do not cache: wrap them in
 /// a ``CachingCredentialsProvider``, which refreshes temporary credentials before they expire.
 public protocol AWSCredentialsProvider: Sendable {

@@ -87,7 +87,12 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
 extension HTTPTransport {
     /// Up to `attempts` tries, `pause` between them, while no answer comes or it is `retryable` (botocore's metadata
     /// fetchers): the last answer, or the last failure.
-    func send(_ request: HTTPRequest, attempts: Int, pause: () async -> Void = {}, retryable: (HTTPResponse) -> Bool)
+    func send(
+        _ request: HTTPRequest,
+        attempts: Int,
+        pause: () async -> Void = {},
+        retryable: (HTTPResponse) -> Bool
+    )
         async throws(HTTPTransportError) -> HTTPResponse
     {
         var attempt = 1
@@ -95,7 +100,7 @@ extension HTTPTransport {
             do throws(HTTPTransportError) {
                 let response = try await send(request)
                 if attempt >= attempts || !retryable(response) { return response }
-            } catch where attempt < attempts {}
+            } catch  where attempt < attempts {}
             attempt += 1
             await pause()
         }

@@ -9,7 +9,7 @@ import SandboxHTTP
 /// 2. `GET /latest/meta-data/iam/security-credentials/` (with `x-aws-ec2-metadata-token`) → the role name.
 /// 3. `GET /latest/meta-data/iam/security-credentials/<role>` → the credentials document.
 ///
-/// Each request has ``timeout`` and is tried ``attempts`` times (botocore's defaults: 1 s, 1 attempt).
+/// Each request has ``timeout`` and ``attempts`` tries (botocore's defaults: 1 s, 1).
 struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     var endpoint = URL(string: "http://169.254.169.254/")!
     /// Never fall back to IMDSv1.

@@ -77,9 +77,8 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
             // rest-json names the error in a header: `UnauthorizedException:http://internal.amazon.com/…`.
             let code = response.headers["x-amzn-ErrorType"]?.split(separator: ":").first ?? "\(status)"
             guard status != 401, status != 403 else {
-                return .refused(
-                    "the SSO session for profile \(profile) has expired or was revoked (\(call): HTTP \(status) \(code)): \(advice)"
-                )
+                let session = "the SSO session for profile \(profile)"
+                return .refused("\(session) has expired or was revoked (\(call): HTTP \(status) \(code)): \(advice)")
             }
             let message = "\(call) failed: HTTP \(status) \(code): \(AWSErrorResponse(json: response).message)"
             return AWSCredentialsError(status >= 500 || status == 429 ? .unavailable : .refused, message)

@@ -21,7 +21,6 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
 
     var roleArn: String
     var proof: Proof
-    /// Resolved as Service Catalog's is.
     var endpoint: AWSEndpoint
     var transport: any HTTPTransport
     var retryPolicy = AWSRetryPolicy()
@@ -96,7 +95,8 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
             let decoded = AWSErrorResponse(xml: response)
             return AWSCredentialsError(
                 Self.classify(response) == .final ? .refused : .unavailable,
-                "\(call) failed: \(decoded.code): \(decoded.message)" + (decoded.requestId.map { " (request id \($0))" } ?? "")
+                "\(call) failed: \(decoded.code): \(decoded.message)"
+                    + (decoded.requestId.map { " (request id \($0))" } ?? "")
             )
         }
     }

@@ -13,7 +13,8 @@ struct TemporaryCredentialsDocument: Decodable {
 
         init(from decoder: any Decoder) throws {
             let value = try decoder.singleValueContainer()
-            self = try (try? value.decode(Double.self)).map(Self.epochMilliseconds) ?? .iso8601(value.decode(String.self))
+            self =
+                try (try? value.decode(Double.self)).map(Self.epochMilliseconds) ?? .iso8601(value.decode(String.self))
         }
     }
 
