@@ -40,9 +40,13 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
         let source = "the container credentials endpoint \(Self.redacted(url))"
         let response: HTTPResponse
         do throws(HTTPTransportError) {
-            response = try await transport.send(request, attempts: attempts, pause: { await sleep(retryDelay) }) {
-                $0.status >= 500
-            }
+            let pause = { await sleep(retryDelay) }
+            response = try await transport.send(
+                request,
+                attempts: attempts,
+                pause: pause,
+                retryable: { $0.status >= 500 }
+            )
         } catch {
             throw .unavailable("\(source) could not be reached: \(error)")
         }

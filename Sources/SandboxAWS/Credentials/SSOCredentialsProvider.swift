@@ -71,18 +71,21 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
             transport: transport,
             policy: retryPolicy,
             makeRequest: { HTTPRequest(method: "GET", url: url, headers: headers) },
-            classify: Self.classify
-        ) { response in
-            let status = response.status
-            // rest-json names the error in a header: `UnauthorizedException:http://internal.amazon.com/…`.
-            let code = response.headers["x-amzn-ErrorType"]?.split(separator: ":").first ?? "\(status)"
-            guard status != 401, status != 403 else {
-                let session = "the SSO session for profile \(profile)"
-                return .refused("\(session) has expired or was revoked (\(call): HTTP \(status) \(code)): \(advice)")
+            classify: Self.classify,
+            refusal: { response in
+                let status = response.status
+                // rest-json names the error in a header: `UnauthorizedException:http://internal.amazon.com/…`.
+                let code = response.headers["x-amzn-ErrorType"]?.split(separator: ":").first ?? "\(status)"
+                guard status != 401, status != 403 else {
+                    let session = "the SSO session for profile \(profile)"
+                    return .refused(
+                        "\(session) has expired or was revoked (\(call): HTTP \(status) \(code)): \(advice)"
+                    )
+                }
+                let message = "\(call) failed: HTTP \(status) \(code): \(AWSErrorResponse(json: response).message)"
+                return AWSCredentialsError(status >= 500 || status == 429 ? .unavailable : .refused, message)
             }
-            let message = "\(call) failed: HTTP \(status) \(code): \(AWSErrorResponse(json: response).message)"
-            return AWSCredentialsError(status >= 500 || status == 429 ? .unavailable : .refused, message)
-        }
+        )
         guard let answer = TemporaryCredentialsDocument.decode(Answer.self, from: response.body) else {
             throw .refused("\(call) answered without credentials")
         }

@@ -90,15 +90,16 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
                 httpHeaders["User-Agent"] = ServiceCatalogClient.userAgent
                 return HTTPRequest(method: "POST", url: url, headers: httpHeaders, body: Data(body))
             },
-            classify: Self.classify
-        ) { response in
-            let decoded = AWSErrorResponse(xml: response)
-            return AWSCredentialsError(
-                Self.classify(response) == .final ? .refused : .unavailable,
-                "\(call) failed: \(decoded.code): \(decoded.message)"
-                    + (decoded.requestId.map { " (request id \($0))" } ?? "")
-            )
-        }
+            classify: Self.classify,
+            refusal: { response in
+                let decoded = AWSErrorResponse(xml: response)
+                return AWSCredentialsError(
+                    Self.classify(response) == .final ? .refused : .unavailable,
+                    "\(call) failed: \(decoded.code): \(decoded.message)"
+                        + (decoded.requestId.map { " (request id \($0))" } ?? "")
+                )
+            }
+        )
     }
 
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
