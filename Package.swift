@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         // Pure: models, desired-state reader, journal codec and state, planner, notification text.
         .target(name: "SandboxCore", dependencies: ["SandboxCrypto"]),
-        // Pure: SHA-256, HMAC-SHA256, CRC32C.
+        // Pure: SHA-256, HMAC-SHA256, CRC32C, SHA-1 (only for the names botocore gives files).
         .target(name: "SandboxCrypto"),
         // The small HTTP layer both API clients share (URLSession, no redirects, timeouts).
         .target(name: "SandboxHTTP"),

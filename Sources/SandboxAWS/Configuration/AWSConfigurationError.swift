@@ -6,11 +6,11 @@
 public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable, CustomStringConvertible {
         case missingRegion, invalidRegion, noCredentials, partialCredentials, profileNotFound
-        /// A profile's settings contradict each other or point at something that does not exist.
+        /// Settings that contradict each other or point at something that does not exist.
         case invalidProfile
         /// `aws login` or MFA, which a daemon cannot do.
         case unsupportedCredentialSource
-        /// The SSO token cache holds no valid token for the profile: someone must run `aws sso login`.
+        /// Someone must run `aws sso login`.
         case ssoLoginRequired
         case invalidEndpoint, invalidValue, unreadableFile, malformedFile
 
@@ -19,7 +19,7 @@ public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
-    /// The underlying error, when a file could not be read.
+    /// When a file could not be read.
     public var cause: (any Error & Sendable)?
 
     public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {

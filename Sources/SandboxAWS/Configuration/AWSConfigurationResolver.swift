@@ -1,14 +1,12 @@
 import Foundation
 import SandboxHTTP
 
-/// Everything sandboxd needs to talk to Service Catalog, resolved by ``AWSConfigurationResolver/resolve()``.
+/// Everything sandboxd needs to talk to Service Catalog.
 struct AWSConfiguration: Sendable {
     var profileName: String
     /// As configured: maybe a FIPS pseudo-region (`us-east-1-fips`); sign with ``AWSEndpoint/signingRegion``.
     var region: String
-    /// Service Catalog's.
     var endpoint: AWSEndpoint
-    /// The resolver's, else the default one with `AWS_MAX_ATTEMPTS` / `max_attempts` (at most 10).
     var retryPolicy: AWSRetryPolicy
     var credentials: ResolvedCredentials
 }
@@ -32,23 +30,29 @@ struct AWSConfigurationResolver: Sendable {
     var transport: any HTTPTransport
     /// Replaces the default retry policy (tests pass one that does not sleep).
     var retryPolicy: AWSRetryPolicy?
-    /// The clock of the credential caches and of the SSO token's expiry.
+    /// The credential caches' clock, and the SSO token expiry's.
     var now: @Sendable () -> Date = { Date() }
 
-    /// Resolves everything, reading the files once.
+    /// Resolves everything, reading the files once. The retry policy is the resolver's, else the default one with
+    /// `AWS_MAX_ATTEMPTS` / `max_attempts` (at most 10).
     func resolve() throws(AWSConfigurationError) -> AWSConfiguration {
         let settings = try loadSettings()
-        let region = try requiredRegion(in: settings)
+        guard let region = try region(in: settings) else {
+            throw AWSConfigurationError(
+                .missingRegion,
+                "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS_PROFILE's config)"
+            )
+        }
         var policy = retryPolicy ?? AWSRetryPolicy()
         let attempts = try settings.integer("max_attempts", meaning: "a whole number of attempts")
         if retryPolicy == nil, let attempts { policy.maxAttempts = min(attempts, 10) }
+        let chain = CredentialChain(resolver: self, settings: settings, region: region, retryPolicy: policy)
         return AWSConfiguration(
             profileName: settings.profileName,
             region: region,
             endpoint: try settings.endpoint(for: .serviceCatalog, region: region),
             retryPolicy: policy,
-            credentials: try CredentialChain(resolver: self, settings: settings, region: region, retryPolicy: policy)
-                .resolve()
+            credentials: try chain.resolve()
         )
     }
 
@@ -92,7 +96,8 @@ struct AWSConfigurationResolver: Sendable {
         } catch {
             throw AWSConfigurationError(
                 .unreadableFile,
-                "cannot read \(path): \(error.localizedDescription); fix its permissions or point \(variable) elsewhere",
+                "cannot read \(path): \(error.localizedDescription); fix its permissions or point \(variable) "
+                    + "elsewhere",
                 cause: error
             )
         }
@@ -105,21 +110,9 @@ struct AWSConfigurationResolver: Sendable {
             return nil
         }
         guard Self.isValidRegion(setting.value) else {
-            throw .invalidRegion(
-                "\(setting.origin) is \"\(setting.value)\", which is not a region name: use one like us-east-1"
-            )
+            throw setting.invalid(", which is not a region name: use one like us-east-1", .invalidRegion)
         }
         return setting.value
-    }
-
-    func requiredRegion(in settings: AWSSettings) throws(AWSConfigurationError) -> String {
-        guard let region = try region(in: settings) else {
-            throw AWSConfigurationError(
-                .missingRegion,
-                "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS_PROFILE's config)"
-            )
-        }
-        return region
     }
 
     /// botocore's `validate_region_name`: a host label (letters, digits, `-`; ≤ 63; not all digits; no `-` at

@@ -1,25 +1,27 @@
 import Foundation
 import Glibc
+import SandboxCrypto
 
 extension CredentialChain {
     /// `ContainerProvider`: the relative URI wins over the full one; the token file over the token.
     func container() throws(AWSConfigurationError) -> ResolvedCredentials? {
-        var url: URL?
-        if let relative = settings.value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
-            url = URL(string: "http://169.254.170.2\(relative)")
-            guard url != nil else {
-                throw .invalidValue("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is \"\(relative)\": not a URL path")
+        let url: URL
+        if let relative = settings.variable(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
+            guard let valid = URL(string: "http://169.254.170.2\(relative.value)") else {
+                throw relative.invalid(": not a URL path")
             }
-        } else if let full = settings.value("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
-            url = AWSSettings.validEndpointURL(full)
-            guard let url, Self.isAllowedContainerURL(url) else {
-                throw .invalidValue(
-                    "AWS_CONTAINER_CREDENTIALS_FULL_URI is \"\(full)\": use https, or http to a loopback address, "
-                        + "169.254.170.2, 169.254.170.23, fd00:ec2::23 or localhost"
+            url = valid
+        } else if let full = settings.variable(["AWS_CONTAINER_CREDENTIALS_FULL_URI"]) {
+            guard let valid = full.url, Self.isAllowedContainerURL(valid) else {
+                throw full.invalid(
+                    ": use https, or http to a loopback address, 169.254.170.2, 169.254.170.23, fd00:ec2::23 or "
+                        + "localhost"
                 )
             }
+            url = valid
+        } else {
+            return nil
         }
-        guard let url else { return nil }
         var provider = ContainerCredentialsProvider(url: url, transport: resolver.transport)
         if let path = settings.value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             provider.authorization = .tokenFile(path)
@@ -55,24 +57,20 @@ extension CredentialChain {
         guard settings.value("AWS_EC2_METADATA_DISABLED")?.lowercased() != "true" else { return nil }
         var useIPv6 = settings.boolean("imds_use_ipv6")
         if let mode = settings.setting("ec2_metadata_service_endpoint_mode") {
-            guard ["ipv4", "ipv6"].contains(mode.value.lowercased()) else {
-                throw .invalidValue("\(mode.origin) is \"\(mode.value)\": use IPv4 or IPv6")
-            }
+            guard ["ipv4", "ipv6"].contains(mode.value.lowercased()) else { throw mode.invalid(": use IPv4 or IPv6") }
             useIPv6 = mode.value.lowercased() == "ipv6"
         }
         var provider = InstanceMetadataCredentialsProvider(transport: resolver.transport)
         provider.endpoint = URL(string: useIPv6 ? "http://[fd00:ec2::254]/" : "http://169.254.169.254/")!
         if let custom = settings.setting("ec2_metadata_service_endpoint") {
-            guard let url = AWSSettings.validEndpointURL(custom.value) else {
-                throw .invalidEndpoint(
-                    "\(custom.origin) is \"\(custom.value)\", which is not a URL: use http://HOST[:PORT]/"
-                )
+            guard let url = custom.url else {
+                throw custom.invalid(", which is not a URL: use http://HOST[:PORT]/", .invalidEndpoint)
             }
             provider.endpoint = url
         }
         provider.v1Disabled = settings.boolean("ec2_metadata_v1_disabled")
-        let seconds = try settings.integer("metadata_service_timeout", meaning: "a whole number of seconds")
-        provider.timeout = .seconds(seconds ?? 1)
+        let seconds = try settings.integer("metadata_service_timeout", meaning: "a whole number of seconds") ?? 1
+        provider.timeout = .seconds(seconds)
         provider.attempts =
             try settings.integer("metadata_service_num_attempts", meaning: "a whole number of attempts") ?? 1
         return cached(provider, "EC2 instance metadata at \(provider.endpoint.absoluteString)")
@@ -96,11 +94,10 @@ extension CredentialChain {
                     + (program.contains("/") ? "" : " on PATH") + ": install it or fix the path"
             )
         }
-        let arguments = Array(words.dropFirst())
         let provider = ProcessCredentialsProvider(
             profile: name,
             executable: executable,
-            arguments: arguments,
+            arguments: Array(words.dropFirst()),
             environment: settings.environment
         )
         return cached(provider, "credential_process of profile \(name) (\(program))")
@@ -140,7 +137,7 @@ extension CredentialChain {
         guard AWSConfigurationResolver.isValidRegion(ssoRegion) else {
             throw .invalidRegion("sso_region of profile \(name) is \"\(ssoRegion)\", which is not a region name")
         }
-        let cacheKey = SHA1.hexDigest(of: Array((sessionName ?? startURL).utf8))
+        let cacheKey = Hex.encode(SHA1.hash((sessionName ?? startURL).utf8))
         let provider = SSOCredentialsProvider(
             profile: name,
             accountId: keys.string("sso_account_id") ?? "",

@@ -2,7 +2,7 @@ import Foundation
 
 /// The credential provider the chain chose.
 struct ResolvedCredentials: Sendable {
-    /// Cached and refreshed before expiry when it fetches.
+    /// Behind a cache when it fetches.
     var provider: any AWSCredentialsProvider
     /// Names the source for the start-up log, never a secret: `shared credentials file /root/.aws/credentials,
     /// profile dev (AKIA…)`.
@@ -42,12 +42,9 @@ struct CredentialChain {
         if Self.hasAssumeRoleSettings(settings.profile(name)) { return try chain.assumeRole(profile: name) }
         if let found = try profileCredentials(name, useEnvironment: true) { return found }
         if let container = try container() { return container }
+        let files = "\(settings.credentialsFilePath) or \(settings.configFilePath)"
         guard var metadata = try instanceMetadata() else {
-            throw .noCredentials(
-                "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile "
-                    + "with credentials in \(settings.credentialsFilePath) or \(settings.configFilePath), or unset "
-                    + "AWS_EC2_METADATA_DISABLED to use the instance role"
-            )
+            throw Self.noCredentials(" in \(files), or unset AWS_EC2_METADATA_DISABLED to use the instance role")
         }
         // Reached when nothing is configured: asked at start-up, so a machine that is not on EC2 gets "no AWS
         // credentials" then instead of an error every pass.
@@ -56,13 +53,17 @@ struct CredentialChain {
             do throws(AWSCredentialsError) {
                 _ = try await provider.credentials()
             } catch {
-                throw .noCredentials(
-                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a "
-                        + "profile with credentials, or run on EC2 with an instance role (\(source): \(error.message))"
-                )
+                throw Self.noCredentials(", or run on EC2 with an instance role (\(source): \(error.message))")
             }
         }
         return metadata
+    }
+
+    static func noCredentials(_ otherwise: String) -> AWSConfigurationError {
+        .noCredentials(
+            "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile "
+                + "with credentials\(otherwise)"
+        )
     }
 
     /// `role_arn` without `web_identity_token_file` (those profiles belong to web identity).
@@ -84,7 +85,12 @@ struct CredentialChain {
     }
 
     /// A role's credentials from STS, which is resolved like any service.
-    func sts(_ roleArn: String, _ proof: Proof) throws(AWSConfigurationError) -> STSCredentialsProvider {
+    func sts(
+        _ roleArn: String,
+        _ proof: STSCredentialsProvider.Proof
+    ) throws(AWSConfigurationError)
+        -> STSCredentialsProvider
+    {
         let endpoint = try settings.endpoint(for: .sts, region: region)
         var provider = STSCredentialsProvider(
             roleArn: roleArn,
@@ -96,8 +102,6 @@ struct CredentialChain {
         return provider
     }
 
-    typealias Proof = STSCredentialsProvider.Proof
-
     /// `EnvProvider`: only when `AWS_ACCESS_KEY_ID` is set; then the secret is required.
     func environment() throws(AWSConfigurationError) -> ResolvedCredentials? {
         guard let accessKeyId = settings.value("AWS_ACCESS_KEY_ID") else { return nil }
@@ -107,11 +111,9 @@ struct CredentialChain {
         var keys = AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secret)
         // botocore looks at the older name first.
         keys.sessionToken = settings.value("AWS_SECURITY_TOKEN") ?? settings.value("AWS_SESSION_TOKEN")
-        if let text = settings.value("AWS_CREDENTIAL_EXPIRATION") {
-            keys.expiration = AWSTimestamp.parseISO8601(text)
-            guard keys.expiration != nil else {
-                throw .invalidValue("AWS_CREDENTIAL_EXPIRATION is \"\(text)\": use ISO 8601, like 2024-01-15T10:30:00Z")
-            }
+        if let expiration = settings.variable(["AWS_CREDENTIAL_EXPIRATION"]) {
+            keys.expiration = AWSTimestamp.parseISO8601(expiration.value)
+            guard keys.expiration != nil else { throw expiration.invalid(": use ISO 8601, like 2024-01-15T10:30:00Z") }
         }
         return fixed(keys, "environment variables")
     }
@@ -124,22 +126,25 @@ struct CredentialChain {
         if let sso = try singleSignOn(profile: name) { return sso }
         if let keys = try staticKeys(name, inCredentialsFile: true) { return keys }
         if settings.profile(name)["login_session"] != nil {
-            throw .unsupported(
-                "profile \(name) uses aws login (login_session), which sandboxd does not support: use credential_process, "
-                    + "SSO, static keys, an assume-role profile, web identity or an instance/container role instead"
+            throw Self.unsupported(
+                "profile \(name) uses aws login (login_session)",
+                "use credential_process, SSO, static keys, an assume-role profile, web identity or an "
+                    + "instance/container role instead"
             )
         }
         if let process = try credentialProcess(profile: name) { return process }
         return try staticKeys(name, inCredentialsFile: false)
     }
 
+    static func unsupported(_ what: String, _ instead: String) -> AWSConfigurationError {
+        .unsupported("\(what), which sandboxd does not support: \(instead)")
+    }
+
     /// `AssumeRoleWithWebIdentityProvider`: each key from its environment variable when allowed and set, else from
     /// the profile. Applies when a token file is found.
     func webIdentity(_ name: String, useEnvironment: Bool) throws(AWSConfigurationError) -> ResolvedCredentials? {
         func lookup(_ variable: String, _ key: String) -> AWSSettings.Setting? {
-            if useEnvironment, let value = settings.value(variable) { return .init(value: value, origin: variable) }
-            guard let value = settings.profile(name).string(key), !value.isEmpty else { return nil }
-            return .init(value: value, origin: "\(key) in profile \(name)")
+            settings.setting(key, variables: useEnvironment ? [variable] : [], profile: name)
         }
         guard let tokenFile = lookup("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file") else { return nil }
         guard let roleArn = lookup("AWS_ROLE_ARN", "role_arn")?.value else {
@@ -172,9 +177,9 @@ struct CredentialChain {
     mutating func assumeRole(profile name: String) throws(AWSConfigurationError) -> ResolvedCredentials {
         let profile = settings.profile(name)
         if profile["mfa_serial"] != nil {
-            throw .unsupported(
-                "profile \(name) assumes a role with mfa_serial (a person must type a code), which sandboxd does not "
-                    + "support: give its source profile the role's permissions, or drop the MFA condition"
+            throw Self.unsupported(
+                "profile \(name) assumes a role with mfa_serial (a person must type a code)",
+                "give its source profile the role's permissions, or drop the MFA condition"
             )
         }
         let source: ResolvedCredentials
@@ -236,13 +241,15 @@ struct CredentialChain {
         case "Environment":
             (found, missing) = (try environment(), "AWS_ACCESS_KEY_ID is not set: set it and AWS_SECRET_ACCESS_KEY")
         case "EcsContainer":
-            (found, missing) = (try container(), "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor …_FULL_URI is set")
+            (found, missing) = (
+                try container(), "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor …_FULL_URI is set"
+            )
         case "Ec2InstanceMetadata":
             (found, missing) = (try instanceMetadata(), "AWS_EC2_METADATA_DISABLED is true: unset it")
         default:
             throw .invalidProfile(
-                "profile \(name) has credential_source = \(source): use Environment, EcsContainer or Ec2InstanceMetadata "
-                    + "(spelled exactly so)"
+                "profile \(name) has credential_source = \(source): use Environment, EcsContainer or "
+                    + "Ec2InstanceMetadata (spelled exactly so)"
             )
         }
         guard let found else {

@@ -2,11 +2,10 @@ import Foundation
 
 /// Where to send a service's requests and which region to sign them for.
 struct AWSEndpoint: Sendable, Hashable {
-    /// Used verbatim when configured.
     var url: URL
     /// The configured region with any `fips-`/`-fips` removed, even when the URL is an override.
     var signingRegion: String
-    /// Where ``url`` came from, for the start-up log: `AWS_ENDPOINT_URL`, `partition aws`, ….
+    /// For the start-up log: `AWS_ENDPOINT_URL`, `partition aws`, ….
     var origin: String
 }
 
@@ -56,11 +55,8 @@ extension AWSSettings {
         // client.py _normalize_fips_region: plain substring removal, anywhere in the name.
         let signingRegion = region.replacing("fips-", with: "").replacing("-fips", with: "")
         if !boolean("ignore_configured_endpoint_urls"), let configured = try configuredEndpoint(for: service) {
-            guard let url = Self.validEndpointURL(configured.value) else {
-                throw .invalidEndpoint(
-                    "\(configured.origin) is \"\(configured.value)\", which is not an endpoint URL: "
-                        + "use http(s)://HOST[:PORT]"
-                )
+            guard let url = configured.url else {
+                throw configured.invalid(", which is not an endpoint URL: use http(s)://HOST[:PORT]", .invalidEndpoint)
             }
             return AWSEndpoint(url: url, signingRegion: signingRegion, origin: configured.origin)
         }
@@ -77,9 +73,7 @@ extension AWSSettings {
     }
 
     private func configuredEndpoint(for service: AWSService) throws(AWSConfigurationError) -> Setting? {
-        if let variable = [service.environmentVariable, "AWS_ENDPOINT_URL"].first(where: { value($0) != nil }) {
-            return Setting(value: value(variable)!, origin: variable)
-        }
+        if let variable = variable([service.environmentVariable, "AWS_ENDPOINT_URL"]) { return variable }
         if let name = profile(profileName).string("services") {
             guard let section = services[name], !section.isEmpty else {
                 throw .invalidProfile(
@@ -92,14 +86,5 @@ extension AWSSettings {
             }
         }
         return setting("endpoint_url", variables: [])
-    }
-
-    /// botocore's `is_valid_endpoint_url`, roughly: an http(s) URL with a host and no whitespace.
-    static func validEndpointURL(_ text: String) -> URL? {
-        guard !text.contains(where: \.isWhitespace), let url = URL(string: text),
-            let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
-            ["http", "https"].contains(components.scheme?.lowercased()), components.host?.isEmpty == false
-        else { return nil }
-        return url
     }
 }

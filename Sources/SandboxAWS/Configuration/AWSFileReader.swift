@@ -3,8 +3,7 @@ import Foundation
 /// Reads the shared `config` and `credentials` files and the SSO token cache, so the resolver can be tested without
 /// touching the disk.
 public struct AWSFileReader: Sendable {
-    /// Returns the text of the file at an absolute path, `nil` when there is no such file, and throws when the file
-    /// exists but cannot be read.
+    /// The text at an absolute path; `nil` when there is no such file; throws when it exists but cannot be read.
     let contents: @Sendable (_ path: String) throws -> String?
 
     public init(_ contents: @escaping @Sendable (String) throws -> String?) {
@@ -24,7 +23,7 @@ public struct AWSFileReader: Sendable {
         return text
     }
 
-    /// Files from memory, keyed by absolute path; every other path does not exist.
+    /// Every other path does not exist.
     public static func inMemory(_ files: [String: String]) -> AWSFileReader {
         AWSFileReader { files[$0] }
     }

@@ -28,22 +28,20 @@ struct AWSINISection: Hashable, Sendable {
 /// - A section or an option repeated within one file is an error, as is an option before any section.
 /// - `[DEFAULT]` is not a section: its options are inherited by every section.
 struct AWSINIFile: Hashable, Sendable {
-    /// The sections in the order they first appear.
+    /// In the order they first appear.
     var sections: [AWSINISection]
 
-    /// - Throws: ``AWSConfigurationError/Code/malformedFile`` with the line number.
     init(parsing text: String, path: String) throws(AWSConfigurationError) {
         // Entry 0 is [DEFAULT]; each option keeps its lines until the end, when they are joined.
         var raw: [(name: String, options: [(key: String, lines: [String])])] = [("DEFAULT", [])]
         var current: Int?
-        var inOption = false
-        var indentLevel = 0
-        func error(_ line: Int, _ message: String) -> AWSConfigurationError {
-            AWSConfigurationError(.malformedFile, "\(path), line \(line): \(message)")
-        }
+        var (inOption, indentLevel) = (false, 0)
         // Python's universal newlines; "\r\n" is one Character.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        for (index, line) in lines.enumerated() {
+        for (number, line) in zip(1..., lines) {
+            func error(_ message: String) -> AWSConfigurationError {
+                AWSConfigurationError(.malformedFile, "\(path), line \(number): \(message)")
+            }
             let stripped = line.trimmingPythonWhitespace()
             let isComment = stripped.hasPrefix("#") || stripped.hasPrefix(";")
             let indent = line.prefix(while: \.isPythonWhitespace).count
@@ -54,51 +52,49 @@ struct AWSINIFile: Hashable, Sendable {
             }
             if stripped.isEmpty || isComment { continue }
             indentLevel = indent
-            if let header = Self.sectionHeader(in: stripped) {
-                inOption = false
-                if header == "DEFAULT" {
-                    current = 0
+            // `\[(?P<header>.+)\]` matched at the start.
+            if stripped.first == "[", let close = stripped.lastIndex(of: "]"), close > stripped.startIndex {
+                let header = String(stripped[stripped.index(after: stripped.startIndex)..<close])
+                if !header.isEmpty {
+                    inOption = false
+                    if header != "DEFAULT" {
+                        guard !raw.contains(where: { $0.name == header }) else {
+                            throw error("section [\(header)] appears twice")
+                        }
+                        raw.append((header, []))
+                    }
+                    current = header == "DEFAULT" ? 0 : raw.count - 1
                     continue
                 }
-                guard !raw.contains(where: { $0.name == header }) else {
-                    throw error(index + 1, "section [\(header)] appears twice")
-                }
-                raw.append((header, []))
-                current = raw.count - 1
-                continue
             }
-            guard let section = current else {
-                throw error(index + 1, "\"\(stripped)\" comes before any [section] header")
-            }
+            guard let section = current else { throw error("\"\(stripped)\" comes before any [section] header") }
             guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw error(index + 1, "\"\(stripped)\" is not a section header, a key = value line or a comment")
+                throw error("\"\(stripped)\" is not a section header, a key = value line or a comment")
             }
             let key = stripped[..<delimiter].trimmingPythonWhitespace().lowercased()
-            guard !key.isEmpty else {
-                throw error(index + 1, "\"\(stripped)\" has no key before the \"\(stripped[delimiter])\"")
-            }
+            guard !key.isEmpty else { throw error("\"\(stripped)\" has no key before the \"\(stripped[delimiter])\"") }
             guard !raw[section].options.contains(where: { $0.key == key }) else {
-                throw error(index + 1, "key \"\(key)\" appears twice in section [\(raw[section].name)]")
+                throw error("key \"\(key)\" appears twice in section [\(raw[section].name)]")
             }
             let value = stripped[stripped.index(after: delimiter)...].trimmingPythonWhitespace()
             raw[section].options.append((key, [String(value)]))
             inOption = true
         }
         var defaults: [String: AWSINIValue] = [:]
-        for (key, lines) in raw[0].options {
-            defaults[key] = try Self.value(of: lines, key: key, section: "DEFAULT", path: path)
-        }
         sections = []
-        for section in raw.dropFirst() {
+        for (index, section) in raw.enumerated() {
             var values = defaults
             for (key, lines) in section.options {
                 values[key] = try Self.value(of: lines, key: key, section: section.name, path: path)
             }
-            sections.append(AWSINISection(name: section.name, values: values))
+            if index == 0 {
+                defaults = values
+            } else {
+                sections.append(AWSINISection(name: section.name, values: values))
+            }
         }
     }
 
-    /// The section with this exact name.
     subscript(name: String) -> AWSINISection? {
         sections.first { $0.name == name }
     }
@@ -126,13 +122,6 @@ struct AWSINIFile: Hashable, Sendable {
             nested[String(stripped[..<equals].trimmingPythonWhitespace())] = String(value)
         }
         return .nested(nested)
-    }
-
-    /// `\[(?P<header>.+)\]` matched at the start: the text between the first `[` and the last `]`.
-    private static func sectionHeader(in line: Substring) -> String? {
-        guard line.first == "[", let close = line.lastIndex(of: "]") else { return nil }
-        let header = line[line.index(after: line.startIndex)..<close]
-        return header.isEmpty ? nil : String(header)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What botocore's session reads for one profile: the environment, then the shared `config` and `credentials` files
 /// combined the way botocore combines them.
 ///
@@ -17,9 +19,8 @@ struct AWSSettings: Sendable {
     var configFileProfiles: [String: Profile] = [:]
     /// By their literal name (`[NAME]`).
     var credentialsFileSections: [String: Profile] = [:]
-    /// `[services NAME]` sections of the config file.
+    /// The config file's `[services NAME]` and `[sso-session NAME]` sections.
     var services: [String: Profile] = [:]
-    /// `[sso-session NAME]` sections of the config file.
     var ssoSessions: [String: Profile] = [:]
 
     init(
@@ -35,14 +36,13 @@ struct AWSSettings: Sendable {
         for section in configFile?.sections ?? [] {
             // botocore.configloader.build_profile_map: prefix match, then shlex-split into exactly two words.
             let name = Self.shellWords(section.name).flatMap { $0.count == 2 ? $0[1] : nil }
-            if section.name.hasPrefix("profile") {
-                if let name { configFileProfiles[name] = section.values }
-            } else if section.name.hasPrefix("sso-session") {
-                if let name { ssoSessions[name] = section.values }
-            } else if section.name.hasPrefix("services") {
-                if let name { services[name] = section.values }
-            } else if section.name == "default" {
+            if section.name == "default" {
                 configFileProfiles["default"] = section.values
+            } else if section.name.hasPrefix("profile") {
+                if let name { configFileProfiles[name] = section.values }
+            } else if let name {
+                if section.name.hasPrefix("sso-session") { ssoSessions[name] = section.values }
+                if section.name.hasPrefix("services") { services[name] = section.values }
             }
         }
         profiles = configFileProfiles
@@ -60,18 +60,36 @@ struct AWSSettings: Sendable {
     struct Setting {
         var value: String
         var origin: String
+
+        /// `ORIGIN is "VALUE"` and `problem`: how every message about a bad setting begins.
+        func invalid(_ problem: String, _ code: AWSConfigurationError.Code = .invalidValue) -> AWSConfigurationError {
+            AWSConfigurationError(code, "\(origin) is \"\(value)\"\(problem)")
+        }
+
+        /// botocore's `is_valid_endpoint_url`, roughly: an http(s) URL with a host and no whitespace.
+        var url: URL? {
+            guard !value.contains(where: \.isWhitespace), let url = URL(string: value),
+                let components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+                ["http", "https"].contains(components.scheme?.lowercased()), components.host?.isEmpty == false
+            else { return nil }
+            return url
+        }
     }
 
     func value(_ variable: String) -> String? { environment[variable].nonEmpty }
 
+    /// The first of these environment variables that is set.
+    func variable(_ names: [String]) -> Setting? {
+        names.lazy.compactMap { name in value(name).map { Setting(value: $0, origin: name) } }.first
+    }
+
     /// The first of `variables` set (by default `AWS_` + the key in upper case, as botocore names nearly all), else
-    /// the key in the profile; empty values count as unset.
-    func setting(_ key: String, variables: [String]? = nil) -> Setting? {
-        if let variable = (variables ?? ["AWS_" + key.uppercased()]).first(where: { value($0) != nil }) {
-            return Setting(value: value(variable)!, origin: variable)
-        }
-        guard let value = profile(profileName).string(key), !value.isEmpty else { return nil }
-        return Setting(value: value, origin: "\(key) in profile \(profileName)")
+    /// the key in the profile (by default the chosen one); empty values count as unset.
+    func setting(_ key: String, variables: [String]? = nil, profile name: String? = nil) -> Setting? {
+        if let found = variable(variables ?? ["AWS_" + key.uppercased()]) { return found }
+        let name = name ?? profileName
+        guard let value = profile(name).string(key).nonEmpty else { return nil }
+        return Setting(value: value, origin: "\(key) in profile \(name)")
     }
 
     /// botocore's `ensure_boolean`: true only for `true` in any case.
@@ -79,11 +97,10 @@ struct AWSSettings: Sendable {
         setting(key)?.value.lowercased() == "true"
     }
 
-    /// A whole number, at least 1.
     func integer(_ key: String, meaning: String) throws(AWSConfigurationError) -> Int? {
         guard let setting = setting(key) else { return nil }
         guard let number = Int(setting.value.trimmingPythonWhitespace()), number >= 1 else {
-            throw .invalidValue("\(setting.origin) is \"\(setting.value)\": use \(meaning), at least 1")
+            throw setting.invalid(": use \(meaning), at least 1")
         }
         return number
     }
@@ -125,6 +142,6 @@ struct AWSSettings: Sendable {
 }
 
 extension Dictionary where Key == String, Value == AWSINIValue {
-    /// A plain-string setting; nested blocks count as absent.
+    /// Nested blocks count as absent.
     func string(_ key: String) -> String? { self[key]?.string }
 }

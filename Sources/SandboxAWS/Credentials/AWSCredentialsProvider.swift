@@ -1,12 +1,12 @@
-/// Supplies the credentials a request is signed with, fetching or refreshing them as needed.
-///
+import SandboxHTTP
+
 /// Providers that fetch (STS, SSO, a process, the container endpoint, instance metadata) do not cache: wrap them in
 /// a ``CachingCredentialsProvider``, which refreshes temporary credentials before they expire.
 public protocol AWSCredentialsProvider: Sendable {
     func credentials() async throws(AWSCredentialsError) -> AWSCredentials
 }
 
-/// Returns the same credentials every time: keys from the environment or a shared file.
+/// Keys from the environment or a shared file.
 public struct StaticCredentialsProvider: AWSCredentialsProvider {
     private let value: AWSCredentials
 
@@ -29,7 +29,7 @@ public struct AWSCredentialsError: Error, Sendable, Hashable, CustomStringConver
     }
 
     public var kind: Kind
-    /// What went wrong and what to check, in one line.
+    /// One line: what went wrong and what to check.
     public var message: String
 
     public init(_ kind: Kind, _ message: String) {
@@ -41,4 +41,33 @@ public struct AWSCredentialsError: Error, Sendable, Hashable, CustomStringConver
 
     static func refused(_ message: String) -> Self { Self(.refused, message) }
     static func unavailable(_ message: String) -> Self { Self(.unavailable, message) }
+}
+
+extension AWSRetryingSender {
+    /// A call for credentials (STS, the SSO portal), retried like any AWS call: asking again is harmless. An error
+    /// response becomes `refusal(response)`.
+    static func credentialsCall(
+        _ call: String,
+        transport: any HTTPTransport,
+        policy: AWSRetryPolicy,
+        makeRequest: () throws(AWSCallError) -> HTTPRequest,
+        classify: (HTTPResponse) -> Classification,
+        refusal: (HTTPResponse) -> AWSCredentialsError
+    ) async throws(AWSCredentialsError) -> HTTPResponse {
+        do throws(AWSCallError) {
+            return try await AWSRetryingSender(transport: transport, policy: policy, quota: AWSRetryQuota()).send(
+                safeToRepeat: true,
+                makeRequest: { (_, _) throws(AWSCallError) in try makeRequest() },
+                classify: classify
+            )
+        } catch {
+            switch error {
+            case .response(let envelope): throw refusal(envelope.response)
+            case .transport(let failure, let attempts):
+                throw .unavailable("\(call) failed after \(attempts) attempt(s): \(failure)")
+            case .credentials(let failure): throw failure
+            case .invalidRequest(let message): throw .refused(message)
+            }
+        }
+    }
 }

@@ -12,9 +12,9 @@ import Foundation
 ///   request.
 /// - Never two refreshes at once: concurrent callers wait for the one in flight.
 actor CachingCredentialsProvider: AWSCredentialsProvider {
-    let refreshWindow: TimeInterval
-    let safetyMargin: TimeInterval
-    let minimumRefreshInterval: TimeInterval
+    let refreshWindow: TimeInterval = 15 * 60
+    let safetyMargin: TimeInterval = 60
+    let minimumRefreshInterval: TimeInterval = 60
     /// The provider that fetches.
     nonisolated let source: any AWSCredentialsProvider
     private let now: @Sendable () -> Date
@@ -22,24 +22,12 @@ actor CachingCredentialsProvider: AWSCredentialsProvider {
     private var lastRefresh: Date?
     private var inFlight: Task<Result<AWSCredentials, AWSCredentialsError>, Never>?
 
-    init(
-        _ source: any AWSCredentialsProvider,
-        refreshWindow: TimeInterval = 15 * 60,
-        safetyMargin: TimeInterval = 60,
-        minimumRefreshInterval: TimeInterval = 60,
-        now: @escaping @Sendable () -> Date = { Date() }
-    ) {
-        self.source = source
-        self.refreshWindow = refreshWindow
-        self.safetyMargin = safetyMargin
-        self.minimumRefreshInterval = minimumRefreshInterval
-        self.now = now
+    init(_ source: any AWSCredentialsProvider, now: @escaping @Sendable () -> Date = { Date() }) {
+        (self.source, self.now) = (source, now)
     }
 
     func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
-        if let cached, isUsable(cached), !isDue(cached) {
-            return cached
-        }
+        if let cached, isUsable(cached), !isDue(cached) { return cached }
         switch await refresh() {
         case .success(let fresh):
             return fresh
@@ -49,7 +37,6 @@ actor CachingCredentialsProvider: AWSCredentialsProvider {
         }
     }
 
-    /// Joins the refresh in flight, or starts one, and stores its result.
     private func refresh() async -> Result<AWSCredentials, AWSCredentialsError> {
         let task =
             inFlight

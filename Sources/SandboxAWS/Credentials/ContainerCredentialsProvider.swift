@@ -7,7 +7,7 @@ import SandboxHTTP
 /// from a token file (read at every fetch, so rotated tokens are picked up) or a fixed token. As botocore does, each
 /// fetch makes up to ``attempts`` tries of ``timeout``, ``retryDelay`` apart, and does not retry a 4xx.
 struct ContainerCredentialsProvider: AWSCredentialsProvider {
-    /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`, or `…_TOKEN_FILE`. Printed, it names the kind and the file, never the token.
+    /// Printed, it names the kind and the file, never the token.
     enum Authorization: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         case none
         case token(String)
@@ -38,27 +38,26 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
         if let token = try authorizationToken() { headers["Authorization"] = token }
         let request = HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout)
         let source = "the container credentials endpoint \(Self.redacted(url))"
-        var lastError = AWSCredentialsError.unavailable("\(source) was not asked")
-        for attempt in 1...max(1, attempts) {
-            if attempt > 1 { await sleep(retryDelay) }
-            let response: HTTPResponse
-            do throws(HTTPTransportError) {
-                response = try await transport.send(request)
-            } catch {
-                lastError = .unavailable("\(source) could not be reached: \(error)")
-                continue
-            }
-            if response.status == 200 {
-                return try TemporaryCredentialsDocument.credentials(from: response.body, source: source)
-            }
+        let response: HTTPResponse
+        do throws(HTTPTransportError) {
+            let pause = { await sleep(retryDelay) }
+            response = try await transport.send(
+                request,
+                attempts: attempts,
+                pause: pause,
+                retryable: { $0.status >= 500 }
+            )
+        } catch {
+            throw .unavailable("\(source) could not be reached: \(error)")
+        }
+        guard response.status == 200 else {
             let advice = [401, 403].contains(response.status) ? ": check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)" : ""
-            lastError = AWSCredentialsError(
+            throw AWSCredentialsError(
                 response.status >= 500 ? .unavailable : .refused,
                 "\(source) answered HTTP \(response.status)\(advice)"
             )
-            guard response.status >= 500 else { throw lastError }
         }
-        throw lastError
+        return try TemporaryCredentialsDocument.credentials(from: response.body, source: source)
     }
 
     /// Refuses CR or LF, as botocore does.
@@ -81,10 +80,33 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
         return token
     }
 
-    /// The URL without user info or query, which could carry secrets.
+    /// Without user info or query, which could carry secrets.
     static func redacted(_ url: URL) -> String {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "(invalid URL)" }
         (components.user, components.password, components.query) = (nil, nil, nil)
         return components.string ?? "(invalid URL)"
+    }
+}
+
+extension HTTPTransport {
+    /// Up to `attempts` tries, `pause` between them, while no answer comes or it is `retryable` (botocore's metadata
+    /// fetchers): the last answer, or the last failure.
+    func send(
+        _ request: HTTPRequest,
+        attempts: Int,
+        pause: () async -> Void = {},
+        retryable: (HTTPResponse) -> Bool
+    )
+        async throws(HTTPTransportError) -> HTTPResponse
+    {
+        var attempt = 1
+        while true {
+            do throws(HTTPTransportError) {
+                let response = try await send(request)
+                if attempt >= attempts || !retryable(response) { return response }
+            } catch  where attempt < attempts {}
+            attempt += 1
+            await pause()
+        }
     }
 }

@@ -9,11 +9,10 @@ import SandboxHTTP
 /// 2. `GET /latest/meta-data/iam/security-credentials/` (with `x-aws-ec2-metadata-token`) → the role name.
 /// 3. `GET /latest/meta-data/iam/security-credentials/<role>` → the credentials document.
 ///
-/// Each request has ``timeout`` and is tried ``attempts`` times (botocore's defaults: 1 s, 1 attempt).
+/// Each request has ``timeout`` and ``attempts`` tries (botocore's defaults: 1 s, 1).
 struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
-    /// `http://169.254.169.254/`, or `AWS_EC2_METADATA_SERVICE_ENDPOINT`.
     var endpoint = URL(string: "http://169.254.169.254/")!
-    /// `AWS_EC2_METADATA_V1_DISABLED`: never fall back to IMDSv1.
+    /// Never fall back to IMDSv1.
     var v1Disabled = false
     var transport: any HTTPTransport
     /// Per request.
@@ -91,21 +90,12 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
         }
     }
 
-    /// Sends with up to ``attempts`` tries; a 5xx or an empty 200 is tried again.
+    /// A 5xx or an empty 200 is tried again.
     private func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         var request = request
         request.timeout = timeout
-        var attempt = 0
-        while true {
-            attempt += 1
-            do throws(HTTPTransportError) {
-                let response = try await transport.send(request)
-                let retryable = response.status >= 500 || (response.status == 200 && response.body.isEmpty)
-                if attempt < attempts, retryable { continue }
-                return response
-            } catch {
-                guard attempt < attempts else { throw error }
-            }
+        return try await transport.send(request, attempts: attempts) {
+            $0.status >= 500 || ($0.status == 200 && $0.body.isEmpty)
         }
     }
 

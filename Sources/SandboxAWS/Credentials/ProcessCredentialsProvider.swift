@@ -1,17 +1,15 @@
 import Foundation
 import Glibc
 
-/// Runs a profile's `credential_process` (aws-vault, granted, 1Password's `op`, …) and reads the credentials it
-/// prints, as botocore's `ProcessProvider` does: no shell, sandboxd's environment, standard input `/dev/null`, and
-/// on standard output `{"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken"?, "Expiration"?}`.
+/// Runs a profile's `credential_process` (aws-vault, granted, 1Password's `op`, …) as botocore's `ProcessProvider`
+/// does (no shell, sandboxd's environment, standard input `/dev/null`) and reads the document it prints.
 ///
 /// Whatever the program writes may be secret, so no message quotes it: a failure tells the exit status and how many
 /// bytes went to standard error. A run longer than ``timeout`` is killed with its process group, so a program that
-/// waits for a person cannot hold a pass. Behind the cache, credentials with an `Expiration` are fetched again
-/// before it; without one they are kept for the life of the process.
+/// waits for a person cannot hold a pass.
 struct ProcessCredentialsProvider: AWSCredentialsProvider {
     let profile: String
-    /// The program's path, found at start-up.
+    /// Found at start-up.
     let executable: String
     let arguments: [String]
     let environment: [String: String]
@@ -34,10 +32,9 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         } catch {
             throw .refused("\(source) could not be started: \(error.localizedDescription)")
         }
-        guard let document = try? JSONDecoder().decode(TemporaryCredentialsDocument.self, from: Data(output)) else {
-            throw .refused("\(source) did not print a JSON credentials document")
-        }
-        guard document.Version == 1 else { throw .refused("\(source) printed a document without \"Version\": 1") }
+        guard let document = TemporaryCredentialsDocument.decode(TemporaryCredentialsDocument.self, from: Data(output))
+        else { throw .refused("\(source) did not print a JSON credentials document") }
+        guard document.version == 1 else { throw .refused("\(source) printed a document without \"Version\": 1") }
         return try document.credentials(source: source)
     }
 

@@ -21,7 +21,6 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
 
     var roleArn: String
     var proof: Proof
-    /// Resolved as Service Catalog's is.
     var endpoint: AWSEndpoint
     var transport: any HTTPTransport
     var retryPolicy = AWSRetryPolicy()
@@ -54,18 +53,14 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
             signedWith: signing,
             call: "STS \(action) for \(roleArn)"
         )
-        guard let xml = AWSXMLElement.parse(response.body)?.child("\(action)Result")?.child("Credentials"),
-            let accessKeyId = xml.child("AccessKeyId")?.text, !accessKeyId.isEmpty,
-            let secret = xml.child("SecretAccessKey")?.text, !secret.isEmpty
-        else {
-            throw .refused("STS \(action) for \(roleArn) answered without credentials")
-        }
-        return AWSCredentials(
-            accessKeyId: accessKeyId,
-            secretAccessKey: secret,
-            sessionToken: xml.child("SessionToken")?.text,
-            expiration: xml.child("Expiration").flatMap { AWSTimestamp.parseISO8601($0.text) }
+        let xml = AWSXMLElement.parse(response.body)?.child("\(action)Result")?.child("Credentials")
+        let document = TemporaryCredentialsDocument(
+            accessKeyId: xml?.child("AccessKeyId")?.text,
+            secretAccessKey: xml?.child("SecretAccessKey")?.text,
+            sessionToken: xml?.child("SessionToken")?.text,
+            expiration: xml?.child("Expiration").map { .iso8601($0.text) }
         )
+        return try document.credentials(source: "STS \(action) for \(roleArn)")
     }
 
     private func send(
@@ -80,42 +75,31 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
         )
         let url = endpoint.url.path.isEmpty ? endpoint.url.appendingPathComponent("") : endpoint.url
         let signer = SigV4Signer(region: endpoint.signingRegion, service: "sts")
-        do throws(AWSCallError) {
-            return try await AWSRetryingSender(transport: transport, policy: retryPolicy, quota: AWSRetryQuota()).send(
-                safeToRepeat: true,
-                makeRequest: { (_, _) throws(AWSCallError) -> HTTPRequest in
-                    var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
-                    if let credentials {
-                        var signable = SigV4Request(method: "POST", url: url, headers: headers, body: body)
-                        signer.sign(&signable, credentials: credentials, date: Date())
-                        headers = signable.headers
-                    }
-                    var httpHeaders = HTTPHeaders(headers.map { (name: $0.0, value: $0.1) })
-                    httpHeaders["User-Agent"] = ServiceCatalogClient.userAgent
-                    return HTTPRequest(method: "POST", url: url, headers: httpHeaders, body: Data(body))
-                },
-                classify: Self.classify
-            )
-        } catch {
-            guard case .response(let envelope) = error else { throw Self.failure(error, call) }
-            let decoded = AWSErrorResponse(xml: envelope.response)
-            throw AWSCredentialsError(
-                Self.classify(envelope.response) == .final ? .refused : .unavailable,
-                "\(call) failed: \(decoded.code): \(decoded.message)"
-                    + (decoded.requestId.map { " (request id \($0))" } ?? "")
-            )
-        }
-    }
-
-    /// A call that got no error response: the transport's failure, the signing credentials', or a bad request.
-    static func failure(_ error: AWSCallError, _ call: String) -> AWSCredentialsError {
-        switch error {
-        case .response(let envelope): .refused("\(call) failed: HTTP \(envelope.response.status)")
-        case .transport(let failure, let attempts):
-            .unavailable("\(call) failed after \(attempts) attempt(s): \(failure)")
-        case .credentials(let failure): failure
-        case .invalidRequest(let message): .refused(message)
-        }
+        return try await AWSRetryingSender.credentialsCall(
+            call,
+            transport: transport,
+            policy: retryPolicy,
+            makeRequest: {
+                var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
+                if let credentials {
+                    var signable = SigV4Request(method: "POST", url: url, headers: headers, body: body)
+                    signer.sign(&signable, credentials: credentials, date: Date())
+                    headers = signable.headers
+                }
+                var httpHeaders = HTTPHeaders(headers.map { (name: $0.0, value: $0.1) })
+                httpHeaders["User-Agent"] = ServiceCatalogClient.userAgent
+                return HTTPRequest(method: "POST", url: url, headers: httpHeaders, body: Data(body))
+            },
+            classify: Self.classify,
+            refusal: { response in
+                let decoded = AWSErrorResponse(xml: response)
+                return AWSCredentialsError(
+                    Self.classify(response) == .final ? .refused : .unavailable,
+                    "\(call) failed: \(decoded.code): \(decoded.message)"
+                        + (decoded.requestId.map { " (request id \($0))" } ?? "")
+                )
+            }
+        )
     }
 
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {

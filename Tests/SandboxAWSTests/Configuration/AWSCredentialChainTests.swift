@@ -401,17 +401,6 @@ struct AWSCredentialChainTests {
         #expect(error?.message.hasPrefix(message) == true, "\(error?.message ?? "no error")")
     }
 
-    @Test("SHA-1 as hashlib computes it (the token cache's file names)")
-    func sha1() {
-        #expect(SHA1.hexDigest(of: []) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
-        #expect(SHA1.hexDigest(of: Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(
-            SHA1.hexDigest(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
-        )
-        #expect(SHA1.hexDigest(of: Array(repeating: 0x61, count: 1000)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
-    }
-
     // MARK: Container
 
     @Test(
