@@ -38,7 +38,13 @@ struct AWSConfigurationResolver: Sendable {
     /// Resolves everything, reading the files once.
     func resolve() throws(AWSConfigurationError) -> AWSConfiguration {
         let settings = try loadSettings()
-        let region = try requiredRegion(in: settings)
+        let region: String
+        do {
+            region = try requiredRegion(in: settings)
+        } catch {
+            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6).
+            throw error.adding(credentialProblem(in: settings))
+        }
         var policy = retryPolicy ?? AWSRetryPolicy()
         let attempts = try settings.integer("max_attempts", meaning: "a whole number of attempts")
         if retryPolicy == nil, let attempts { policy.maxAttempts = min(attempts, 10) }
@@ -50,6 +56,23 @@ struct AWSConfigurationResolver: Sendable {
             credentials: try CredentialChain(resolver: self, settings: settings, region: region, retryPolicy: policy)
                 .resolve()
         )
+    }
+
+    /// What is wrong with the credentials, if anything, when no region is set: the chain is resolved with a
+    /// stand-in region (its providers make no call while they are built), only to be able to say so.
+    func credentialProblem(in settings: AWSSettings) -> AWSConfigurationError? {
+        let chain = CredentialChain(
+            resolver: self,
+            settings: settings,
+            region: "us-east-1",
+            retryPolicy: retryPolicy ?? AWSRetryPolicy()
+        )
+        do {
+            _ = try chain.resolve()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore checks them in that order), else `default`.
