@@ -33,6 +33,11 @@ struct ReconcileRunner {
         let listener = Task {
             for await signal in signals.stream {
                 guard stop.receive(signal) else { continue }
+                // The one line, at once: the call in flight may take a while yet.
+                output.writeError(
+                    "sandboxd: stopping on \(signal.name): the call in flight is finished and recorded first "
+                        + "(exit \(signal.exitCode)); run sandboxd reconcile again to carry on\n"
+                )
                 await reconciler.requestStop()
             }
         }
@@ -121,13 +126,9 @@ struct ReconcileRunner {
         Set(state.requests.values.filter { $0.state == .failed || $0.state == .quarantined }.map(\.id))
     }
 
-    /// The one line a stop signal ends the command with, and its exit status (130 or 143).
+    /// The exit status after a stop signal (130 or 143); its line was printed when it came.
     func stopped(by signal: StopSignal) -> Int32 {
-        context.output.writeError(
-            "sandboxd: stopped by \(signal.name): the call in flight was finished and recorded; "
-                + "run sandboxd reconcile again to carry on\n"
-        )
-        return signal.exitCode
+        signal.exitCode
     }
 
     /// How a pass bounded by the deadline ended.
