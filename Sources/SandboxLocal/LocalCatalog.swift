@@ -67,7 +67,10 @@ public actor LocalCatalog: CatalogPort {
     /// product's name) and answers once the file is deleted or ``slowCallSeconds`` passed, or when cancelled.
     func waitAsASlowCall(_ name: String) async {
         guard let file = slowCallFile else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
         guard FileManager.default.createFile(atPath: file.path, contents: Data((name + "\n").utf8)) else { return }
         defer { try? FileManager.default.removeItem(at: file) }
         let end = clock.now().addingTimeInterval(Self.slowCallSeconds)

@@ -24,7 +24,9 @@ struct TruthfulReadOnlyCommandTests {
             "state/local/faults.json",
             #"{"sandbox-hubot-forecasting": "stuck", "sandbox-monalisa-batch-eval": "stuck"}"#
         )
-        let (status, output) = await runSandboxd(["reconcile", "--local", "--desired-state", desired, "--state-dir", state])
+        let (status, output) = await runSandboxd([
+            "reconcile", "--local", "--desired-state", desired, "--state-dir", state,
+        ])
         #expect(status == 0, "\(output.stderr)")
         return (desired, state)
     }
@@ -98,7 +100,9 @@ struct AllProblemsAtOnceTests {
         let scene = try RemoteModeCommandTests.Scene()
         defer { scene.stop() }
         var environment = scene.environment
-        for variable in ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GITHUB_REPOSITORY", "GITHUB_TOKEN"] {
+        for variable in [
+            "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GITHUB_REPOSITORY", "GITHUB_TOKEN",
+        ] {
             environment[variable] = nil
         }
         for command in ["reconcile", "run"] {
@@ -107,7 +111,8 @@ struct AllProblemsAtOnceTests {
             let lines = output.stderr.split(separator: "\n").map(String.init)
             #expect(lines.count == 5, "\(output.stderr)")
             #expect(lines.allSatisfy { $0.hasPrefix("sandboxd: ") }, "\(output.stderr)")
-            for (setting, line) in zip(["AWS_REGION", "AWS_ACCESS_KEY_ID", "GITHUB_REPOSITORY", "GITHUB_TOKEN"], lines) {
+            for (setting, line) in zip(["AWS_REGION", "AWS_ACCESS_KEY_ID", "GITHUB_REPOSITORY", "GITHUB_TOKEN"], lines)
+            {
                 #expect(line.contains(setting), "\(line)")
             }
             #expect(lines.last?.contains("4 problems") == true, "\(output.stderr)")
@@ -120,15 +125,21 @@ struct AllProblemsAtOnceTests {
     func ownReasonsDuringAnOutage() async throws {
         let scene = try RemoteModeCommandTests.Scene()
         defer { scene.stop() }
-        try scene.directory.write("desired/pool.json", #"""
+        try scene.directory.write(
+            "desired/pool.json",
+            #"""
             {"capacity": 2, "product": {"productId": "prod-sandbox000001", "provisioningArtifactId": "pa-sandbox000001"},
              "verification": {"minAccountAge": "30d"}}
-            """#)
+            """#
+        )
         try scene.directory.write("desired/requests/bob-sbx.json", #"{"requester": "bob", "pullRequest": 2}"#)
         scene.github.failNext(200, status: 503)
         let (status, output) = await runSandboxd(["reconcile"] + scene.arguments, environment: scene.environment)
         #expect(status == 1, "\(output.stderr)")
-        let (_, statusOutput) = await runSandboxd(["status", "--json"] + scene.arguments, environment: scene.environment)
+        let (_, statusOutput) = await runSandboxd(
+            ["status", "--json"] + scene.arguments,
+            environment: scene.environment
+        )
         let requests = try #require(try jsonObject(statusOutput.stdout)["requests"] as? [[String: Any]])
         let reasons = Dictionary(
             uniqueKeysWithValues: requests.map { ($0["id"] as? String ?? "", $0["reason"] as? String ?? "") }
@@ -170,7 +181,9 @@ struct ReconcileSignalTests {
         let state = directory.path("state")
         try directory.write("state/local/faults.json", #"{"sandbox-hubot-forecasting": "fail-provision"}"#)
         let invocation = try CommandOptions.resolve(
-            arguments: ["reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state],
+            arguments: [
+                "reconcile", "--local", "--wait", "--desired-state", exampleDesiredState, "--state-dir", state,
+            ],
             environment: [:]
         )
         guard case .run(let options) = invocation else {
@@ -189,7 +202,8 @@ struct ReconcileSignalTests {
 
     /// Starts `reconcile --local` (with `extra` arguments) whose provisioning of hubot's product is slow,
     /// sends `signal` while that call is in flight, lets the call answer, and returns the exit status and stderr.
-    static func interrupt(_ signal: Int32, extra: [String], in directory: TemporaryDirectory) throws -> (Int32, String) {
+    static func interrupt(_ signal: Int32, extra: [String], in directory: TemporaryDirectory) throws -> (Int32, String)
+    {
         let state = directory.path("state")
         try directory.write("state/local/faults.json", #"{"sandbox-hubot-forecasting": "slow-provision"}"#)
         let slowCall = state + "/local/slow-call"

@@ -82,6 +82,8 @@ extension CommandOutput {
     func printFailure(_ error: any Error) {
         let lines = CommandFailure.lines(of: error)
         for line in lines { printError("sandboxd: \(line)") }
-        if lines.count > 1 { printError("sandboxd: \(lines.count) problems with the configuration; fix them all, then start again") }
+        if lines.count > 1 {
+            printError("sandboxd: \(lines.count) problems with the configuration; fix them all, then start again")
+        }
     }
 }
