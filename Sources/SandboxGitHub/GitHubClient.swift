@@ -292,7 +292,7 @@ extension GitHubClient {
             throw GitHubError(.rejected, message: "cannot encode the request body: \(error)")
         }
         // Fail fast while GitHub says to back off, rather than wait for a turn first.
-        if let refusal = gate.refusal(at: now()) { throw refusal }
+        if let refusal = gate.refusal(at: now(), call: "\(method) \(path)") { throw refusal }
         await pacer.acquire()
         let result: Result<Response, GitHubError>
         do {
@@ -338,7 +338,7 @@ extension GitHubClient {
         var triedAnotherToken = false
         while true {
             attempt += 1
-            if let refusal = gate.refusal(at: now()) { throw refusal }
+            if let refusal = gate.refusal(at: now(), call: "\(method) \(url.path)") { throw refusal }
             let token = try await authenticator.token(for: scope, client: self)
             headers["Authorization"] = "Bearer \(token.value)"
             let request = HTTPRequest(
@@ -366,7 +366,8 @@ extension GitHubClient {
                 }
                 throw gate.closeForOutage(
                     at: now(),
-                    reason: "GitHub cannot be reached (\(method) \(url.path)): \(error)"
+                    message: "GitHub cannot be reached (\(method) \(url.path)): \(error)",
+                    cause: "GitHub could not be reached a moment ago (\(error))"
                 )
             }
             if let limited = gate.observe(response, at: now()) { throw limited }
@@ -377,8 +378,9 @@ extension GitHubClient {
                 }
                 throw gate.closeForOutage(
                     at: now(),
-                    reason: "GitHub answered HTTP \(response.status) to \(method) \(url.path) \(attempt) time(s); "
-                        + "trying again later"
+                    message: "GitHub answered HTTP \(response.status) to \(method) \(url.path) \(attempt) time(s); "
+                        + "trying again later",
+                    cause: "GitHub answered HTTP \(response.status) a moment ago"
                 )
             }
             if response.status == 401 {

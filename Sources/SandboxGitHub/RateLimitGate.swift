@@ -17,6 +17,10 @@ import Synchronization
 ///   starts again once ``secondaryQuietPeriod`` passes without one;
 /// - an outage (5xx or network failure after the retries, or a timeout), for ``outagePause``, so
 ///   one pass meets a down or hanging GitHub once, not once per request.
+///
+/// A call refused while the gate is closed fails with a message naming *that* call (its method and
+/// path) and what closed the gate, never the message of the call that met the failure: each pending
+/// request's reason is its own call's (docs/behaviour.md §5.4).
 final class RateLimitGate: Sendable {
     /// How long to hold off after GitHub failed (5xx or unreachable after retries, or timed out).
     static let outagePause: TimeInterval = 30
@@ -39,6 +43,7 @@ final class RateLimitGate: Sendable {
 
     private struct Closure {
         var until: Date
+        /// Why the gate closed, naming no call (the refused calls name themselves).
         var reason: String
         /// A rate limit (primary or secondary) rather than an outage.
         var isRateLimit: Bool
@@ -49,8 +54,8 @@ final class RateLimitGate: Sendable {
     /// The reason given while the primary limit is used up.
     static let usedUp = "GitHub's API rate limit for sandboxd's token is used up until its reset"
 
-    /// The error to fail with now, if the gate is closed at `now`.
-    func refusal(at now: Date) -> GitHubError? {
+    /// The error to fail `call` (`GET /repos/o/r/pulls/7`) with now, if the gate is closed at `now`.
+    func refusal(at now: Date, call: String) -> GitHubError? {
         closure.withLock { closure in
             guard let current = closure else { return nil }
             guard now < current.until else {
@@ -59,7 +64,8 @@ final class RateLimitGate: Sendable {
             }
             return GitHubError(
                 .unavailable,
-                message: current.reason,
+                message: "\(call) was not sent: \(current.reason); GitHub is left alone until "
+                    + NotificationDateFormat.rfc3339(current.until),
                 retryAt: current.until,
                 isRateLimit: current.isRateLimit
             )
@@ -134,10 +140,14 @@ final class RateLimitGate: Sendable {
     }
 
     /// Closes the gate for ``outagePause`` after GitHub failed; returns the error to throw.
-    func closeForOutage(at now: Date, reason: String) -> GitHubError {
+    ///
+    /// - Parameters:
+    ///   - message: the failed call's own message (it names the call).
+    ///   - cause: what failed, naming no call: the reason later calls are refused with.
+    func closeForOutage(at now: Date, message: String, cause: String) -> GitHubError {
         let until = now.addingTimeInterval(Self.outagePause)
-        close(until: until, reason: reason, isRateLimit: false)
-        return GitHubError(.unavailable, message: reason, retryAt: until)
+        close(until: until, reason: cause, isRateLimit: false)
+        return GitHubError(.unavailable, message: message, retryAt: until)
     }
 
     private func close(until: Date, reason: String, isRateLimit: Bool) {

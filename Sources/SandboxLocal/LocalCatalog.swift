@@ -10,21 +10,29 @@ public import SandboxRuntime
 ///
 /// To try the failure paths by hand, write `<state-dir>/local/faults.json`, mapping a product name
 /// to `"fail-provision"` (ends `ERROR`), `"stuck"` (stays `UNDER_CHANGE`) or `"fail-terminate"`
-/// (termination fails), e.g. `{"sandbox-alice": "fail-provision"}`.
+/// (termination fails), e.g. `{"sandbox-alice": "fail-provision"}`; `"slow-provision"` makes the provisioning
+/// call itself take ``slowCallSeconds`` to answer (to try a signal during a call, docs/behaviour.md §10.2).
 public actor LocalCatalog: CatalogPort {
     let storage: any LocalCatalogStorage
     let clock: any SandboxClock
     let faults: @Sendable () -> [String: String]
     public let provisionSeconds: TimeInterval
     public let terminateSeconds: TimeInterval
+    /// The file a `slow-provision` call keeps while it waits (`nil`: such a call answers at once).
+    let slowCallFile: URL?
+
+    /// How long a `slow-provision` call takes to answer, at most.
+    public static let slowCallSeconds: TimeInterval = 30
 
     public init(
         storage: any LocalCatalogStorage,
         clock: any SandboxClock = SystemClock(),
         provisionSeconds: TimeInterval = 3,
         terminateSeconds: TimeInterval = 2,
-        faults: @escaping @Sendable () -> [String: String] = { [:] }
+        faults: @escaping @Sendable () -> [String: String] = { [:] },
+        slowCallFile: URL? = nil
     ) {
+        self.slowCallFile = slowCallFile
         self.storage = storage
         self.clock = clock
         self.provisionSeconds = provisionSeconds
@@ -50,8 +58,29 @@ public actor LocalCatalog: CatalogPort {
                     let faults = try? JSONDecoder().decode([String: String].self, from: data)
                 else { return [:] }
                 return faults
-            }
+            },
+            slowCallFile: storage.slowCallFile
         )
+    }
+
+    /// A `slow-provision` call's wait (docs/behaviour.md §10.2): it writes ``slowCallFile`` (holding the
+    /// product's name) and answers once the file is deleted or ``slowCallSeconds`` passed, or when cancelled.
+    func waitAsASlowCall(_ name: String) async {
+        guard let file = slowCallFile else { return }
+        try? FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        guard FileManager.default.createFile(atPath: file.path, contents: Data((name + "\n").utf8)) else { return }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let end = clock.now().addingTimeInterval(Self.slowCallSeconds)
+        while FileManager.default.fileExists(atPath: file.path), clock.now() < end {
+            do {
+                try await clock.sleep(until: min(end, clock.now().addingTimeInterval(0.05)))
+            } catch {
+                return
+            }
+        }
     }
 
     /// Loads the state, lets simulated time pass, runs `body`, and saves what changed.
@@ -122,6 +151,7 @@ public actor LocalCatalog: CatalogPort {
     }
 
     public func provision(_ request: ProvisionRequest) async throws(CatalogError) -> CatalogReceipt {
+        if faults()[request.name] == "slow-provision" { await waitAsASlowCall(request.name) }
         let now = clock.now()
         let stuck = faults()[request.name] == "stuck"
         let provisionSeconds = provisionSeconds

@@ -33,8 +33,11 @@ public struct FileCatalogStorage: LocalCatalogStorage {
 
     var file: URL { directory.appendingPathComponent("catalog.json") }
 
-    /// The faults file: product name → `fail-provision`, `stuck` or `fail-terminate`.
+    /// The faults file: product name → `fail-provision`, `stuck`, `fail-terminate` or `slow-provision`.
     public var faultsFile: URL { directory.appendingPathComponent("faults.json") }
+
+    /// Present while a `slow-provision` call waits to answer; deleting it answers at once.
+    public var slowCallFile: URL { directory.appendingPathComponent("slow-call") }
 
     public func load() throws -> SimulatorState {
         guard let data = FileManager.default.contents(atPath: file.path) else { return SimulatorState() }

@@ -289,6 +289,8 @@ struct CommandOptionsTests {
     func statusOnNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        // The directory exists (one that does not is an error: TruthfulReadOnlyCommandTests).
+        try directory.createDirectory("state")
         let (status, captured) = await runSandboxd([
             "status", "--state-dir", directory.path("state"),
             "--desired-state", directory.path("missing"),

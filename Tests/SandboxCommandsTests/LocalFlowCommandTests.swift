@@ -86,7 +86,7 @@ struct LocalFlowCommandTests {
         #expect(status == 2, "\(output.stderr)")
         #expect(snapshotTree(state) == before)
         let json = try jsonObject(output.stdout)
-        #expect(Set(json.keys) == ["changes", "actions"])
+        #expect(Set(json.keys) == ["changes", "actions", "inFlight", "brake"])
         let actions = try #require(json["actions"] as? [[String: Any]])
         #expect(json["changes"] as? Int == actions.count)
         #expect(!actions.isEmpty)

@@ -30,6 +30,20 @@ public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// Further problems found in the same look at the settings, so that one run names them all
+    /// (docs/behaviour.md §4.6): the region and the credentials are looked at independently.
+    public var others: [AWSConfigurationError] = []
+
+    /// Every problem's message, this one first, one line each.
+    public var messages: [String] { [message] + others.flatMap(\.messages) }
+
+    /// This problem with `other` also found.
+    func adding(_ other: AWSConfigurationError?) -> Self {
+        var combined = self
+        if let other { combined.others.append(other) }
+        return combined
+    }
+
     static func invalidProfile(_ message: String) -> Self { Self(.invalidProfile, message) }
     static func invalidValue(_ message: String) -> Self { Self(.invalidValue, message) }
     static func invalidEndpoint(_ message: String) -> Self { Self(.invalidEndpoint, message) }

@@ -38,10 +38,11 @@ struct AWSConfigurationResolver: Sendable {
     func resolve() throws(AWSConfigurationError) -> AWSConfiguration {
         let settings = try loadSettings()
         guard let region = try region(in: settings) else {
+            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6).
             throw AWSConfigurationError(
                 .missingRegion,
                 "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS_PROFILE's config)"
-            )
+            ).adding(credentialProblem(in: settings))
         }
         var policy = retryPolicy ?? AWSRetryPolicy()
         let attempts = try settings.integer("max_attempts", meaning: "a whole number of attempts")
@@ -54,6 +55,23 @@ struct AWSConfigurationResolver: Sendable {
             retryPolicy: policy,
             credentials: try chain.resolve()
         )
+    }
+
+    /// What is wrong with the credentials, if anything, when no region is set: the chain is resolved with a
+    /// stand-in region (its providers make no call while they are built), only to be able to say so.
+    func credentialProblem(in settings: AWSSettings) -> AWSConfigurationError? {
+        let chain = CredentialChain(
+            resolver: self,
+            settings: settings,
+            region: "us-east-1",
+            retryPolicy: retryPolicy ?? AWSRetryPolicy()
+        )
+        do {
+            _ = try chain.resolve()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore checks them in that order), else `default`.

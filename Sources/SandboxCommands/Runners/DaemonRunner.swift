@@ -30,8 +30,8 @@ struct DaemonRunner {
         do {
             (reconciler, journal) = try await context.openReconciler(counter: counter)
         } catch {
-            context.output.printError("sandboxd: \(error)")
-            notifier.failing(status: "cannot start: \(error)")
+            context.output.printFailure(error)
+            notifier.failing(status: "cannot start: " + CommandFailure.lines(of: error).joined(separator: "; "))
             return 1
         }
         defer { journal.close() }

@@ -8,7 +8,8 @@ struct PlanRunner {
     var json: Bool
     var allowMassRelease: Bool
 
-    /// Exit 0 when nothing is to be done, 2 when changes are pending, 1 on error.
+    /// Exit 0 when nothing is to be done, 2 when changes are pending or the safety brake holds releases
+    /// back, 1 on error (docs/behaviour.md §11.3).
     func run() async -> Int32 {
         let output = context.output
         let desired = await context.loadDesired()
@@ -29,7 +30,7 @@ struct PlanRunner {
                 return 1
             }
         } catch {
-            output.writeError("sandboxd: \(error)\n")
+            output.printFailure(error)
             return 1
         }
         let plan = Planner.plan(
@@ -47,9 +48,10 @@ struct PlanRunner {
             brake: plan.brake,
             notes: plan.notes,
             nextDue: plan.nextDue,
-            now: context.clock.now()
+            now: context.clock.now(),
+            inFlight: PlanReport.InFlight(journal)
         )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.text)
-        return report.changes == 0 ? 0 : 2
+        return report.exitCode
     }
 }

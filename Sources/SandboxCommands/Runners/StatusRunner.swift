@@ -9,6 +9,17 @@ struct StatusRunner {
 
     func run() async -> Int32 {
         let output = context.output
+        // A state directory that does not exist is not an empty pool: say so (docs/behaviour.md §4.5).
+        var isDirectory: ObjCBool = false
+        let path = context.stateDirectory.path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            output.writeError(
+                "sandboxd: there is no state directory at \(path): nothing has run with it yet; "
+                    + "run sandboxd reconcile or sandboxd run first, or point --state-dir (SANDBOXD_STATE_DIR) "
+                    + "at the directory they use\n"
+            )
+            return ExitCode.failure
+        }
         let journal: JournalState
         do {
             journal = try context.readJournal(checkMode: false)

@@ -117,10 +117,22 @@ extension CommandContext {
     /// - Parameter counter: when given, every port call is counted for the metrics file.
     func openReconciler(counter: APICallCounter? = nil) async throws -> (Reconciler, FileJournal) {
         // A state directory of the other mode, or missing configuration, fails before anything is
-        // touched (docs/behaviour.md §4).
-        try state.claim(local: local, record: false)
-        var catalog = try await makeCatalog(readOnly: false)
-        var github = try await makeGitHub()
+        // touched, naming every problem found at once (docs/behaviour.md §4.6).
+        var problems: [String] = []
+        func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
+            do {
+                return try await make()
+            } catch {
+                problems += CommandFailure.lines(of: error)
+                return nil
+            }
+        }
+        _ = await attempt { try state.claim(local: local, record: false) }
+        let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
+        let madeGitHub = await attempt { try await makeGitHub() }
+        guard var catalog = madeCatalog, var github = madeGitHub, problems.isEmpty else {
+            throw CommandFailure(lines: problems)
+        }
         if let counter {
             catalog = InstrumentedCatalog(catalog, counter: counter)
             github = InstrumentedGitHub(github, counter: counter)

@@ -17,7 +17,7 @@ enum RemotePorts {
         do {
             made = try await AWSCatalog.fromEnvironment(context.environment, poolName: context.poolName)
         } catch {
-            throw CommandFailure(error.message)
+            throw CommandFailure(lines: error.messages)
         }
         let state = context.state
         let logger = context.logger
@@ -38,14 +38,24 @@ enum RemotePorts {
     /// - Throws: ``CommandFailure`` with one line saying what to set, when the repository or the
     ///   credentials are missing or unreadable.
     static func github(context: CommandContext) async throws -> any GitHubPort {
-        guard let repository = context.githubRepository else {
-            throw CommandFailure(
-                "no GitHub repository: set GITHUB_REPOSITORY=OWNER/NAME (or --github-repository), "
-                    + "or use --local"
+        // The repository and the credentials are looked at both, so one run names both (docs/behaviour.md §4.6).
+        var problems: [String] = []
+        if context.githubRepository == nil {
+            problems.append(
+                "no GitHub repository: set GITHUB_REPOSITORY=OWNER/NAME (or --github-repository), or use --local"
             )
         }
+        let credentials: GitHubCredentials?
         do {
-            let credentials = try githubCredentials(context: context)
+            credentials = try githubCredentials(context: context)
+        } catch {
+            credentials = nil
+            problems.append(error.message)
+        }
+        guard let repository = context.githubRepository, let credentials, problems.isEmpty else {
+            throw CommandFailure(lines: problems)
+        }
+        do {
             let clock = context.clock
             let logger = context.logger
             let adapter = try await GitHubAdapter.fromEnvironment(

@@ -61,8 +61,29 @@ struct StateDirectory {
     }
 }
 
-/// A command failed with a message for the user (exit 1).
+/// A command failed with a message for the user (exit 1): one line, or several when the start-up found
+/// several settings to fix (docs/behaviour.md §4.6: every one is named in one run).
 struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    /// One problem a line, each saying what to set.
+    var lines: [String]
+    init(_ description: String) { lines = [description] }
+    init(lines: [String]) { self.lines = lines }
+
+    var description: String { lines.joined(separator: "\n") }
+
+    /// The lines of `error`: a ``CommandFailure``'s own, else its description.
+    static func lines(of error: any Error) -> [String] {
+        (error as? CommandFailure)?.lines ?? ["\(error)"]
+    }
+}
+
+extension CommandOutput {
+    /// Prints `error` on stderr, each of its lines as `sandboxd: LINE`, with a count when there are several.
+    func printFailure(_ error: any Error) {
+        let lines = CommandFailure.lines(of: error)
+        for line in lines { printError("sandboxd: \(line)") }
+        if lines.count > 1 {
+            printError("sandboxd: \(lines.count) problems with the configuration; fix them all, then start again")
+        }
+    }
 }
