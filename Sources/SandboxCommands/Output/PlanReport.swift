@@ -9,6 +9,21 @@ struct PlanReport {
     /// When the plan next has work if nothing changes, and the time it is measured from.
     var nextDue: DueWork? = nil
     var now = Date()
+    /// The request files that do not validate (docs/behaviour.md §2.5): id, first problem, and whether a last
+    /// valid version stays in force. Listed, not counted as changes: nothing is done with such a file.
+    var invalid: [(id: RequestID, problem: String, lastValidInForce: Bool)] = []
+
+    /// The invalid request files of `desired`, by id; a file with a record that is not over keeps its last valid version.
+    static func invalidFiles(
+        _ desired: DesiredState,
+        journal: JournalState
+    ) -> [(id: RequestID, problem: String, lastValidInForce: Bool)] {
+        desired.requests.sorted { $0.key < $1.key }.compactMap { id, entry in
+            guard let problems = entry.problems else { return nil }
+            let problem = problems.first.map(NotificationContext.problemLine) ?? "the file is not valid"
+            return (id, problem, journal.requests[id].map { !$0.state.isFinal } ?? false)
+        }
+    }
 
     var changes: Int { actions.filter { !$0.isReadOnly }.count }
 
@@ -28,6 +43,18 @@ struct PlanReport {
                     }
                 )
             ),
+            (
+                "invalid",
+                JSONValue(
+                    elements: invalid.map { file in
+                        JSONValue(members: [
+                            ("request", JSONValue(.string(file.id.rawValue))),
+                            ("problem", JSONValue(.string(file.problem))),
+                            ("lastValidInForce", JSONValue(.bool(file.lastValidInForce))),
+                        ])
+                    }
+                )
+            ),
         ])
     }
 
@@ -39,6 +66,10 @@ struct PlanReport {
                 "\(action.name.padding(toLength: 16, withPad: " ", startingAt: 0)) "
                     + "\((action.request?.rawValue ?? "-").padding(toLength: 24, withPad: " ", startingAt: 0)) \(action.reason)"
             )
+        }
+        for file in invalid {
+            let effect = file.lastValidInForce ? "its last valid version stays in force" : "not a request until fixed"
+            lines.append("invalid file: \(file.id.rawValue): \(file.problem) (\(effect))")
         }
         if let brake { lines.append("safety brake: \(brake)") }
         for note in notes { lines.append("note: \(note)") }

@@ -47,7 +47,8 @@ struct PlanRunner {
             brake: plan.brake,
             notes: plan.notes,
             nextDue: plan.nextDue,
-            now: context.clock.now()
+            now: context.clock.now(),
+            invalid: PlanReport.invalidFiles(desired, journal: journal)
         )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.text)
         return report.changes == 0 ? 0 : 2
