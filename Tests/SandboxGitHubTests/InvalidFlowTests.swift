@@ -14,7 +14,9 @@ struct InvalidFlowTests {
     static func wanted(_ files: [String: String]) -> DesiredState {
         let parsed = DesiredStateParser.parse(
             DesiredStateSnapshot(
-                poolFile: .bytes(Array(#"{"capacity": 3, "product": {"productId": "p", "provisioningArtifactId": "a"}}"#.utf8)),
+                poolFile: .bytes(
+                    Array(#"{"capacity": 3, "product": {"productId": "p", "provisioningArtifactId": "a"}}"#.utf8)
+                ),
                 requestFiles: files.map { FileEntry(name: "\($0.key).json", content: .bytes(Array($0.value.utf8))) }
             )
         )

@@ -57,7 +57,11 @@ struct InvalidNotificationTests {
         let body = NotificationRenderer.render(Self.context(problems: [hostile], requester: "alice"), template: nil)
         #expect(!body.contains("@everyone"))
         #expect(!body.contains("<img"))
-        #expect(NotificationMarker.markers(in: body) == [NotificationMarker(request: RequestID("alice-sbx")!, event: .invalid)])
+        #expect(
+            NotificationMarker.markers(in: body) == [
+                NotificationMarker(request: RequestID("alice-sbx")!, event: .invalid)
+            ]
+        )
     }
 
     @Test("at most five problems are quoted; the rest are counted")

@@ -207,7 +207,10 @@ struct PlannerInvalidTests {
                 )
             ]
         )
-        #expect(ExecutionRules.intent(of: action, now: t0) == .notifyStarted(id: RequestID("a")!, event: .invalid, occurrence: 1))
+        #expect(
+            ExecutionRules.intent(of: action, now: t0)
+                == .notifyStarted(id: RequestID("a")!, event: .invalid, occurrence: 1)
+        )
     }
 
     @Test("a found invalid comment is brought up to date: its problems may be older")
