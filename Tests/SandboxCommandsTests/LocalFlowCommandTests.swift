@@ -51,7 +51,7 @@ struct LocalFlowCommandTests {
             #expect(
                 Set(request.keys) == [
                     "id", "requester", "state", "endReason", "product", "leaseEnd",
-                    "queuePosition", "verification", "reason",
+                    "queuePosition", "verification", "reason", "fileProblem",
                 ]
             )
             #expect(request["verification"] as? String == "skipped")
@@ -86,7 +86,7 @@ struct LocalFlowCommandTests {
         #expect(status == 2, "\(output.stderr)")
         #expect(snapshotTree(state) == before)
         let json = try jsonObject(output.stdout)
-        #expect(Set(json.keys) == ["changes", "actions", "inFlight", "brake"])
+        #expect(Set(json.keys) == ["changes", "actions", "inFlight", "brake", "invalid"])
         let actions = try #require(json["actions"] as? [[String: Any]])
         #expect(json["changes"] as? Int == actions.count)
         #expect(!actions.isEmpty)

@@ -40,6 +40,22 @@ struct PlanReport {
         }
     }
 
+    /// The request files that do not validate (docs/behaviour.md §2.5): id, first problem, and whether a last
+    /// valid version stays in force. Listed, not counted as changes: nothing is done with such a file.
+    var invalid: [(id: RequestID, problem: String, lastValidInForce: Bool)] = []
+
+    /// The invalid request files of `desired`, by id; a file with a record that is not over keeps its last valid version.
+    static func invalidFiles(
+        _ desired: DesiredState,
+        journal: JournalState
+    ) -> [(id: RequestID, problem: String, lastValidInForce: Bool)] {
+        desired.requests.sorted { $0.key < $1.key }.compactMap { id, entry in
+            guard let problems = entry.problems else { return nil }
+            let problem = problems.first.map(NotificationContext.problemLine) ?? "the file is not valid"
+            return (id, problem, journal.requests[id].map { !$0.state.isFinal } ?? false)
+        }
+    }
+
     var changes: Int { actions.filter { !$0.isReadOnly }.count }
 
     /// `plan`'s exit code (docs/behaviour.md §11.3): 2 when changes are pending or the safety brake holds
@@ -78,6 +94,18 @@ struct PlanReport {
                 ])
             ),
             ("brake", JSONValue(optional: brake)),
+            (
+                "invalid",
+                JSONValue(
+                    elements: invalid.map { file in
+                        JSONValue(members: [
+                            ("request", JSONValue(.string(file.id.rawValue))),
+                            ("problem", JSONValue(.string(file.problem))),
+                            ("lastValidInForce", JSONValue(.bool(file.lastValidInForce))),
+                        ])
+                    }
+                )
+            ),
         ])
     }
 
@@ -91,6 +119,10 @@ struct PlanReport {
             )
         }
         if !actions.isEmpty, !inFlight.isEmpty { lines.append("in flight: \(inFlightText)") }
+        for file in invalid {
+            let effect = file.lastValidInForce ? "its last valid version stays in force" : "not a request until fixed"
+            lines.append("invalid file: \(file.id.rawValue): \(file.problem) (\(effect))")
+        }
         if let brake { lines.append("safety brake: \(brake)") }
         for note in notes { lines.append("note: \(note)") }
         if let nextDue { lines.append("next due: \(nextDue.line(now: now))") }

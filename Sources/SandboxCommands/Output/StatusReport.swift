@@ -14,8 +14,46 @@ struct StatusReport {
     /// The next due work by the journal (the catalog is not asked), and the time it is measured from.
     var nextDue: DueWork? = nil
     var now = Date()
+    /// The request files that do not validate, by id (docs/behaviour.md §2.5): shown on their record's row,
+    /// or as a row of their own in state `invalid` when no valid version was ever seen.
+    var invalidFiles: [RequestID: InvalidFile] = [:]
+
+    /// What `status` shows of a request file that does not validate.
+    struct InvalidFile {
+        /// The requester, when it can still be read from the file.
+        var requester: String?
+        /// The first problem, as `line L, column C: field: message`.
+        var problem: String
+
+        /// The invalid files of `desired`.
+        static func of(_ desired: DesiredState) -> [RequestID: InvalidFile] {
+            var files: [RequestID: InvalidFile] = [:]
+            for (id, entry) in desired.requests {
+                guard let problems = entry.problems else { continue }
+                let problem = problems.first.map(NotificationContext.problemLine) ?? "the file is not valid"
+                files[id] = InvalidFile(requester: entry.recovered?.requester, problem: problem)
+            }
+            return files
+        }
+    }
 
     var rows: [RequestRecord] { journal.recordsInOrder }
+
+    /// Invalid files with no record, by id: they have never been a request (docs/behaviour.md §2.5).
+    var invalidRows: [(id: RequestID, file: InvalidFile)] {
+        invalidFiles.filter { journal.requests[$0.key] == nil }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The NOTE column of a record: its file's problem while the file is invalid, else its reason.
+    func note(of record: RequestRecord) -> String {
+        if let problem = fileProblem(of: record) { return "file invalid: " + String(problem.prefix(80)) }
+        return record.reason.map { String($0.prefix(60)) } ?? ""
+    }
+
+    /// The problem of a record's file, when the file is invalid and the request is not over.
+    func fileProblem(of record: RequestRecord) -> String? {
+        record.state.isFinal ? nil : invalidFiles[record.id]?.problem
+    }
 
     /// `status --json` (docs/behaviour.md §4): absent values are `null`.
     var json: JSONValue {
@@ -37,13 +75,23 @@ struct StatusReport {
                 ("queuePosition", JSONValue(optional: positions[record.id])),
                 ("verification", JSONValue(optional: record.verification?.label)),
                 ("reason", JSONValue(optional: record.reason)),
+                ("fileProblem", JSONValue(optional: fileProblem(of: record))),
+            ])
+        }
+        let invalid = invalidRows.map { row -> JSONValue in
+            JSONValue(members: [
+                ("id", JSONValue(.string(row.id.rawValue))), ("requester", JSONValue(optional: row.file.requester)),
+                ("state", JSONValue(.string("invalid"))), ("endReason", JSONValue(.null)),
+                ("product", JSONValue(.null)), ("leaseEnd", JSONValue(.null)), ("queuePosition", JSONValue(.null)),
+                ("verification", JSONValue(.null)), ("reason", JSONValue(.string(row.file.problem))),
+                ("fileProblem", JSONValue(.string(row.file.problem))),
             ])
         }
         // The access level only against AWS, once a listing was answered (docs/behaviour.md §3.14).
         let access = awsAccessLevel.map { [("awsAccessLevel", JSONValue(.string($0)))] } ?? []
         return JSONValue(
             members: [("pool", JSONValue(.string(poolName))), ("capacity", JSONValue(optional: capacity))] + access
-                + [("requests", JSONValue(elements: requests))]
+                + [("requests", JSONValue(elements: requests + invalid))]
         )
     }
 
@@ -59,7 +107,7 @@ struct StatusReport {
     var table: String {
         let positions = journal.queuePositions
         let header = ["REQUEST", "REQUESTER", "STATE", "PRODUCT", "LEASE END", "QUEUE", "NOTE"]
-        let body = rows.map { record in
+        let records: [[String]] = rows.map { record in
             [
                 record.id.rawValue,
                 record.spec.requester,
@@ -67,13 +115,18 @@ struct StatusReport {
                 record.productName ?? "-",
                 record.leaseEnd.map(NotificationDateFormat.rfc3339) ?? "-",
                 positions[record.id].map(String.init) ?? "-",
-                record.reason.map { String($0.prefix(60)) } ?? "",
+                note(of: record),
             ]
         }
+        let invalid: [[String]] = invalidRows.map { row in
+            [row.id.rawValue, row.file.requester ?? "-", "invalid", "-", "-", "-", String(row.file.problem.prefix(80))]
+        }
+        let body = records + invalid
         let live = rows.filter { $0.state.occupiesSlot }.count
         let summary =
             "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
             + "\(positions.count) queued, \(rows.count) requests"
+            + (invalidRows.isEmpty ? "" : ", \(invalidRows.count) invalid request file(s)")
         // The commit the latest decisions were made from (docs/behaviour.md §4.9).
         let revision = journal.desiredRevision.map { "desired state: \($0.summary)\n" } ?? ""
         let access = awsAccessLevel.map { "AWS access level: \($0)\(Self.accessNote($0))\n" } ?? ""

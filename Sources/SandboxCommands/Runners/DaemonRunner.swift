@@ -161,6 +161,7 @@ struct DaemonRunner {
                     gauges.outboxLength = summary.outboxLength
                     for late in report.lateness { gauges.lateness[late.kind] = late.seconds }
                 }
+                runner.logNewProblems(of: summary.desired, shared: shared)
                 runner.log(summary)
                 LastPass(finishedAt: summary.ended, problems: report.problems).write(in: context.stateDirectory)
                 notifier.status(
@@ -184,6 +185,28 @@ struct DaemonRunner {
             // The expiry warning goes out in the lane, not in a pass: its lateness comes this way.
             latenessMeasured: { late in shared.gauges.withLock { $0.lateness[late.kind] = late.seconds } }
         )
+    }
+
+    /// Each problem of the desired state (what `validate` prints) once, in the first pass that meets it, not
+    /// every pass (docs/behaviour.md §2.5); one that goes away and comes back is logged again.
+    func logNewProblems(of desired: DesiredState, shared: SharedGauges) {
+        let fresh: [Diagnostic] = shared.loggedProblems.withLock { logged in
+            var fresh: [Diagnostic] = []
+            var current: Set<Diagnostic> = []
+            for diagnostic in desired.diagnostics where current.insert(diagnostic).inserted {
+                if !logged.contains(diagnostic) { fresh.append(diagnostic) }
+            }
+            logged = current
+            return fresh
+        }
+        for diagnostic in fresh {
+            let metadata = ["problem": diagnostic.description]
+            if diagnostic.severity == .error {
+                context.logger.warning("desired-state problem", metadata)
+            } else {
+                context.logger.notice("desired-state warning", metadata)
+            }
+        }
     }
 
     /// The pass's problems, brake and notes in the log.
@@ -240,4 +263,6 @@ final class SharedGauges: Sendable {
     let gauges = Mutex(ScheduleGauges())
     let lastSuccess = Mutex<Date?>(nil)
     let lastSummary = Mutex<Daemon.PassSummary?>(nil)
+    /// The desired-state problems of the last pass, already logged (``DaemonRunner/logNewProblems(of:shared:)``).
+    let loggedProblems = Mutex<Set<Diagnostic>>([])
 }

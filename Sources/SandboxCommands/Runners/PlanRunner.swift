@@ -49,7 +49,8 @@ struct PlanRunner {
             notes: plan.notes,
             nextDue: plan.nextDue,
             now: context.clock.now(),
-            inFlight: PlanReport.InFlight(journal)
+            inFlight: PlanReport.InFlight(journal),
+            invalid: PlanReport.invalidFiles(desired, journal: journal)
         )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.text)
         return report.exitCode

@@ -38,7 +38,8 @@ struct StatusRunner {
             lastPass: LastPass.read(in: context.stateDirectory),
             awsAccessLevel: context.local ? nil : context.state.recordedAWSAccessLevel,
             nextDue: DueWork.next(in: input),
-            now: now
+            now: now,
+            invalidFiles: StatusReport.InvalidFile.of(desired)
         )
         output.writeOutput(json ? report.json.serialized() + "\n" : report.table)
         return 0

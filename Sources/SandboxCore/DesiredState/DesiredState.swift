@@ -41,14 +41,40 @@ public struct DesiredState: Sendable, Hashable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
-/// A request file as read: valid, or invalid with what is wrong.
+/// A request file as read: valid, or invalid with what is wrong (and who can be told, when that can
+/// still be read: docs/behaviour.md §2.5).
 public enum RequestEntry: Sendable, Hashable {
     case valid(RequestSpec)
-    case invalid([Diagnostic])
+    case invalid([Diagnostic], recovered: RecoveredRequest? = nil)
 
     /// The spec when the file is valid.
     public var spec: RequestSpec? {
         if case .valid(let spec) = self { return spec }
         return nil
+    }
+
+    /// The file's problems when it is invalid (errors only: warnings do not make a file invalid).
+    public var problems: [Diagnostic]? {
+        guard case .invalid(let diagnostics, _) = self else { return nil }
+        return diagnostics.filter { $0.severity == .error }
+    }
+
+    /// Who asked and on which pull request, read from an invalid file whose JSON still parses.
+    public var recovered: RecoveredRequest? {
+        guard case .invalid(_, let recovered) = self else { return nil }
+        return recovered
+    }
+}
+
+/// What can still be read safely from a request file that does not validate: its `requester` (a valid
+/// GitHub login) and its `pullRequest` (a positive number), both as the valid file would have them
+/// (docs/behaviour.md §2.5). Either missing or invalid: no ``RecoveredRequest`` (nobody to tell).
+public struct RecoveredRequest: Sendable, Hashable {
+    public var requester: String
+    public var pullRequest: Int
+
+    public init(requester: String, pullRequest: Int) {
+        self.requester = requester
+        self.pullRequest = pullRequest
     }
 }

@@ -96,7 +96,11 @@ public enum DesiredStateParser {
             }
             state.diagnostics += result.diagnostics
             guard let spec = result.value else {
-                state.requests[id] = .invalid(result.diagnostics)
+                var recovered: RecoveredRequest?
+                if case .bytes(let bytes) = file.content, bytes.count <= DesiredStateLimits.maximumFileSize {
+                    recovered = RequestFileParser.recover(bytes)
+                }
+                state.requests[id] = .invalid(result.diagnostics, recovered: recovered)
                 continue
             }
             state.requests[id] = .valid(spec)

@@ -12,7 +12,7 @@ public enum Placeholders {
     public static let parameterNames = ["requester", "request"]
 
     /// The placeholders a notification template may use besides `outputs.KEY` (docs/behaviour.md §6).
-    public static let templateNames = ["requester", "request", "expires", "position", "reason"]
+    public static let templateNames = ["requester", "request", "expires", "position", "reason", "problems"]
 
     /// Every `{{…}}` in `text`, in order. A `{{` with no `}}` after it is plain text.
     public static func occurrences(in text: String) -> [Occurrence] {

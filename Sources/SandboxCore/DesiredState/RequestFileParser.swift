@@ -54,6 +54,19 @@ public enum RequestFileParser {
         return FileParseResult(value: spec, diagnostics: reader.diagnostics)
     }
 
+    /// Who an invalid file is from and where to tell them (docs/behaviour.md §2.5): `requester` and
+    /// `pullRequest` read as a valid file would have them, from a file whose JSON parses to an object.
+    /// `nil` when either cannot be read that way (not JSON, a duplicate key, a bad login or number).
+    public static func recover(_ bytes: [UInt8]) -> RecoveredRequest? {
+        guard let root = try? JSONReader.parse(bytes), let members = root.members else { return nil }
+        var fields: [String: JSONValue] = [:]
+        for member in members { fields[member.key] = member.value }
+        guard let login = fields["requester"]?.stringValue, GitHubLogin.isValid(login),
+            let number = fields["pullRequest"]?.integerValue, number > 0
+        else { return nil }
+        return RecoveredRequest(requester: login, pullRequest: Int(number))
+    }
+
     /// `requester`: a valid GitHub login; `nil` when absent or invalid (reported).
     private static func readRequester(
         _ field: JSONValue?,

@@ -33,7 +33,7 @@ public enum TemplateFileParser {
                 nil,
                 at: nil,
                 "unknown placeholder \(unknown.joined(separator: ", ")); a template may use {{requester}}, {{request}},"
-                    + " {{expires}}, {{position}}, {{reason}} and {{outputs.KEY}}"
+                    + " {{expires}}, {{position}}, {{reason}}, {{problems}} and {{outputs.KEY}}"
             )
             return FileParseResult(value: nil, diagnostics: reader.diagnostics)
         }

@@ -48,6 +48,12 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case notifyStarted(id: RequestID, event: NotificationEvent, occurrence: Int)
     /// Outcome: the comment exists.
     case notified(id: RequestID, event: NotificationEvent, occurrence: Int, comment: CommentReference, position: Int?)
+    /// Outcome: the `invalid` comment (its `occurrence`-th) on pull request `pullRequest` shows the problems
+    /// whose ``InvalidNotice/problemsFingerprint(_:)`` is `problems` (docs/behaviour.md §6.1). Its intent is
+    /// ``notifyStarted(id:event:occurrence:)`` with the event `invalid`.
+    case invalidNotified(id: RequestID, occurrence: Int, pullRequest: Int, problems: String, comment: CommentReference)
+    /// The request file is valid again, or gone: the next invalid version gets a new `invalid` comment.
+    case invalidCleared(id: RequestID)
     /// Intent: terminate the product `productId` of `owner` (a request's or an orphan) with this token.
     /// `at` is when the call was made (absent in journals written before it was recorded).
     case terminationStarted(productId: String, owner: TerminationOwner, token: String, at: Date? = nil)
@@ -70,7 +76,8 @@ public enum JournalEvent: Hashable, Sendable, Codable {
             .dropped(let id), .provisionStarted(let id, _, _, _), .provisionAccepted(let id, _),
             .provisionRefused(let id, _, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
             .attemptEnded(let id, _, _), .quarantined(let id, _), .lost(let id),
-            .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _):
+            .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _),
+            .invalidNotified(let id, _, _, _, _), .invalidCleared(let id):
             return id
         case .terminationStarted(_, let owner, _, _):
             return owner.request

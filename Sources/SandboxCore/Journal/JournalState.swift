@@ -12,6 +12,9 @@ public struct JournalState: Hashable, Sendable, Codable {
     public var nextOrder: UInt64
     /// The commit of the desired state the latest decisions were made from (docs/behaviour.md §4.9).
     public var desiredRevision: DesiredStateRevision?
+    /// The `invalid` comments, by request id: kept apart from ``requests`` because a file invalid from
+    /// the start has no record (docs/behaviour.md §2.5).
+    public var invalidNotices: [RequestID: InvalidNotice] = [:]
 
     /// An empty journal of `lineage`.
     public init(lineage: String) {
@@ -19,6 +22,22 @@ public struct JournalState: Hashable, Sendable, Codable {
         self.requests = [:]
         self.terminations = [:]
         self.nextOrder = 1
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case lineage, requests, terminations, nextOrder, desiredRevision, invalidNotices
+    }
+
+    /// Reads a snapshot; one written before `invalid` comments existed has no `invalidNotices`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lineage = try container.decode(String.self, forKey: .lineage)
+        requests = try container.decode([RequestID: RequestRecord].self, forKey: .requests)
+        terminations = try container.decode([String: Termination].self, forKey: .terminations)
+        nextOrder = try container.decode(UInt64.self, forKey: .nextOrder)
+        desiredRevision = try container.decodeIfPresent(DesiredStateRevision.self, forKey: .desiredRevision)
+        invalidNotices =
+            try container.decodeIfPresent([RequestID: InvalidNotice].self, forKey: .invalidNotices) ?? [:]
     }
 
     /// The records in queue order (first seen first; ties by id).
@@ -40,6 +59,19 @@ public struct JournalState: Hashable, Sendable, Codable {
             nextOrder += 1
         case .terminationStarted, .terminationAccepted, .terminationFailed, .productGone:
             applyTermination(event)
+        case .notifyStarted(let id, .invalid, let occurrence):
+            invalidNotices[id, default: InvalidNotice()].unconfirmed = occurrence
+        case .invalidNotified(let id, let occurrence, let pullRequest, let problems, let comment):
+            var notice = invalidNotices[id, default: InvalidNotice()]
+            notice.posted = max(notice.posted, occurrence)
+            notice.open = true
+            notice.pullRequest = pullRequest
+            notice.problems = problems
+            notice.comment = comment
+            notice.unconfirmed = nil
+            invalidNotices[id] = notice
+        case .invalidCleared(let id):
+            invalidNotices[id]?.open = false
         case .forgotten(let ids):
             for id in ids { requests[id] = nil }
         case .desiredRevision(let revision, _):

@@ -87,3 +87,46 @@ public struct NotificationLog: Hashable, Sendable, Codable {
         self.unconfirmed = unconfirmed
     }
 }
+
+/// What was posted about one request file that does not validate (docs/behaviour.md §2.5, §6.1).
+///
+/// An *open* notice is the comment telling the file's current invalid version: it is edited in place
+/// when the problems change. The file becoming valid (or going) closes it; the next invalid version is
+/// told by a new comment, the next occurrence.
+public struct InvalidNotice: Hashable, Sendable, Codable {
+    /// How many `invalid` comments were confirmed posted (the last one's occurrence).
+    public var posted: Int
+    /// Whether the last comment tells the file as it is now invalid (not closed by a valid version).
+    public var open: Bool
+    /// The pull request the last comment is on.
+    public var pullRequest: Int?
+    /// The fingerprint of the problems the last comment shows.
+    public var problems: String?
+    /// The last comment (id 0: the pull request could not take it).
+    public var comment: CommentReference?
+    /// The occurrence whose posting was started but not confirmed (a crash in between).
+    public var unconfirmed: Int?
+
+    public init(
+        posted: Int = 0,
+        open: Bool = false,
+        pullRequest: Int? = nil,
+        problems: String? = nil,
+        comment: CommentReference? = nil,
+        unconfirmed: Int? = nil
+    ) {
+        self.posted = posted
+        self.open = open
+        self.pullRequest = pullRequest
+        self.problems = problems
+        self.comment = comment
+        self.unconfirmed = unconfirmed
+    }
+
+    /// A short fingerprint of `problems` as a comment shows them (position and text), so an edit of the
+    /// file that changes what is wrong edits the comment, and one that does not changes nothing.
+    public static func problemsFingerprint(_ problems: [Diagnostic]) -> String {
+        let text = problems.map { "\($0.line ?? 0):\($0.column ?? 0):\($0.detail)" }.joined(separator: "\n")
+        return String(SandboxDigest.hex(of: text).prefix(16))
+    }
+}

@@ -41,6 +41,16 @@ public struct NotificationContext: Hashable, Sendable {
     /// The request file's path in the repository, `<prefix>/requests/<id>.json`; `nil` means
     /// `desired-state/requests/<id>.json`.
     public var requestPath: String?
+    /// What is wrong with the request file (`invalid`), each as `line L, column C: field: message`, at most
+    /// ``maximumProblemsShown`` of them.
+    public var problems: [String]
+    /// How many problems the file has in all (`invalid`: the rest are counted, not quoted).
+    public var problemCount: Int
+    /// Whether a last valid version of the file stays in force (`invalid`: the edit is ignored).
+    public var lastValidInForce: Bool
+
+    /// The most problems an `invalid` comment quotes (docs/behaviour.md §6.1).
+    public static let maximumProblemsShown = 5
 
     /// Creates a context; only what every event needs is required.
     public init(
@@ -59,7 +69,10 @@ public struct NotificationContext: Hashable, Sendable {
         lease: LeaseDuration? = nil,
         maxLease: LeaseDuration? = nil,
         poolName: String = "default",
-        requestPath: String? = nil
+        requestPath: String? = nil,
+        problems: [String] = [],
+        problemCount: Int? = nil,
+        lastValidInForce: Bool = false
     ) {
         self.request = request
         self.requester = requester
@@ -77,6 +90,17 @@ public struct NotificationContext: Hashable, Sendable {
         self.maxLease = maxLease
         self.poolName = poolName
         self.requestPath = requestPath
+        self.problems = Array(problems.prefix(Self.maximumProblemsShown))
+        self.problemCount = max(problemCount ?? problems.count, self.problems.count)
+        self.lastValidInForce = lastValidInForce
+    }
+
+    /// A problem as an `invalid` comment quotes it: `line 3, column 5: lease: …` (the file is named once).
+    public static func problemLine(_ diagnostic: Diagnostic) -> String {
+        let place = diagnostic.line.map { line in
+            "line \(line)" + (diagnostic.column.map { ", column \($0)" } ?? "") + ": "
+        }
+        return (place ?? "") + diagnostic.detail
     }
 
     /// The marker the comment carries.

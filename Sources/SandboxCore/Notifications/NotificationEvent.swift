@@ -8,4 +8,7 @@ public enum NotificationEvent: String, Sendable, Codable, CaseIterable, Hashable
     case failed
     case lost
     case quarantined
+    /// A merged request file does not validate (docs/behaviour.md §2.5, §6.1): one comment, edited in place
+    /// as its problems change.
+    case invalid
 }

@@ -12,6 +12,7 @@ extension NotificationRenderer {
         case .failed: writeFailed(context, into: &body)
         case .lost: writeLost(context, into: &body)
         case .quarantined: writeQuarantined(context, into: &body)
+        case .invalid: writeInvalid(context, into: &body)
         }
     }
 
@@ -177,9 +178,44 @@ extension NotificationRenderer {
     }
 }
 
+extension NotificationRenderer {
+    /// `invalid` (docs/behaviour.md §2.5, §6.1): the `validate` messages, quoted escaped, and how to fix it.
+    private static func writeInvalid(_ context: NotificationContext, into body: inout NotificationBody) {
+        body.append("### Request file `\(context.request.rawValue)` is not valid\n\n")
+        body.appendGreeting(context)
+        body.append(" ")
+        body.appendPath(context)
+        body.append(" as merged does not pass `sandboxd validate`, so ")
+        if context.lastValidInForce {
+            body.append("this edit is ignored: the last valid version of the file stays in force.\n\n")
+        } else {
+            body.append("sandboxd cannot serve it: nothing is provisioned for it.\n\n")
+        }
+        body.append("What is wrong:\n\n")
+        body.appendProblems(context)
+        body.append("\n**To fix it**, open a new pull request that corrects ")
+        body.appendPath(context)
+        body.append(" (the pull request's `sandboxd validate` check shows the same messages). ")
+        body.append("Once a valid version is merged, it is served as usual. ")
+        body.append("This comment is updated if the problems change.\n")
+    }
+}
+
 extension NotificationBody {
+    /// One list item per problem, escaped, then how many more there are.
+    mutating func appendProblems(_ context: NotificationContext) {
+        for problem in context.problems {
+            append("- ")
+            append(escaping: problem)
+            append("\n")
+        }
+        if context.problems.isEmpty { append("- \(NotificationRenderer.absentValue)\n") }
+        let more = context.problemCount - context.problems.count
+        if more > 0 { append("- …and \(more) more: run `sandboxd validate` to see them all\n") }
+    }
+
     /// `Hi <login>,`
-    fileprivate mutating func appendGreeting(_ context: NotificationContext) {
+    mutating func appendGreeting(_ context: NotificationContext) {
         if context.requester.isEmpty {
             append("Hi,")
         } else {
@@ -190,7 +226,7 @@ extension NotificationBody {
     }
 
     /// The request file's path, as code when it is plain, else escaped text.
-    fileprivate mutating func appendPath(_ context: NotificationContext) {
+    mutating func appendPath(_ context: NotificationContext) {
         let path = context.requestFilePath
         let isPlain =
             !path.isEmpty

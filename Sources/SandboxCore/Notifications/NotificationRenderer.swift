@@ -17,7 +17,8 @@
 /// | `{{request}}` | the request id |
 /// | `{{expires}}` | the lease end, RFC 3339 UTC (`2026-11-29T12:00:00Z`) |
 /// | `{{position}}` | the queue position (1 is next) |
-/// | `{{reason}}` | the reason, escaped |
+/// | `{{reason}}` | the reason, escaped (`invalid`: the first problem) |
+/// | `{{problems}}` | `invalid`: the file's problems, one escaped list item each (at most 5, then a count) |
 /// | `{{outputs.KEY}}` | the value of output `KEY` (exact, case-sensitive key), escaped |
 ///
 /// Spaces just inside the braces are allowed (`{{ request }}`). A value that is absent (no lease
@@ -80,6 +81,7 @@ public enum NotificationRenderer {
             switch value {
             case .trusted(let text): body.append(text)
             case .untrusted(let text): body.append(escaping: text)
+            case .problems: body.appendProblems(context)
             }
             rest = afterOpen[close.upperBound...]
         }
@@ -90,6 +92,8 @@ public enum NotificationRenderer {
     private enum PlaceholderValue {
         case trusted(String)
         case untrusted(String)
+        /// The problems of an invalid file, one escaped list item each (docs/behaviour.md §6.6).
+        case problems
     }
 
     private static func placeholderValue(_ name: Substring, in context: NotificationContext) -> PlaceholderValue? {
@@ -104,6 +108,8 @@ public enum NotificationRenderer {
             return .trusted(context.queuePosition.map(String.init) ?? absentValue)
         case "reason":
             return context.reason.map(PlaceholderValue.untrusted) ?? .trusted(absentValue)
+        case "problems":
+            return .problems
         default:
             guard name.hasPrefix("outputs.") else { return nil }
             let key = name.dropFirst("outputs.".count)

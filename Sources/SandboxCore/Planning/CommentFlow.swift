@@ -1,8 +1,8 @@
 /// The GitHub calls one comment takes, decided step by step (docs/behaviour.md §6).
 ///
-/// A queued comment is edited in place; a deleted one is posted anew. A comment whose posting the
-/// journal cannot confirm is looked for by its marker first, and a found `queued` comment is brought
-/// up to date. The executor performs each ``Step`` and asks ``next(after:outcome:plan:)`` what follows.
+/// A queued (or invalid) comment is edited in place; a deleted one is posted anew. A comment whose
+/// posting the journal cannot confirm is looked for by its marker first, and a found `queued` or
+/// `invalid` comment is brought up to date. The executor performs each ``Step`` and asks ``next(after:outcome:plan:)`` what follows.
 public enum CommentFlow {
     /// One GitHub call for a comment.
     public enum Step: Hashable, Sendable {
@@ -44,7 +44,8 @@ public enum CommentFlow {
             return .then(plan.lookFirst ? .find : .post)
         case (.find, nil):
             return .then(.post)
-        case (.find, .commented(let found)) where plan.event == .queued:
+        case (.find, .commented(let found)) where plan.event == .queued || plan.event == .invalid:
+            // Edited in place: the comment found may show an older position or older problems.
             return .then(.editFound(found))
         case (.editFound(let found), .commented):
             return .done(.commented(found))

@@ -94,6 +94,8 @@ public enum ExecutionRules {
             return .quarantined(id: id, reason: reason)
         case .adopt(let id, let product, let leaseStart, let leaseEnd):
             return .adopted(id: id, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd)
+        case .clearInvalid(let id):
+            return .invalidCleared(id: id)
         case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify, .terminateOrphan:
             return nil
         }
@@ -153,11 +155,12 @@ public enum ExecutionRules {
         case .describeProduct(let productId, let purpose):
             return resolveDescription(productId, purpose: purpose, outcome: outcome, journal, now)
         case .notify(let id, let plan):
-            return resolveComment(id, plan: plan, pullRequest: journal.requests[id]?.spec.pullRequest, outcome)
+            let pullRequest = plan.pullRequest ?? journal.requests[id]?.spec.pullRequest
+            return resolveComment(id, plan: plan, pullRequest: pullRequest, outcome)
         case .terminateOrphan(let product, _):
             let doing = "cannot terminate the orphan \(product.name)"
             return resolveTermination(productId: product.id, request: nil, doing: doing, outcome: outcome, journal, now)
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
             return Resolution(transition(of: action, journal: journal, now: now).map { [$0] } ?? [])
         }
     }
@@ -318,7 +321,23 @@ public enum ExecutionRules {
         _ outcome: CallOutcome
     ) -> Resolution {
         func told(_ comment: CommentReference) -> JournalEvent {
-            .notified(id: id, event: plan.event, occurrence: plan.occurrence, comment: comment, position: plan.position)
+            if plan.event == .invalid, let pullRequest {
+                // What the comment shows is part of the fact: a change of the problems edits it (§6.1).
+                return .invalidNotified(
+                    id: id,
+                    occurrence: plan.occurrence,
+                    pullRequest: pullRequest,
+                    problems: plan.problems ?? "",
+                    comment: comment
+                )
+            }
+            return .notified(
+                id: id,
+                event: plan.event,
+                occurrence: plan.occurrence,
+                comment: comment,
+                position: plan.position
+            )
         }
         switch outcome {
         case .commented(let comment):

@@ -7,7 +7,7 @@ public import Foundation
 public enum OutboxPriority: Int, Comparable, Hashable, Sendable, CaseIterable {
     /// `ready` and `expiring`: the requester acts on them.
     case urgent
-    /// Every other event: rejected, ended, failed, lost, quarantined.
+    /// Every other event: rejected, ended, failed, lost, quarantined, invalid.
     case event
     /// A request's first `queued` comment.
     case queuedPost
@@ -19,7 +19,7 @@ public enum OutboxPriority: Int, Comparable, Hashable, Sendable, CaseIterable {
         switch plan.event {
         case .ready, .expiring: self = .urgent
         case .queued: self = plan.edit == nil ? .queuedPost : .positionRefresh
-        case .ended, .rejected, .failed, .lost, .quarantined: self = .event
+        case .ended, .rejected, .failed, .lost, .quarantined, .invalid: self = .event
         }
     }
 

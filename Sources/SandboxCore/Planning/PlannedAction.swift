@@ -43,6 +43,9 @@ public struct PlannedAction: Hashable, Sendable {
         case notify(RequestID, NotificationPlan)
         /// Terminate a product of the pool that no request accounts for.
         case terminateOrphan(product: LiveProduct, token: String)
+        /// The request file told invalid is valid again, or gone: its `invalid` comment is closed, and the
+        /// next invalid version gets a new one (docs/behaviour.md §6.1).
+        case clearInvalid(RequestID)
     }
 
     /// Whose product a ``Kind/describeProduct(productId:purpose:)`` looks for, which says what its
@@ -86,7 +89,7 @@ public struct PlannedAction: Hashable, Sendable {
         case .verify(let id, _), .admit(let id), .reject(let id, _), .drop(let id), .provision(let id, _, _),
             .inspectRecord(let id, _, _), .activate(let id, _, _, _), .extendLease(let id, _),
             .failAttempt(let id, _), .terminate(let id, _, _, _), .quarantine(let id, _), .adopt(let id, _, _, _),
-            .notify(let id, _):
+            .notify(let id, _), .clearInvalid(let id):
             return id
         case .describeProduct(_, let purpose):
             return purpose.request
@@ -114,6 +117,7 @@ public struct PlannedAction: Hashable, Sendable {
         case .adopt: return "adopt"
         case .notify(_, let plan): return "notify-\(plan.event.rawValue)"
         case .terminateOrphan: return "terminate-orphan"
+        case .clearInvalid: return "clear-invalid"
         }
     }
 
@@ -124,7 +128,7 @@ public struct PlannedAction: Hashable, Sendable {
         case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify,
             .terminateOrphan:
             return true
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
             return false
         }
     }
@@ -149,19 +153,27 @@ public struct NotificationPlan: Hashable, Sendable {
     public var position: Int?
     /// A posting was started but never confirmed: look for the marker before posting.
     public var lookFirst: Bool
+    /// The pull request the comment goes on when it is not the record's (`invalid`: read from the file).
+    public var pullRequest: Int?
+    /// The fingerprint of the problems the comment shows (`invalid`, ``InvalidNotice/problemsFingerprint(_:)``).
+    public var problems: String?
 
     public init(
         event: NotificationEvent,
         occurrence: Int,
         edit: CommentReference? = nil,
         position: Int? = nil,
-        lookFirst: Bool = false
+        lookFirst: Bool = false,
+        pullRequest: Int? = nil,
+        problems: String? = nil
     ) {
         self.event = event
         self.occurrence = occurrence
         self.edit = edit
         self.position = position
         self.lookFirst = lookFirst
+        self.pullRequest = pullRequest
+        self.problems = problems
     }
 }
 

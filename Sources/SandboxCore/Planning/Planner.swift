@@ -51,6 +51,7 @@ struct RoundPlanner {
 
     mutating func run() -> Plan {
         observeFiles()
+        clearInvalidNotices()
         // Before progress: a product that matches a request is adopted before the request is verified,
         // admitted or provisioned again (after a lost journal it would otherwise be terminated or doubled).
         planOrphans()

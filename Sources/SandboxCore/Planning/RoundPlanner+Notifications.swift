@@ -21,9 +21,15 @@ extension RoundPlanner {
                 owed.append((OutboxPriority(plan), record.order, record.id, plan))
             }
         }
-        owed.sort { ($0.priority, $0.order) < ($1.priority, $1.order) }
+        for item in owedInvalidNotifications() {
+            // An invalid file without a record comes after the records (docs/behaviour.md §6.8).
+            let order = journal.requests[item.id]?.order ?? UInt64.max
+            owed.append((OutboxPriority(item.plan), order, item.id, item.plan))
+        }
+        owed.sort { ($0.priority, $0.order, $0.id) < ($1.priority, $1.order, $1.id) }
         for item in owed {
-            let requester = journal.requests[item.id]?.spec.requester ?? "?"
+            let recovered = item.plan.event == .invalid ? input.desired.requests[item.id]?.recovered : nil
+            let requester = recovered?.requester ?? journal.requests[item.id]?.spec.requester ?? "?"
             add(.notify(item.id, item.plan), "tell @\(requester): \(item.plan.event.rawValue)")
         }
     }

@@ -34,4 +34,32 @@ enum CommentComposer {
         )
         return NotificationRenderer.render(context, template: desired.templates[plan.event])
     }
+
+    /// The `invalid` comment of `id`'s file (docs/behaviour.md §2.5, §6.1): its problems as `validate`
+    /// gives them, to the requester read from the file; `nil` when the file is no longer invalid.
+    static func invalidBody(
+        _ id: RequestID,
+        plan: NotificationPlan,
+        record: RequestRecord?,
+        poolName: String,
+        desired: DesiredState
+    ) -> String? {
+        guard let entry = desired.requests[id], let problems = entry.problems, let recovered = entry.recovered else {
+            return nil
+        }
+        let lines = problems.map(NotificationContext.problemLine)
+        let context = NotificationContext(
+            request: id,
+            requester: recovered.requester,
+            event: .invalid,
+            occurrence: plan.occurrence,
+            pullRequest: plan.pullRequest ?? recovered.pullRequest,
+            reason: lines.first,
+            poolName: poolName,
+            requestPath: desired.repositoryPath(for: id),
+            problems: lines,
+            lastValidInForce: record.map { !$0.state.isFinal } ?? false
+        )
+        return NotificationRenderer.render(context, template: desired.templates[.invalid])
+    }
 }

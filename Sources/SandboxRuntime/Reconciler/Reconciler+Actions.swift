@@ -84,7 +84,7 @@ extension Reconciler {
                 .described(try await catalog.describeProduct(id: productId))
             }
         case .notify(let id, let plan):
-            guard let pullRequest = state.requests[id]?.spec.pullRequest, let commentBody else {
+            guard let pullRequest = plan.pullRequest ?? state.requests[id]?.spec.pullRequest, let commentBody else {
                 return .githubFailed(GitHubError(.notFound, message: "\(id) is not in the journal"))
             }
             return try await comment(
@@ -93,7 +93,7 @@ extension Reconciler {
                 pullRequest: pullRequest,
                 body: commentBody
             )
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
             preconditionFailure("\(action.name) is a transition, not a call")
         }
     }
@@ -138,7 +138,17 @@ extension Reconciler {
 
     /// The text of the comment `action` writes, if it writes one.
     func commentBody(for action: PlannedAction, pool: PoolConfiguration, desired: DesiredState) -> String? {
-        guard case .notify(let id, let plan) = action.kind, let request = state.requests[id] else { return nil }
+        guard case .notify(let id, let plan) = action.kind else { return nil }
+        if plan.event == .invalid {
+            return CommentComposer.invalidBody(
+                id,
+                plan: plan,
+                record: state.requests[id],
+                poolName: poolName,
+                desired: desired
+            )
+        }
+        guard let request = state.requests[id] else { return nil }
         return CommentComposer.body(for: request, plan: plan, pool: pool, poolName: poolName, desired: desired)
     }
 }

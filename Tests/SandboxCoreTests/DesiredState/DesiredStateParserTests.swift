@@ -104,7 +104,7 @@ struct DesiredStateParserTests {
         )
         #expect(state.requests[RequestID("good")!]?.spec != nil)
         #expect(state.requests[RequestID("other")!]?.spec != nil)
-        guard case .invalid(let diagnostics) = state.requests[RequestID("bad")!] else {
+        guard case .invalid(let diagnostics, _) = state.requests[RequestID("bad")!] else {
             Issue.record("bad.json should be invalid")
             return
         }
