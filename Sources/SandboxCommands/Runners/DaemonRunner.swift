@@ -224,7 +224,8 @@ struct DaemonRunner {
                 lastSuccess: shared.lastSuccess.withLock { $0 },
                 problems: summary.report.problemCounts,
                 apiCalls: counter.snapshot,
-                schedule: schedule
+                schedule: schedule,
+                now: summary.ended
             )
             return Result {
                 try AtomicFile.write(
