@@ -77,7 +77,7 @@ struct DaemonRunner {
             heartbeat.cancel()
         }
         let journalState = await reconciler.state
-        notifier.ready(status: "started: \(journalState.requests.count) requests in the journal")
+        notifier.ready(status: "started: \(Counted.phrase(journalState.requests.count, "request")) in the journal")
         notifier.watchdog()
         logger.notice(
             "started",
