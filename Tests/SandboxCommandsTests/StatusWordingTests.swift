@@ -14,7 +14,9 @@ struct StatusWordingTests {
         #expect(cut.count <= 60)
         #expect(TextTable.truncated("short enough", to: 60) == "short enough")
         #expect(TextTable.truncated("two\nlines", to: 60) == "two lines")
-        #expect(TextTable.truncated(String(repeating: "x", count: 80), to: 10) == String(repeating: "x", count: 9) + "…")
+        #expect(
+            TextTable.truncated(String(repeating: "x", count: 80), to: 10) == String(repeating: "x", count: 9) + "…"
+        )
     }
 
     @Test("the summary line counts requests with the noun's plural")

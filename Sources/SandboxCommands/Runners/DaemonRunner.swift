@@ -52,7 +52,7 @@ struct DaemonRunner {
                 metricsFile: metricsFile,
                 metricsFileMode: metricsFileMode
             )
-                .hooks(notifier: notifier, shared: shared, counter: counter)
+            .hooks(notifier: notifier, shared: shared, counter: counter)
         )
 
         // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.

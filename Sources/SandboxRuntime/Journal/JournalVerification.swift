@@ -76,7 +76,8 @@ public struct JournalVerification: Sendable {
             "snapshot: " + (snapshotSeq.map { "up to seq \($0)" } ?? "none"),
             "records: \(recordCount) after the snapshot, every checksum matching and every record decoded",
             "last seq: \(lastSeq)",
-            "requests: \(Counted.phrase(total, "request"))" + (states.isEmpty ? "" : " (\(states.joined(separator: ", ")))"),
+            "requests: \(Counted.phrase(total, "request"))"
+                + (states.isEmpty ? "" : " (\(states.joined(separator: ", ")))"),
         ] + notes.map { "note: \($0)" }
     }
 }

@@ -12,7 +12,13 @@ struct PlannerWordingTests {
 
     @Test("a free slot says how many of the pool's slots are in use, counting the ones given this round")
     func slotsInUse() {
-        let row = PlanRow("two free slots", pool: makePool(capacity: 2), files: [alice, bob], journal: [queued(alice), queued(bob)], expect: [])
+        let row = PlanRow(
+            "two free slots",
+            pool: makePool(capacity: 2),
+            files: [alice, bob],
+            journal: [queued(alice), queued(bob)],
+            expect: []
+        )
         let reasons = Self.reasons(row)
         #expect(reasons["provision a#1"] == "a slot is free (0 of 2 in use)")
         #expect(reasons["provision b#1"] == "a slot is free (1 of 2 in use)")
@@ -33,7 +39,14 @@ struct PlannerWordingTests {
 
     @Test("a lease's end is written in RFC 3339")
     func leaseEnd() {
-        let row = PlanRow("expired", files: [alice], journal: [active(alice)], live: [product(alice)], now: at("8d"), expect: [])
+        let row = PlanRow(
+            "expired",
+            files: [alice],
+            journal: [active(alice)],
+            live: [product(alice)],
+            now: at("8d"),
+            expect: []
+        )
         let reason = Planner.plan(row.input).actions.first { $0.summary.hasPrefix("terminate a") }?.reason
         #expect(reason?.hasPrefix("the lease ended at 20") == true)
         #expect(reason?.hasSuffix("Z") == true)

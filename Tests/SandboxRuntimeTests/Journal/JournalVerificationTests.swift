@@ -60,7 +60,9 @@ struct JournalVerificationTests {
         try withStateDirectory { state in
             try Self.copy("newer-segment-format", to: state)
             let before = try Self.contents(of: state.journal)
-            let opening = try #require(throws: JournalError.self) { try FileJournal.openForWriting(stateDirectory: state) }
+            let opening = try #require(throws: JournalError.self) {
+                try FileJournal.openForWriting(stateDirectory: state)
+            }
             #expect(opening.code == .unsupportedFormat)
             #expect(opening.message.contains(message))
             #expect(try Self.contents(of: state.journal) == before)

@@ -34,9 +34,17 @@ struct MetricsExampleTests {
             problems: Dictionary(uniqueKeysWithValues: PassProblem.Kind.allCases.map { ($0, 0) })
                 .merging([.sandboxQuarantined: 1]) { $1 },
             apiCalls: [
-                APICallCounter.Key(service: "servicecatalog", operation: "SearchProvisionedProducts", outcome: "success"):
+                APICallCounter.Key(
+                    service: "servicecatalog",
+                    operation: "SearchProvisionedProducts",
+                    outcome: "success"
+                ):
                     12,
-                APICallCounter.Key(service: "servicecatalog", operation: "TerminateProvisionedProduct", outcome: "other"):
+                APICallCounter.Key(
+                    service: "servicecatalog",
+                    operation: "TerminateProvisionedProduct",
+                    outcome: "other"
+                ):
                     5,
                 APICallCounter.Key(service: "github", operation: "postComment", outcome: "success"): 4,
             ],
