@@ -1,4 +1,5 @@
 public import SandboxCore
+public import SandboxRuntime
 import SandboxGit
 import SandboxGitHub
 
@@ -16,6 +17,7 @@ public struct CommandOptions: Sendable, Hashable {
         case reconcile
         case run
         case status
+        case journal
     }
 
     /// How `validate` prints its diagnostics (`--format`).
@@ -129,6 +131,10 @@ public struct CommandOptions: Sendable, Hashable {
     public var gitRemote: GitRemoteOptions?
     /// `--metrics-file`, `SANDBOXD_METRICS_FILE`, none.
     public var metricsFile: String?
+    /// `--metrics-file-mode`, `SANDBOXD_METRICS_FILE_MODE`, `0644`: readable by node_exporter's user.
+    public var metricsFileMode: UInt16
+    /// `--log-level`, `SANDBOXD_LOG_LEVEL`; `nil`: `run` logs from info up, the other commands from notice up.
+    public var logLevel: Logger.Level?
     /// `--local`.
     public var local: Bool
     /// `--json` (`plan`, `status`).
@@ -157,6 +163,8 @@ public struct CommandOptions: Sendable, Hashable {
         gitRemote = nil
         githubAPIURL = "https://api.github.com"
         metricsFile = nil
+        metricsFileMode = 0o644
+        logLevel = nil
         local = false
         json = false
         online = false
@@ -232,6 +240,8 @@ public struct CommandOptions: Sendable, Hashable {
         try resolveGitRemote(options)
 
         if let (path, _) = options.value("metrics-file", "SANDBOXD_METRICS_FILE") { metricsFile = path }
+        try resolveOperations(options)
+        if command == .journal { try resolveJournalArguments(parsed) }
         local = parsed.flags.contains("local")
         json = parsed.flags.contains("json")
         online = parsed.flags.contains("online")
@@ -359,6 +369,47 @@ public struct CommandOptions: Sendable, Hashable {
             app.installationID = installation
         }
         githubApp = app
+    }
+
+    /// Resolves ``metricsFileMode`` and ``logLevel`` (docs/behaviour.md §4.3, §7).
+    private mutating func resolveOperations(_ options: OptionValues) throws(UsageError) {
+        let name = options.parsed.command
+        if let (text, source) = options.value("metrics-file-mode", "SANDBOXD_METRICS_FILE_MODE") {
+            guard let mode = Self.fileMode(text) else {
+                throw UsageError(
+                    "\(source): '\(text)' is not a file mode; write it in octal, such as 0644 or 0640",
+                    command: name
+                )
+            }
+            metricsFileMode = mode
+        }
+        if let (text, source) = options.value("log-level", "SANDBOXD_LOG_LEVEL") {
+            guard let level = Logger.Level(name: text) else {
+                let names = Logger.Level.byName.map(\.description).joined(separator: ", ")
+                throw UsageError("\(source): '\(text)' is not a log level; use one of \(names)", command: name)
+            }
+            logLevel = level
+        }
+    }
+
+    /// `journal verify [STATE-DIR]`: the action is `verify`, the directory replaces `--state-dir`.
+    private mutating func resolveJournalArguments(_ parsed: ArgumentParser.Parsed) throws(UsageError) {
+        guard parsed.arguments.first == "verify" else {
+            let given = parsed.arguments.first.map { "unknown action '\($0)'" } ?? "missing action"
+            throw UsageError(
+                "\(given) for 'journal'; the one action is verify: sandboxd journal verify STATE-DIR",
+                command: parsed.command
+            )
+        }
+        if parsed.arguments.count > 1 { stateDirectory = parsed.arguments[1] }
+    }
+
+    /// An octal file mode of 3 or 4 digits (`644`, `0640`), at most `0777`.
+    static func fileMode(_ text: String) -> UInt16? {
+        guard (3...4).contains(text.count), text.allSatisfy({ ("0"..."7").contains($0) }),
+            let mode = UInt16(text, radix: 8), mode <= 0o777
+        else { return nil }
+        return mode
     }
 
     /// A parsed command line and the environment, read option by option for one command.

@@ -64,6 +64,7 @@ public enum SandboxCommandLine {
         case .reconcile: command = ReconcileCommand.self
         case .run: command = RunCommand.self
         case .status: command = StatusCommand.self
+        case .journal: command = JournalCommand.self
         }
         return await command.run(options, environment: environment, output: output)
     }

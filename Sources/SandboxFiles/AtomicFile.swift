@@ -9,10 +9,11 @@ import Glibc
 /// A crash at any instruction leaves either the old file or the new one, never a mix.
 public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url`, fsyncs it, renames it over `url` and fsyncs the
-    /// directory. Creates the directory (0700) when missing; the file is 0600.
+    /// directory. Creates the directory (0700) when missing; the file is 0600 unless `mode` says otherwise
+    /// (set with `fchmod`, so the process's umask does not narrow it: the metrics file, docs/behaviour.md §8).
     ///
     /// - Throws: ``AtomicFileError`` naming the system call, the path and the error.
-    public static func write(_ data: Data, to url: URL) throws {
+    public static func write(_ data: Data, to url: URL, mode: mode_t = 0o600) throws {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(
             at: directory,
@@ -24,6 +25,7 @@ public enum AtomicFile {
         guard fd >= 0 else { throw AtomicFileError(call: "open", path: temporary, code: errno) }
         var closed = false
         defer { if !closed { close(fd) } }
+        if mode != 0o600, fchmod(fd, mode) != 0 { throw AtomicFileError(call: "fchmod", path: temporary, code: errno) }
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {

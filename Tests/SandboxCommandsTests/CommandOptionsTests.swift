@@ -258,10 +258,15 @@ struct CommandOptionsTests {
             // Help wins over anything else on the line, even a bad option.
             let (status, captured) = await runSandboxd([command.rawValue, "--bogus", flag])
             #expect(status == 0)
+            #expect(captured.stderr.isEmpty)
+            // journal verify reads a state directory only: no desired state.
+            guard command != .journal else {
+                #expect(captured.stdout.contains("USAGE: sandboxd journal verify [STATE-DIR] [options]"))
+                continue
+            }
             #expect(captured.stdout.contains("USAGE: sandboxd \(command.rawValue) [options]"))
             #expect(captured.stdout.contains("--desired-state DIR"))
             #expect(captured.stdout.contains("SANDBOXD_DESIRED_STATE"))
-            #expect(captured.stderr.isEmpty)
         }
         let (_, captured) = await runSandboxd([command.rawValue, "--help"])
         let help = captured.stdout
@@ -279,9 +284,16 @@ struct CommandOptionsTests {
                 "--state-dir DIR", "STATE_DIRECTORY", "--interval DURATION", "SANDBOXD_INTERVAL", "--pool-name NAME",
                 "SANDBOXD_POOL", "--github-repository OWNER/NAME", "GITHUB_REPOSITORY", "--github-token-file PATH",
                 "GITHUB_TOKEN", "CREDENTIALS_DIRECTORY", "--metrics-file PATH", "SANDBOXD_METRICS_FILE", "--local",
+                "--metrics-file-mode MODE", "SANDBOXD_METRICS_FILE_MODE", "default: 0644", "--log-level LEVEL",
+                "SANDBOXD_LOG_LEVEL",
             ] {
                 #expect(help.contains(option), "\(option)")
             }
+        case .journal:
+            for option in ["--state-dir DIR", "--log-level LEVEL", "without taking the lock"] {
+                #expect(help.contains(option), "\(option)")
+            }
+            #expect(!help.contains("--desired-state"))
         }
     }
 

@@ -253,11 +253,11 @@ struct RemoteModeDaemonTests {
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
-        let first = notify.receive(until: { $0.contains("errors in the last pass") }, seconds: 30)
-        #expect(first.contains { $0.contains("errors in the last pass") }, "\(first)")
+        let first = notify.receive(until: { $0.contains(" in the last pass (") }, seconds: 30)
+        #expect(first.contains { $0.contains(" in the last pass (") }, "\(first)")
         kill(process.processIdentifier, SIGHUP)
-        let second = notify.receive(until: { $0.contains("errors in the last pass") }, seconds: 30)
-        #expect(second.contains { $0.contains("errors in the last pass") }, "\(second)")
+        let second = notify.receive(until: { $0.contains(" in the last pass (") }, seconds: 30)
+        #expect(second.contains { $0.contains(" in the last pass (") }, "\(second)")
         #expect(process.isRunning)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -27,7 +27,8 @@ extension ArgumentParser {
         var lines = [
             "OVERVIEW: \(command.abstract)",
             "",
-            "USAGE: \(programName) \(command.name)\(hasOptions ? " [options]" : "")",
+            "USAGE: \(programName) \(([command.name] + command.arguments).joined(separator: " "))"
+                + (hasOptions ? " [options]" : ""),
         ]
         if !command.discussion.isEmpty {
             lines += ["", command.discussion]

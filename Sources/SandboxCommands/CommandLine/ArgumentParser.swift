@@ -3,8 +3,9 @@
 /// The grammar: `PROGRAM COMMAND [--option VALUE | --option=VALUE | --flag]...`.
 /// - `--help` or `-h` anywhere before `--` asks for help: the command's when one is named, else the program's.
 /// - `--version` anywhere before `--` asks for the version.
-/// - An unknown command or option, a missing value, a value given to a flag, or any positional
-///   argument is a ``UsageError``. When an option is repeated, the last one wins.
+/// - An unknown command or option, a missing value, a value given to a flag, or a positional argument
+///   the command does not declare (``Command/arguments``) is a ``UsageError``. When an option is repeated,
+///   the last one wins.
 struct ArgumentParser: Sendable {
     /// One option a command accepts.
     struct Option: Sendable, Hashable {
@@ -42,6 +43,8 @@ struct ArgumentParser: Sendable {
         /// More text for the command's help.
         var discussion: String
         var options: [Option]
+        /// The positional arguments it takes, by placeholder (`verify`, `[STATE-DIR]`); most take none.
+        var arguments: [String] = []
     }
 
     /// What the arguments ask for.
@@ -59,6 +62,8 @@ struct ArgumentParser: Sendable {
         var values: [String: String] = [:]
         /// The flags given, by name.
         var flags: Set<String> = []
+        /// The positional arguments, in order (only for a command that declares some).
+        var arguments: [String] = []
     }
 
     var programName: String
@@ -97,8 +102,13 @@ struct ArgumentParser: Sendable {
                 continue
             }
             guard !afterTerminator, argument.hasPrefix("-"), argument != "-" else {
+                if parsed.arguments.count < command.arguments.count {
+                    parsed.arguments.append(argument)
+                    continue
+                }
                 throw UsageError(
-                    "unexpected argument \(quoted(argument)); '\(command.name)' takes only options",
+                    "unexpected argument \(quoted(argument)); '\(command.name)' takes "
+                        + (command.arguments.isEmpty ? "only options" : command.arguments.joined(separator: " ")),
                     command: command.name
                 )
             }

@@ -95,6 +95,8 @@ enum CommandCatalog {
             environment: "SANDBOXD_METRICS_FILE",
             defaultDescription: "none"
         ),
+        metricsFileMode,
+        logLevel,
         .init(
             name: "local",
             kind: .flag,
@@ -104,6 +106,38 @@ enum CommandCatalog {
     ]
 
     static let json = ArgumentParser.Option(name: "json", kind: .flag, help: "Print JSON instead of text.")
+
+    /// `--metrics-file-mode` (docs/behaviour.md §8): the metrics file is read by node_exporter's user.
+    static let metricsFileMode = ArgumentParser.Option(
+        name: "metrics-file-mode",
+        kind: .value(placeholder: "MODE"),
+        help: "The metrics file's permissions, in octal; 0640 with a group node_exporter is in.",
+        environment: "SANDBOXD_METRICS_FILE_MODE",
+        defaultDescription: "0644"
+    )
+
+    /// `--log-level` (docs/behaviour.md §7).
+    static let logLevel = ArgumentParser.Option(
+        name: "log-level",
+        kind: .value(placeholder: "LEVEL"),
+        help: "The least severe log lines written: error, warning, notice, info or debug.",
+        environment: "SANDBOXD_LOG_LEVEL",
+        defaultDescription: "info for run, notice for the other commands"
+    )
+
+    /// `sandboxd journal verify [STATE-DIR]` (docs/behaviour.md §4.5): checks a journal, never changes it.
+    static let journal = ArgumentParser.Command(
+        name: CommandOptions.Command.journal.rawValue,
+        abstract: "Check a journal, every checksum and record: journal verify [STATE-DIR].",
+        discussion: """
+            Reads the journal of STATE-DIR (else --state-dir) without taking the lock and without changing a
+            byte, not even a torn tail: a running daemon's journal, or a backup's copy. Prints the records,
+            lineage, last seq and requests, and exits 0 when the journal is intact, 1 when it is damaged or
+            cannot be read (saying what is wrong).
+            """,
+        options: common.filter { $0.name == "state-dir" } + [logLevel],
+        arguments: ["verify", "[STATE-DIR]"]
+    )
 
     static let online = ArgumentParser.Option(
         name: "online",
@@ -130,7 +164,7 @@ enum CommandCatalog {
                 never make a command of its own. With --online it also checks the product with AWS (region and
                 credentials as for reconcile).
                 """,
-            options: [desiredState, format, online]
+            options: [desiredState, format, online, logLevel]
         ),
         .init(
             name: CommandOptions.Command.plan.rawValue,
@@ -176,6 +210,7 @@ enum CommandCatalog {
             discussion: "Only reads the state directory; it never repairs or rewrites anything.",
             options: common + [json]
         ),
+        journal,
     ]
 
     static let parser = ArgumentParser(programName: "sandboxd", commands: commands)

@@ -8,7 +8,8 @@ public enum RunCommand: SandboxCommand {
         await DaemonRunner(
             context: CommandContext(options: options, environment: environment, output: output),
             interval: options.interval,
-            metricsFile: options.metricsFile
+            metricsFile: options.metricsFile,
+            metricsFileMode: options.metricsFileMode
         ).run()
     }
 }

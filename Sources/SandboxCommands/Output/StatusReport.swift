@@ -46,8 +46,10 @@ struct StatusReport {
 
     /// The NOTE column of a record: its file's problem while the file is invalid, else its reason.
     func note(of record: RequestRecord) -> String {
-        if let problem = fileProblem(of: record) { return "file invalid: " + String(problem.prefix(80)) }
-        return record.reason.map { String($0.prefix(60)) } ?? ""
+        if let problem = fileProblem(of: record) {
+            return TextTable.truncated("file invalid: " + problem, to: Self.noteWidth + 20)
+        }
+        return record.reason.map { TextTable.truncated($0, to: Self.noteWidth) } ?? ""
     }
 
     /// The problem of a record's file, when the file is invalid and the request is not over.
@@ -99,7 +101,7 @@ struct StatusReport {
     var problemLines: String {
         guard let lastPass, !lastPass.problems.isEmpty else { return "" }
         let at = NotificationDateFormat.rfc3339(lastPass.finishedAt)
-        return "\nthe last pass (\(at)) met \(lastPass.problems.count) problem(s):\n"
+        return "\nthe last pass (\(at)) met \(Counted.phrase(lastPass.problems.count, "problem")):\n"
             + lastPass.problems.map { "  [\($0.kind.rawValue)] \($0)\n" }.joined()
     }
 
@@ -125,8 +127,8 @@ struct StatusReport {
         let live = rows.filter { $0.state.occupiesSlot }.count
         let summary =
             "pool \(poolName): \(live) of \(capacity.map(String.init) ?? "?") slots in use, "
-            + "\(positions.count) queued, \(rows.count) requests"
-            + (invalidRows.isEmpty ? "" : ", \(invalidRows.count) invalid request file(s)")
+            + "\(positions.count) queued, \(Counted.phrase(rows.count, "request"))"
+            + (invalidRows.isEmpty ? "" : ", \(Counted.phrase(invalidRows.count, "invalid request file"))")
         // The commit the latest decisions were made from (docs/behaviour.md §4.9).
         let revision = journal.desiredRevision.map { "desired state: \($0.summary)\n" } ?? ""
         let access = awsAccessLevel.map { "AWS access level: \($0)\(Self.accessNote($0))\n" } ?? ""
@@ -137,6 +139,9 @@ struct StatusReport {
 }
 
 extension StatusReport {
+    /// The NOTE column's width: a longer reason is cut at a word, `status --json` has it whole.
+    static let noteWidth = 60
+
     /// What a level lets sandboxd see (README, AWS permissions).
     static func accessNote(_ level: String) -> String {
         switch level {
@@ -149,6 +154,15 @@ extension StatusReport {
 
 /// Left-aligned columns separated by two spaces.
 enum TextTable {
+    /// `text` in at most `width` characters: whole, or cut after the last whole word that fits, then `…`.
+    static func truncated(_ text: String, to width: Int) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard flat.count > width else { return flat }
+        let room = flat.prefix(width - 1)
+        let cut = room.lastIndex(of: " ").map { room[..<$0] } ?? room
+        return cut.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:")) + "…"
+    }
+
     static func render(_ rows: [[String]]) -> String {
         let widths = (0..<(rows.first?.count ?? 0)).map { column in
             rows.map { $0[column].count }.max() ?? 0

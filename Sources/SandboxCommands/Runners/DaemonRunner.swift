@@ -13,6 +13,8 @@ struct DaemonRunner {
     var context: CommandContext
     var interval: LeaseDuration
     var metricsFile: String?
+    /// `--metrics-file-mode`: node_exporter, another user, reads the file (docs/behaviour.md §8).
+    var metricsFileMode: UInt16 = 0o644
 
     /// The longest time between two `WATCHDOG=1` while the loop is alive (a third of `WATCHDOG_USEC`
     /// when that is shorter).
@@ -20,7 +22,7 @@ struct DaemonRunner {
 
     func run() async -> Int32 {
         var context = context
-        context.logger.minimumLevel = .info
+        context.logger.minimumLevel = context.logLevel ?? .info
         let logger = context.logger
         let notifier = SystemdNotifier(environment: context.environment)
         let signals = SignalEvents()
@@ -44,8 +46,13 @@ struct DaemonRunner {
             idPrefix: Self.processTag(),
             loadDesired: { [context] in await context.loadDesired() },
             // The hooks log with this run's (info-level) logger: `pass finished` is an info line.
-            hooks: DaemonRunner(context: context, interval: interval, metricsFile: metricsFile)
-                .hooks(notifier: notifier, shared: shared, counter: counter)
+            hooks: DaemonRunner(
+                context: context,
+                interval: interval,
+                metricsFile: metricsFile,
+                metricsFileMode: metricsFileMode
+            )
+            .hooks(notifier: notifier, shared: shared, counter: counter)
         )
 
         // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.
@@ -70,7 +77,7 @@ struct DaemonRunner {
             heartbeat.cancel()
         }
         let journalState = await reconciler.state
-        notifier.ready(status: "started: \(journalState.requests.count) requests in the journal")
+        notifier.ready(status: "started: \(Counted.phrase(journalState.requests.count, "request")) in the journal")
         notifier.watchdog()
         logger.notice(
             "started",
@@ -240,9 +247,16 @@ struct DaemonRunner {
                 lastSuccess: shared.lastSuccess.withLock { $0 },
                 problems: summary.report.problemCounts,
                 apiCalls: counter.snapshot,
-                schedule: schedule
+                schedule: schedule,
+                now: summary.ended
             )
-            return Result { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: metricsFile)) }.failure
+            return Result {
+                try AtomicFile.write(
+                    Data(text.utf8),
+                    to: URL(fileURLWithPath: metricsFile),
+                    mode: mode_t(metricsFileMode)
+                )
+            }.failure
         }
         if let error = failure {
             context.logger.warning("cannot write the metrics file", ["path": metricsFile, "error": "\(error)"])

@@ -15,6 +15,8 @@ struct CommandContext: Sendable {
     var output: CommandOutput
     var clock: any SandboxClock = SystemClock()
     var logger: Logger
+    /// `--log-level` / `SANDBOXD_LOG_LEVEL`, when given.
+    var logLevel: Logger.Level?
     /// `--github-repository` / `GITHUB_REPOSITORY`.
     var githubRepository: String?
     /// Where the GitHub token is, when sandboxd runs with a token.
@@ -38,7 +40,12 @@ struct CommandContext: Sendable {
         local = options.local
         self.environment = environment
         self.output = output
-        logger = Logger(sink: StandardErrorLogSink(environment: environment), minimumLevel: .notice)
+        // --log-level, else notice (`run` lowers the default to info, docs/behaviour.md §7).
+        logLevel = options.logLevel
+        logger = Logger(
+            sink: StandardErrorLogSink(environment: environment),
+            minimumLevel: options.logLevel ?? .notice
+        )
         githubRepository = options.githubRepository
         githubAPIURL = options.githubAPIURL
         githubToken = options.githubToken

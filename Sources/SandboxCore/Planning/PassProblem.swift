@@ -37,6 +37,11 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
         case journal
         /// The pass reached its time limit (`reconcile --timeout`) with work left; the rest is done next.
         case passDeadline = "pass-deadline"
+        /// A slot is quarantined: its product's termination kept failing, and it holds capacity until the
+        /// product is cleaned up in AWS. Raised by every pass while it lasts (docs/behaviour.md §3.7, §11.1).
+        case sandboxQuarantined = "sandbox-quarantined"
+        /// A request ended `failed` in this pass: every provisioning attempt ended in error (§3.2, §11.1).
+        case provisioningFailed = "provisioning-failed"
     }
 
     public var kind: Kind
@@ -66,13 +71,46 @@ public struct PassProblem: Hashable, Sendable, Codable, CustomStringConvertible 
             .catalogUnreachable, .catalogThrottled, .poolInvalid, .productMissing, .journal, .passDeadline,
             .gitFetchFailed:
             return true
-        case .catalogRefused, .githubRefused:
+        case .catalogRefused, .githubRefused, .sandboxQuarantined, .provisioningFailed:
             return false
         }
     }
 }
 
 extension PassProblem {
+    /// The problems a journal stands for whatever the pass's calls met (docs/behaviour.md §11.1): every
+    /// quarantined slot, and every request that turned `failed` since `failedBefore` was taken. "The operators
+    /// have been told" in the requester's comment is these problems: in the log, `status`, `STATUS=` and the
+    /// metric `sandboxd_pass_problems`.
+    public static func standing(in journal: JournalState, failedBefore: Set<RequestID>) -> [PassProblem] {
+        journal.recordsInOrder.compactMap { record in
+            switch record.state {
+            case .quarantined:
+                let product = record.productId.map { "product \($0)" } ?? "its product"
+                return PassProblem(
+                    .sandboxQuarantined,
+                    request: record.id,
+                    message: "the slot is quarantined (\(record.reason ?? "its termination keeps failing")); "
+                        + "delete \(product) in AWS: the slot frees itself once it is gone"
+                )
+            case .failed where !failedBefore.contains(record.id):
+                return PassProblem(
+                    .provisioningFailed,
+                    request: record.id,
+                    message: "provisioning failed (\(record.reason ?? "every attempt ended in error")); the requester "
+                        + "was told; see the product's events in Service Catalog"
+                )
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The requests `failed` in `journal`, for ``standing(in:failedBefore:)`` at the end of a pass.
+    public static func failedRequests(in journal: JournalState) -> Set<RequestID> {
+        Set(journal.requests.values.filter { $0.state == .failed }.map(\.id))
+    }
+
     /// The problem a catalog call's failure is, `doing` saying what was being done.
     public static func catalog(_ error: CatalogError, request: RequestID?, doing: String) -> PassProblem {
         let kind: Kind

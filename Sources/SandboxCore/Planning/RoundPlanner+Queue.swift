@@ -22,7 +22,8 @@ extension RoundPlanner {
                 )
             } else {
                 liveIdentities[record.identity] = record.id
-                add(.admit(record.id), "verified")
+                // Said as it was: --local without github.json skips the checks (docs/behaviour.md §4.4).
+                add(.admit(record.id), record.verification?.label == "skipped" ? "verification skipped" : "verified")
             }
         }
     }
@@ -73,7 +74,7 @@ extension RoundPlanner {
             let attempt = waiting.resumeAttempt ?? 1
             add(
                 .provision(record.id, attempt: attempt, request: provisionRequest(for: record, attempt: attempt)),
-                "a slot is free (\(free) of \(pool.capacity))"
+                "a slot is free (\(pool.capacity - free) of \(pool.capacity) in use)"
             )
             free -= 1
         }

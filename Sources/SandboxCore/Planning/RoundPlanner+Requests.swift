@@ -152,7 +152,9 @@ extension RoundPlanner {
                 if live.isSettled {
                     add(
                         .terminate(id, purpose: purpose, productId: live.id, token: terminateToken(record, purpose)),
-                        purpose == .released ? "the request file was removed" : "the lease ended at \(lease.end)"
+                        purpose == .released
+                            ? "the request file was removed"
+                            : "the lease ended at \(NotificationDateFormat.rfc3339(lease.end))"
                     )
                 }
                 return

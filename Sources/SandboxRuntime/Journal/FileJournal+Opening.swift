@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SandboxCore
 
 extension FileJournal {
     /// The name of the journal directory inside the state directory.
@@ -139,7 +140,7 @@ extension FileJournal {
         if let newest = redundant.last?.0 {
             try removeSegments(in: directory, before: newest.number + 1, sync: sync)
             warnings.append(
-                "removed \(redundant.count) journal segment(s) covered by the snapshot, left by an interrupted "
+                "removed \(Counted.phrase(redundant.count, "journal segment")) covered by the snapshot, left by an interrupted "
                     + "compaction"
             )
         }

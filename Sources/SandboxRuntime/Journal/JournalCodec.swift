@@ -53,8 +53,8 @@ public enum JournalCodec {
         guard format <= snapshotFormat else {
             throw JournalReplayError(
                 seq: nil,
-                message: "the journal snapshot has format \(format), newer than this sandboxd reads "
-                    + "(\(snapshotFormat)): run the sandboxd version that wrote it"
+                message: "the journal snapshot was written by a newer sandboxd (snapshot format \(format)); this one "
+                    + "reads snapshot formats up to \(snapshotFormat): upgrade sandboxd"
             )
         }
         do {

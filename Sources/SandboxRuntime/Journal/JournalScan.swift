@@ -317,11 +317,12 @@ struct JournalScan {
         directory: String,
         what: String
     ) -> JournalError {
-        if case .unsupportedVersion(let version) = problem {
+        // A newer format is an upgrade to make, not damage (docs/behaviour.md §4.5, README "Operations").
+        if case .unsupportedVersion(let version) = problem, version > JournalFormat.version {
             return JournalError(
                 code: .unsupportedFormat,
-                message: "\(path) has journal format version \(version), but this sandboxd reads version "
-                    + "\(JournalFormat.version); run the sandboxd version that wrote it, or a newer one",
+                message: "\(path) was written by a newer sandboxd (format \(version)); this one reads format "
+                    + "\(JournalFormat.version): upgrade sandboxd",
                 path: path
             )
         }

@@ -17,7 +17,8 @@ public struct MetricsFile: Sendable {
         lastSuccess: Date?,
         problems: [PassProblem.Kind: Int] = [:],
         apiCalls: [APICallCounter.Key: Int],
-        schedule: ScheduleGauges = ScheduleGauges()
+        schedule: ScheduleGauges = ScheduleGauges(),
+        now: Date? = nil
     ) -> String {
         let label = escape(pool)
         var lines: [String] = []
@@ -60,8 +61,28 @@ public struct MetricsFile: Sendable {
                 + "\(lastSuccess.map { String(Int($0.timeIntervalSince1970)) } ?? "0")"
         )
         lines += schedule.lines(pool: label)
+        if let now { lines += overdueLines(journal, now: now, pool: label) }
         lines += revisionLines(journal.desiredRevision, pool: label)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Leases past their end whose product is still there (active, or its termination not yet done), and the
+    /// earliest end of a lease still holding its product: with it, `time() - …` grows in Prometheus even when
+    /// no pass rewrites the file, so an expiry running late is seen however it is late (docs/behaviour.md §8;
+    /// `docs/alerts.yml`).
+    static func overdueLines(_ journal: JournalState, now: Date, pool label: String) -> [String] {
+        let holding = journal.requests.values.filter { $0.state == .active || $0.state == .terminating }
+            .compactMap(\.leaseEnd)
+        let earliest = holding.min().map { String(Int($0.timeIntervalSince1970)) } ?? "NaN"
+        return [
+            "# HELP sandboxd_overdue_leases Leases past their end whose product is not terminated yet.",
+            "# TYPE sandboxd_overdue_leases gauge",
+            "sandboxd_overdue_leases{pool=\"\(label)\"} \(holding.filter { $0 < now }.count)",
+            "# HELP sandboxd_earliest_lease_end_timestamp_seconds The earliest end of a lease whose product is not "
+                + "terminated yet.",
+            "# TYPE sandboxd_earliest_lease_end_timestamp_seconds gauge",
+            "sandboxd_earliest_lease_end_timestamp_seconds{pool=\"\(label)\"} \(earliest)",
+        ]
     }
 
     /// `sandboxd_desired_state_info{commit}` and the commit's time (docs/behaviour.md §4.9), when known.

@@ -25,7 +25,7 @@ extension PassReport {
         guard !problems.isEmpty else { return nil }
         var kinds: [String] = []
         for problem in problems where !kinds.contains(problem.kind.rawValue) { kinds.append(problem.kind.rawValue) }
-        return "\(problems.count) errors in the last pass (\(kinds.joined(separator: ", ")))"
+        return "\(Counted.phrase(problems.count, "error")) in the last pass (\(kinds.joined(separator: ", ")))"
     }
 }
 

@@ -146,6 +146,7 @@ public actor Reconciler {
     ///   was cancelled (a call in flight then keeps its intent, finished by a later pass).
     public func pass(desired: DesiredState, options: PassOptions) async throws -> PassReport {
         var report = PassReport()
+        let failedBefore = PassProblem.failedRequests(in: state)
         let log = logger.with(["reconcile.id": options.reconcileID])
         if let problem = desired.sourceProblem { report.add(problem) }
         if let revision = desired.revision, revision != state.desiredRevision {
@@ -196,6 +197,8 @@ public actor Reconciler {
             try await sendComments(desired: desired, until: deadline, report: &report, log: log)
         }
         report.nextDue = nextDue(desired: desired, live: round.live)
+        // Quarantined slots and failed requests are the operator's to look at (docs/behaviour.md §11.1).
+        for problem in PassProblem.standing(in: state, failedBefore: failedBefore) { report.add(problem) }
         try compactIfNeeded(desired: desired)
         return report
     }

@@ -25,6 +25,16 @@ public struct Logger: Sendable {
             case .error: return "error"
             }
         }
+
+        /// The level `--log-level` / `SANDBOXD_LOG_LEVEL` names (`error`, `warning`, `notice`, `info`, `debug`;
+        /// docs/behaviour.md §7), or `nil` for any other word.
+        public init?(name: String) {
+            guard let level = Self.byName.first(where: { $0.description == name }) else { return nil }
+            self = level
+        }
+
+        /// Every level, most severe first, as `--log-level` lists them.
+        public static let byName: [Level] = [.error, .warning, .notice, .info, .debug]
     }
 
     /// Where log lines go.
