@@ -44,7 +44,7 @@ struct InvalidFileCommandTests {
         #expect(row.contains("alice"))
         #expect(row.contains("invalid"))
         #expect(row.contains("line 1, column 43: leese: unknown key"))
-        #expect(table.stdout.contains("1 invalid request file(s)"))
+        #expect(table.stdout.contains("0 requests, 1 invalid request file\n"))
 
         let (_, json) = await runSandboxd(Self.arguments(["status", "--json"], directory))
         let requests = try #require(try jsonObject(json.stdout)["requests"] as? [[String: Any]])

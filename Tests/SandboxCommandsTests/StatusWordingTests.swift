@@ -23,6 +23,8 @@ struct StatusWordingTests {
     func counts() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        // An existing, empty state directory (a missing one is an error, docs/behaviour.md §4.1).
+        try FileManager.default.createDirectory(atPath: directory.path("state"), withIntermediateDirectories: true)
         let (status, captured) = await runSandboxd([
             "status", "--state-dir", directory.path("state"), "--desired-state", directory.path("nothing"),
         ])
