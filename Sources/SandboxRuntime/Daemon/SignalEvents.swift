@@ -11,31 +11,6 @@ public enum DaemonSignal: Sendable, Hashable {
     case passNow
 }
 
-/// Turns SIGTERM, SIGINT and SIGHUP into an `AsyncStream` (the default actions are ignored).
-/// `@unchecked`: the sources are set once in `init` and only cancelled in `deinit`.
-public final class SignalEvents: @unchecked Sendable {
-    public let stream: AsyncStream<DaemonSignal>
-    private let sources: [any DispatchSourceSignal]
-
-    public init() {
-        let (stream, continuation) = AsyncStream<DaemonSignal>.makeStream()
-        self.stream = stream
-        var sources: [any DispatchSourceSignal] = []
-        for (number, event) in [(SIGTERM, DaemonSignal.stop), (SIGINT, .stop), (SIGHUP, .passNow)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(event) }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
-    }
-
-    deinit {
-        for source in sources { source.cancel() }
-    }
-}
-
 /// SIGINT or SIGTERM as the one-shot commands take them (docs/behaviour.md §4.1): like `run`, they let
 /// the call in flight finish and be recorded, then exit with the signal's conventional status.
 public enum StopSignal: Sendable, Hashable {
@@ -51,27 +26,44 @@ public enum StopSignal: Sendable, Hashable {
     public var exitCode: Int32 { 128 + (self == .interrupt ? SIGINT : SIGTERM) }
 }
 
-/// Turns SIGINT and SIGTERM into an `AsyncStream` of ``StopSignal``s (their default actions are
-/// ignored while it lives). `@unchecked`: the sources are set once in `init` and only cancelled in `deinit`.
-public final class StopSignals: @unchecked Sendable {
-    public let stream: AsyncStream<StopSignal>
+/// Turns signals into an `AsyncStream` of events (their default actions are ignored while it lives).
+/// `@unchecked`: the sources are set once in `init` and only cancelled in `deinit`.
+public final class SignalStream<Event: Sendable>: @unchecked Sendable {
+    public let stream: AsyncStream<Event>
     private let sources: [any DispatchSourceSignal]
 
-    public init() {
-        let (stream, continuation) = AsyncStream<StopSignal>.makeStream()
+    /// - Parameter signals: each signal number with the event it becomes.
+    public init(_ signals: [(Int32, Event)]) {
+        let (stream, continuation) = AsyncStream<Event>.makeStream()
         self.stream = stream
-        var sources: [any DispatchSourceSignal] = []
-        for (number, event) in [(SIGINT, StopSignal.interrupt), (SIGTERM, .terminate)] {
+        sources = signals.map { number, event in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { continuation.yield(event) }
             source.resume()
-            sources.append(source)
+            return source
         }
-        self.sources = sources
     }
 
     deinit {
         for source in sources { source.cancel() }
+    }
+}
+
+/// The daemon's signals: SIGTERM and SIGINT stop it, SIGHUP starts a pass.
+public typealias SignalEvents = SignalStream<DaemonSignal>
+
+/// The one-shot commands' signals: SIGINT and SIGTERM.
+public typealias StopSignals = SignalStream<StopSignal>
+
+extension SignalStream where Event == DaemonSignal {
+    public convenience init() {
+        self.init([(SIGTERM, .stop), (SIGINT, .stop), (SIGHUP, .passNow)])
+    }
+}
+
+extension SignalStream where Event == StopSignal {
+    public convenience init() {
+        self.init([(SIGINT, .interrupt), (SIGTERM, .terminate)])
     }
 }
