@@ -441,7 +441,7 @@ public struct CommandOptions: Sendable, Hashable {
             guard let duration = LeaseDuration(text) else {
                 throw UsageError(
                     "\(source): '\(text)' is not a duration; write a whole number followed by s, m, h or d,"
-                        + " such as 90s, 15m, 36h or 7d",
+                        + " at most 3650d (ten years), such as 90s, 15m, 36h or 7d",
                     command: parsed.command
                 )
             }

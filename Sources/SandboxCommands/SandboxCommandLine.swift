@@ -4,14 +4,17 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import SandboxRuntime
 
 /// Entry point of the `sandboxd` executable.
 public enum SandboxCommandLine {
     /// The version `sandboxd --version` prints.
     public static let version = "0.1.0"
 
-    /// Parses the process arguments, runs the command and exits with its status.
+    /// Parses the process arguments, runs the command and exits with its status. No command dies of
+    /// SIGPIPE, SIGUSR1, SIGUSR2 or SIGALRM (docs/behaviour.md §4.1).
     public static func main() async {
+        ProcessSignals.ignoreHarmless()
         let status = await run(
             arguments: Array(CommandLine.arguments.dropFirst()),
             environment: ProcessInfo.processInfo.environment,

@@ -50,6 +50,15 @@ extension GitHubAdapter {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
             return GitHubClient.Configuration.defaultBaseURL
         }
+        // A URL with user info holds a secret: it is refused without being quoted (docs/behaviour.md §4.1).
+        let afterScheme = text.range(of: "://").map { text[$0.upperBound...] } ?? text[...]
+        if afterScheme.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).contains("@") {
+            throw GitHubConfigurationError(
+                .invalidAPIURL,
+                "GITHUB_API_URL holds credentials (USER:PASSWORD@ before the host): remove them and give the token "
+                    + "with --github-token-file or GITHUB_TOKEN, or a GitHub App"
+            )
+        }
         let invalid = GitHubConfigurationError(
             .invalidAPIURL,
             "GITHUB_API_URL \"\(text)\" is not an https URL such as https://api.github.com or https://HOST/api/v3"

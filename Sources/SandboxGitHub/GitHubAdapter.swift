@@ -46,30 +46,23 @@ public struct GitHubAdapter: GitHubPort {
         )
     }
 
-    /// Looks for a comment of sandboxd's own account on the pull request whose body holds `marker`.
-    ///
-    /// Lists every comment (ascending ids, all pages, each read conditionally so an unchanged page
-    /// costs nothing) and returns the oldest match.
-    /// - Parameters:
-    ///   - pullRequest: The pull request's number.
-    ///   - marker: The exact marker, `<!-- sandboxd:<request-id>:<event>[:<n>] -->`.
-    /// - Returns: The comment, or `nil` when sandboxd has not posted it.
+    /// sandboxd's own comments about `request` on the pull request, oldest first (docs/behaviour.md
+    /// §3.15): every page of its comments, kept when the author is sandboxd's own account (``GitHubAccount``:
+    /// the token's user, or the App's bot) — another person's comment holding the same marker never counts.
+    /// Each page is read conditionally, so an unchanged one costs no rate limit.
     /// - Throws: ``GitHubError``: `notFound` when the pull request does not exist, `misconfigured` when
     ///   the repository cannot be seen.
-    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
+    public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
         let own = try await client.authenticatedAccount()
         let comments = try await list(
             GitHubPayload.Comment.self,
             suffix: "/issues/\(pullRequest)/comments",
             doing: "listing the comments of pull request #\(pullRequest)"
         )
-        let exact = NotificationMarker(marker)
-        let match = comments.filter { comment in
-            guard comment.user?.id == own.id, let body = comment.body else { return false }
-            return exact.map { $0.isPresent(in: body) } ?? body.contains(marker)
+        let bodies = comments.filter { $0.user?.id == own.id }.sorted { $0.id < $1.id }.compactMap { comment in
+            comment.body.map { (CommentReference(id: comment.id, url: comment.htmlURL), $0) }
         }
-        .min { $0.id < $1.id }
-        return match.map { CommentReference(id: $0.id, url: $0.htmlURL) }
+        return OwnComment.found(for: request, in: bodies)
     }
 
     /// Posts a new comment on the pull request.

@@ -71,13 +71,23 @@ public struct LocalGitHub: GitHubPort {
         return value.answer(question, source: factsFile.path, now: now())
     }
 
-    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        guard let name = Self.fileName(forMarker: marker) else { return nil }
-        let url = outbox.appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path),
-            String(decoding: data, as: UTF8.self).contains(marker)
-        else { return nil }
-        return CommentReference(id: Self.commentID(name), url: url.path)
+    /// The outbox's comments about `request`: `<id>.<event>.md`, then `.<event>.2.md` and on while they exist,
+    /// for each event (a few file checks, whatever the outbox holds; docs/behaviour.md §3.15).
+    public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        var found: [(comment: CommentReference, body: String)] = []
+        for event in NotificationEvent.allCases {
+            for occurrence in 1... {
+                let marker = NotificationMarker(request: request, event: event, occurrence: occurrence)
+                guard let name = Self.fileName(forMarker: marker.text),
+                    let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(name).path)
+                else { break }
+                let path = outbox.appendingPathComponent(name).path
+                found.append(
+                    (CommentReference(id: Self.commentID(name), url: path), String(decoding: data, as: UTF8.self))
+                )
+            }
+        }
+        return OwnComment.found(for: request, in: found)
     }
 
     public func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {

@@ -24,9 +24,9 @@ public struct CrashingGitHub: GitHubPort {
     }
 
     /// Looks for a comment through the wrapped port: one step.
-    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        try await step("findComment") { () async throws(GitHubError) in
-            try await wrapped.findComment(pullRequest: pullRequest, marker: marker)
+    public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        try await step("ownComments") { () async throws(GitHubError) in
+            try await wrapped.ownComments(pullRequest: pullRequest, request: request)
         }
     }
 

@@ -23,8 +23,8 @@ public final class RecordingGitHub: GitHubPort {
         try await wrapped.answer(question)
     }
 
-    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        try await wrapped.findComment(pullRequest: pullRequest, marker: marker)
+    public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        try await wrapped.ownComments(pullRequest: pullRequest, request: request)
     }
 
     public func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {

@@ -147,8 +147,9 @@ struct AllProblemsAtOnceTests {
         #expect(requests.allSatisfy { $0["state"] as? String == "pending" }, "\(requests)")
         let alice = try #require(reasons["alice-sbx"])
         let bob = try #require(reasons["bob-sbx"])
-        #expect(alice.contains("/pulls/1") && !alice.contains("/pulls/2"), "\(alice)")
-        #expect(bob.contains("/pulls/2") && !bob.contains("/pulls/1"), "\(bob)")
+        // The first call for each is the reading of its own pull request (docs/behaviour.md §3.15).
+        #expect(alice.contains("pull request #1 ") && !alice.contains("#2"), "\(alice)")
+        #expect(bob.contains("pull request #2 ") && !bob.contains("#1"), "\(bob)")
     }
 }
 

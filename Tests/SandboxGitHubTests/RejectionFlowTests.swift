@@ -131,8 +131,9 @@ struct RejectionFlowTests {
         #expect(await catalog.liveProducts.isEmpty)
         #expect(scene.fake.refusedForHeaders == 0)
         if !rule.policy.deniedUsers.isEmpty {
-            // The deny list is checked before any call: the only request is the comment.
-            #expect(scene.fake.requests.map(\.method) == ["POST"])
+            // The deny list is checked before any verification call: the requests are the reading of the pull
+            // request (sandboxd's own account, then its comments: docs/behaviour.md §3.15) and the comment.
+            #expect(scene.fake.requests.map(\.method) == ["GET", "GET", "POST"])
         }
     }
 

@@ -67,7 +67,7 @@ private struct DiagnosticPrinter {
 
     func print(_ diagnostic: Diagnostic) {
         switch format {
-        case .text: output.print(PrintableText.visible(diagnostic.description))
+        case .text: output.print(diagnostic.description)
         case .github: output.print(GitHubAnnotation(diagnostic, file: repositoryPath(of: diagnostic.path)).command)
         }
     }

@@ -60,19 +60,11 @@ struct GitHubAnnotation: Hashable, Sendable {
             case "\n": result += "%0A"
             case ":" where property: result += "%3A"
             case "," where property: result += "%2C"
-            case _ where mustBeEncoded(scalar): result += percentEncoded(scalar)
+            case _ where PrintableText.mustBeEscaped(scalar): result += percentEncoded(scalar)
             default: result.unicodeScalars.append(scalar)
             }
         }
         return result
-    }
-
-    /// Control characters, line and paragraph separators, and bidirectional controls.
-    static func mustBeEncoded(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: return true
-        default: return scalar.properties.isBidiControl
-        }
     }
 
     /// `%XX` for each UTF-8 byte of the scalar.

@@ -64,8 +64,13 @@ struct DaemonRunner {
         let branchTask = Task { [context] in await Self.watchBranch(context: context, daemon: daemon) }
         let signalTask = Task {
             for await signal in signals.stream {
-                if signal == .stop { notifier.stopping() }
-                daemon.send(Daemon.Event.signal(signal))
+                switch signal {
+                case .report: Self.logState(shared.lastSummary.withLock { $0 }, daemon: daemon, logger: logger)
+                case .stop:
+                    notifier.stopping()
+                    daemon.send(Daemon.Event.signal(signal))
+                case .passNow: daemon.send(Daemon.Event.signal(signal))
+                }
             }
         }
         let heartbeat = Task { await Self.feedWatchdog(notifier: notifier, liveness: daemon.liveness) }
@@ -94,6 +99,28 @@ struct DaemonRunner {
             logger.error("the journal cannot record: stopping", ["error": error])
             notifier.failing(status: "journal failure: \(error)")
             return 1
+        }
+    }
+
+    /// SIGUSR1 (docs/behaviour.md §7): one `state` line — the loop's state, what the last pass left, when it
+    /// wakes next — and the daemon carries on.
+    static func logState(_ summary: Daemon.PassSummary?, daemon: Daemon, logger: Logger) {
+        Task {
+            var metadata = ["daemon.state": await daemon.state.rawValue]
+            if let summary {
+                metadata["last.pass"] = summary.reconcileID
+                metadata["last.pass.ended"] = NotificationDateFormat.rfc3339(summary.ended)
+                metadata["next.wake"] = NotificationDateFormat.rfc3339(summary.nextWake)
+                metadata["outbox"] = String(summary.outboxLength)
+                metadata["summary"] = DaemonStatusLine.summary(
+                    state: summary.journal,
+                    capacity: summary.desired.pool?.capacity,
+                    now: summary.ended,
+                    problems: summary.report.statusFragment,
+                    brake: summary.report.brake != nil
+                )
+            }
+            logger.notice("state", metadata)
         }
     }
 

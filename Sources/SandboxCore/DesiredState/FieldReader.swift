@@ -119,8 +119,8 @@ struct FieldReader {
             error(
                 field,
                 at: value.position,
-                "\(JSONValue.quoted(text)) is not a duration; write a whole number from 1 to 999999999 followed by"
-                    + " s, m, h or d, such as \"90s\", \"15m\", \"36h\" or \"7d\""
+                "\(JSONValue.quoted(text)) is not a duration; write a whole number followed by s, m, h or d, at"
+                    + " most 3650d (ten years), such as \"90s\", \"15m\", \"36h\" or \"7d\""
             )
             return nil
         }

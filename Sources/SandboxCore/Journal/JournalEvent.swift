@@ -63,6 +63,12 @@ public enum JournalEvent: Hashable, Sendable, Codable {
     case terminationFailed(productId: String, error: String, retryAt: Date)
     /// The product being terminated is confirmed gone.
     case productGone(productId: String)
+    /// sandboxd's own comments about the request, as its pull request showed them at `at`: the second
+    /// record of what sandboxd told (docs/behaviour.md §3.15).
+    case pullRequestRead(id: RequestID, found: [OwnComment], at: Date)
+    /// The file of a finished request was removed at `at`: a file of that name that comes back is not
+    /// served again (docs/behaviour.md §3.16).
+    case retired(id: RequestID, at: Date)
     /// Compaction forgot these final requests whose files are gone.
     case forgotten(ids: [RequestID])
     /// The passes from here on decide from this commit of the desired state (docs/behaviour.md §4.9).
@@ -77,7 +83,8 @@ public enum JournalEvent: Hashable, Sendable, Codable {
             .provisionRefused(let id, _, _), .activated(let id, _, _, _, _), .leaseExtended(let id, _),
             .attemptEnded(let id, _, _), .quarantined(let id, _), .lost(let id),
             .adopted(let id, _, _, _), .notifyStarted(let id, _, _), .notified(let id, _, _, _, _),
-            .invalidNotified(let id, _, _, _, _), .invalidCleared(let id):
+            .invalidNotified(let id, _, _, _, _), .invalidCleared(let id), .pullRequestRead(let id, _, _),
+            .retired(let id, _):
             return id
         case .terminationStarted(_, let owner, _, _):
             return owner.request

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything the journal knows: the fold of its events. Pure and deterministic.
 public struct JournalState: Hashable, Sendable, Codable {
@@ -15,6 +15,9 @@ public struct JournalState: Hashable, Sendable, Codable {
     /// The `invalid` comments, by request id: kept apart from ``requests`` because a file invalid from
     /// the start has no record (docs/behaviour.md §2.5).
     public var invalidNotices: [RequestID: InvalidNotice] = [:]
+    /// What compaction keeps of a finished request whose file is gone (docs/behaviour.md §3.16): enough to
+    /// refuse a file of that name for at least ``ProvisioningPolicy/tombstoneLifetime``.
+    public var tombstones: [RequestID: Tombstone] = [:]
 
     /// An empty journal of `lineage`.
     public init(lineage: String) {
@@ -25,7 +28,7 @@ public struct JournalState: Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case lineage, requests, terminations, nextOrder, desiredRevision, invalidNotices
+        case lineage, requests, terminations, nextOrder, desiredRevision, invalidNotices, tombstones
     }
 
     /// Reads a snapshot; one written before `invalid` comments existed has no `invalidNotices`.
@@ -38,6 +41,27 @@ public struct JournalState: Hashable, Sendable, Codable {
         desiredRevision = try container.decodeIfPresent(DesiredStateRevision.self, forKey: .desiredRevision)
         invalidNotices =
             try container.decodeIfPresent([RequestID: InvalidNotice].self, forKey: .invalidNotices) ?? [:]
+        tombstones = try container.decodeIfPresent([RequestID: Tombstone].self, forKey: .tombstones) ?? [:]
+    }
+
+    /// The state compaction writes at `now`: the finished requests whose files are gone become tombstones,
+    /// tombstones past ``ProvisioningPolicy/tombstoneLifetime`` whose files are gone are dropped, and the
+    /// closed `invalid` comments of files that are gone are forgotten (docs/behaviour.md §3.16, §6.1).
+    public func compacted(fileExists: (RequestID) -> Bool, now: Date) -> JournalState {
+        var compacted = self
+        for record in requests.values where record.state.isFinal && !fileExists(record.id) {
+            compacted.requests[record.id] = nil
+            compacted.tombstones[record.id] = Tombstone(
+                fingerprint: record.fingerprint,
+                state: record.state,
+                retired: record.retired ?? now
+            )
+        }
+        compacted.tombstones = compacted.tombstones.filter { id, tombstone in
+            fileExists(id) || now.timeIntervalSince(tombstone.retired) < ProvisioningPolicy.tombstoneLifetime
+        }
+        compacted.invalidNotices = invalidNotices.filter { $0.value.open || fileExists($0.key) }
+        return compacted
     }
 
     /// The records in queue order (first seen first; ties by id).
@@ -116,6 +140,22 @@ public struct JournalState: Hashable, Sendable, Codable {
     }
 }
 
+/// A finished request as compaction keeps it once its file is gone (docs/behaviour.md §3.16): a few bytes.
+public struct Tombstone: Hashable, Sendable, Codable {
+    /// ``RequestSpec/fingerprint`` of its file's last valid version.
+    public var fingerprint: String
+    /// How it finished: `ended`, `failed` or `lost`.
+    public var state: RequestState
+    /// When its file was seen removed.
+    public var retired: Date
+
+    public init(fingerprint: String, state: RequestState, retired: Date) {
+        self.fingerprint = fingerprint
+        self.state = state
+        self.retired = retired
+    }
+}
+
 extension RequestRecord {
     /// Applies an event about this request: the phase's own facts move, an event that makes no sense
     /// in the phase changes nothing.
@@ -136,6 +176,10 @@ extension RequestRecord {
             applyVerificationEvent(event)
         case .notifyStarted, .notified:
             applyNotificationEvent(event)
+        case .pullRequestRead(_, let found, let at):
+            applyPullRequestRecord(found, at: at)
+        case .retired(_, let at):
+            if state.isFinal { retired = at }
         default:
             phase = phase.applying(event, verification: &verification)
         }
@@ -171,6 +215,33 @@ extension RequestRecord {
             break
         }
     }
+
+    /// What the pull request shows sandboxd told (docs/behaviour.md §3.15): each comment found counts as
+    /// posted (the latest of an event is the one edited), and one telling the end (`ended`, `failed`,
+    /// `lost`) makes the request final. Its product, if the journal knew one, is then an orphan.
+    private mutating func applyPullRequestRecord(_ found: [OwnComment], at: Date) {
+        pullRequestRead = at
+        for own in found where own.event != .invalid {
+            var log = notifications[own.event, default: NotificationLog()]
+            if own.occurrence >= log.posted {
+                log.posted = own.occurrence
+                log.comment = own.comment
+            }
+            if let unconfirmed = log.unconfirmed, unconfirmed <= log.posted { log.unconfirmed = nil }
+            notifications[own.event] = log
+        }
+        guard !state.isFinal, let told = found.last(where: { Self.finalEvents.contains($0.event) }) else { return }
+        let name = productName
+        let why = "its pull request already holds sandboxd's \(told.event.rawValue) comment"
+        switch told.event {
+        case .ended: phase = .ended(Ended(reason: .recovered, productName: name))
+        case .failed: phase = .failed(Failed(reason: why, productName: name))
+        default: phase = .lost(Lost(reason: why, productName: name, lease: nil))
+        }
+    }
+
+    /// The comments that tell a request is over.
+    static let finalEvents: Set<NotificationEvent> = [.ended, .failed, .lost]
 
     /// Comments posted.
     private mutating func applyNotificationEvent(_ event: JournalEvent) {

@@ -24,6 +24,11 @@ public struct RequestRecord: Hashable, Sendable, Codable {
 
     /// Comments posted, by event.
     public var notifications: [NotificationEvent: NotificationLog]
+    /// When its pull request's comments were last read for what sandboxd told (docs/behaviour.md §3.15);
+    /// `nil`: never, by this journal.
+    public var pullRequestRead: Date?
+    /// When the file of the finished request was seen removed (docs/behaviour.md §3.16).
+    public var retired: Date?
 
     /// A request first seen at `firstSeen`, `order`-th in the queue, pending its verification.
     public init(spec: RequestSpec, firstSeen: Date, order: UInt64) {

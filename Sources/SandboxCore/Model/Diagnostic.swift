@@ -33,12 +33,13 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `PATH[:LINE:COLUMN]: [warning: ][field: ]message`.
+    /// `PATH[:LINE:COLUMN]: [warning: ][field: ]message`, always one line: what comes from the files (a
+    /// name with a newline, a bidirectional control) is shown escaped (``PrintableText``).
     public var description: String {
         var location = path
         if let line, let column { location += ":\(line):\(column)" }
         let prefix = severity == .warning ? "warning: " : ""
-        return "\(location): \(prefix)\(detail)"
+        return PrintableText.visible("\(location): \(prefix)\(detail)")
     }
 
     /// `[field: ]message`: what is wrong, without where or how bad.

@@ -40,4 +40,7 @@ public enum EndReason: String, Sendable, Codable {
     case expired
     /// Its request file was removed.
     case released
+    /// It had ended before this journal knew: its pull request holds sandboxd's `ended` comment
+    /// (docs/behaviour.md §3.15).
+    case recovered
 }

@@ -116,7 +116,7 @@ extension NotificationRenderer {
             body.append(" was removed, so ")
             body.appendProduct(context)
             body.append(" was released and terminated.")
-        case nil:
+        case nil, .recovered:
             body.append(" ")
             body.appendProduct(context)
             body.append(" was terminated.")

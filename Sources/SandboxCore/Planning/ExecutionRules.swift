@@ -15,6 +15,8 @@ public enum CallOutcome: Hashable, Sendable {
     case described(LiveProduct?)
     /// The comment exists: posted, edited or found by its marker.
     case commented(CommentReference)
+    /// sandboxd's own comments about a request, found on its pull request.
+    case pullRequestComments([OwnComment])
     /// A catalog call failed.
     case catalogFailed(CatalogError)
     /// A GitHub call failed.
@@ -96,7 +98,10 @@ public enum ExecutionRules {
             return .adopted(id: id, product: product, leaseStart: leaseStart, leaseEnd: leaseEnd)
         case .clearInvalid(let id):
             return .invalidCleared(id: id)
-        case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify, .terminateOrphan:
+        case .retire(let id):
+            return .retired(id: id, at: now)
+        case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify, .terminateOrphan,
+            .readPullRequest:
             return nil
         }
     }
@@ -160,8 +165,39 @@ public enum ExecutionRules {
         case .terminateOrphan(let product, _):
             let doing = "cannot terminate the orphan \(product.name)"
             return resolveTermination(productId: product.id, request: nil, doing: doing, outcome: outcome, journal, now)
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
+        case .readPullRequest(let id, let pullRequest):
+            return resolvePullRequestRead(id, pullRequest: pullRequest, outcome: outcome, journal, now)
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid,
+            .retire:
             return Resolution(transition(of: action, journal: journal, now: now).map { [$0] } ?? [])
+        }
+    }
+
+    /// What a reading of the pull request found (docs/behaviour.md §3.15). A pull request that does not
+    /// exist holds nothing sandboxd told (its verification says the rest); any other failure leaves the
+    /// request waiting for a reading that works: nothing is done on the journal's word alone. A pending
+    /// request keeps the failure as the reason it is still pending.
+    static func resolvePullRequestRead(
+        _ id: RequestID,
+        pullRequest: Int,
+        outcome: CallOutcome,
+        _ journal: JournalState,
+        _ now: Date
+    ) -> Resolution {
+        switch outcome {
+        case .pullRequestComments(let found):
+            return Resolution([.pullRequestRead(id: id, found: found, at: now)])
+        case .githubFailed(let error) where error.kind == .notFound:
+            return Resolution([.pullRequestRead(id: id, found: [], at: now)])
+        default:
+            let doing = "cannot read what pull request #\(pullRequest) shows sandboxd told"
+            var resolution = failure(outcome, id, doing: doing)
+            if case .githubFailed(let error) = outcome, journal.requests[id]?.state == .pending {
+                resolution.events = [
+                    .verificationDeferred(id: id, reason: "\(doing): \(error)", retryAt: error.retryAt)
+                ]
+            }
+            return resolution
         }
     }
 

@@ -46,6 +46,10 @@ public struct PlannedAction: Hashable, Sendable {
         /// The request file told invalid is valid again, or gone: its `invalid` comment is closed, and the
         /// next invalid version gets a new one (docs/behaviour.md §6.1).
         case clearInvalid(RequestID)
+        /// Read sandboxd's own comments about the request on its pull request (docs/behaviour.md §3.15).
+        case readPullRequest(RequestID, pullRequest: Int)
+        /// The finished request's file is gone: a file of that name is not served again (§3.16).
+        case retire(RequestID)
     }
 
     /// Whose product a ``Kind/describeProduct(productId:purpose:)`` looks for, which says what its
@@ -89,7 +93,7 @@ public struct PlannedAction: Hashable, Sendable {
         case .verify(let id, _), .admit(let id), .reject(let id, _), .drop(let id), .provision(let id, _, _),
             .inspectRecord(let id, _, _), .activate(let id, _, _, _), .extendLease(let id, _),
             .failAttempt(let id, _), .terminate(let id, _, _, _), .quarantine(let id, _), .adopt(let id, _, _, _),
-            .notify(let id, _), .clearInvalid(let id):
+            .notify(let id, _), .clearInvalid(let id), .readPullRequest(let id, _), .retire(let id):
             return id
         case .describeProduct(_, let purpose):
             return purpose.request
@@ -118,6 +122,8 @@ public struct PlannedAction: Hashable, Sendable {
         case .notify(_, let plan): return "notify-\(plan.event.rawValue)"
         case .terminateOrphan: return "terminate-orphan"
         case .clearInvalid: return "clear-invalid"
+        case .readPullRequest: return "read-pull-request"
+        case .retire: return "retire"
         }
     }
 
@@ -126,9 +132,10 @@ public struct PlannedAction: Hashable, Sendable {
     public var isCall: Bool {
         switch kind {
         case .verify, .provision, .inspectRecord, .activate, .terminate, .describeProduct, .notify,
-            .terminateOrphan:
+            .terminateOrphan, .readPullRequest:
             return true
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid,
+            .retire:
             return false
         }
     }
@@ -136,7 +143,7 @@ public struct PlannedAction: Hashable, Sendable {
     /// Whether carrying it out only reads (counts as no pending change in `plan`).
     public var isReadOnly: Bool {
         switch kind {
-        case .inspectRecord, .describeProduct: return true
+        case .inspectRecord, .describeProduct, .readPullRequest: return true
         default: return false
         }
     }

@@ -12,6 +12,8 @@ public enum Planner {
         guard let pool = input.desired.pool else {
             return Plan(notes: ["pool.json is not valid: nothing is changed until it is fixed"])
         }
+        var input = input
+        input.desired = input.desired.refusingServedFiles(journal: input.journal)
         var planner = RoundPlanner(input: input, pool: pool)
         return planner.run()
     }
@@ -51,7 +53,10 @@ struct RoundPlanner {
 
     mutating func run() -> Plan {
         observeFiles()
+        retireRemovedFiles()
         clearInvalidNotices()
+        // What the pull request shows was told comes before any step (docs/behaviour.md §3.15).
+        planPullRequestReads()
         // Before progress: a product that matches a request is adopted before the request is verified,
         // admitted or provisioned again (after a lost journal it would otherwise be terminated or doubled).
         planOrphans()
@@ -62,6 +67,7 @@ struct RoundPlanner {
         dispense()
         let brake = applySafetyBrake()
         planNotifications()
+        readBeforeIrreversibleSteps()
         return Plan(
             actions: actions,
             brake: brake.reason,

@@ -24,8 +24,9 @@ extension RoundPlanner {
     /// The comment `entry`'s file is owed, if any.
     func invalidNotification(_ id: RequestID, _ entry: RequestEntry) -> NotificationPlan? {
         guard let problems = entry.problems, let recovered = entry.recovered else { return nil }
-        // A finished request's file changes nothing any more (docs/behaviour.md §3.1): nothing to tell.
-        if let record = journal.requests[id], record.state.isFinal { return nil }
+        // A finished request's file changes nothing any more (docs/behaviour.md §3.1): nothing to tell, unless
+        // the file came back after it was removed (§3.16).
+        if let record = journal.requests[id], record.state.isFinal, record.retired == nil { return nil }
         let fingerprint = InvalidNotice.problemsFingerprint(problems)
         let notice = journal.invalidNotices[id] ?? InvalidNotice()
         if notice.open, notice.pullRequest == recovered.pullRequest {
@@ -40,12 +41,13 @@ extension RoundPlanner {
                 problems: fingerprint
             )
         }
-        // A new invalid version (or one naming another pull request): a new comment.
+        // A new invalid version (or one naming another pull request): a new comment. One this journal never
+        // told is looked for first: a lost journal must not tell it twice (docs/behaviour.md §3.15).
         let occurrence = notice.posted + 1
         return NotificationPlan(
             event: .invalid,
             occurrence: occurrence,
-            lookFirst: notice.unconfirmed == occurrence,
+            lookFirst: notice.unconfirmed == occurrence || journal.invalidNotices[id] == nil,
             pullRequest: recovered.pullRequest,
             problems: fingerprint
         )

@@ -35,6 +35,7 @@ extension RoundPlanner {
     }
 
     func owedNotifications(_ record: RequestRecord, position: Int?) -> [NotificationPlan] {
+        // Its marker is looked for first when a crash may have come between posting and recording.
         func owe(_ event: NotificationEvent, occurrence: Int = 1) -> NotificationPlan? {
             let log = record.notifications[event] ?? NotificationLog()
             guard log.posted < occurrence else { return nil }

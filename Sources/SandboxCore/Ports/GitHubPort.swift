@@ -12,12 +12,49 @@ public protocol GitHubPort: Sendable {
     /// Answers one verification question with what GitHub says.
     /// - Throws: ``GitHubError`` when it cannot be asked (the request then stays pending, never rejected).
     func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact
-    /// Looks for a comment of sandboxd's own account on the pull request whose body holds `marker`.
-    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference?
+    /// The comments of sandboxd's own account on the pull request that carry a marker of `request`,
+    /// oldest first: the pull request's record of what sandboxd told (docs/behaviour.md §3.15). Comments
+    /// by anyone else never count, whatever they hold.
+    func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment]
     /// Posts a new comment.
     func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference
     /// Replaces the body of a comment sandboxd posted before.
     func editComment(_ comment: CommentReference, body: String) async throws(GitHubError)
+}
+
+extension GitHubPort {
+    /// The oldest of sandboxd's own comments on the pull request whose marker is exactly `marker`.
+    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
+        guard let wanted = NotificationMarker(marker) else { return nil }
+        return try await ownComments(pullRequest: pullRequest, request: wanted.request)
+            .first { $0.event == wanted.event && $0.occurrence == wanted.occurrence }?.comment
+    }
+}
+
+/// One comment sandboxd wrote about a request, as found on its pull request: its marker's event and
+/// occurrence (``NotificationMarker``), and the comment.
+public struct OwnComment: Hashable, Sendable, Codable {
+    public var event: NotificationEvent
+    public var occurrence: Int
+    public var comment: CommentReference
+
+    public init(event: NotificationEvent, occurrence: Int, comment: CommentReference) {
+        self.event = event
+        self.occurrence = occurrence
+        self.comment = comment
+    }
+
+    /// The comments of `request` among `bodies` (comment and body, oldest first), one per marker.
+    public static func found(
+        for request: RequestID,
+        in bodies: [(comment: CommentReference, body: String)]
+    ) -> [OwnComment] {
+        bodies.flatMap { comment, body in
+            NotificationMarker.markers(in: body).filter { $0.request == request }.map { marker in
+                OwnComment(event: marker.event, occurrence: marker.occurrence, comment: comment)
+            }
+        }
+    }
 }
 
 /// What the verifier is asked about one request.

@@ -113,7 +113,8 @@ extension LocalGitHubFacts {
             reader.error(
                 field,
                 at: value.position,
-                "\(JSONValue.quoted(text)) is not a duration; write one such as \"5d\""
+                "\(JSONValue.quoted(text)) is not a duration of at most 3650d; write one such as \"5d\", or the "
+                    + "account's creation time as \"created\""
             )
             return nil
         }

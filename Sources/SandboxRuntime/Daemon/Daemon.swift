@@ -20,7 +20,7 @@ public actor Daemon {
 
     /// What wakes the loop.
     public enum Event: Sendable, Hashable {
-        /// SIGHUP (a pass now) or SIGTERM/SIGINT (stop).
+        /// SIGHUP (a pass now) or SIGTERM/SIGINT (stop); SIGUSR1 wakes nothing.
         case signal(DaemonSignal)
         /// A file of the desired state changed.
         case desiredStateChanged
@@ -148,6 +148,8 @@ public actor Daemon {
             continuation.yield(event)
         case .workDue:
             continuation.yield(event)
+        case .signal(.report):
+            break  // the owner logs the state (it holds the last pass); the loop is not woken
         }
     }
 

@@ -9,6 +9,19 @@ public enum DaemonSignal: Sendable, Hashable {
     case stop
     /// SIGHUP: start a pass at once.
     case passNow
+    /// SIGUSR1: log what the daemon is doing (its last pass, its next wake), and carry on.
+    case report
+}
+
+/// The signals no command dies of (docs/behaviour.md §4.1): SIGPIPE (a reader that went away: the write
+/// fails and the output ends quietly), SIGUSR1, SIGUSR2 and SIGALRM (sent by mistake or by a tool; `run`
+/// gives SIGUSR1 a meaning, ``DaemonSignal/report``). Their default action ends the process.
+public enum ProcessSignals {
+    /// Sets the signals above to be ignored; called first thing by the executable. A child started with
+    /// `Foundation.Process` gets every signal's default action back.
+    public static func ignoreHarmless() {
+        for number in [SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM] { signal(number, SIG_IGN) }
+    }
 }
 
 /// SIGINT or SIGTERM as the one-shot commands take them (docs/behaviour.md §4.1): like `run`, they let
@@ -50,7 +63,7 @@ public final class SignalStream<Event: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The daemon's signals: SIGTERM and SIGINT stop it, SIGHUP starts a pass.
+/// The daemon's signals: SIGTERM and SIGINT stop it, SIGHUP starts a pass, SIGUSR1 logs its state.
 public typealias SignalEvents = SignalStream<DaemonSignal>
 
 /// The one-shot commands' signals: SIGINT and SIGTERM.
@@ -58,7 +71,7 @@ public typealias StopSignals = SignalStream<StopSignal>
 
 extension SignalStream where Event == DaemonSignal {
     public convenience init() {
-        self.init([(SIGTERM, .stop), (SIGINT, .stop), (SIGHUP, .passNow)])
+        self.init([(SIGTERM, .stop), (SIGINT, .stop), (SIGHUP, .passNow), (SIGUSR1, .report)])
     }
 }
 

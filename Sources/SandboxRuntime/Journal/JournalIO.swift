@@ -83,6 +83,7 @@ enum JournalIO {
             let saved = errno
             if saved == EINTR { continue }
             if saved == ENOENT && nilIfMissing { return nil }
+            if saved == ELOOP { throw symbolicLink(path) }
             throw failure(
                 .io,
                 "cannot open \(path) (\(purpose)); check that the state directory is writable by sandboxd's user",
@@ -140,6 +141,8 @@ enum JournalIO {
 
     /// The names in `directory` (without `.` and `..`), or `nil` if it does not exist.
     static func listDirectory(_ directory: String) throws(JournalError) -> [String]? {
+        var info = stat()
+        if lstat(directory, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK { throw symbolicLink(directory) }
         guard let stream = opendir(directory) else {
             if errno == ENOENT { return nil }
             throw failure(.io, "cannot list \(directory)", path: directory)
@@ -153,6 +156,18 @@ enum JournalIO {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    /// A link where the journal keeps its files (docs/behaviour.md §4.5): refused, never followed. Two state
+    /// directories sharing one journal through a linked `journal/` would each undo the other's work, and
+    /// the lock guards only its own directory.
+    static func symbolicLink(_ path: String) -> JournalError {
+        JournalError(
+            code: .io,
+            message: "\(path) is a symbolic link, and sandboxd follows no link in its state directory (two state "
+                + "directories must never share a journal): replace the link with the directory or file itself",
+            path: path
+        )
     }
 
     /// Whether something exists at `path` (without following a final symlink).

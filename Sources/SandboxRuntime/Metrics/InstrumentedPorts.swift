@@ -111,9 +111,9 @@ public struct InstrumentedGitHub: GitHubPort {
         return try await counted(operation) { () async throws(GitHubError) in try await wrapped.answer(question) }
     }
 
-    public func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        try await counted("findComment") { () async throws(GitHubError) in
-            try await wrapped.findComment(pullRequest: pullRequest, marker: marker)
+    public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        try await counted("ownComments") { () async throws(GitHubError) in
+            try await wrapped.ownComments(pullRequest: pullRequest, request: request)
         }
     }
 

@@ -93,7 +93,14 @@ extension Reconciler {
                 pullRequest: pullRequest,
                 body: commentBody
             )
-        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid:
+        case .readPullRequest(let id, let pullRequest):
+            do {
+                return .pullRequestComments(try await github.ownComments(pullRequest: pullRequest, request: id))
+            } catch {
+                return .githubFailed(error)
+            }
+        case .observe, .admit, .reject, .drop, .extendLease, .failAttempt, .quarantine, .adopt, .clearInvalid,
+            .retire:
             preconditionFailure("\(action.name) is a transition, not a call")
         }
     }
@@ -140,12 +147,13 @@ extension Reconciler {
     func commentBody(for action: PlannedAction, pool: PoolConfiguration, desired: DesiredState) -> String? {
         guard case .notify(let id, let plan) = action.kind else { return nil }
         if plan.event == .invalid {
+            // The planner's view: a served file's name is refused as invalid (docs/behaviour.md §3.16).
             return CommentComposer.invalidBody(
                 id,
                 plan: plan,
                 record: state.requests[id],
                 poolName: poolName,
-                desired: desired
+                desired: desired.refusingServedFiles(journal: state)
             )
         }
         guard let request = state.requests[id] else { return nil }

@@ -342,15 +342,11 @@ public actor Reconciler {
         return live
     }
 
-    /// Writes a snapshot when enough records have piled up, forgetting final requests whose files are gone
-    /// (and closed `invalid` comments of files that are gone).
+    /// Writes a snapshot when enough records have piled up: final requests whose files are gone are kept
+    /// as tombstones (``JournalState/compacted(fileExists:now:)``).
     func compactIfNeeded(desired: DesiredState) throws {
         guard recordsSinceCompaction >= compactionThreshold else { return }
-        let gone = state.requests.values.filter { $0.state.isFinal && desired.requests[$0.id] == nil }.map(\.id)
-        var compacted = state
-        for id in gone { compacted.requests[id] = nil }
-        // A closed `invalid` comment of a file that is gone is not needed any more (docs/behaviour.md §6.1).
-        compacted.invalidNotices = state.invalidNotices.filter { $0.value.open || desired.requests[$0.key] != nil }
+        let compacted = state.compacted(fileExists: { desired.requests[$0] != nil }, now: clock.now())
         do {
             try store.compact(snapshot: JournalCodec.encodeSnapshot(compacted))
         } catch {

@@ -1,4 +1,5 @@
 public import Foundation
+import SandboxCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -77,14 +78,15 @@ public struct LogEntry: Sendable, Hashable {
     public var message: String
     public var metadata: [String: String]
 
-    /// `message key=value …`, values quoted when they hold spaces.
+    /// `message key=value …`, values quoted when they hold spaces; always one line, whatever the message
+    /// or a value held (``PrintableText``: a file name with a newline cannot forge a log line).
     public var formatted: String {
         let pairs = metadata.sorted { $0.key < $1.key }.map { key, value in
             let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
             let shown = needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
             return "\(key)=\(shown)"
         }
-        return ([message] + pairs).joined(separator: " ").replacingOccurrences(of: "\n", with: " ")
+        return PrintableText.visible(([message] + pairs).joined(separator: " "))
     }
 }
 
@@ -106,7 +108,7 @@ public struct StandardErrorLogSink: LogSink {
             journald
             ? "<\(entry.level.rawValue)>\(entry.formatted)\n"
             : "\(entry.level): \(entry.formatted)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.write(line, to: 2)
     }
 }
 

@@ -18,8 +18,11 @@ final class OfflineGitHub: GitHubPort {
         throw GitHubError(.rejected, message: "offline")
     }
 
-    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        comments.withLock { $0.first { $0.value.contains(marker) }.map { CommentReference(id: $0.key) } }
+    func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        let bodies = comments.withLock { $0.sorted { $0.key < $1.key } }.map {
+            (CommentReference(id: $0.key), $0.value)
+        }
+        return OwnComment.found(for: request, in: bodies)
     }
 
     func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {

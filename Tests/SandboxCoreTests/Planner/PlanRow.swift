@@ -36,7 +36,7 @@ struct PlanRow: Sendable, CustomTestStringConvertible {
         self.rule = rule
         self.input = PlannerInput(
             desired: makeDesired(pool: pool, files: files, invalid: invalid, directoryExists: directoryExists),
-            journal: makeJournal(histories),
+            journal: makeJournal(histories, readAt: now),
             live: live,
             now: now,
             allowMassRelease: allowMassRelease

@@ -129,9 +129,22 @@ func makeDesired(
 let testLineage = "lineage-1"
 
 /// The fold of `histories`, in order (the order in which requests are first seen is the queue order).
-func makeJournal(_ histories: [[JournalEvent]], lineage: String = testLineage) -> JournalState {
+///
+/// Each request's pull request counts as read at `readAt` with nothing found, right after it is first
+/// seen (docs/behaviour.md §3.15), unless `readAt` is `nil`: the rows are about what comes next. A row
+/// planned at a later `now` passes that, so the reading is fresh.
+func makeJournal(
+    _ histories: [[JournalEvent]],
+    lineage: String = testLineage,
+    readAt: Date? = t0
+) -> JournalState {
     var state = JournalState(lineage: lineage)
-    for event in histories.joined() { state.apply(event) }
+    for event in histories.joined() {
+        state.apply(event)
+        if let readAt, case .requestSeen(let spec, _) = event {
+            state.apply(.pullRequestRead(id: spec.id, found: [], at: readAt))
+        }
+    }
     return state
 }
 

@@ -73,9 +73,9 @@ struct PlannerNotificationTests {
             expect: ["notify-ended a"]
         ),
         PlanRow(
-            "a request dropped before it was verified is not told (the PR may not be theirs)",
+            "a request dropped before it was verified is not told (the PR may not be theirs); its file is retired",
             journal: [pending(alice), [.dropped(id: alice.id)]],
-            expect: []
+            expect: ["retire a"]
         ),
         PlanRow(
             "a rejected request is told why",

@@ -191,7 +191,7 @@ struct PlannerRepairTests {
         let plan = Planner.plan(
             PlannerInput(
                 desired: makeDesired(files: [alice]),
-                journal: makeJournal([Self.secondAttemptRefused]),
+                journal: makeJournal([Self.secondAttemptRefused], readAt: at("1h")),
                 live: [],
                 now: at("1h")
             )

@@ -132,8 +132,8 @@ final class WorldPorts: GitHubPort {
         return github.answer(question, requests: desired)
     }
 
-    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        github.find(marker: marker)
+    func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        github.ownComments(of: request)
     }
 
     func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
@@ -201,14 +201,10 @@ struct FakeGitHub {
     }
 
     /// The comment with `marker`, if one was posted.
-    func find(marker: String) -> CommentReference? {
-        comments.first { id, comment in
-            NotificationMarker(
-                request: RequestID(comment.request)!,
-                event: comment.event,
-                occurrence: comment.occurrence
-            ).text == marker
-        }.map { CommentReference(id: $0.key) }
+    func ownComments(of request: RequestID) -> [OwnComment] {
+        comments.sorted { $0.key < $1.key }.filter { $0.value.request == request.rawValue }.map { id, comment in
+            OwnComment(event: comment.event, occurrence: comment.occurrence, comment: CommentReference(id: id))
+        }
     }
 
     /// Takes the queue position each comment shows from the journal's record of telling it.

@@ -20,7 +20,7 @@ final class LimitedGitHub: GitHubPort {
     func answer(_ question: VerificationQuestion) async throws(GitHubError) -> VerificationFact {
         throw GitHubError(.rejected, message: "offline")
     }
-    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? { nil }
+    func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] { [] }
     func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
         attempts.withLock { $0 += 1 }
         if clock.now() < limitedUntil {

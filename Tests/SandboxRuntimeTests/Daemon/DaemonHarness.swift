@@ -31,12 +31,13 @@ final class CommentBoard: GitHubPort {
         throw GitHubError(.unavailable, message: "GitHub is down", retryAt: until)
     }
 
-    func findComment(pullRequest: Int, marker: String) async throws(GitHubError) -> CommentReference? {
-        comments.withLock { all in
-            all.first { $0.value.pullRequest == pullRequest && $0.value.body.contains(marker) }.map {
-                CommentReference(id: $0.key)
+    func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
+        let bodies = comments.withLock { all in
+            all.filter { $0.value.pullRequest == pullRequest }.sorted { $0.key < $1.key }.map {
+                (CommentReference(id: $0.key), $0.value.body)
             }
         }
+        return OwnComment.found(for: request, in: bodies)
     }
 
     func postComment(pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
