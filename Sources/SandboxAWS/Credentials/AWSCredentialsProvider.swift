@@ -62,11 +62,10 @@ extension AWSRetryingSender {
             )
         } catch {
             switch error {
-            case .response(let envelope): throw refusal(envelope.response)
+            case .response(let response, _): throw refusal(response)
             case .transport(let failure, let attempts):
                 throw .unavailable("\(call) failed after \(attempts) attempt(s): \(failure)")
             case .credentials(let failure): throw failure
-            case .invalidRequest(let message): throw .refused(message)
             }
         }
     }

@@ -80,15 +80,9 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
             transport: transport,
             policy: retryPolicy,
             makeRequest: {
-                var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
-                if let credentials {
-                    var signable = SigV4Request(method: "POST", url: url, headers: headers, body: body)
-                    signer.sign(&signable, credentials: credentials, date: Date())
-                    headers = signable.headers
-                }
-                var httpHeaders = HTTPHeaders(headers.map { (name: $0.0, value: $0.1) })
-                httpHeaders["User-Agent"] = ServiceCatalogClient.userAgent
-                return HTTPRequest(method: "POST", url: url, headers: httpHeaders, body: Data(body))
+                let headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
+                let request = SigV4Request(method: "POST", url: url, headers: headers, body: body)
+                return signer.httpRequest(request, signedWith: credentials, date: Date())
             },
             classify: Self.classify,
             refusal: { response in
@@ -102,11 +96,10 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
         )
     }
 
+    /// `IDPCommunicationError` (web identity) is transient too, as in botocore's STS retry rules.
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
         if (200...299).contains(response.status) { return .success }
         let error = AWSErrorResponse(xml: response)
-        if AWSErrorCodes.throttling.contains(error.code) { return .throttled }
-        let transient = AWSErrorCodes.isTransient(code: error.code, status: response.status)
-        return transient || error.code == "IDPCommunicationError" ? .transient : .final
+        return error.code == "IDPCommunicationError" ? .transient : error.classification
     }
 }

@@ -27,19 +27,11 @@ struct TemporaryCredentialsDocument: Decodable {
     var code: String?
     var message: String?
 
-    private struct LowerCamelCaseKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue.prefix(1).lowercased() + stringValue.dropFirst() }
-        init?(intValue: Int) { nil }
-    }
-
-    /// Decodes `T` with the first letter of every JSON key lowercased (`AccessKeyId` → `accessKeyId`), so the
-    /// upper and lower camel case documents share these names; `nil` if it is not such JSON.
+    /// Decodes `T` with the first letter of every JSON key lowercased (`AccessKeyId` → `accessKeyId`), as the
+    /// Service Catalog client does, so the upper and lower camel case documents share these names; `nil` if it is
+    /// not such JSON.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) -> T? {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { LowerCamelCaseKey(stringValue: $0.last!.stringValue) }
-        return try? decoder.decode(type, from: data)
+        try? ServiceCatalogClient.decoder.decode(type, from: data)
     }
 
     /// The container endpoint's or instance metadata's answer; `source` names it in messages, which never quote
