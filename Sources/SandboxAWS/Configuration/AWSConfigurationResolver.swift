@@ -37,41 +37,32 @@ struct AWSConfigurationResolver: Sendable {
     /// `AWS_MAX_ATTEMPTS` / `max_attempts` (at most 10).
     func resolve() throws(AWSConfigurationError) -> AWSConfiguration {
         let settings = try loadSettings()
-        guard let region = try region(in: settings) else {
-            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6).
-            throw AWSConfigurationError(
+        let region = try region(in: settings)
+        var chain = CredentialChain(
+            resolver: self,
+            settings: settings,
+            region: region ?? "us-east-1",
+            retryPolicy: retryPolicy ?? AWSRetryPolicy()
+        )
+        guard let region else {
+            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6): with a stand-in
+            // region, since the providers make no call while they are built.
+            let missing = AWSConfigurationError(
                 .missingRegion,
                 "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS_PROFILE's config)"
-            ).adding(credentialProblem(in: settings))
+            )
+            do { _ = try chain.resolve() } catch { throw missing.adding(error) }
+            throw missing
         }
-        var policy = retryPolicy ?? AWSRetryPolicy()
         let attempts = try settings.integer("max_attempts", meaning: "a whole number of attempts")
-        if retryPolicy == nil, let attempts { policy.maxAttempts = min(attempts, 10) }
-        let chain = CredentialChain(resolver: self, settings: settings, region: region, retryPolicy: policy)
+        if retryPolicy == nil, let attempts { chain.retryPolicy.maxAttempts = min(attempts, 10) }
         return AWSConfiguration(
             profileName: settings.profileName,
             region: region,
             endpoint: try settings.endpoint(for: .serviceCatalog, region: region),
-            retryPolicy: policy,
+            retryPolicy: chain.retryPolicy,
             credentials: try chain.resolve()
         )
-    }
-
-    /// What is wrong with the credentials, if anything, when no region is set: the chain is resolved with a
-    /// stand-in region (its providers make no call while they are built), only to be able to say so.
-    func credentialProblem(in settings: AWSSettings) -> AWSConfigurationError? {
-        let chain = CredentialChain(
-            resolver: self,
-            settings: settings,
-            region: "us-east-1",
-            retryPolicy: retryPolicy ?? AWSRetryPolicy()
-        )
-        do {
-            _ = try chain.resolve()
-            return nil
-        } catch {
-            return error
-        }
     }
 
     /// `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore checks them in that order), else `default`.

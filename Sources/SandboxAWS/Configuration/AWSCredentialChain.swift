@@ -30,7 +30,7 @@ struct CredentialChain {
     /// STS's.
     let region: String
     /// For the STS and SSO portal calls.
-    let retryPolicy: AWSRetryPolicy
+    var retryPolicy: AWSRetryPolicy
     /// The profiles seen so far, to detect `source_profile` loops.
     var visited: [String] = []
 
@@ -85,21 +85,17 @@ struct CredentialChain {
     }
 
     /// A role's credentials from STS, which is resolved like any service.
-    func sts(
-        _ roleArn: String,
-        _ proof: STSCredentialsProvider.Proof
-    ) throws(AWSConfigurationError)
+    func sts(_ roleArn: String, _ proof: STSCredentialsProvider.Proof) throws(AWSConfigurationError)
         -> STSCredentialsProvider
     {
         let endpoint = try settings.endpoint(for: .sts, region: region)
-        var provider = STSCredentialsProvider(
+        return STSCredentialsProvider(
             roleArn: roleArn,
             proof: proof,
             endpoint: endpoint,
-            transport: resolver.transport
+            transport: resolver.transport,
+            retryPolicy: retryPolicy
         )
-        provider.retryPolicy = retryPolicy
-        return provider
     }
 
     /// `EnvProvider`: only when `AWS_ACCESS_KEY_ID` is set; then the secret is required.
