@@ -34,11 +34,6 @@ extension ServiceCatalogAnswer {
     public var missingMember: String? { nil }
 }
 
-extension ServiceCatalog.IdInput: ServiceCatalogRequest {}
-extension ServiceCatalog.SearchProvisionedProductsInput: ServiceCatalogPagedRequest {}
-extension ServiceCatalog.GetProvisionedProductOutputsInput: ServiceCatalogPagedRequest {}
-extension ServiceCatalog.DescribeProvisioningArtifactInput: ServiceCatalogRequest {}
-
 extension ServiceCatalog.ProvisionProductInput: ServiceCatalogRequest {
     public var idempotencyToken: String? { provisionToken }
 

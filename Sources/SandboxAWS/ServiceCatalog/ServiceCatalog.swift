@@ -97,7 +97,7 @@ public enum ServiceCatalog {
     }
 
     /// Used for `DescribeRecord`, `DescribeProvisionedProduct` and `DescribeProduct`, which all take an `Id`.
-    public struct IdInput: Encodable, Hashable, Sendable {
+    public struct IdInput: ServiceCatalogRequest, Hashable {
         public var id: String
 
         public init(id: String) { self.id = id }
@@ -111,7 +111,7 @@ public enum ServiceCatalog {
         public static let account = AccessLevelFilter(key: "Account", value: "self")
     }
 
-    public struct SearchProvisionedProductsInput: Encodable, Hashable, Sendable {
+    public struct SearchProvisionedProductsInput: ServiceCatalogPagedRequest, Hashable {
         /// Always sent: its default has changed over time (User, then Account).
         public var accessLevelFilter = AccessLevelFilter.account
         /// `{"SearchQuery": [...]}`, the only key the model allows; left out when there is no query.
@@ -123,13 +123,13 @@ public enum ServiceCatalog {
         public var pageToken: String?
     }
 
-    public struct GetProvisionedProductOutputsInput: Encodable, Hashable, Sendable {
+    public struct GetProvisionedProductOutputsInput: ServiceCatalogPagedRequest, Hashable {
         public var provisionedProductId: String
         public var pageSize: Int? = 20
         public var pageToken: String?
     }
 
-    public struct DescribeProvisioningArtifactInput: Encodable, Hashable, Sendable {
+    public struct DescribeProvisioningArtifactInput: ServiceCatalogRequest, Hashable {
         public var productId: String
         public var provisioningArtifactId: String
     }
@@ -166,8 +166,6 @@ public enum ServiceCatalog {
 
     public struct DescribeRecordOutput: ServiceCatalogAnswer, Hashable {
         public var recordDetail: RecordDetail?
-        public var recordOutputs: [RecordOutput]?
-        public var nextPageToken: String?
         public var missingMember: String? { recordDetail == nil ? "RecordDetail" : nil }
     }
 
