@@ -50,7 +50,7 @@ struct CredentialChain {
         // credentials" then instead of an error every pass.
         let (provider, source) = (metadata.provider, metadata.description)
         metadata.startupCheck = { () async throws(AWSConfigurationError) in
-            do throws(AWSCredentialsError) {
+            do throws(AWSConfigurationError) {
                 _ = try await provider.credentials()
             } catch {
                 throw Self.noCredentials(", or run on EC2 with an instance role (\(source): \(error.message))")
@@ -85,7 +85,10 @@ struct CredentialChain {
     }
 
     /// A role's credentials from STS, which is resolved like any service.
-    func sts(_ roleArn: String, _ proof: STSCredentialsProvider.Proof) throws(AWSConfigurationError)
+    func sts(
+        _ roleArn: String,
+        _ proof: STSCredentialsProvider.Proof
+    ) throws(AWSConfigurationError)
         -> STSCredentialsProvider
     {
         let endpoint = try settings.endpoint(for: .sts, region: region)

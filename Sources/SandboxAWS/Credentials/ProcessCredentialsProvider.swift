@@ -20,14 +20,14 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
 
     private var source: String { "credential_process of profile \(profile) (\(executable))" }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         let output: [UInt8]
         do {
             output = try await withCheckedThrowingContinuation { continuation in
                 // On a thread of its own: the reads and the wait block.
                 Thread { continuation.resume(with: Result { try run() }) }.start()
             }
-        } catch let error as AWSCredentialsError {
+        } catch let error as AWSConfigurationError {
             throw error
         } catch {
             throw .refused("\(source) could not be started: \(error.localizedDescription)")
@@ -66,10 +66,10 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         try? errorOutput.fileHandleForReading.close()
         if let failure { throw failure }
         guard process.terminationReason == .exit else {
-            throw AWSCredentialsError.unavailable("\(source) was ended by signal \(process.terminationStatus)")
+            throw AWSConfigurationError.unavailable("\(source) was ended by signal \(process.terminationStatus)")
         }
         guard process.terminationStatus == 0 else {
-            throw AWSCredentialsError.refused(
+            throw AWSConfigurationError.refused(
                 "\(source) exited with status \(process.terminationStatus) (its \(errorBytes) bytes of standard error "
                     + "are not shown: they may hold secrets; run it by hand to see them)"
             )
@@ -86,7 +86,7 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         _ process: Process,
         _ printed: inout [UInt8],
         _ errorBytes: inout Int
-    ) -> AWSCredentialsError? {
+    ) -> AWSConfigurationError? {
         var streams = [output, errorOutput].map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let deadline = ContinuousClock.now + timeout

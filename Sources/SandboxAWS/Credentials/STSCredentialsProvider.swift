@@ -30,7 +30,7 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
     /// The role's default when `nil`.
     var durationSeconds: Int?
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         var form = [("Version", "2011-06-15"), ("RoleArn", roleArn), ("RoleSessionName", sessionName)]
         if let durationSeconds { form.append(("DurationSeconds", String(durationSeconds))) }
         var signing: AWSCredentials?
@@ -67,7 +67,7 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
         _ form: [(String, String)],
         signedWith credentials: AWSCredentials?,
         call: String
-    ) async throws(AWSCredentialsError) -> HTTPResponse {
+    ) async throws(AWSConfigurationError) -> HTTPResponse {
         // `application/x-www-form-urlencoded` with every byte but `A-Za-z0-9-_.~` percent-encoded.
         let body = Array(
             form.map { "\(SigV4Signer.percentEncode($0, keeping: ""))=\(SigV4Signer.percentEncode($1, keeping: ""))" }
@@ -87,8 +87,8 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
             classify: Self.classify,
             refusal: { response in
                 let decoded = AWSErrorResponse(xml: response)
-                return AWSCredentialsError(
-                    Self.classify(response) == .final ? .refused : .unavailable,
+                return AWSConfigurationError(
+                    Self.classify(response) == .final ? .credentialsRefused : .credentialsUnavailable,
                     "\(call) failed: \(decoded.code): \(decoded.message)"
                         + (decoded.requestId.map { " (request id \($0))" } ?? "")
                 )

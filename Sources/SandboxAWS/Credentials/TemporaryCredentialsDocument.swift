@@ -36,7 +36,7 @@ struct TemporaryCredentialsDocument: Decodable {
 
     /// The container endpoint's or instance metadata's answer; `source` names it in messages, which never quote
     /// the document's secrets.
-    static func credentials(from data: Data, source: String) throws(AWSCredentialsError) -> AWSCredentials {
+    static func credentials(from data: Data, source: String) throws(AWSConfigurationError) -> AWSCredentials {
         guard let document = decode(Self.self, from: data) else {
             throw .refused("\(source) did not answer with a JSON credentials document")
         }
@@ -46,7 +46,7 @@ struct TemporaryCredentialsDocument: Decodable {
         return try document.credentials(source: source)
     }
 
-    func credentials(source: String) throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials(source: String) throws(AWSConfigurationError) -> AWSCredentials {
         guard let accessKeyId = accessKeyId.nonEmpty, let secret = secretAccessKey.nonEmpty else {
             throw .refused("\(source) answered without AccessKeyId or SecretAccessKey")
         }

@@ -119,7 +119,7 @@ public struct ServiceCatalogClient: Sendable {
         let headers = [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)]
         return { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
             let signing: AWSCredentials
-            do throws(AWSCredentialsError) {
+            do throws(AWSConfigurationError) {
                 signing = try await credentials.credentials()
             } catch {
                 throw .credentials(error)
@@ -178,7 +178,7 @@ public struct ServiceCatalogClient: Sendable {
             )
         case .credentials(let failure):
             return CatalogError(
-                failure.kind == .unavailable ? .unavailable : .accessDenied,
+                failure.code == .credentialsUnavailable ? .unavailable : .accessDenied,
                 message: "cannot get AWS credentials: \(failure.message)"
             )
         }

@@ -6,5 +6,5 @@ enum AWSCallError: Error, Sendable {
     case response(HTTPResponse, attempts: Int)
     /// No complete response arrived (after any retries).
     case transport(HTTPTransportError, attempts: Int)
-    case credentials(AWSCredentialsError)
+    case credentials(AWSConfigurationError)
 }
