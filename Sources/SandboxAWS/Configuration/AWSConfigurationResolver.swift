@@ -67,36 +67,31 @@ struct AWSConfigurationResolver: Sendable {
 
     /// `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore checks them in that order), else `default`.
     var profileVariable: String? { ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].first { environment[$0]?.isEmpty == false } }
-    var configFilePath: String { expandPath(environment["AWS_CONFIG_FILE"].nonEmpty ?? "~/.aws/config") }
-    var credentialsFilePath: String {
-        expandPath(environment["AWS_SHARED_CREDENTIALS_FILE"].nonEmpty ?? "~/.aws/credentials")
-    }
 
     /// Reads and combines both files; a profile chosen by `AWS_PROFILE` must exist in one of them (botocore's
     /// `ProfileNotFound`).
     func loadSettings() throws(AWSConfigurationError) -> AWSSettings {
-        let (configPath, credentialsPath) = (configFilePath, credentialsFilePath)
         let settings = AWSSettings(
             environment: environment,
             profileName: profileVariable.map { environment[$0]! } ?? "default",
-            configFile: try parseFile(at: configPath, variable: "AWS_CONFIG_FILE"),
-            configFilePath: configPath,
-            credentialsFile: try parseFile(at: credentialsPath, variable: "AWS_SHARED_CREDENTIALS_FILE"),
-            credentialsFilePath: credentialsPath
+            configFile: try sharedFile("AWS_CONFIG_FILE", else: "~/.aws/config"),
+            credentialsFile: try sharedFile("AWS_SHARED_CREDENTIALS_FILE", else: "~/.aws/credentials")
         )
         let name = settings.profileName
         if let variable = profileVariable, settings.profiles[name] == nil {
             let header = name == "default" ? "[default]" : "[profile \(name)]"
             throw AWSConfigurationError(
                 .profileNotFound,
-                "\(variable)=\(name) names a profile that is in neither \(configPath) (\(header)) nor "
-                    + "\(credentialsPath) ([\(name)]): add it, or unset \(variable)"
+                "\(variable)=\(name) names a profile that is in neither \(settings.configFilePath) (\(header)) nor "
+                    + "\(settings.credentialsFilePath) ([\(name)]): add it, or unset \(variable)"
             )
         }
         return settings
     }
 
-    private func parseFile(at path: String, variable: String) throws(AWSConfigurationError) -> AWSINIFile? {
+    /// The shared file at `variable`'s path, else at `fallback`, expanded; one that does not exist has no sections.
+    private func sharedFile(_ variable: String, else fallback: String) throws(AWSConfigurationError) -> AWSINIFile {
+        let path = expandPath(environment[variable].nonEmpty ?? fallback)
         let text: String?
         do {
             text = try fileReader.contents(path)
@@ -110,7 +105,8 @@ struct AWSConfigurationResolver: Sendable {
                 cause: error
             )
         }
-        return try text.map { text throws(AWSConfigurationError) in try AWSINIFile(parsing: text, path: path) }
+        guard let text else { return AWSINIFile(path: path) }
+        return try AWSINIFile(parsing: text, path: path)
     }
 
     /// `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` in the profile; `nil` if none is set.

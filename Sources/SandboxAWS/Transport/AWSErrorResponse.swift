@@ -52,7 +52,7 @@ struct AWSErrorResponse: Sendable, Hashable {
             guard let root = AWSXMLElement.parse(response.body) else {
                 return (String(response.status), String(decoding: response.body, as: UTF8.self), nil)
             }
-            let error = root.first(path: ["Error"]) ?? root.first(path: ["Errors", "Error"]) ?? root
+            let error = root.child("Error") ?? root.child("Errors")?.child("Error") ?? root
             let requestId = root.child("RequestId")?.text ?? root.child("RequestID")?.text
             return (error.child("Code")?.text ?? String(response.status), error.child("Message")?.text ?? "", requestId)
         }
