@@ -135,35 +135,32 @@ public struct AWSCatalog: CatalogPort {
         }
         // A product missing from a listing exists, and the query was only checked on an empty pool: check it again.
         memory.state.withLock { if $0.narrowing == .vacuous { $0.narrowing = .unverified } }
-        return LiveProduct(
-            id: detail?.id ?? id,
-            name: detail?.name ?? "",
-            status: Self.status(detail?.status),
-            lastRecordId: detail?.lastRecordId,
-            createdTime: detail?.createdTime,
-            statusMessage: detail?.statusMessage
-        )
+        return Self.live(detail ?? ServiceCatalog.ProvisionedProductDetail(), id: id)
     }
 
-    /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`: the planner waits.
-    static func status(_ raw: String?) -> LiveProduct.Status {
-        raw.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange
+    /// The port's view of a product; a status it does not know yet (the model's enums grow) reads as
+    /// `UNDER_CHANGE`: the planner waits.
+    static func live(
+        _ product: ServiceCatalog.ProvisionedProductAttribute,
+        id: String,
+        tags: [String: String] = [:]
+    ) -> LiveProduct {
+        LiveProduct(
+            id: product.id ?? id,
+            name: product.name ?? "",
+            status: product.status.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange,
+            tags: tags,
+            lastRecordId: product.lastRecordId,
+            createdTime: product.createdTime,
+            statusMessage: product.statusMessage
+        )
     }
 
     static func pool(_ pool: String, _ products: [ServiceCatalog.ProvisionedProductAttribute]) -> [LiveProduct] {
         products.compactMap { product -> LiveProduct? in
             guard let id = product.id, !id.isEmpty else { return nil }
             let tags = Dictionary((product.tags ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-            guard tags[TagKey.pool] == pool else { return nil }
-            return LiveProduct(
-                id: id,
-                name: product.name ?? "",
-                status: status(product.status),
-                tags: tags,
-                lastRecordId: product.lastRecordId,
-                createdTime: product.createdTime,
-                statusMessage: product.statusMessage
-            )
+            return tags[TagKey.pool] == pool ? live(product, id: id, tags: tags) : nil
         }
     }
 
