@@ -100,6 +100,6 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     }
 
     private func url(_ path: String) -> URL {
-        URL(string: endpoint.absoluteString.replacing(/\/*$/, with: "/") + path)!
+        URL(string: endpoint.absoluteString.replacing(#/\/*$/#, with: "/") + path)!
     }
 }
