@@ -53,33 +53,31 @@ public struct AWSCatalog: CatalogPort {
             pathId: request.product.pathId,
             provisionedProductName: request.name,
             provisioningParameters: request.parameters.sorted { $0.key < $1.key }
-                .map { ServiceCatalog.ProvisioningParameter(key: $0.key, value: $0.value) },
-            tags: request.tags.sorted { $0.key < $1.key }.map { ServiceCatalog.Tag(key: $0.key, value: $0.value) },
+                .map { ServiceCatalog.ProvisioningParameter(key: $0.key, value: $0.value) }.nonEmpty,
+            tags: request.tags.sorted { $0.key < $1.key }.map { ServiceCatalog.Tag(key: $0.key, value: $0.value) }
+                .nonEmpty,
             provisionToken: request.token
         )
-        let record = try await client.provisionProduct(input)
-        return CatalogReceipt(recordId: record.recordId ?? "", provisionedProductId: record.provisionedProductId)
+        let record = try await client.send(ServiceCatalog.provisionProduct, input).recordDetail
+        return CatalogReceipt(recordId: record?.recordId ?? "", provisionedProductId: record?.provisionedProductId)
     }
 
     public func terminate(provisionedProductId: String, token: String) async throws(CatalogError) -> CatalogReceipt {
-        let record = try await client.terminateProvisionedProduct(
-            ServiceCatalog.TerminateProvisionedProductInput(
-                provisionedProductId: provisionedProductId,
-                terminateToken: token
-            )
+        let input = ServiceCatalog.TerminateProvisionedProductInput(
+            provisionedProductId: provisionedProductId,
+            terminateToken: token
         )
+        let record = try await client.send(ServiceCatalog.terminateProvisionedProduct, input).recordDetail
         return CatalogReceipt(
-            recordId: record.recordId ?? "",
-            provisionedProductId: record.provisionedProductId ?? provisionedProductId
+            recordId: record?.recordId ?? "",
+            provisionedProductId: record?.provisionedProductId ?? provisionedProductId
         )
     }
 
     /// A status the port does not know yet reads as in progress.
     public func describeRecord(id: String) async throws(CatalogError) -> CatalogRecord {
-        let output = try await client.describeRecord(ServiceCatalog.DescribeRecordInput(id: id))
-        guard let detail = output.recordDetail else {
-            throw CatalogError(.other, message: "DescribeRecord \(id) answered without RecordDetail")
-        }
+        let output = try await client.send(ServiceCatalog.describeRecord, ServiceCatalog.IdInput(id: id))
+        let detail = output.recordDetail ?? ServiceCatalog.RecordDetail()
         let errors = (detail.recordErrors ?? []).map { error in
             switch (error.code, error.description) {
             case (let code?, let description?): "\(code): \(description)"
@@ -128,43 +126,41 @@ public struct AWSCatalog: CatalogPort {
     /// `DescribeProvisionedProduct`: `nil` on `ResourceNotFoundException`. Its answer carries no tags, so the product
     /// has none: the planner asks a described product for its status only, its id being the journal's.
     public func describeProduct(id: String) async throws(CatalogError) -> LiveProduct? {
-        let detail: ServiceCatalog.ProvisionedProductDetail
+        let detail: ServiceCatalog.ProvisionedProductDetail?
         do throws(CatalogError) {
-            detail = try await client.describeProvisionedProduct(ServiceCatalog.DescribeProvisionedProductInput(id: id))
+            detail = try await client.send(ServiceCatalog.describeProvisionedProduct, ServiceCatalog.IdInput(id: id))
+                .provisionedProductDetail
         } catch  where error.kind == .notFound {
             return nil
         }
         // A product missing from a listing exists, and the query was only checked on an empty pool: check it again.
         memory.state.withLock { if $0.narrowing == .vacuous { $0.narrowing = .unverified } }
-        return LiveProduct(
-            id: detail.id ?? id,
-            name: detail.name ?? "",
-            status: Self.status(detail.status),
-            lastRecordId: detail.lastRecordId,
-            createdTime: detail.createdTime,
-            statusMessage: detail.statusMessage
-        )
+        return Self.live(detail ?? ServiceCatalog.ProvisionedProductDetail(), id: id)
     }
 
-    /// A status the port does not know yet (the model's enums grow) reads as `UNDER_CHANGE`: the planner waits.
-    static func status(_ raw: String?) -> LiveProduct.Status {
-        raw.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange
+    /// The port's view of a product; a status it does not know yet (the model's enums grow) reads as
+    /// `UNDER_CHANGE`: the planner waits.
+    static func live(
+        _ product: ServiceCatalog.ProvisionedProductAttribute,
+        id: String,
+        tags: [String: String] = [:]
+    ) -> LiveProduct {
+        LiveProduct(
+            id: product.id ?? id,
+            name: product.name ?? "",
+            status: product.status.flatMap(LiveProduct.Status.init(rawValue:)) ?? .underChange,
+            tags: tags,
+            lastRecordId: product.lastRecordId,
+            createdTime: product.createdTime,
+            statusMessage: product.statusMessage
+        )
     }
 
     static func pool(_ pool: String, _ products: [ServiceCatalog.ProvisionedProductAttribute]) -> [LiveProduct] {
         products.compactMap { product -> LiveProduct? in
             guard let id = product.id, !id.isEmpty else { return nil }
             let tags = Dictionary((product.tags ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-            guard tags[TagKey.pool] == pool else { return nil }
-            return LiveProduct(
-                id: id,
-                name: product.name ?? "",
-                status: status(product.status),
-                tags: tags,
-                lastRecordId: product.lastRecordId,
-                createdTime: product.createdTime,
-                statusMessage: product.statusMessage
-            )
+            return tags[TagKey.pool] == pool ? live(product, id: id, tags: tags) : nil
         }
     }
 
@@ -174,14 +170,15 @@ public struct AWSCatalog: CatalogPort {
         var refusal: CatalogError?
         for level in [first] + AccessLevel.allCases.filter({ $0 != first }) {
             do throws(CatalogError) {
-                let products = try await client.searchAllProvisionedProducts(
-                    ServiceCatalog.SearchProvisionedProductsInput(
-                        accessLevelFilter: ServiceCatalog.AccessLevelFilter(key: level.rawValue, value: "self"),
-                        searchQuery: query
-                    )
+                let input = ServiceCatalog.SearchProvisionedProductsInput(
+                    accessLevelFilter: ServiceCatalog.AccessLevelFilter(key: level.rawValue, value: "self"),
+                    filters: query.isEmpty ? nil : ["SearchQuery": query]
                 )
+                let products = try await client.all(ServiceCatalog.searchProvisionedProducts, input)
                 memory.worked(level)
-                return products
+                // Each product once (by id, first seen wins).
+                var seenIds: Set<String> = []
+                return products.filter { product in product.id.map { seenIds.insert($0).inserted } ?? true }
             } catch  where ["AccessDeniedException", "AccessDenied"].contains(error.code ?? "") {
                 refusal = refusal ?? error
             }
@@ -197,7 +194,8 @@ public struct AWSCatalog: CatalogPort {
 
     /// Every output, in the order Service Catalog lists them.
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {
-        let outputs = try await client.allProvisionedProductOutputs(provisionedProductId: provisionedProductId)
+        let input = ServiceCatalog.GetProvisionedProductOutputsInput(provisionedProductId: provisionedProductId)
+        let outputs = try await client.all(ServiceCatalog.getProvisionedProductOutputs, input)
         return outputs.compactMap { output in
             guard let key = output.outputKey else { return nil }
             return ProductOutput(key: key, value: output.outputValue ?? "", description: output.description)
@@ -208,82 +206,68 @@ public struct AWSCatalog: CatalogPort {
     /// `DescribeProvisioningArtifact` must not say it is inactive or deprecated; a role not allowed the latter passes
     /// when the former listed the artifact (the check must not stop provisioning that would work).
     public func checkProduct(_ product: ProductReference) async throws(CatalogError) {
+        let (productId, artifactId) = (product.productId, product.provisioningArtifactId)
+        let artifactName = "provisioning artifact \(artifactId) of product \(productId)"
+        let deprecated = CatalogError(
+            .invalidRequest,
+            message: "\(artifactName) is deprecated: new products cannot be launched from it; set another "
+                + "provisioningArtifactId in pool.json"
+        )
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
-            view = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: product.productId))
+            view = try await client.send(ServiceCatalog.describeProduct, ServiceCatalog.IdInput(id: productId))
         } catch  where error.kind == .notFound {
             throw CatalogError(
                 .notFound,
                 code: error.code,
-                message: "product \(product.productId) was not found, or this role has no launch path to it "
-                    + "(share a portfolio holding it with the role): \(error.message)"
+                message: "product \(productId) was not found, or this role has no launch path to it (share a "
+                    + "portfolio holding it with the role): \(error.message)"
             )
         }
         let artifacts = view.provisioningArtifacts ?? []
-        let listed = artifacts.first { $0.id == product.provisioningArtifactId }
+        let listed = artifacts.first { $0.id == artifactId }
         if !artifacts.isEmpty, listed == nil {
             throw CatalogError(
                 .notFound,
-                message: "provisioning artifact \(product.provisioningArtifactId) is not a version of product "
-                    + "\(product.productId) this role can launch; it can launch "
-                    + artifacts.compactMap(\.id).joined(separator: ", ")
+                message: "provisioning artifact \(artifactId) is not a version of product \(productId) this role can "
+                    + "launch; it can launch " + artifacts.compactMap(\.id).joined(separator: ", ")
             )
         }
-        if listed?.guidance == "DEPRECATED" {
-            throw Self.deprecated(product)
-        }
+        if listed?.guidance == "DEPRECATED" { throw deprecated }
         let paths = (view.launchPaths ?? []).compactMap(\.id)
-        if let pathId = product.pathId {
-            if !paths.isEmpty, !paths.contains(pathId) {
-                throw CatalogError(
-                    .notFound,
-                    message: "launch path \(pathId) is not one of product \(product.productId)'s launch paths for this "
-                        + "role: \(paths.joined(separator: ", "))"
-                )
-            }
-        } else if paths.count > 1 {
+        if let pathId = product.pathId, !paths.isEmpty, !paths.contains(pathId) {
+            throw CatalogError(
+                .notFound,
+                message: "launch path \(pathId) is not one of product \(productId)'s launch paths for this role: "
+                    + paths.joined(separator: ", ")
+            )
+        } else if product.pathId == nil, paths.count > 1 {
             throw CatalogError(
                 .invalidRequest,
-                message: "product \(product.productId) has \(paths.count) launch paths for this role ("
+                message: "product \(productId) has \(paths.count) launch paths for this role ("
                     + paths.joined(separator: ", ") + "): set product.pathId in pool.json"
             )
         }
-        let artifact: ServiceCatalog.DescribeProvisioningArtifactOutput
+        let detail: ServiceCatalog.ProvisioningArtifactDetail?
         do throws(CatalogError) {
-            artifact = try await client.describeProvisioningArtifact(
-                ServiceCatalog.DescribeProvisioningArtifactInput(
-                    productId: product.productId,
-                    provisioningArtifactId: product.provisioningArtifactId
-                )
+            let input = ServiceCatalog.DescribeProvisioningArtifactInput(
+                productId: productId,
+                provisioningArtifactId: artifactId
             )
+            detail = try await client.send(ServiceCatalog.describeProvisioningArtifact, input)
+                .provisioningArtifactDetail
         } catch  where error.kind == .accessDenied && listed != nil {
             return
         } catch  where error.kind == .notFound {
-            throw CatalogError(
-                .notFound,
-                code: error.code,
-                message: "provisioning artifact \(product.provisioningArtifactId) of product \(product.productId) "
-                    + "was not found: \(error.message)"
-            )
+            throw CatalogError(.notFound, code: error.code, message: "\(artifactName) was not found: \(error.message)")
         }
-        if artifact.provisioningArtifactDetail?.active == false {
+        if detail?.active == false {
             throw CatalogError(
                 .invalidRequest,
-                message: "provisioning artifact \(product.provisioningArtifactId) of product \(product.productId) is "
-                    + "inactive: activate it or set another provisioningArtifactId in pool.json"
+                message: "\(artifactName) is inactive: activate it or set another provisioningArtifactId in pool.json"
             )
         }
-        if artifact.provisioningArtifactDetail?.guidance == "DEPRECATED" {
-            throw Self.deprecated(product)
-        }
-    }
-
-    private static func deprecated(_ product: ProductReference) -> CatalogError {
-        CatalogError(
-            .invalidRequest,
-            message: "provisioning artifact \(product.provisioningArtifactId) of product \(product.productId) is "
-                + "deprecated: new products cannot be launched from it; set another provisioningArtifactId in pool.json"
-        )
+        if detail?.guidance == "DEPRECATED" { throw deprecated }
     }
 }
 
@@ -316,4 +300,9 @@ private final class ListingMemory: Sendable {
         }
         if news { observer?(level) }
     }
+}
+
+extension Array {
+    /// `nil` when empty: the model's optional lists are left out of a request rather than sent empty.
+    var nonEmpty: Self? { isEmpty ? nil : self }
 }

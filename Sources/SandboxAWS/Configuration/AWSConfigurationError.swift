@@ -1,5 +1,6 @@
-/// A problem with the AWS settings found at start-up: something missing, contradictory or malformed in the
-/// environment or the shared files, or an SSO login to renew.
+/// A problem with the AWS settings or credentials: something missing, contradictory or malformed in the environment
+/// or the shared files, or an SSO login to renew, found at start-up; or a credential source that could not be
+/// reached or refused, met when credentials are fetched.
 ///
 /// ``message`` is one line that says what is wrong and what to do, printed before exiting 1 (docs/behaviour.md §4:
 /// start-up fails fast on missing configuration). It never contains a secret.
@@ -13,6 +14,11 @@ public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
         /// Someone must run `aws sso login`.
         case ssoLoginRequired
         case invalidEndpoint, invalidValue, unreadableFile, malformedFile
+        /// A credential source could not be reached or failed transiently (timeout, 5xx, throttling): trying later
+        /// may help.
+        case credentialsUnavailable
+        /// A credential source refused or answered nonsense (access denied, a malformed answer, an unreadable token).
+        case credentialsRefused
 
         public var description: String { rawValue }
     }
@@ -51,4 +57,6 @@ public struct AWSConfigurationError: Error, Sendable, CustomStringConvertible {
     static func noCredentials(_ message: String) -> Self { Self(.noCredentials, message) }
     static func partialCredentials(_ message: String) -> Self { Self(.partialCredentials, message) }
     static func unsupported(_ message: String) -> Self { Self(.unsupportedCredentialSource, message) }
+    static func refused(_ message: String) -> Self { Self(.credentialsRefused, message) }
+    static func unavailable(_ message: String) -> Self { Self(.credentialsUnavailable, message) }
 }

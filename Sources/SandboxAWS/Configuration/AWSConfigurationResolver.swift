@@ -37,75 +37,61 @@ struct AWSConfigurationResolver: Sendable {
     /// `AWS_MAX_ATTEMPTS` / `max_attempts` (at most 10).
     func resolve() throws(AWSConfigurationError) -> AWSConfiguration {
         let settings = try loadSettings()
-        guard let region = try region(in: settings) else {
-            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6).
-            throw AWSConfigurationError(
+        let region = try region(in: settings)
+        var chain = CredentialChain(
+            resolver: self,
+            settings: settings,
+            region: region ?? "us-east-1",
+            retryPolicy: retryPolicy ?? AWSRetryPolicy()
+        )
+        guard let region else {
+            // The credentials are looked for too, so one run names both (docs/behaviour.md §4.6): with a stand-in
+            // region, since the providers make no call while they are built.
+            let missing = AWSConfigurationError(
                 .missingRegion,
                 "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or region in the AWS_PROFILE's config)"
-            ).adding(credentialProblem(in: settings))
+            )
+            do { _ = try chain.resolve() } catch { throw missing.adding(error) }
+            throw missing
         }
-        var policy = retryPolicy ?? AWSRetryPolicy()
         let attempts = try settings.integer("max_attempts", meaning: "a whole number of attempts")
-        if retryPolicy == nil, let attempts { policy.maxAttempts = min(attempts, 10) }
-        let chain = CredentialChain(resolver: self, settings: settings, region: region, retryPolicy: policy)
+        if retryPolicy == nil, let attempts { chain.retryPolicy.maxAttempts = min(attempts, 10) }
         return AWSConfiguration(
             profileName: settings.profileName,
             region: region,
             endpoint: try settings.endpoint(for: .serviceCatalog, region: region),
-            retryPolicy: policy,
+            retryPolicy: chain.retryPolicy,
             credentials: try chain.resolve()
         )
     }
 
-    /// What is wrong with the credentials, if anything, when no region is set: the chain is resolved with a
-    /// stand-in region (its providers make no call while they are built), only to be able to say so.
-    func credentialProblem(in settings: AWSSettings) -> AWSConfigurationError? {
-        let chain = CredentialChain(
-            resolver: self,
-            settings: settings,
-            region: "us-east-1",
-            retryPolicy: retryPolicy ?? AWSRetryPolicy()
-        )
-        do {
-            _ = try chain.resolve()
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     /// `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore checks them in that order), else `default`.
     var profileVariable: String? { ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"].first { environment[$0]?.isEmpty == false } }
-    var configFilePath: String { expandPath(environment["AWS_CONFIG_FILE"].nonEmpty ?? "~/.aws/config") }
-    var credentialsFilePath: String {
-        expandPath(environment["AWS_SHARED_CREDENTIALS_FILE"].nonEmpty ?? "~/.aws/credentials")
-    }
 
     /// Reads and combines both files; a profile chosen by `AWS_PROFILE` must exist in one of them (botocore's
     /// `ProfileNotFound`).
     func loadSettings() throws(AWSConfigurationError) -> AWSSettings {
-        let (configPath, credentialsPath) = (configFilePath, credentialsFilePath)
         let settings = AWSSettings(
             environment: environment,
             profileName: profileVariable.map { environment[$0]! } ?? "default",
-            configFile: try parseFile(at: configPath, variable: "AWS_CONFIG_FILE"),
-            configFilePath: configPath,
-            credentialsFile: try parseFile(at: credentialsPath, variable: "AWS_SHARED_CREDENTIALS_FILE"),
-            credentialsFilePath: credentialsPath
+            configFile: try sharedFile("AWS_CONFIG_FILE", else: "~/.aws/config"),
+            credentialsFile: try sharedFile("AWS_SHARED_CREDENTIALS_FILE", else: "~/.aws/credentials")
         )
         let name = settings.profileName
         if let variable = profileVariable, settings.profiles[name] == nil {
             let header = name == "default" ? "[default]" : "[profile \(name)]"
             throw AWSConfigurationError(
                 .profileNotFound,
-                "\(variable)=\(name) names a profile that is in neither \(configPath) (\(header)) nor "
-                    + "\(credentialsPath) ([\(name)]): add it, or unset \(variable)"
+                "\(variable)=\(name) names a profile that is in neither \(settings.configFilePath) (\(header)) nor "
+                    + "\(settings.credentialsFilePath) ([\(name)]): add it, or unset \(variable)"
             )
         }
         return settings
     }
 
-    private func parseFile(at path: String, variable: String) throws(AWSConfigurationError) -> AWSINIFile? {
+    /// The shared file at `variable`'s path, else at `fallback`, expanded; one that does not exist has no sections.
+    private func sharedFile(_ variable: String, else fallback: String) throws(AWSConfigurationError) -> AWSINIFile {
+        let path = expandPath(environment[variable].nonEmpty ?? fallback)
         let text: String?
         do {
             text = try fileReader.contents(path)
@@ -119,7 +105,8 @@ struct AWSConfigurationResolver: Sendable {
                 cause: error
             )
         }
-        return try text.map { text throws(AWSConfigurationError) in try AWSINIFile(parsing: text, path: path) }
+        guard let text else { return AWSINIFile(path: path) }
+        return try AWSINIFile(parsing: text, path: path)
     }
 
     /// `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` in the profile; `nil` if none is set.

@@ -152,7 +152,7 @@ extension CredentialChain {
         let session = sessionName.map { "session \($0)" } ?? "start URL \(startURL)"
         let role = "account \(provider.accountId), role \(provider.roleName)"
         var resolved = cached(provider, "IAM Identity Center (SSO) \(session), \(role)")
-        resolved.startupCheck = { () async throws(AWSConfigurationError) in try provider.checkToken() }
+        resolved.startupCheck = { () async throws(AWSConfigurationError) in _ = try provider.accessToken() }
         return resolved
     }
 }

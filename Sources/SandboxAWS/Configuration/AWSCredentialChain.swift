@@ -30,7 +30,7 @@ struct CredentialChain {
     /// STS's.
     let region: String
     /// For the STS and SSO portal calls.
-    let retryPolicy: AWSRetryPolicy
+    var retryPolicy: AWSRetryPolicy
     /// The profiles seen so far, to detect `source_profile` loops.
     var visited: [String] = []
 
@@ -50,7 +50,7 @@ struct CredentialChain {
         // credentials" then instead of an error every pass.
         let (provider, source) = (metadata.provider, metadata.description)
         metadata.startupCheck = { () async throws(AWSConfigurationError) in
-            do throws(AWSCredentialsError) {
+            do throws(AWSConfigurationError) {
                 _ = try await provider.credentials()
             } catch {
                 throw Self.noCredentials(", or run on EC2 with an instance role (\(source): \(error.message))")
@@ -92,14 +92,13 @@ struct CredentialChain {
         -> STSCredentialsProvider
     {
         let endpoint = try settings.endpoint(for: .sts, region: region)
-        var provider = STSCredentialsProvider(
+        return STSCredentialsProvider(
             roleArn: roleArn,
             proof: proof,
             endpoint: endpoint,
-            transport: resolver.transport
+            transport: resolver.transport,
+            retryPolicy: retryPolicy
         )
-        provider.retryPolicy = retryPolicy
-        return provider
     }
 
     /// `EnvProvider`: only when `AWS_ACCESS_KEY_ID` is set; then the secret is required.

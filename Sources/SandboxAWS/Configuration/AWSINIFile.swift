@@ -28,10 +28,16 @@ struct AWSINISection: Hashable, Sendable {
 /// - A section or an option repeated within one file is an error, as is an option before any section.
 /// - `[DEFAULT]` is not a section: its options are inherited by every section.
 struct AWSINIFile: Hashable, Sendable {
+    /// Where it is, for messages.
+    var path: String
     /// In the order they first appear.
     var sections: [AWSINISection]
 
+    /// A file that does not exist: no sections.
+    init(path: String) { (self.path, sections) = (path, []) }
+
     init(parsing text: String, path: String) throws(AWSConfigurationError) {
+        self.path = path
         // Entry 0 is [DEFAULT]; each option keeps its lines until the end, when they are joined.
         var raw: [(name: String, options: [(key: String, lines: [String])])] = [("DEFAULT", [])]
         var current: Int?

@@ -26,14 +26,12 @@ struct AWSSettings: Sendable {
     init(
         environment: [String: String] = [:],
         profileName: String = "default",
-        configFile: AWSINIFile?,
-        configFilePath: String,
-        credentialsFile: AWSINIFile?,
-        credentialsFilePath: String
+        configFile: AWSINIFile,
+        credentialsFile: AWSINIFile
     ) {
         (self.environment, self.profileName) = (environment, profileName)
-        (self.configFilePath, self.credentialsFilePath) = (configFilePath, credentialsFilePath)
-        for section in configFile?.sections ?? [] {
+        (configFilePath, credentialsFilePath) = (configFile.path, credentialsFile.path)
+        for section in configFile.sections {
             // botocore.configloader.build_profile_map: prefix match, then shlex-split into exactly two words.
             let name = Self.shellWords(section.name).flatMap { $0.count == 2 ? $0[1] : nil }
             if section.name == "default" {
@@ -46,7 +44,7 @@ struct AWSSettings: Sendable {
             }
         }
         profiles = configFileProfiles
-        for section in credentialsFile?.sections ?? [] {
+        for section in credentialsFile.sections {
             credentialsFileSections[section.name] = section.values
             profiles[section.name, default: [:]].merge(section.values) { _, credentialsValue in credentialsValue }
         }

@@ -3,7 +3,7 @@ import SandboxHTTP
 /// Providers that fetch (STS, SSO, a process, the container endpoint, instance metadata) do not cache: wrap them in
 /// a ``CachingCredentialsProvider``, which refreshes temporary credentials before they expire.
 public protocol AWSCredentialsProvider: Sendable {
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials
 }
 
 /// Keys from the environment or a shared file.
@@ -14,33 +14,9 @@ public struct StaticCredentialsProvider: AWSCredentialsProvider {
         value = credentials
     }
 
-    public func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    public func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         value
     }
-}
-
-/// Why credentials could not be obtained. The message never contains a secret.
-public struct AWSCredentialsError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable {
-        /// The source could not be reached or failed transiently (timeout, 5xx, throttling): trying later may help.
-        case unavailable
-        /// The source refused or answered nonsense (access denied, a malformed answer, an unreadable token file).
-        case refused
-    }
-
-    public var kind: Kind
-    /// One line: what went wrong and what to check.
-    public var message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
-
-    static func refused(_ message: String) -> Self { Self(.refused, message) }
-    static func unavailable(_ message: String) -> Self { Self(.unavailable, message) }
 }
 
 extension AWSRetryingSender {
@@ -52,8 +28,8 @@ extension AWSRetryingSender {
         policy: AWSRetryPolicy,
         makeRequest: () throws(AWSCallError) -> HTTPRequest,
         classify: (HTTPResponse) -> Classification,
-        refusal: (HTTPResponse) -> AWSCredentialsError
-    ) async throws(AWSCredentialsError) -> HTTPResponse {
+        refusal: (HTTPResponse) -> AWSConfigurationError
+    ) async throws(AWSConfigurationError) -> HTTPResponse {
         do throws(AWSCallError) {
             return try await AWSRetryingSender(transport: transport, policy: policy, quota: AWSRetryQuota()).send(
                 safeToRepeat: true,
@@ -62,11 +38,10 @@ extension AWSRetryingSender {
             )
         } catch {
             switch error {
-            case .response(let envelope): throw refusal(envelope.response)
+            case .response(let response, _): throw refusal(response)
             case .transport(let failure, let attempts):
                 throw .unavailable("\(call) failed after \(attempts) attempt(s): \(failure)")
             case .credentials(let failure): throw failure
-            case .invalidRequest(let message): throw .refused(message)
             }
         }
     }

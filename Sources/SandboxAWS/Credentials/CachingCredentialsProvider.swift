@@ -20,13 +20,13 @@ actor CachingCredentialsProvider: AWSCredentialsProvider {
     private let now: @Sendable () -> Date
     private var cached: AWSCredentials?
     private var lastRefresh: Date?
-    private var inFlight: Task<Result<AWSCredentials, AWSCredentialsError>, Never>?
+    private var inFlight: Task<Result<AWSCredentials, AWSConfigurationError>, Never>?
 
     init(_ source: any AWSCredentialsProvider, now: @escaping @Sendable () -> Date = { Date() }) {
         (self.source, self.now) = (source, now)
     }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         if let cached, isUsable(cached), !isDue(cached) { return cached }
         switch await refresh() {
         case .success(let fresh):
@@ -37,11 +37,11 @@ actor CachingCredentialsProvider: AWSCredentialsProvider {
         }
     }
 
-    private func refresh() async -> Result<AWSCredentials, AWSCredentialsError> {
+    private func refresh() async -> Result<AWSCredentials, AWSConfigurationError> {
         let task =
             inFlight
-            ?? Task { [source] () -> Result<AWSCredentials, AWSCredentialsError> in
-                do throws(AWSCredentialsError) {
+            ?? Task { [source] () -> Result<AWSCredentials, AWSConfigurationError> in
+                do throws(AWSConfigurationError) {
                     return .success(try await source.credentials())
                 } catch {
                     return .failure(error)

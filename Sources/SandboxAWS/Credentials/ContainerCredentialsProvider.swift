@@ -33,7 +33,7 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
     var retryDelay = Duration.seconds(1)
     var sleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": ServiceCatalogClient.userAgent]
         if let token = try authorizationToken() { headers["Authorization"] = token }
         let request = HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout)
@@ -52,8 +52,8 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
         }
         guard response.status == 200 else {
             let advice = [401, 403].contains(response.status) ? ": check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)" : ""
-            throw AWSCredentialsError(
-                response.status >= 500 ? .unavailable : .refused,
+            throw AWSConfigurationError(
+                response.status >= 500 ? .credentialsUnavailable : .credentialsRefused,
                 "\(source) answered HTTP \(response.status)\(advice)"
             )
         }
@@ -61,7 +61,7 @@ struct ContainerCredentialsProvider: AWSCredentialsProvider {
     }
 
     /// Refuses CR or LF, as botocore does.
-    private func authorizationToken() throws(AWSCredentialsError) -> String? {
+    private func authorizationToken() throws(AWSConfigurationError) -> String? {
         let token: String
         switch authorization {
         case .none:

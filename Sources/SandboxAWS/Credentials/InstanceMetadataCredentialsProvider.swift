@@ -20,7 +20,7 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     var attempts = 1
     private var source: String { "the instance metadata service" }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         let token = try await sessionToken()
         let listing = try await get("latest/meta-data/iam/security-credentials/", token: token)
         let role = String(decoding: listing, as: UTF8.self).split(whereSeparator: \.isNewline).first
@@ -32,7 +32,7 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     }
 
     /// The IMDSv2 session token, or `nil` to go on with IMDSv1.
-    private func sessionToken() async throws(AWSCredentialsError) -> String? {
+    private func sessionToken() async throws(AWSConfigurationError) -> String? {
         let headers: HTTPHeaders = [
             "x-aws-ec2-metadata-token-ttl-seconds": "21600", "User-Agent": ServiceCatalogClient.userAgent,
         ]
@@ -58,14 +58,14 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
         case 400?:
             throw .refused("\(source) refused the token request (HTTP 400)")
         case let status?:
-            throw AWSCredentialsError(
-                status >= 500 ? .unavailable : .refused,
+            throw AWSConfigurationError(
+                status >= 500 ? .credentialsUnavailable : .credentialsRefused,
                 "\(source) answered the token request with HTTP \(status)"
             )
         }
     }
 
-    private func get(_ path: String, token: String?) async throws(AWSCredentialsError) -> Data {
+    private func get(_ path: String, token: String?) async throws(AWSConfigurationError) -> Data {
         var headers: HTTPHeaders = ["User-Agent": ServiceCatalogClient.userAgent]
         if let token { headers["x-aws-ec2-metadata-token"] = token }
         let response: HTTPResponse
@@ -82,8 +82,8 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
         case 401:
             throw .refused("\(source) refused the session token (HTTP 401)")
         default:
-            throw AWSCredentialsError(
-                response.status >= 500 || response.status == 200 ? .unavailable : .refused,
+            throw AWSConfigurationError(
+                response.status >= 500 || response.status == 200 ? .credentialsUnavailable : .credentialsRefused,
                 "\(source) answered \(path) with HTTP \(response.status)"
                     + (response.body.isEmpty ? " and no body" : "")
             )
@@ -100,6 +100,6 @@ struct InstanceMetadataCredentialsProvider: AWSCredentialsProvider {
     }
 
     private func url(_ path: String) -> URL {
-        URL(string: endpoint.absoluteString.replacing(/\/*$/, with: "/") + path)!
+        URL(string: endpoint.absoluteString.replacing(#/\/*$/#, with: "/") + path)!
     }
 }

@@ -20,14 +20,14 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
 
     private var source: String { "credential_process of profile \(profile) (\(executable))" }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         let output: [UInt8]
         do {
             output = try await withCheckedThrowingContinuation { continuation in
                 // On a thread of its own: the reads and the wait block.
                 Thread { continuation.resume(with: Result { try run() }) }.start()
             }
-        } catch let error as AWSCredentialsError {
+        } catch let error as AWSConfigurationError {
             throw error
         } catch {
             throw .refused("\(source) could not be started: \(error.localizedDescription)")
@@ -49,27 +49,20 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
         (process.standardOutput, process.standardError) = (output, errorOutput)
         try process.run()
         var (printed, errorBytes) = ([UInt8](), 0)
-        let failure = read(
-            output.fileHandleForReading,
-            errorOutput.fileHandleForReading,
-            process,
-            &printed,
-            &errorBytes
-        )
+        let failure = read(output, errorOutput, process, &printed, &errorBytes)
         if failure != nil {
             // Foundation starts the child as the leader of a new process group: whatever it started goes too.
             let pid = process.processIdentifier
             _ = getpgid(pid) == pid ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
         }
         process.waitUntilExit()
-        try? output.fileHandleForReading.close()
-        try? errorOutput.fileHandleForReading.close()
+        for pipe in [output, errorOutput] { try? pipe.fileHandleForReading.close() }
         if let failure { throw failure }
         guard process.terminationReason == .exit else {
-            throw AWSCredentialsError.unavailable("\(source) was ended by signal \(process.terminationStatus)")
+            throw AWSConfigurationError.unavailable("\(source) was ended by signal \(process.terminationStatus)")
         }
         guard process.terminationStatus == 0 else {
-            throw AWSCredentialsError.refused(
+            throw AWSConfigurationError.refused(
                 "\(source) exited with status \(process.terminationStatus) (its \(errorBytes) bytes of standard error "
                     + "are not shown: they may hold secrets; run it by hand to see them)"
             )
@@ -81,13 +74,15 @@ struct ProcessCredentialsProvider: AWSCredentialsProvider {
     /// run must be killed. A stream still open 100 ms after the exit belongs to something the program left behind,
     /// and is given up.
     private func read(
-        _ output: FileHandle,
-        _ errorOutput: FileHandle,
+        _ output: Pipe,
+        _ errorOutput: Pipe,
         _ process: Process,
         _ printed: inout [UInt8],
         _ errorBytes: inout Int
-    ) -> AWSCredentialsError? {
-        var streams = [output, errorOutput].map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
+    ) -> AWSConfigurationError? {
+        var streams = [output, errorOutput].map {
+            pollfd(fd: $0.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let deadline = ContinuousClock.now + timeout
         while true {

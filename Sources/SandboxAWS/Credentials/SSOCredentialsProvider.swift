@@ -25,40 +25,38 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
 
     private var advice: String { "run aws sso login --profile \(profile)" }
 
-    /// For start-up: one line saying what to run when the token is missing, unreadable or expired.
-    func checkToken() throws(AWSConfigurationError) {
-        do throws(AWSCredentialsError) {
-            _ = try accessToken()
-        } catch {
-            throw AWSConfigurationError(.ssoLoginRequired, error.message)
-        }
-    }
-
-    func accessToken() throws(AWSCredentialsError) -> String {
+    /// The cached token; missing, unreadable or expired, one line saying what to run (also asked at start-up).
+    func accessToken() throws(AWSConfigurationError) -> String {
         struct CachedToken: Decodable {
             var accessToken: String
             var expiresAt: String
+        }
+        func loginRequired(_ problem: String) -> AWSConfigurationError {
+            AWSConfigurationError(.ssoLoginRequired, "\(problem): \(advice)")
         }
         let text: String?
         do {
             text = try fileReader.contents(tokenCache)
         } catch {
-            throw .refused("cannot read the SSO token cache \(tokenCache) for profile \(profile): fix it, or \(advice)")
+            throw AWSConfigurationError(
+                .ssoLoginRequired,
+                "cannot read the SSO token cache \(tokenCache) for profile \(profile): fix it, or \(advice)"
+            )
         }
         guard let text else {
-            throw .refused("the SSO session for profile \(profile) has not started (no \(tokenCache)): \(advice)")
+            throw loginRequired("the SSO session for profile \(profile) has not started (no \(tokenCache))")
         }
         // The AWS CLI v1 wrote `2019-11-14T04:05:45UTC`.
         guard let token = try? JSONDecoder().decode(CachedToken.self, from: Data(text.utf8)),
             let expiry = AWSTimestamp.parseISO8601(token.expiresAt.replacingOccurrences(of: "UTC", with: "Z"))
         else {
-            throw .refused("the SSO token cache \(tokenCache) for profile \(profile) is not valid: \(advice)")
+            throw loginRequired("the SSO token cache \(tokenCache) for profile \(profile) is not valid")
         }
-        guard expiry > now() else { throw .refused("the SSO session for profile \(profile) has expired: \(advice)") }
+        guard expiry > now() else { throw loginRequired("the SSO session for profile \(profile) has expired") }
         return token.accessToken
     }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         struct Answer: Decodable { var roleCredentials: TemporaryCredentialsDocument }
         let token = try accessToken()
         let query = [("account_id", accountId), ("role_name", roleName)]
@@ -83,7 +81,10 @@ struct SSOCredentialsProvider: AWSCredentialsProvider {
                     )
                 }
                 let message = "\(call) failed: HTTP \(status) \(code): \(AWSErrorResponse(json: response).message)"
-                return AWSCredentialsError(status >= 500 || status == 429 ? .unavailable : .refused, message)
+                return AWSConfigurationError(
+                    status >= 500 || status == 429 ? .credentialsUnavailable : .credentialsRefused,
+                    message
+                )
             }
         )
         guard let answer = TemporaryCredentialsDocument.decode(Answer.self, from: response.body) else {

@@ -30,7 +30,7 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
     /// The role's default when `nil`.
     var durationSeconds: Int?
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         var form = [("Version", "2011-06-15"), ("RoleArn", roleArn), ("RoleSessionName", sessionName)]
         if let durationSeconds { form.append(("DurationSeconds", String(durationSeconds))) }
         var signing: AWSCredentials?
@@ -67,7 +67,7 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
         _ form: [(String, String)],
         signedWith credentials: AWSCredentials?,
         call: String
-    ) async throws(AWSCredentialsError) -> HTTPResponse {
+    ) async throws(AWSConfigurationError) -> HTTPResponse {
         // `application/x-www-form-urlencoded` with every byte but `A-Za-z0-9-_.~` percent-encoded.
         let body = Array(
             form.map { "\(SigV4Signer.percentEncode($0, keeping: ""))=\(SigV4Signer.percentEncode($1, keeping: ""))" }
@@ -80,21 +80,15 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
             transport: transport,
             policy: retryPolicy,
             makeRequest: {
-                var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
-                if let credentials {
-                    var signable = SigV4Request(method: "POST", url: url, headers: headers, body: body)
-                    signer.sign(&signable, credentials: credentials, date: Date())
-                    headers = signable.headers
-                }
-                var httpHeaders = HTTPHeaders(headers.map { (name: $0.0, value: $0.1) })
-                httpHeaders["User-Agent"] = ServiceCatalogClient.userAgent
-                return HTTPRequest(method: "POST", url: url, headers: httpHeaders, body: Data(body))
+                let headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
+                let request = SigV4Request(method: "POST", url: url, headers: headers, body: body)
+                return signer.httpRequest(request, signedWith: credentials, date: Date())
             },
             classify: Self.classify,
             refusal: { response in
                 let decoded = AWSErrorResponse(xml: response)
-                return AWSCredentialsError(
-                    Self.classify(response) == .final ? .refused : .unavailable,
+                return AWSConfigurationError(
+                    Self.classify(response) == .final ? .credentialsRefused : .credentialsUnavailable,
                     "\(call) failed: \(decoded.code): \(decoded.message)"
                         + (decoded.requestId.map { " (request id \($0))" } ?? "")
                 )
@@ -102,11 +96,10 @@ struct STSCredentialsProvider: AWSCredentialsProvider {
         )
     }
 
+    /// `IDPCommunicationError` (web identity) is transient too, as in botocore's STS retry rules.
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
         if (200...299).contains(response.status) { return .success }
         let error = AWSErrorResponse(xml: response)
-        if AWSErrorCodes.throttling.contains(error.code) { return .throttled }
-        let transient = AWSErrorCodes.isTransient(code: error.code, status: response.status)
-        return transient || error.code == "IDPCommunicationError" ? .transient : .final
+        return error.code == "IDPCommunicationError" ? .transient : error.classification
     }
 }

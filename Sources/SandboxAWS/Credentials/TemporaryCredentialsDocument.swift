@@ -27,24 +27,16 @@ struct TemporaryCredentialsDocument: Decodable {
     var code: String?
     var message: String?
 
-    private struct LowerCamelCaseKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue.prefix(1).lowercased() + stringValue.dropFirst() }
-        init?(intValue: Int) { nil }
-    }
-
-    /// Decodes `T` with the first letter of every JSON key lowercased (`AccessKeyId` → `accessKeyId`), so the
-    /// upper and lower camel case documents share these names; `nil` if it is not such JSON.
+    /// Decodes `T` with the first letter of every JSON key lowercased (`AccessKeyId` → `accessKeyId`), as the
+    /// Service Catalog client does, so the upper and lower camel case documents share these names; `nil` if it is
+    /// not such JSON.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) -> T? {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { LowerCamelCaseKey(stringValue: $0.last!.stringValue) }
-        return try? decoder.decode(type, from: data)
+        try? ServiceCatalogClient.decoder.decode(type, from: data)
     }
 
     /// The container endpoint's or instance metadata's answer; `source` names it in messages, which never quote
     /// the document's secrets.
-    static func credentials(from data: Data, source: String) throws(AWSCredentialsError) -> AWSCredentials {
+    static func credentials(from data: Data, source: String) throws(AWSConfigurationError) -> AWSCredentials {
         guard let document = decode(Self.self, from: data) else {
             throw .refused("\(source) did not answer with a JSON credentials document")
         }
@@ -54,7 +46,7 @@ struct TemporaryCredentialsDocument: Decodable {
         return try document.credentials(source: source)
     }
 
-    func credentials(source: String) throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials(source: String) throws(AWSConfigurationError) -> AWSCredentials {
         guard let accessKeyId = accessKeyId.nonEmpty, let secret = secretAccessKey.nonEmpty else {
             throw .refused("\(source) answered without AccessKeyId or SecretAccessKey")
         }

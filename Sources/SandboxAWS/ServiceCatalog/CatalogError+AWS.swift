@@ -70,21 +70,7 @@ extension CatalogError {
 
     /// Every `yyyyMMddTHHmmssZ` in a message, in order.
     static func sigV4Timestamps(in message: String) -> [Date] {
-        let bytes = Array(message.utf8)
-        var dates: [Date] = []
-        var index = 0
-        while index + 16 <= bytes.count {
-            let window = bytes[index..<(index + 16)]
-            if window[index + 8] == UInt8(ascii: "T"), window[index + 15] == UInt8(ascii: "Z"),
-                let date = AWSTimestamp.parseSigV4(window)
-            {
-                dates.append(date)
-                index += 16
-            } else {
-                index += 1
-            }
-        }
-        return dates
+        message.matches(of: /[0-9]{8}T[0-9]{6}Z/).compactMap { AWSTimestamp.parseSigV4(String($0.output)) }
     }
 
     /// `1h 2m 3s`, `12m 30s`, `45s`.

@@ -1,27 +1,43 @@
 /// A request body that checks, before it is sent, the model's constraints whose breach would cost more than a
 /// refused call: the idempotency token and name a retry depends on, and tags and parameters that come from the pool
 /// (docs/behaviour.md §3.11, §9.4). Everything else is left to the service, which names the member it refuses.
-protocol ServiceCatalogRequest: Encodable, Sendable {
+public protocol ServiceCatalogRequest: Encodable, Sendable {
     /// Every member that breaks the model's constraints, as `Member "value": why`; empty when valid.
     func validationProblems() -> [String]
     /// The idempotency token, for the writes that carry one.
     var idempotencyToken: String? { get }
 }
 
-extension ServiceCatalogRequest {
-    func validationProblems() -> [String] { [] }
-    var idempotencyToken: String? { nil }
+/// A listing's request, which ``ServiceCatalogClient/all(_:_:)`` sends again for each page.
+public protocol ServiceCatalogPagedRequest: ServiceCatalogRequest {
+    var pageToken: String? { get set }
 }
 
-extension ServiceCatalog.IdInput: ServiceCatalogRequest {}
-extension ServiceCatalog.SearchProvisionedProductsInput: ServiceCatalogRequest {}
-extension ServiceCatalog.GetProvisionedProductOutputsInput: ServiceCatalogRequest {}
-extension ServiceCatalog.DescribeProvisioningArtifactInput: ServiceCatalogRequest {}
+/// An answer as the client decodes it; ``missingMember`` names a member callers rely on that did not come.
+public protocol ServiceCatalogAnswer: Decodable, Sendable {
+    var missingMember: String? { get }
+}
+
+/// One page of a listing.
+public protocol ServiceCatalogPage: ServiceCatalogAnswer {
+    associatedtype Item: Sendable
+    var items: [Item] { get }
+    var nextPageToken: String? { get }
+}
+
+extension ServiceCatalogRequest {
+    public func validationProblems() -> [String] { [] }
+    public var idempotencyToken: String? { nil }
+}
+
+extension ServiceCatalogAnswer {
+    public var missingMember: String? { nil }
+}
 
 extension ServiceCatalog.ProvisionProductInput: ServiceCatalogRequest {
-    var idempotencyToken: String? { provisionToken }
+    public var idempotencyToken: String? { provisionToken }
 
-    func validationProblems() -> [String] {
+    public func validationProblems() -> [String] {
         var problems = ModelConstraints.name("ProvisionedProductName", provisionedProductName, allowingDot: true)
         problems += ModelConstraints.name("ProvisionToken", provisionToken, allowingDot: false)
         for (index, parameter) in (provisioningParameters ?? []).enumerated() {
@@ -38,9 +54,9 @@ extension ServiceCatalog.ProvisionProductInput: ServiceCatalogRequest {
 }
 
 extension ServiceCatalog.TerminateProvisionedProductInput: ServiceCatalogRequest {
-    var idempotencyToken: String? { terminateToken }
+    public var idempotencyToken: String? { terminateToken }
 
-    func validationProblems() -> [String] {
+    public func validationProblems() -> [String] {
         ModelConstraints.name("TerminateToken", terminateToken, allowingDot: false)
     }
 }

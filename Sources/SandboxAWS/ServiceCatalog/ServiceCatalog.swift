@@ -26,6 +26,32 @@ public enum ServiceCatalog {
         public var isMutating: Bool { self == .provisionProduct || self == .terminateProvisionedProduct }
     }
 
+    /// An operation with the request it takes and the answer it gives, so that ``ServiceCatalogClient/send(_:_:)``
+    /// serves every one.
+    public struct Call<Input: ServiceCatalogRequest, Output: ServiceCatalogAnswer>: Sendable {
+        public let operation: Operation
+    }
+
+    public static let provisionProduct = Call<ProvisionProductInput, RecordDetailOutput>(operation: .provisionProduct)
+    public static let terminateProvisionedProduct = Call<TerminateProvisionedProductInput, RecordDetailOutput>(
+        operation: .terminateProvisionedProduct
+    )
+    public static let describeRecord = Call<IdInput, DescribeRecordOutput>(operation: .describeRecord)
+    /// Strongly consistent, unlike the search index: `ResourceNotFoundException` means the product is gone.
+    public static let describeProvisionedProduct = Call<IdInput, DescribeProvisionedProductOutput>(
+        operation: .describeProvisionedProduct
+    )
+    public static let searchProvisionedProducts = Call<SearchProvisionedProductsInput, SearchProvisionedProductsOutput>(
+        operation: .searchProvisionedProducts
+    )
+    public static let getProvisionedProductOutputs = Call<
+        GetProvisionedProductOutputsInput, GetProvisionedProductOutputsOutput
+    >(operation: .getProvisionedProductOutputs)
+    public static let describeProduct = Call<IdInput, DescribeProductOutput>(operation: .describeProduct)
+    public static let describeProvisioningArtifact = Call<
+        DescribeProvisioningArtifactInput, DescribeProvisioningArtifactOutput
+    >(operation: .describeProvisioningArtifact)
+
     public struct Tag: Codable, Hashable, Sendable {
         public var key: String
         public var value: String
@@ -57,28 +83,10 @@ public enum ServiceCatalog {
         /// Optional when the product has a default launch path.
         public var pathId: String?
         public var provisionedProductName: String
+        /// Left out when empty, as are the tags.
         public var provisioningParameters: [ProvisioningParameter]?
         public var tags: [Tag]?
         public var provisionToken: String
-
-        /// Empty parameter and tag lists are left out of the request.
-        public init(
-            productId: String,
-            provisioningArtifactId: String,
-            pathId: String?,
-            provisionedProductName: String,
-            provisioningParameters: [ProvisioningParameter],
-            tags: [Tag],
-            provisionToken: String
-        ) {
-            self.productId = productId
-            self.provisioningArtifactId = provisioningArtifactId
-            self.pathId = pathId
-            self.provisionedProductName = provisionedProductName
-            self.provisioningParameters = provisioningParameters.isEmpty ? nil : provisioningParameters
-            self.tags = tags.isEmpty ? nil : tags
-            self.provisionToken = provisionToken
-        }
     }
 
     /// Never sends `IgnoreErrors` (sandboxd does not abandon a product whose resources could not be deleted,
@@ -86,19 +94,14 @@ public enum ServiceCatalog {
     public struct TerminateProvisionedProductInput: Encodable, Hashable, Sendable {
         public var provisionedProductId: String
         public var terminateToken: String
-
     }
 
     /// Used for `DescribeRecord`, `DescribeProvisionedProduct` and `DescribeProduct`, which all take an `Id`.
-    public struct IdInput: Encodable, Hashable, Sendable {
+    public struct IdInput: ServiceCatalogRequest, Hashable {
         public var id: String
 
         public init(id: String) { self.id = id }
     }
-
-    public typealias DescribeRecordInput = IdInput
-    public typealias DescribeProvisionedProductInput = IdInput
-    public typealias DescribeProductInput = IdInput
 
     /// `Key` is `Account`, `Role` or `User`; `Value` is always `self`.
     public struct AccessLevelFilter: Encodable, Hashable, Sendable {
@@ -108,51 +111,27 @@ public enum ServiceCatalog {
         public static let account = AccessLevelFilter(key: "Account", value: "self")
     }
 
-    public struct SearchProvisionedProductsInput: Encodable, Hashable, Sendable {
+    public struct SearchProvisionedProductsInput: ServiceCatalogPagedRequest, Hashable {
         /// Always sent: its default has changed over time (User, then Account).
-        public var accessLevelFilter: AccessLevelFilter
+        public var accessLevelFilter = AccessLevelFilter.account
         /// `{"SearchQuery": [...]}`, the only key the model allows; left out when there is no query.
         public var filters: [String: [String]]?
         /// `id` is immutable, so the pages of one listing come in a stable order.
-        public var sortBy: String?
-        public var sortOrder: String?
-        public var pageSize: Int?
+        public var sortBy: String? = "id"
+        public var sortOrder: String? = "ASCENDING"
+        public var pageSize: Int? = 100
         public var pageToken: String?
-
-        public init(
-            accessLevelFilter: AccessLevelFilter = .account,
-            searchQuery: [String] = [],
-            sortBy: String? = "id",
-            sortOrder: String? = "ASCENDING",
-            pageSize: Int? = 100,
-            pageToken: String? = nil
-        ) {
-            self.accessLevelFilter = accessLevelFilter
-            self.sortBy = sortBy
-            self.sortOrder = sortOrder
-            self.pageSize = pageSize
-            self.pageToken = pageToken
-            self.searchQuery = searchQuery
-        }
-
-        /// The `SearchQuery` filter's terms.
-        public var searchQuery: [String] {
-            get { filters?["SearchQuery"] ?? [] }
-            set { filters = newValue.isEmpty ? nil : ["SearchQuery": newValue] }
-        }
     }
 
-    public struct GetProvisionedProductOutputsInput: Encodable, Hashable, Sendable {
+    public struct GetProvisionedProductOutputsInput: ServiceCatalogPagedRequest, Hashable {
         public var provisionedProductId: String
         public var pageSize: Int? = 20
         public var pageToken: String?
-
     }
 
-    public struct DescribeProvisioningArtifactInput: Encodable, Hashable, Sendable {
+    public struct DescribeProvisioningArtifactInput: ServiceCatalogRequest, Hashable {
         public var productId: String
         public var provisioningArtifactId: String
-
     }
 
     // MARK: - Responses
@@ -174,8 +153,9 @@ public enum ServiceCatalog {
     }
 
     /// The answer of `ProvisionProduct` and `TerminateProvisionedProduct`.
-    struct RecordDetailOutput: Decodable, Sendable {
-        var recordDetail: RecordDetail?
+    public struct RecordDetailOutput: ServiceCatalogAnswer {
+        public var recordDetail: RecordDetail?
+        public var missingMember: String? { recordDetail?.recordId?.isEmpty == false ? nil : "RecordDetail.RecordId" }
     }
 
     public struct RecordOutput: Decodable, Hashable, Sendable {
@@ -184,10 +164,9 @@ public enum ServiceCatalog {
         public var description: String?
     }
 
-    public struct DescribeRecordOutput: Decodable, Hashable, Sendable {
+    public struct DescribeRecordOutput: ServiceCatalogAnswer, Hashable {
         public var recordDetail: RecordDetail?
-        public var recordOutputs: [RecordOutput]?
-        public var nextPageToken: String?
+        public var missingMember: String? { recordDetail == nil ? "RecordDetail" : nil }
     }
 
     /// A product as `DescribeProvisionedProduct` (without tags) and `SearchProvisionedProducts` (with them)
@@ -204,19 +183,22 @@ public enum ServiceCatalog {
 
     public typealias ProvisionedProductDetail = ProvisionedProductAttribute
 
-    struct DescribeProvisionedProductOutput: Decodable, Sendable {
-        var provisionedProductDetail: ProvisionedProductDetail?
+    public struct DescribeProvisionedProductOutput: ServiceCatalogAnswer {
+        public var provisionedProductDetail: ProvisionedProductDetail?
+        public var missingMember: String? { provisionedProductDetail == nil ? "ProvisionedProductDetail" : nil }
     }
 
-    public struct SearchProvisionedProductsOutput: Decodable, Hashable, Sendable {
+    public struct SearchProvisionedProductsOutput: ServiceCatalogPage, Hashable {
         public var provisionedProducts: [ProvisionedProductAttribute]?
         /// Absent, null or empty on the last page.
         public var nextPageToken: String?
+        public var items: [ProvisionedProductAttribute] { provisionedProducts ?? [] }
     }
 
-    public struct GetProvisionedProductOutputsOutput: Decodable, Hashable, Sendable {
+    public struct GetProvisionedProductOutputsOutput: ServiceCatalogPage, Hashable {
         public var outputs: [RecordOutput]?
         public var nextPageToken: String?
+        public var items: [RecordOutput] { outputs ?? [] }
     }
 
     /// A version of a product as an end user sees it; `Guidance` is `DEFAULT` or `DEPRECATED`.
@@ -231,7 +213,7 @@ public enum ServiceCatalog {
     }
 
     /// The end user's view: it answers only when the caller has a launch path to the product.
-    public struct DescribeProductOutput: Decodable, Hashable, Sendable {
+    public struct DescribeProductOutput: ServiceCatalogAnswer, Hashable {
         public var provisioningArtifacts: [ProvisioningArtifact]?
         public var launchPaths: [LaunchPath]?
     }
@@ -243,7 +225,7 @@ public enum ServiceCatalog {
         public var guidance: String?
     }
 
-    public struct DescribeProvisioningArtifactOutput: Decodable, Hashable, Sendable {
+    public struct DescribeProvisioningArtifactOutput: ServiceCatalogAnswer, Hashable {
         public var provisioningArtifactDetail: ProvisioningArtifactDetail?
         /// `AVAILABLE`, `CREATING`, `FAILED`.
         public var status: String?

@@ -41,112 +41,35 @@ public struct ServiceCatalogClient: Sendable {
         self.now = now
     }
 
-    // MARK: - Operations
-
-    public func provisionProduct(
-        _ input: ServiceCatalog.ProvisionProductInput
-    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
-        try await recordDetail(.provisionProduct, input)
-    }
-
-    public func terminateProvisionedProduct(
-        _ input: ServiceCatalog.TerminateProvisionedProductInput
-    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
-        try await recordDetail(.terminateProvisionedProduct, input)
-    }
-
-    public func describeRecord(
-        _ input: ServiceCatalog.DescribeRecordInput
-    ) async throws(CatalogError) -> ServiceCatalog.DescribeRecordOutput {
-        try await send(.describeRecord, input)
-    }
-
-    /// Strongly consistent, unlike the search index: `ResourceNotFoundException` means the product is gone.
-    public func describeProvisionedProduct(
-        _ input: ServiceCatalog.DescribeProvisionedProductInput
-    ) async throws(CatalogError) -> ServiceCatalog.ProvisionedProductDetail {
-        let output: ServiceCatalog.DescribeProvisionedProductOutput = try await send(.describeProvisionedProduct, input)
-        guard let detail = output.provisionedProductDetail else {
-            throw CatalogError(.other, message: "DescribeProvisionedProduct answered without ProvisionedProductDetail")
-        }
-        return detail
-    }
-
-    /// Every page of `SearchProvisionedProducts`, each product once (by id, first seen wins).
-    public func searchAllProvisionedProducts(
-        _ input: ServiceCatalog.SearchProvisionedProductsInput
-    ) async throws(CatalogError) -> [ServiceCatalog.ProvisionedProductAttribute] {
-        var seenIds: Set<String> = []
-        let products = try await allPages(.searchProvisionedProducts, input, \.pageToken) {
-            (page: ServiceCatalog.SearchProvisionedProductsOutput) in
-            (page.provisionedProducts ?? [], page.nextPageToken)
-        }
-        return products.filter { product in product.id.map { seenIds.insert($0).inserted } ?? true }
-    }
-
-    /// Every output of a product, in the order the service lists them.
-    public func allProvisionedProductOutputs(
-        provisionedProductId: String
-    ) async throws(CatalogError) -> [ServiceCatalog.RecordOutput] {
-        let first = ServiceCatalog.GetProvisionedProductOutputsInput(provisionedProductId: provisionedProductId)
-        return try await allPages(.getProvisionedProductOutputs, first, \.pageToken) {
-            (page: ServiceCatalog.GetProvisionedProductOutputsOutput) in
-            (page.outputs ?? [], page.nextPageToken)
-        }
-    }
-
-    public func describeProduct(
-        _ input: ServiceCatalog.DescribeProductInput
-    ) async throws(CatalogError) -> ServiceCatalog.DescribeProductOutput {
-        try await send(.describeProduct, input)
-    }
-
-    public func describeProvisioningArtifact(
-        _ input: ServiceCatalog.DescribeProvisioningArtifactInput
-    ) async throws(CatalogError) -> ServiceCatalog.DescribeProvisioningArtifactOutput {
-        try await send(.describeProvisioningArtifact, input)
-    }
-
     // MARK: - The call
 
-    private func recordDetail(
-        _ operation: ServiceCatalog.Operation,
-        _ input: some ServiceCatalogRequest
-    ) async throws(CatalogError) -> ServiceCatalog.RecordDetail {
-        let output: ServiceCatalog.RecordDetailOutput = try await send(operation, input)
-        guard let detail = output.recordDetail, let recordId = detail.recordId, !recordId.isEmpty else {
-            throw CatalogError(.other, message: "\(operation.rawValue) answered without RecordDetail.RecordId")
-        }
-        return detail
-    }
-
-    /// Follows `NextPageToken` until it is absent, null or empty; a token that comes back twice is an error, as in
-    /// botocore's paginator.
-    private func allPages<Input: ServiceCatalogRequest, Page: Decodable, Item>(
-        _ operation: ServiceCatalog.Operation,
-        _ first: Input,
-        _ token: WritableKeyPath<Input, String?>,
-        _ items: (Page) -> ([Item], String?)
-    ) async throws(CatalogError) -> [Item] {
-        var request = first
-        var all: [Item] = []
-        var seenTokens: Set<String> = []
+    /// Every page's items: follows `NextPageToken` until it is absent, null or empty; a token that comes back twice
+    /// is an error, as in botocore's paginator.
+    public func all<Input: ServiceCatalogPagedRequest, Page: ServiceCatalogPage>(
+        _ call: ServiceCatalog.Call<Input, Page>,
+        _ first: Input
+    ) async throws(CatalogError) -> [Page.Item] {
+        let operation = call.operation.rawValue
+        var (request, items, seenTokens) = (first, [Page.Item](), Set<String>())
         for _ in 0..<Self.maximumPages {
-            let (page, next) = items(try await send(operation, request) as Page)
-            all += page
-            guard let next, !next.isEmpty else { return all }
+            let page = try await send(call, request)
+            items += page.items
+            guard let next = page.nextPageToken, !next.isEmpty else { return items }
             guard seenTokens.insert(next).inserted else {
-                throw CatalogError(.other, message: "\(operation.rawValue) returned the same NextPageToken twice")
+                throw CatalogError(.other, message: "\(operation) returned the same NextPageToken twice")
             }
-            request[keyPath: token] = next
+            request.pageToken = next
         }
-        throw CatalogError(.other, message: "\(operation.rawValue) did not stop after \(Self.maximumPages) pages")
+        throw CatalogError(.other, message: "\(operation) did not stop after \(Self.maximumPages) pages")
     }
 
-    func send<Output: Decodable>(
-        _ operation: ServiceCatalog.Operation,
-        _ input: some ServiceCatalogRequest
+    /// One operation: the request checked against the model, sent (retried when safe), and the answer decoded and
+    /// checked for the members callers rely on.
+    public func send<Input, Output>(
+        _ call: ServiceCatalog.Call<Input, Output>,
+        _ input: Input
     ) async throws(CatalogError) -> Output {
+        let operation = call.operation
         let problems = input.validationProblems()
         guard problems.isEmpty else {
             throw CatalogError(
@@ -180,6 +103,9 @@ public struct ServiceCatalogClient: Sendable {
                     + "JSON (\(response.body.count) bytes)"
             )
         }
+        if let missing = output.missingMember {
+            throw CatalogError(.other, message: "\(operation.rawValue) answered without \(missing)")
+        }
         return output
     }
 
@@ -190,25 +116,23 @@ public struct ServiceCatalogClient: Sendable {
         invocationId: String
     ) -> @Sendable (Int, Int) async throws(AWSCallError) -> HTTPRequest {
         let (url, credentials, signer, now) = (requestURL, credentials, signer, now)
+        let headers = [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)]
         return { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
             let signing: AWSCredentials
-            do throws(AWSCredentialsError) {
+            do throws(AWSConfigurationError) {
                 signing = try await credentials.credentials()
             } catch {
                 throw .credentials(error)
             }
-            var signable = SigV4Request(
-                method: "POST",
-                url: url,
-                headers: [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)],
-                body: body
+            return signer.httpRequest(
+                SigV4Request(method: "POST", url: url, headers: headers, body: body),
+                signedWith: signing,
+                date: now(),
+                unsigned: [
+                    ("amz-sdk-invocation-id", invocationId),
+                    ("amz-sdk-request", "attempt=\(attempt); max=\(maxAttempts)"),
+                ]
             )
-            signer.sign(&signable, credentials: signing, date: now())
-            var headers = HTTPHeaders(signable.headers.map { (name: $0.0, value: $0.1) })
-            headers.add(name: "User-Agent", value: Self.userAgent)
-            headers.add(name: "amz-sdk-invocation-id", value: invocationId)
-            headers.add(name: "amz-sdk-request", value: "attempt=\(attempt); max=\(maxAttempts)")
-            return HTTPRequest(method: "POST", url: url, headers: headers, body: Data(body))
         }
     }
 
@@ -234,22 +158,17 @@ public struct ServiceCatalogClient: Sendable {
         return components.url ?? endpoint
     }
 
-    /// 2xx succeeds; throttling codes are throttled; transient codes and 5xx are transient; the rest is final.
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
-        if (200...299).contains(response.status) { return .success }
-        let error = AWSErrorResponse(json: response)
-        if AWSErrorCodes.throttling.contains(error.code) { return .throttled }
-        if AWSErrorCodes.isTransient(code: error.code, status: response.status) { return .transient }
-        return .final
+        (200...299).contains(response.status) ? .success : AWSErrorResponse(json: response).classification
     }
 
     static func catalogError(_ error: AWSCallError, operation: ServiceCatalog.Operation, now: Date) -> CatalogError {
         switch error {
-        case .response(let envelope):
+        case .response(let response, let attempts):
             return CatalogError(
-                aws: AWSErrorResponse(json: envelope.response),
+                aws: AWSErrorResponse(json: response),
                 operation: operation.rawValue,
-                attempts: envelope.attempts,
+                attempts: attempts,
                 now: now
             )
         case .transport(let failure, let attempts):
@@ -259,11 +178,9 @@ public struct ServiceCatalogClient: Sendable {
             )
         case .credentials(let failure):
             return CatalogError(
-                failure.kind == .unavailable ? .unavailable : .accessDenied,
+                failure.code == .credentialsUnavailable ? .unavailable : .accessDenied,
                 message: "cannot get AWS credentials: \(failure.message)"
             )
-        case .invalidRequest(let message):
-            return CatalogError(.invalidRequest, message: message)
         }
     }
 }

@@ -17,9 +17,12 @@ extension SigV4Signer {
         // Lowercased name → values in order of appearance (repeated headers are joined with commas).
         var signed: [String: [String]] = ["host": [hostHeader(for: components)]]
         var payloadHash: String?
+        // `content-type` and `x-amz-*` are signed; `host` always is, but from the URL rather than from a header.
         for (name, value) in request.headers {
             let lowercased = name.lowercased()
-            guard shouldSign(lowercased), !replacedHeaderNames.contains(lowercased) else { continue }
+            guard lowercased == "content-type" || lowercased.hasPrefix("x-amz-"),
+                !replacedHeaderNames.contains(lowercased)
+            else { continue }
             signed[lowercased, default: []].append(value)
             if lowercased == "x-amz-content-sha256" { payloadHash = value }
         }
@@ -44,12 +47,6 @@ extension SigV4Signer {
         return (canonical, signedHeaders)
     }
 
-    /// Whether a (lowercased) request header is covered by the signature: `content-type` and `x-amz-*`.
-    /// `host` is always signed, but from the URL rather than from a header.
-    static func shouldSign(_ lowercasedName: String) -> Bool {
-        lowercasedName == "content-type" || lowercasedName.hasPrefix("x-amz-")
-    }
-
     /// The `host` value botocore signs: lowercase host, IPv6 in brackets, `:port` only when it is not the scheme's
     /// default, no user info.
     static func hostHeader(for components: URLComponents?) -> String {
@@ -57,11 +54,9 @@ extension SigV4Signer {
         if host.contains(":") && !host.hasPrefix("[") {
             host = "[\(host)]"
         }
-        if let port = components.port {
-            let defaultPort = ["http": 80, "https": 443][components.scheme?.lowercased() ?? ""]
-            if port != defaultPort {
-                host += ":\(port)"
-            }
+        let defaultPort = ["http": 80, "https": 443][components.scheme?.lowercased() ?? ""]
+        if let port = components.port, port != defaultPort {
+            host += ":\(port)"
         }
         return host
     }

@@ -1,5 +1,6 @@
 public import Foundation
 import SandboxCrypto
+import SandboxHTTP
 import Synchronization
 
 /// Signs requests with AWS Signature Version 4 as botocore's `SigV4Auth` does: `content-type`, `host` (from the URL)
@@ -57,6 +58,21 @@ public struct SigV4Signer: Sendable {
         let result = signature(for: request, credentials: credentials, date: date)
         request.headers.removeAll { Self.replacedHeaderNames.contains($0.0.lowercased()) }
         request.headers.append(contentsOf: result.headers.map { ($0.name, $0.value) })
+    }
+
+    /// The request as it is sent: signed when there are credentials, then the headers botocore adds after signing
+    /// (`User-Agent`, `amz-sdk-*`).
+    func httpRequest(
+        _ request: SigV4Request,
+        signedWith credentials: AWSCredentials?,
+        date: Date,
+        unsigned: [(String, String)] = []
+    ) -> HTTPRequest {
+        var request = request
+        if let credentials { sign(&request, credentials: credentials, date: date) }
+        let headers = request.headers + [("User-Agent", ServiceCatalogClient.userAgent)] + unsigned
+        let fields = HTTPHeaders(headers.map { (name: $0.0, value: $0.1) })
+        return HTTPRequest(method: request.method, url: request.url, headers: fields, body: Data(request.body))
     }
 
     /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` for a `yyyyMMdd` date.

@@ -22,36 +22,44 @@ struct AWSErrorResponse: Sendable, Hashable {
     ///    what follows the last `#`.
     /// 5. An `x-amzn-query-error: Code;Type` header replaces the code with `Code`.
     init(json response: HTTPResponse) {
-        status = response.status
-        requestId = response.headers["x-amzn-RequestId"]
-        serverDate = response.headers["Date"].flatMap(AWSTimestamp.parseHTTPDate)
-        if let generic = Self.genericError(response) {
-            (code, message) = generic
-            return
+        self.init(response) { response in
+            var body: [String: Any] = [:]
+            if !response.body.isEmpty {
+                let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
+                body = object as? [String: Any] ?? ["message": String(decoding: response.body, as: UTF8.self)]
+            }
+            let message = Self.string(body["message"]) ?? Self.string(body["Message"]) ?? ""
+            var code = body.keys.contains("__type") ? (Self.string(body["__type"]) ?? "") : String(response.status)
+            if let colon = code.firstIndex(of: ":") {
+                code = String(code[..<colon])
+            }
+            if let hash = code.lastIndex(of: "#") {
+                code = String(code[code.index(after: hash)...])
+            }
+            let queryError = response.headers["x-amzn-query-error"]?
+                .split(separator: ";", omittingEmptySubsequences: false)
+            if let queryError, queryError.count == 2, !queryError[0].isEmpty {
+                code = String(queryError[0])
+            }
+            return (code, message, nil)
         }
-        var body: [String: Any] = [:]
-        if !response.body.isEmpty {
-            let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
-            body = object as? [String: Any] ?? ["message": String(decoding: response.body, as: UTF8.self)]
-        }
-        message = Self.sanitized(Self.string(body["message"]) ?? Self.string(body["Message"]) ?? "")
-        var code = body.keys.contains("__type") ? (Self.string(body["__type"]) ?? "") : String(response.status)
-        if let colon = code.firstIndex(of: ":") {
-            code = String(code[..<colon])
-        }
-        if let hash = code.lastIndex(of: "#") {
-            code = String(code[code.index(after: hash)...])
-        }
-        let queryError = response.headers["x-amzn-query-error"]?.split(separator: ";", omittingEmptySubsequences: false)
-        if let queryError, queryError.count == 2, !queryError[0].isEmpty {
-            code = String(queryError[0])
-        }
-        self.code = code
     }
 
     /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`; generic 5xx as for
     /// JSON; a body that is not XML becomes the message, with the status as the code.
     init(xml response: HTTPResponse) {
+        self.init(response) { response in
+            guard let root = AWSXMLElement.parse(response.body) else {
+                return (String(response.status), String(decoding: response.body, as: UTF8.self), nil)
+            }
+            let error = root.child("Error") ?? root.child("Errors")?.child("Error") ?? root
+            let requestId = root.child("RequestId")?.text ?? root.child("RequestID")?.text
+            return (error.child("Code")?.text ?? String(response.status), error.child("Message")?.text ?? "", requestId)
+        }
+    }
+
+    /// What both forms share: the status, the request id and `Date` headers, generic 5xx; `parse` reads the body.
+    private init(_ response: HTTPResponse, parse: (HTTPResponse) -> (String, String, requestId: String?)) {
         status = response.status
         serverDate = response.headers["Date"].flatMap(AWSTimestamp.parseHTTPDate)
         requestId = response.headers["x-amzn-RequestId"]
@@ -59,15 +67,15 @@ struct AWSErrorResponse: Sendable, Hashable {
             (code, message) = generic
             return
         }
-        guard let root = AWSXMLElement.parse(response.body) else {
-            code = String(response.status)
-            message = Self.sanitized(String(decoding: response.body, as: UTF8.self))
-            return
-        }
-        let error = root.first(path: ["Error"]) ?? root.first(path: ["Errors", "Error"]) ?? root
-        code = error.child("Code")?.text ?? String(response.status)
-        message = Self.sanitized(error.child("Message")?.text ?? "")
-        requestId = root.child("RequestId")?.text ?? root.child("RequestID")?.text ?? requestId
+        let parsed = parse(response)
+        (code, message) = (parsed.0, Self.sanitized(parsed.1))
+        requestId = parsed.requestId ?? requestId
+    }
+
+    /// How the retrying sender treats it: throttling codes are throttled; transient codes and 5xx are transient.
+    var classification: AWSRetryingSender.Classification {
+        if AWSErrorCodes.throttling.contains(code) { return .throttled }
+        return AWSErrorCodes.isTransient(code: code, status: status) ? .transient : .final
     }
 
     /// The message without what must not reach a log: AWS's signature errors may quote the canonical request and

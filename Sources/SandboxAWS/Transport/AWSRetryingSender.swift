@@ -54,7 +54,7 @@ struct AWSRetryingSender: Sendable {
                 case .final:
                     (retryable, cost) = (false, 0)
                 }
-                failure = .response(AWSErrorResponseEnvelope(response: response, attempts: attempt))
+                failure = .response(response, attempts: attempt)
             } catch {
                 // A timed-out attempt is not repeated within the call: a service that hangs would hold
                 // the pass for every attempt. The call ends unanswered, and a later pass makes it again

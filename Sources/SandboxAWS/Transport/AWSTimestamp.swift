@@ -22,8 +22,8 @@ enum AWSTimestamp {
         try? Date(text.trimmingCharacters(in: .whitespaces), strategy: .iso8601)
     }
 
-    static func parseSigV4(_ bytes: ArraySlice<UInt8>) -> Date? {
-        try? Date(String(decoding: bytes, as: UTF8.self), strategy: sigV4Style)
+    static func parseSigV4(_ text: String) -> Date? {
+        try? Date(text, strategy: sigV4Style)
     }
 
     /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form HTTP `Date` headers take.

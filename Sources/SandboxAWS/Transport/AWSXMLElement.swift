@@ -15,11 +15,6 @@ struct AWSXMLElement: Sendable, Hashable {
         children.first { $0.name == name }
     }
 
-    /// The descendant reached by following `path`.
-    func first(path: [String]) -> AWSXMLElement? {
-        path.reduce(self as AWSXMLElement?) { element, name in element?.child(name) }
-    }
-
     /// The root element, or `nil` if the document is not well-formed enough to read.
     static func parse(_ data: Data) -> AWSXMLElement? {
         var parser = Parser(bytes: Array(data))

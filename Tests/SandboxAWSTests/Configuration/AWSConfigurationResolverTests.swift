@@ -383,10 +383,10 @@ struct AWSConfigurationResolverTests {
             (["AWS_CONFIG_FILE": "~other/config"], "~other/config", "/home/test/.aws/credentials"),
         ] as [([String: String], String, String)]
     )
-    func filePaths(environment: [String: String], config: String, credentials: String) {
-        let resolver = makeResolver(environment)
-        #expect(resolver.configFilePath == config)
-        #expect(resolver.credentialsFilePath == credentials)
+    func filePaths(environment: [String: String], config: String, credentials: String) throws {
+        let settings = try makeResolver(environment).loadSettings()
+        #expect(settings.configFilePath == config)
+        #expect(settings.credentialsFilePath == credentials)
     }
 
     @Test("files are read from the overridden paths")

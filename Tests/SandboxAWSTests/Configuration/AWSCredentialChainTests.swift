@@ -30,7 +30,9 @@ struct AWSCredentialChainTests {
     }
 
     private func signingSource(_ role: STSCredentialsProvider) throws -> any AWSCredentialsProvider {
-        guard case .signedBy(let source) = role.proof else { throw AWSCredentialsError(.refused, "not AssumeRole") }
+        guard case .signedBy(let source) = role.proof else {
+            throw AWSConfigurationError(.credentialsRefused, "not AssumeRole")
+        }
         return source
     }
 

@@ -109,9 +109,7 @@ struct AWSINIFileTests {
             """
         let shared = AWSSettings(
             configFile: try parse(text),
-            configFilePath: "/c",
-            credentialsFile: nil,
-            credentialsFilePath: "/k"
+            credentialsFile: AWSINIFile(path: "/k")
         )
         #expect(Set(shared.profiles.keys) == ["my name", "spaced", "y"])
         #expect(shared.services["s"]?["service_catalog"] == .nested(["endpoint_url": "http://h:1"]))
@@ -122,16 +120,12 @@ struct AWSINIFileTests {
     func defaultProfileSpellings() throws {
         let first = AWSSettings(
             configFile: try parse("[default]\nregion = us-east-1\n[profile default]\nregion = eu-west-1\n"),
-            configFilePath: "/c",
-            credentialsFile: nil,
-            credentialsFilePath: "/k"
+            credentialsFile: AWSINIFile(path: "/k")
         )
         #expect(first.profile("default").string("region") == "eu-west-1")
         let second = AWSSettings(
             configFile: try parse("[profile default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n"),
-            configFilePath: "/c",
-            credentialsFile: nil,
-            credentialsFilePath: "/k"
+            credentialsFile: AWSINIFile(path: "/k")
         )
         #expect(second.profile("default").string("region") == "us-east-1")
     }
@@ -140,9 +134,7 @@ struct AWSINIFileTests {
     func credentialsFileMerge() throws {
         let shared = AWSSettings(
             configFile: try parse("[profile dev]\nregion = eu-west-1\noutput = json\n"),
-            configFilePath: "/c",
-            credentialsFile: try parse("[dev]\nregion = us-west-2\n[profile other]\nregion = x\n"),
-            credentialsFilePath: "/k"
+            credentialsFile: try parse("[dev]\nregion = us-west-2\n[profile other]\nregion = x\n")
         )
         #expect(shared.profile("dev").string("region") == "us-west-2")
         #expect(shared.profile("dev").string("output") == "json")

@@ -58,7 +58,7 @@ struct CredentialProviderTests {
             _ = try await strict.credentials()
             Issue.record("expected an error")
         } catch {
-            #expect(error.kind == .refused)
+            #expect(error.code == .credentialsRefused)
             #expect(error.message.contains("IMDSv1 is disabled"))
         }
     }
@@ -103,7 +103,7 @@ struct CredentialProviderTests {
             _ = try await wrong.credentials()
             Issue.record("expected an error")
         } catch {
-            #expect(error.kind == .refused)
+            #expect(error.code == .credentialsRefused)
             #expect(error.message.contains("HTTP 403"))
             #expect(!error.message.contains("wrong-token-secret"))
         }
@@ -168,7 +168,7 @@ struct CredentialProviderTests {
             _ = try await assumeRole(signedBy: stranger).credentials()
             Issue.record("expected an error")
         } catch {
-            #expect(error.kind == .refused)
+            #expect(error.code == .credentialsRefused)
             #expect(error.message.hasPrefix("STS AssumeRole for arn:aws:iam::1:role/r failed: SignatureDoesNotMatch"))
             #expect(!error.message.contains("stranger-secret"))
         }
@@ -225,13 +225,13 @@ final class CountingProvider: AWSCredentialsProvider {
 
     var now: Date { clock.withLock { $0 } }
 
-    func credentials() async throws(AWSCredentialsError) -> AWSCredentials {
+    func credentials() async throws(AWSConfigurationError) -> AWSCredentials {
         let count = fetches.withLock { value in
             value += 1
             return value
         }
         try? await Task.sleep(for: .milliseconds(20))
-        if failing.withLock({ $0 }) { throw AWSCredentialsError(.unavailable, "source down") }
+        if failing.withLock({ $0 }) { throw AWSConfigurationError(.credentialsUnavailable, "source down") }
         return AWSCredentials(
             accessKeyId: "ASIA\(count)",
             secretAccessKey: "s\(count)",

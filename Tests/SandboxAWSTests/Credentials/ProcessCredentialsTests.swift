@@ -111,7 +111,7 @@ struct ProcessCredentialsTests {
         let script = try CredentialScript(body)
         defer { script.remove() }
         let error = await credentialsError(try provider(script))
-        #expect(error?.kind == .refused)
+        #expect(error?.code == .credentialsRefused)
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "no error")")
         #expect(error?.message.contains("LEAKEDSECRET") == false)
         #expect(error?.message.contains("credential_process of profile default") == true)
@@ -151,7 +151,7 @@ struct ProcessCredentialsTests {
         )
         // Ended by the timeout (the message says so), not by the script's own 30 s: no wall-clock bound here.
         let error = await credentialsError(provider)
-        #expect(error?.kind == .unavailable)
+        #expect(error?.code == .credentialsUnavailable)
         #expect(
             error?.message.contains("did not finish within 0.5 seconds and was killed") == true,
             "\(error?.message ?? "")"
@@ -214,7 +214,7 @@ struct ProcessCredentialsTests {
 }
 
 /// The error a provider throws, if any.
-func credentialsError(_ provider: any AWSCredentialsProvider) async -> AWSCredentialsError? {
+func credentialsError(_ provider: any AWSCredentialsProvider) async -> AWSConfigurationError? {
     do {
         _ = try await provider.credentials()
         return nil

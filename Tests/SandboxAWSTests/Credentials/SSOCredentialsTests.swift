@@ -200,7 +200,7 @@ struct SSOCredentialsTests {
         try await resolved.startupCheck?()  // the cache alone looks fine
         let error = await credentialsError(resolved.provider)
         let message = try #require(error?.message)
-        #expect(error?.kind == .refused)
+        #expect(error?.code == .credentialsRefused)
         #expect(message.hasPrefix("the SSO session for profile sandbox has expired or was revoked"), "\(message)")
         #expect(message.contains("HTTP 401 UnauthorizedException"), "\(message)")
         #expect(message.hasSuffix(": run aws sso login --profile sandbox"), "\(message)")

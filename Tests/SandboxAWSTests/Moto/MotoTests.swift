@@ -109,7 +109,7 @@ struct MotoTests {
             credentials: StaticCredentialsProvider(Self.motoCredentials),
             transport: transport
         )
-        let product = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: productId))
+        let product = try await client.send(ServiceCatalog.describeProduct, ServiceCatalog.IdInput(id: productId))
         // moto answers `"ProvisioningArtifacts": [], "LaunchPaths": []` beside members sandboxd does not read:
         // the lists decode (present, not nil) and the unknown members are ignored.
         #expect(product.provisioningArtifacts == [], "\(product)")

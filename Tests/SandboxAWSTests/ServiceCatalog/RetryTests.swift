@@ -108,12 +108,12 @@ struct RetryTests {
         let transport = ScriptedTransport([.respond(400, #"{"__type":"LimitExceededException","message":"quota"}"#)])
         let result = await send(transport, safe: true)
         #expect(transport.requests.count == 1)
-        guard case .failure(.response(let envelope)) = result else {
+        guard case .failure(.response(let response, _)) = result else {
             Issue.record("expected an error response")
             return
         }
         let error = CatalogError(
-            aws: AWSErrorResponse(json: envelope.response),
+            aws: AWSErrorResponse(json: response),
             operation: "P",
             attempts: 1,
             now: Date()
@@ -196,7 +196,10 @@ struct RetryTests {
         fake.enqueue(.delay(.seconds(2)), for: "DescribeProduct")
         let client = makeClient(for: fake, retryPolicy: testRetryPolicy(attemptTimeout: .milliseconds(500)))
         let error = await catalogError {
-            _ = try await client.describeProduct(ServiceCatalog.DescribeProductInput(id: sandboxProduct.productId))
+            _ = try await client.send(
+                ServiceCatalog.describeProduct,
+                ServiceCatalog.IdInput(id: sandboxProduct.productId)
+            )
         }
         #expect(error?.kind == .unavailable, "\(String(describing: error))")
         #expect((fake.calls["DescribeProduct"] ?? 0) == 1)

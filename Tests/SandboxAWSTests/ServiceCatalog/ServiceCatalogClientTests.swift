@@ -151,7 +151,7 @@ struct ServiceCatalogClientTests {
             """#
         fake.enqueue(.reply(status: 200, body: body), for: "DescribeRecord")
         let client = makeClient(for: fake)
-        let output = try await client.describeRecord(ServiceCatalog.DescribeRecordInput(id: "rec-abc"))
+        let output = try await client.send(ServiceCatalog.describeRecord, ServiceCatalog.IdInput(id: "rec-abc"))
         #expect(output.recordDetail?.createdTime == Date(timeIntervalSince1970: 1_718_900_000.123))
         #expect(output.recordDetail?.recordTags == [ServiceCatalog.Tag(key: "k", value: "")])
         fake.enqueue(.reply(status: 200, body: body), for: "DescribeRecord")
