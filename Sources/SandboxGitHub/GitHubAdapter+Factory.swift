@@ -51,8 +51,7 @@ extension GitHubAdapter {
             return GitHubClient.Configuration.defaultBaseURL
         }
         // A URL with user info holds a secret: it is refused without being quoted (docs/behaviour.md §4.1).
-        let afterScheme = text.range(of: "://").map { text[$0.upperBound...] } ?? text[...]
-        if afterScheme.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).contains("@") {
+        if URLUserInfo.isPresent(in: text) {
             throw GitHubConfigurationError(
                 .invalidAPIURL,
                 "GITHUB_API_URL holds credentials (USER:PASSWORD@ before the host): remove them and give the token "

@@ -140,6 +140,24 @@ struct HardeningCommandTests {
         #expect(!(captured.stdout + captured.stderr).contains("s3cr3t"))
     }
 
+    @Test("AWS_ENDPOINT_URL with user info is refused without echoing the secret")
+    func awsEndpointWithCredentials() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
+        let (status, captured) = await runSandboxd(
+            ["reconcile", "--desired-state", directory.path("desired"), "--state-dir", directory.path("state")],
+            environment: [
+                "AWS_ENDPOINT_URL": "https://AKIDEXAMPLE:hunter2-s3cr3t@servicecatalog.example.com",
+                "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "octo/sandboxes", "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+            ]
+        )
+        #expect(status != 0)
+        #expect(captured.stderr.contains("AWS_ENDPOINT_URL holds credentials"), "\(captured.stderr)")
+        #expect(!(captured.stdout + captured.stderr).contains("s3cr3t"))
+    }
+
     @Test("a lease over 3650 days is refused, so every time printed is RFC 3339")
     func boundedLease() async throws {
         let directory = try TemporaryDirectory()

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxHTTP
 
 /// Where to send a service's requests and which region to sign them for.
 struct AWSEndpoint: Sendable, Hashable {
@@ -55,6 +56,13 @@ extension AWSSettings {
         // client.py _normalize_fips_region: plain substring removal, anywhere in the name.
         let signingRegion = region.replacing("fips-", with: "").replacing("-fips", with: "")
         if !boolean("ignore_configured_endpoint_urls"), let configured = try configuredEndpoint(for: service) {
+            // User info is a secret: refused without quoting the value (docs/behaviour.md §4.1).
+            guard !URLUserInfo.isPresent(in: configured.value) else {
+                throw .invalidEndpoint(
+                    "\(configured.origin) holds credentials (USER:PASSWORD@ before the host): remove them; "
+                        + "sandboxd signs with the credentials of its credential chain"
+                )
+            }
             guard let url = configured.url else {
                 throw configured.invalid(", which is not an endpoint URL: use http(s)://HOST[:PORT]", .invalidEndpoint)
             }
