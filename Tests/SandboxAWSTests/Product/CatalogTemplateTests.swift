@@ -39,6 +39,8 @@ struct CatalogTemplateTests {
         ":rule/StepFunctionsGetEventsForBatchJobsRule",
         // ECR's image layers, through the S3 gateway endpoint.
         "-starport-layer-bucket/*",
+        // AWS Batch's default log group, where Metaflow's steps log (their streams are named after the job definition).
+        ":log-group:/aws/batch/job:*", ":log-group:/aws/batch/job:log-stream:metaflow_*",
     ]
 
     /// The parameters through which the template may name something outside itself (docs in its Parameters).
