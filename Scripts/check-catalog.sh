@@ -30,6 +30,14 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 moto=(--endpoint-url "$SANDBOXD_TEST_MOTO_URL" --region eu-west-1 --output text)
 bootstrap=(catalog/bootstrap.sh --endpoint-url "$SANDBOXD_TEST_MOTO_URL" --region eu-west-1 --skip-image-copy
     --control-plane-principal arn:aws:iam::111122223333:role/sandboxd-control)
+# --dry-run on the empty account prints the calls that would create everything, and creates nothing.
+first=$("${bootstrap[@]}" --dry-run 2>&1)
+for call in create-portfolio create-product create-constraint associate-principal-with-portfolio put-object; do
+    grep -q "would run: aws .*servicecatalog $call\|would run: aws .*s3api $call" <<<"$first" \
+        || { echo "bootstrap.sh --dry-run does not print $call" >&2; exit 1; }
+done
+[ "$(aws "${moto[@]}" iam list-roles --path-prefix /sandboxd/ --query 'length(Roles)')" = 0 ] \
+    || { echo "bootstrap.sh --dry-run created roles" >&2; exit 1; }
 "${bootstrap[@]}" >/dev/null
 portfolio=$(aws "${moto[@]}" servicecatalog list-portfolios \
     --query "PortfolioDetails[?DisplayName=='sandboxd Metaflow sandboxes'].Id | [0]")
@@ -45,7 +53,7 @@ for found in "portfolio:$portfolio" "product:$product" "launch constraint:$const
     case "${found#*:}" in "" | None) echo "bootstrap.sh against moto: no ${found%%:*}" >&2; exit 1 ;; esac
 done
 # Run again, it finds everything and creates nothing.
-again=$("${bootstrap[@]}" --dry-run)
+again=$("${bootstrap[@]}" --dry-run 2>&1)
 if grep -E 'would run: aws .*(create-portfolio|create-product|create-provisioning-artifact|create-constraint|create-role|create-policy|create-bucket|create-repository)' <<<"$again"; then
     echo "bootstrap.sh is not idempotent: a second run would create the above again" >&2
     exit 1

@@ -44,11 +44,12 @@ done
     || die "--control-plane-principal must be the ARN of the IAM role or user sandboxd runs as in the control-plane account"
 command -v aws >/dev/null 2>&1 || die "the AWS CLI is not installed (python3 -m pip install awscli)"
 
-# Read-only calls always run (they decide what is missing); changes are printed instead under --dry-run.
+# Read-only calls always run (they decide what is missing); changes are printed instead under --dry-run
+# (on standard error, so that standard output stays the pool.json blocks).
 read_aws() { aws --region "$region" "${endpoint[@]}" --output text "$@"; }
 change() {
     if $dry_run; then
-        printf 'would run: aws'; printf ' %q' "$@"; printf '\n'
+        { printf 'would run: aws'; printf ' %q' "$@"; printf '\n'; } >&2
     else
         aws --region "$region" "${endpoint[@]}" --output text "$@"
     fi
@@ -163,7 +164,7 @@ if $copy_images; then
             continue
         fi
         if $dry_run; then
-            echo "would copy: $source_image -> $copy (docker pull, tag and push, logged in with aws ecr get-login-password)"
+            echo "would copy: $source_image -> $copy (docker pull, tag and push, logged in with aws ecr get-login-password)" >&2
             continue
         fi
         command -v docker >/dev/null 2>&1 \
