@@ -182,12 +182,7 @@ public actor LocalCatalog: CatalogPort {
                     changeCompletesAt: stuck ? nil : now.addingTimeInterval(provisionSeconds),
                     operation: "provision",
                     lastRecordId: recordID,
-                    outputs: [
-                        "BucketName": "\(request.name)-bucket-\(suffix)",
-                        "QueueArn": "arn:aws:batch:local-1:000000000000:job-queue/\(request.name)",
-                        "NotebookUrl": "https://notebooks.local.example/\(request.name)",
-                        "Region": "local-1",
-                    ]
+                    outputs: Self.simulatedOutputs(name: request.name, suffix: String(suffix))
                 )
             )
             state.records[recordID] = SimulatorState.Record(
@@ -279,6 +274,30 @@ public actor LocalCatalog: CatalogPort {
             createdTime: product.createdAt,
             statusMessage: product.statusMessage
         )
+    }
+
+    /// Made-up outputs under the names of `catalog/metaflow-sandbox.yaml`'s outputs (docs/behaviour.md §10.1),
+    /// so that the local demo's `ready` comment is the one a real sandbox gets.
+    static func simulatedOutputs(name: String, suffix: String) -> [String: String] {
+        let account = "arn:aws:iam::000000000000"
+        let bucket = "\(name)-datastore-\(suffix)"
+        return [
+            "MetaflowDatastoreSysrootS3": "s3://\(bucket)/metaflow",
+            "MetaflowDatatoolsS3Root": "s3://\(bucket)/data",
+            "MetaflowBatchJobQueue": "arn:aws:batch:local-1:000000000000:job-queue/\(name)-queue",
+            "MetaflowBatchContainerImage": "000000000000.dkr.ecr.local-1.amazonaws.com/sandboxd/metaflow-batch:3.12",
+            "MetaflowEcsS3AccessIamRole": "\(account):role/sandboxd/\(name)-batch_job_role",
+            "MetaflowEcsFargateExecutionRole": "\(account):role/sandboxd/\(name)-task_execution_role",
+            "MetaflowServiceUrl": "http://internal-\(name)-metadata.elb.local-1.amazonaws.com/",
+            "MetaflowSfnIamRole": "\(account):role/sandboxd/\(name)-step_functions_role",
+            "MetaflowEventsSfnAccessIamRole": "\(account):role/sandboxd/\(name)-eventbridge_role",
+            "MetaflowSfnDynamoDbTable": "\(name)-step_functions_table",
+            "MetaflowSfnStateMachinePrefix": "\(name)_",
+            "Region": "local-1",
+            "NotebookUrl": "https://local-1.console.aws.amazon.com/sagemaker/home?region=local-1"
+                + "#/notebook-instances/openNotebook/\(name)?view=lab",
+            "AccessRoleArn": "\(account):role/sandboxd/\(name)-access_role",
+        ]
     }
 
     public func outputs(provisionedProductId: String) async throws(CatalogError) -> [ProductOutput] {

@@ -149,8 +149,40 @@ public enum DesiredStateParser {
             }
             let result = TemplateFileParser.parse(bytes, path: path)
             state.diagnostics += result.diagnostics
-            if let text = result.value { state.templates[event] = text }
+            guard let text = result.value else { continue }
+            let unlisted = unlistedOutputs(in: text, pool: state.pool)
+            guard unlisted.isEmpty else {
+                state.diagnostics += unlisted.map { unlistedOutputDiagnostic($0, path: path) }
+                continue
+            }
+            state.templates[event] = text
         }
+    }
+
+    /// The `{{outputs.KEY}}` keys of `template` that `pool.json`'s `outputs` does not list (docs/behaviour.md
+    /// §6.6): such a placeholder could only ever render as `—`. None when the pool lists no `outputs` (every
+    /// output is shown) or could not be read.
+    static func unlistedOutputs(in template: String, pool: PoolConfiguration?) -> [String] {
+        guard let listed = pool?.outputs else { return [] }
+        var unlisted: [String] = []
+        for occurrence in Placeholders.occurrences(in: template) {
+            var name = Substring(occurrence.name)
+            while name.first == " " { name.removeFirst() }
+            while name.last == " " { name.removeLast() }
+            guard name.hasPrefix("outputs.") else { continue }
+            let key = String(name.dropFirst("outputs.".count))
+            if !listed.contains(key), !unlisted.contains(key) { unlisted.append(key) }
+        }
+        return unlisted
+    }
+
+    private static func unlistedOutputDiagnostic(_ key: String, path: String) -> Diagnostic {
+        Diagnostic(
+            path: path,
+            message: "{{outputs.\(key)}} names output \(JSONValue.quoted(key)), which pool.json's \"outputs\" does not"
+                + " list, so it would always render as \(NotificationRenderer.absentValue): add \(JSONValue.quoted(key))"
+                + " to \"outputs\" in pool.json, or remove the placeholder"
+        )
     }
 
     /// The message for a file over the size limit.

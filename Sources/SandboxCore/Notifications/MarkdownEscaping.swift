@@ -34,6 +34,12 @@ public enum MarkdownEscaping {
         case inline
         /// Inside one cell of a GitHub table row.
         case tableCell
+        /// Inside a fenced code block opened by `length` (3 or more) of `fence` (`` ` `` or `~`), where Markdown
+        /// is not read: nothing gets a backslash or an entity, so a JSON value stays valid JSON. Only what could
+        /// end the block or hide text is changed (docs/behaviour.md §6.5): a line break becomes a space, a run of
+        /// `fence` characters as long as the fence is broken by a ZERO WIDTH SPACE, controls are removed, and
+        /// `@` is still followed by a ZERO WIDTH SPACE (email replies quote the block as plain text).
+        case fencedCode(fence: Unicode.Scalar, length: Int)
     }
 
     /// What follows every `@` so that it mentions no one: U+200B ZERO WIDTH SPACE.
@@ -77,6 +83,9 @@ public enum MarkdownEscaping {
     /// The escaped form of `text`, one piece per character of `text` (an empty piece for a
     /// removed one). Any prefix of the pieces, joined, is safe Markdown.
     static func pieces(of text: String, placement: Placement) -> [String] {
+        if case .fencedCode(let fence, let length) = placement {
+            return fencedPieces(of: text, fence: fence, length: length)
+        }
         var pieces: [String] = []
         pieces.reserveCapacity(text.count)
         // Block markers matter only before the first visible character (see the type's documentation).
@@ -114,6 +123,44 @@ public enum MarkdownEscaping {
             }
             pieces.append(piece)
         }
+        return pieces
+    }
+
+    /// The pieces of `text` inside a fenced code block (see ``Placement/fencedCode(fence:length:)``).
+    private static func fencedPieces(of text: String, fence: Unicode.Scalar, length: Int) -> [String] {
+        var pieces: [String] = []
+        pieces.reserveCapacity(text.count)
+        // The text next to the value is not known here: a fence character at either end is kept apart from it.
+        var run = max(length, 2) - 1
+        for character in text {
+            if character.isNewline {
+                pieces.append(" ")
+                run = 0
+                continue
+            }
+            var piece = ""
+            for scalar in character.unicodeScalars {
+                if isRemoved(scalar) { continue }
+                if scalar == fence {
+                    // A run as long as the fence could close the block: break it before it gets there.
+                    if run + 1 >= max(length, 2) {
+                        piece.unicodeScalars.append(mentionBreaker)
+                        run = 0
+                    }
+                    run += 1
+                    piece.unicodeScalars.append(scalar)
+                    continue
+                }
+                run = 0
+                switch scalar {
+                case "\t": piece.unicodeScalars.append(" ")
+                case "@", "\u{FF20}": piece += String(scalar) + String(mentionBreaker)
+                default: piece.unicodeScalars.append(scalar)
+                }
+            }
+            pieces.append(piece)
+        }
+        if run > 0, let last = pieces.indices.last { pieces[last].unicodeScalars.append(mentionBreaker) }
         return pieces
     }
 

@@ -21,6 +21,9 @@
 /// | `{{problems}}` | `invalid`: the file's problems, one escaped list item each (at most 5, then a count) |
 /// | `{{outputs.KEY}}` | the value of output `KEY` (exact, case-sensitive key), escaped |
 ///
+/// Inside a fenced code block (``CodeFenceTracker``), untrusted values are escaped for the fence, not for Markdown
+/// (``MarkdownEscaping/Placement/fencedCode(fence:length:)``), so that a JSON snippet stays valid.
+///
 /// Spaces just inside the braces are allowed (`{{ request }}`). A value that is absent (no lease
 /// end yet, not queued, no reason, no such output, an empty login) renders as `—` (U+2014 EM
 /// DASH), so a sentence never reads as if something were cut out. An unknown placeholder is
@@ -62,6 +65,7 @@ public enum NotificationRenderer {
     private static func fill(_ template: String, from context: NotificationContext, into body: inout NotificationBody) {
         var literal = ""
         var rest = Substring(template)
+        var fences = CodeFenceTracker(template: template)
         while let open = rest.firstRange(of: "{{") {
             literal += rest[..<open.lowerBound]
             let afterOpen = rest[open.upperBound...]
@@ -77,11 +81,20 @@ public enum NotificationRenderer {
                 continue
             }
             body.append(literal)
+            fences.consume(literal)
             literal = ""
             switch value {
-            case .trusted(let text): body.append(text)
-            case .untrusted(let text): body.append(escaping: text)
-            case .problems: body.appendProblems(context)
+            case .trusted(let text):
+                body.append(text)
+                fences.consume(text)
+            case .untrusted(let text):
+                // Inside a fenced code block, escaped for the fence only (docs/behaviour.md §6.6).
+                let placement = fences.placement ?? .inline
+                body.append(escaping: text, for: placement)
+                fences.consume(MarkdownEscaping.escape(text, for: placement))
+            case .problems:
+                body.appendProblems(context)
+                fences.consume("-\n")
             }
             rest = afterOpen[close.upperBound...]
         }

@@ -220,6 +220,30 @@ struct DesiredStateParserTests {
         #expect(state.templates[.queued] == "#{{position}}")
     }
 
+    @Test("a template naming an output pool.json's outputs does not list is an error naming the file and the output")
+    func templateNamesUnlistedOutput() {
+        let pool =
+            #"{"capacity": 1, "product": {"productId": "prod-a", "provisioningArtifactId": "pa-a"}, "#
+            + #""outputs": ["BucketName"]}"#
+        let state = DesiredStateParser.parse(
+            snapshot(
+                pool: .bytes(Array(pool.utf8)),
+                templates: [file("ready.md", "{{outputs.BucketName}} {{outputs.Region}}, again {{outputs.Region}}")]
+            )
+        )
+        #expect(state.templates[.ready] == nil)
+        #expect(state.diagnostics.count == 1)
+        let diagnostic = state.diagnostics.first
+        #expect(diagnostic?.path == "desired-state/templates/ready.md")
+        #expect(diagnostic?.message.contains("{{outputs.Region}} names output \"Region\"") == true)
+        #expect(diagnostic?.message.contains("add \"Region\" to \"outputs\" in pool.json") == true)
+
+        // A pool that lists no outputs shows them all: any key may be named.
+        let open = DesiredStateParser.parse(snapshot(templates: [file("ready.md", "{{outputs.Anything}}")]))
+        #expect(open.diagnostics.isEmpty)
+        #expect(open.templates[.ready] != nil)
+    }
+
     @Test(
         "a bad template is an error naming it",
         arguments: [
