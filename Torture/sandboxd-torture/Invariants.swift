@@ -16,7 +16,9 @@ struct Invariants {
         violations += comments()
         let verify = try? runProgram(torture.executable, ["journal", "verify", torture.statePath])
         if verify?.status != 0 {
-            violations.append("journal verify exited \(verify.map { String($0.status) } ?? "-"): \(verify?.output ?? "")")
+            violations.append(
+                "journal verify exited \(verify.map { String($0.status) } ?? "-"): \(verify?.output ?? "")"
+            )
         }
         violations += torture.catalog.violations.map { "Service Catalog refused a request: \($0)" }
         return violations

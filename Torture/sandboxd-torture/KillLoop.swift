@@ -61,7 +61,7 @@ extension Torture {
             // One life in six is killed during start-up; the others a while after the daemon said it started
             // (its start-up takes from 0.2 s to seconds on a loaded machine, and would otherwise take every kill).
             let duringStartUp = random.next() % 6 == 0
-            var length = duringStartUp ? random.seconds(0.02...0.4) : random.seconds(0.05...1.2)
+            var length = duringStartUp ? random.seconds(0.02...0.4) : random.seconds(0.05...1.0)
             if options.faults { length = beginFaults(life: lives, at: elapsed(since: start), length: length) }
             let awsBefore = catalog.requests.count
             let githubBefore = github.requests.count
@@ -142,7 +142,9 @@ extension Torture {
             for operation in Self.slowOperations { catalog.injectFault(.hang, on: operation) }
             github.injectFault(.hang, on: .createComment)
             github.injectFault(.hang, on: .editComment)
-            faultLog.append("slow answers beyond the timeout: listings, records, comment posts held 11.5 s (life \(life))")
+            faultLog.append(
+                "slow answers beyond the timeout: listings, records, comment posts held 11.5 s (life \(life))"
+            )
             return 11.5
         }
         if time >= 20, let disk, faultLog.allSatisfy({ !$0.hasPrefix("disk full") }) {
@@ -157,7 +159,9 @@ extension Torture {
     /// Clears what must not outlive a life.
     private func endFaults(life: Int, at time: Double) {
         if faultLog.contains(where: { $0.hasPrefix("slow") && $0.hasSuffix("(life \(life))") }) {
-            faultLog.append("  calls held unanswered: \(catalog.heldRequests) by Service Catalog, \(github.heldRequests) by GitHub")
+            faultLog.append(
+                "  calls held unanswered: \(catalog.heldRequests) by Service Catalog, \(github.heldRequests) by GitHub"
+            )
             for operation in Self.slowOperations { catalog.injectFault(.clear, on: operation) }
             github.injectFault(.clear, on: .createComment)
             github.injectFault(.clear, on: .editComment)

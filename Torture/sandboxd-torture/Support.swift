@@ -97,7 +97,11 @@ final class DaemonProcess {
 
 /// Runs a program to its end; its exit status and output.
 @discardableResult
-func runProgram(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+func runProgram(
+    _ path: String,
+    _ arguments: [String],
+    environment: [String: String]? = nil
+) throws -> (
     status: Int32, output: String
 ) {
     let process = Process()
@@ -119,7 +123,8 @@ struct ScratchDirectory {
     let path: String
 
     init(_ name: String) throws {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("sandboxd-torture-\(name)-\(getpid())").path
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -154,7 +159,10 @@ final class SmallDisk {
         self.path = path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         guard
-            let result = try? runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", path]),
+            let result = try? runProgram(
+                "/bin/mount",
+                ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", path]
+            ),
             result.status == 0
         else { return nil }
     }
