@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 seed=${1:-20261201}
 bin=$(swift build --show-bin-path)
-# CI has built both already (with its own flags, which a plain `swift build` would rebuild everything for).
+# CI has built both already (swift build --build-tests): build only what is missing.
 for product in sandboxd sandboxd-torture; do
     [ -x "$bin/$product" ] || swift build --product "$product" >/dev/null
 done
