@@ -2,15 +2,15 @@
 # Builds the libFuzzer targets of Fuzz/Targets (docs/RELIABILITY.md, "Fuzzing") into .build/fuzz/.
 #
 # Each module a target needs is compiled from every Swift file of its Sources/ folder, instrumented for libFuzzer
-# (coverage) and AddressSanitizer, optimized, and with -enable-testing (the targets reach internal parsers through
+# (coverage) and AddressSanitizer, unoptimized, and with -enable-testing (the targets reach internal parsers through
 # @testable import), so files moving inside a module do not break the build. That takes minutes.
 #
 # --from-debug-build (CI) instead links the targets against the objects of `swift build` (.build/debug, built with
 # -enable-testing): seconds, but only the entry points carry coverage, so libFuzzer replays the committed corpus
 # (saved from the instrumented runs) and mutates it without guidance, still failing on a crash, hang or growth.
 #
-# Usage: Fuzz/build.sh [--from-debug-build] [TARGET...] (default: every target); SANDBOXD_FUZZ_OPTIMIZATION=-Onone
-# builds the instrumented modules unoptimized (far quicker to build, slower to run).
+# Usage: Fuzz/build.sh [--from-debug-build] [TARGET...] (default: every target); SANDBOXD_FUZZ_OPTIMIZATION=-O
+# optimizes the instrumented modules (faster to run, far slower to build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,7 @@ if [ "${1:-}" = --from-debug-build ]; then
     shift
 fi
 
-optimization=${SANDBOXD_FUZZ_OPTIMIZATION:--O}
+optimization=${SANDBOXD_FUZZ_OPTIMIZATION:--Onone}
 if $from_debug_build; then optimization=-Onone; fi
 # The settings Package.swift gives every target, plus the instrumentation.
 flags=(
