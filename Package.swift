@@ -44,6 +44,13 @@ let package = Package(
             dependencies: ["SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
+        // The whole-process crash torture of docs/RELIABILITY.md: the `sandboxd` binary of the same build SIGKILLed
+        // and restarted against SandboxTesting's loopback fakes (Scripts/torture.sh runs it).
+        .executableTarget(
+            name: "sandboxd-torture",
+            dependencies: ["SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
+            path: "Torture/sandboxd-torture"
+        ),
         // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.
         .target(
             name: "SandboxTesting",

@@ -3,7 +3,7 @@
 # then lints them strictly, as CI does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-paths=(Package.swift Sources Tests Benchmarks)
+paths=(Package.swift Sources Tests Benchmarks Torture Fuzz/Targets)
 if [ "${1:-}" != "--lint" ]; then
     swift format --configuration .swift-format --in-place --recursive "${paths[@]}"
 fi

@@ -390,6 +390,35 @@ public final class FakeServiceCatalogServer: Sendable {
     /// Every completed operation, in order (see ``StatusChange``).
     public var statusChanges: [StatusChange] { engine.state.withLock { $0.statusChanges } }
 
+    /// A product `ProvisionProduct` created, as it was created: what a crash torture checks against the requests.
+    public struct CreatedProduct: Sendable, Hashable {
+        /// `pp-…`.
+        public var id: String
+        /// Its name.
+        public var name: String
+        /// Its tags.
+        public var tags: [String: String]
+        /// The `ProvisionToken` that created it.
+        public var token: String
+    }
+
+    /// Every product `ProvisionProduct` created, terminated ones included, in creation order.
+    public var createdProducts: [CreatedProduct] {
+        engine.state.withLock { state in
+            let tokens = Dictionary(state.provisionTokens.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            return state.records.values.filter { $0.type == "PROVISION_PRODUCT" }
+                .sorted { ($0.createdTime, $0.id) < ($1.createdTime, $1.id) }
+                .map { record in
+                    CreatedProduct(
+                        id: record.productId,
+                        name: record.productName,
+                        tags: Dictionary(record.tags, uniquingKeysWith: { $1 }),
+                        token: tokens[record.id] ?? ""
+                    )
+                }
+        }
+    }
+
     /// How many products `ProvisionProduct` created (a repeated token creates none).
     public var productsCreated: Int { engine.state.withLock { $0.productsCreated } }
 
