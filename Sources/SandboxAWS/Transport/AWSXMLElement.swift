@@ -24,9 +24,14 @@ struct AWSXMLElement: Sendable, Hashable {
         return parser.index == parser.bytes.count ? root : nil
     }
 
+    /// The deepest nesting read. STS's answers nest four deep; a deeper document is refused, not recursed
+    /// into until the stack runs out (a hostile endpoint may send megabytes of `<a>`).
+    static let maximumDepth = 32
+
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
+        var depth = 0
 
         /// Skips whitespace, `<?…?>`, `<!--…-->` and `<!DOCTYPE…>`.
         mutating func skipMisc() {
@@ -38,7 +43,9 @@ struct AWSXMLElement: Sendable, Hashable {
         }
 
         mutating func element() -> AWSXMLElement? {
-            guard starts("<") else { return nil }
+            guard starts("<"), depth < AWSXMLElement.maximumDepth else { return nil }
+            depth += 1
+            defer { depth -= 1 }
             index += 1
             let nameStart = index
             while index < bytes.count,

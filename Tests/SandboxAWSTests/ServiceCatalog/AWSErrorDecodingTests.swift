@@ -149,6 +149,19 @@ struct AWSErrorDecodingTests {
         #expect(AWSXMLElement.parse(Data("<a>".utf8)) == nil)
     }
 
+    // Regression (found reading the code for the fuzzers, docs/RELIABILITY.md): the reader recursed with no
+    // limit, so a body of nested elements — a hostile or broken endpoint may send megabytes — overflowed the stack.
+    @Test("the XML reader refuses a document nested deeper than 32, instead of overflowing the stack")
+    func deepNesting() {
+        let deep = String(repeating: "<a>", count: 200_000) + String(repeating: "</a>", count: 200_000)
+        #expect(AWSXMLElement.parse(Data(deep.utf8)) == nil)
+        let limit = AWSXMLElement.maximumDepth
+        let deepest = String(repeating: "<a>", count: limit) + "x" + String(repeating: "</a>", count: limit)
+        #expect(AWSXMLElement.parse(Data(deepest.utf8))?.name == "a")
+        let over = "<b>" + deepest + "</b>"
+        #expect(AWSXMLElement.parse(Data(over.utf8)) == nil)
+    }
+
     @Test("ISO 8601 timestamps as credential endpoints write them")
     func timestamps() {
         let base = AWSTimestamp.date(year: 2024, month: 1, day: 15, hour: 9, minute: 30, second: 0)!
