@@ -331,15 +331,19 @@ public actor Reconciler {
     ) throws -> Plan {
         var plan = Plan()
         for step in 0..<Self.maximumSettlingSteps {
-            let input = PlannerInput(
-                desired: desired,
-                journal: state,
-                live: round.live,
-                now: clock.now(),
-                poolName: poolName,
-                allowMassRelease: round.allowance
+            let now = clock.now()
+            // No input outlives the plan: it shares the state's storage, and recording into a shared state
+            // copies every request, once per event (the first pass over many new requests spent its time so).
+            plan = Planner.plan(
+                PlannerInput(
+                    desired: desired,
+                    journal: state,
+                    live: round.live,
+                    now: now,
+                    poolName: poolName,
+                    allowMassRelease: round.allowance
+                )
             )
-            plan = Planner.plan(input)
             if !round.planned && step == 0 {
                 round.planned = true
                 report.notes = plan.notes
@@ -353,7 +357,7 @@ public actor Reconciler {
             guard !transitions.isEmpty, !stopRequested else { break }
             for action in transitions {
                 actionObserver?(action)
-                guard let event = ExecutionRules.transition(of: action, journal: state, now: input.now) else {
+                guard let event = ExecutionRules.transition(of: action, journal: state, now: now) else {
                     continue
                 }
                 log.info(
