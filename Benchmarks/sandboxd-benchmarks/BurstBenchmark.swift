@@ -102,7 +102,7 @@ enum BurstBenchmark {
         }
     }
 
-    static func pool() -> String {
+    static func pool(capacity: Int = capacity) -> String {
         """
         {"capacity": \(capacity),
          "product": {"productId": "prod-sandbox000001", "provisioningArtifactId": "pa-sandbox000001"},
@@ -214,6 +214,61 @@ enum BurstBenchmark {
             unexpected: counts.keys.filter { !expected.contains($0) }.sorted(),
             exitStatus: exitStatus,
             kill: kill
+        )
+    }
+
+    /// The hand-over for the table: seconds from the files to the 40th `ProvisionProduct`, and the comment rate
+    /// over the first `comments` writes (the full case, `burst`, waits for all 120).
+    static func handOver(comments: Int, rows: TableRows) throws {
+        progress("table: \(requests) requests on a pool of \(capacity), until \(comments) comments")
+        let scene = try RemoteScene(name: "hand-over", pool: pool(), completionTime: completionTime)
+        defer { scene.stop() }
+        var files: [(temporary: String, final: String)] = []
+        for index in 1...requests {
+            let id = String(format: "req-%03d", index)
+            let text = scene.requester(login: String(format: "dev%03d", index), request: id, pullRequest: index)
+            let temporary = scene.directory.path("desired/requests/.\(id).json.tmp")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            files.append((temporary, scene.directory.path("desired/requests/\(id).json")))
+        }
+        let notify = try NotifySocket(path: scene.notifyPath)
+        let daemon = try scene.startDaemon()
+        defer { daemon.stop(SIGTERM) }
+        guard notify.wait(seconds: 30, for: { $0.hasPrefix("STATUS=0/\(capacity) active") }) else {
+            throw BenchmarkError("sandboxd did not finish its first pass\n\(daemon.log)")
+        }
+        let t0 = Date()
+        for file in files where rename(file.temporary, file.final) != 0 {
+            throw BenchmarkError("rename \(file.temporary): \(String(cString: strerror(errno)))")
+        }
+        guard
+            poll(
+                timeout: 120,
+                every: 0.1,
+                until: {
+                    scene.github.commentWrites.count >= comments
+                        && scene.catalog.arrivals(of: "ProvisionProduct").count >= capacity
+                }
+            )
+        else { throw BenchmarkError("fewer than \(comments) comments within 120 s\n\(daemon.log.suffix(3000))") }
+        let provisions = scene.catalog.arrivals(of: "ProvisionProduct").map(\.at).sorted()
+        let times = scene.github.commentWrites.map(\.at).sorted().prefix(comments)
+        let span = times.last!.timeIntervalSince(times.first!)
+        let fortieth = provisions[capacity - 1].timeIntervalSince(t0)
+        let rate = Double(times.count - 1) / span
+        rows.add(
+            "hand-over, \(requests) requests, capacity \(capacity): 40th ProvisionProduct (s)",
+            format(fortieth),
+            target: "≤ 10",
+            floor: "40 verifications (3 GitHub reads each) first",
+            met: fortieth <= 10
+        )
+        rows.add(
+            "hand-over: comment rate over the first \(comments) writes (/s)",
+            format(rate),
+            target: "≥ 0.9",
+            floor: "1 (the client's pacing; ≤ 80 a minute)",
+            met: rate >= 0.9
         )
     }
 

@@ -120,4 +120,63 @@ enum IdleBenchmark {
         for request in requests { counts[request["state"] as? String ?? "?", default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
+
+    /// Resident memory of `sandboxd run --local` after 10 and after `count` passes, each started by SIGHUP once
+    /// the last one wrote the metrics file, on the settled example; and how long the passes took.
+    static func passes(exampleDirectory: String, count: Int) throws -> (after10: Double, after: Double, seconds: Double)
+    {
+        let directory = try TemporaryDirectory("passes")
+        defer { directory.remove() }
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-R", exampleDirectory, directory.path("desired")]
+        try copy.run()
+        copy.waitUntilExit()
+        let arguments = [
+            "--local", "--desired-state", directory.path("desired"), "--state-dir", directory.path("state"),
+        ]
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        let settle = try SandboxdProcess(
+            arguments: ["reconcile", "--wait", "--timeout", "60s"] + arguments,
+            environment: environment,
+            logPath: directory.path("reconcile.log")
+        )
+        settle.process.waitUntilExit()
+        let metrics = directory.path("metrics.prom")
+        let daemon = try SandboxdProcess(
+            arguments: ["run", "--interval", "1h", "--metrics-file", metrics] + arguments,
+            environment: environment,
+            logPath: directory.path("run.log")
+        )
+        defer { daemon.stop(SIGTERM) }
+        // The metrics file is replaced (a new inode) after every pass.
+        let inode = { () -> UInt64? in
+            var info = stat()
+            return stat(metrics, &info) == 0 ? UInt64(info.st_ino) : nil
+        }
+        guard poll(timeout: 30, until: { inode() != nil }) else {
+            throw BenchmarkError("sandboxd run did not finish a pass\n\(daemon.log)")
+        }
+        var after10 = 0.0
+        let start = Date()
+        for pass in 1...count {
+            let before = inode()
+            kill(daemon.pid, SIGHUP)
+            guard poll(timeout: 10, every: 0.001, until: { inode() != before }) else {
+                throw BenchmarkError("no pass \(pass) after SIGHUP\n\(daemon.log.suffix(2000))")
+            }
+            if pass == 10 { after10 = try residentMiB(pid: daemon.pid) }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        return (after10, try residentMiB(pid: daemon.pid), seconds)
+    }
+
+    /// VmRSS of `pid`, in MiB.
+    static func residentMiB(pid: Int32) throws -> Double {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Double(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+        else { throw BenchmarkError("no VmRSS for \(pid)") }
+        return kib / 1024
+    }
 }

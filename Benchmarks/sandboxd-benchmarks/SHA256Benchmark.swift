@@ -40,6 +40,30 @@ enum SHA256Benchmark {
     }
 
     static func run() throws {
+        let (ourBest, theirBest, ourDigest) = try compare()
+
+        func row(_ name: String, _ time: Double) -> [String] {
+            let rate = Double(byteCount) / 1e6 / time
+            return [name, String(format: "%.3f", time), String(format: "%.0f", rate)]
+        }
+
+        print("### SHA-256 of \(byteCount / 1_000_000) MB (best of \(runs) runs), digest \(ourDigest.prefix(16))…")
+        print("")
+        var table = Table(["implementation", "time (s)", "MB/s"], rightAligned: [1, 2])
+        table.add(row("SandboxCrypto.SHA256 (in memory)", ourBest))
+        table.add(row("sha256sum (file; includes process start and reading)", theirBest))
+        table.add(["**ratio** (ours / sha256sum)", "**\(String(format: "%.2f", ourBest / theirBest))×**", ""])
+        table.print()
+    }
+
+    /// Our best time and `sha256sum`'s, in seconds.
+    static func measure() throws -> (ours: Double, theirs: Double) {
+        let (ours, theirs, _) = try compare()
+        return (ours, theirs)
+    }
+
+    /// Both best times and the digest, checked equal.
+    static func compare() throws -> (ours: Double, theirs: Double, digest: String) {
         let input = makeInput(count: byteCount)
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("sandboxd-benchmark-\(ProcessInfo.processInfo.processIdentifier).bin").path
@@ -61,18 +85,6 @@ enum SHA256Benchmark {
         guard ourDigest == theirDigest else {
             throw BenchmarkError("digest mismatch: ours \(ourDigest), sha256sum \(theirDigest)")
         }
-
-        func row(_ name: String, _ time: Double) -> [String] {
-            let rate = Double(byteCount) / 1e6 / time
-            return [name, String(format: "%.3f", time), String(format: "%.0f", rate)]
-        }
-
-        print("### SHA-256 of \(byteCount / 1_000_000) MB (best of \(runs) runs), digest \(ourDigest.prefix(16))…")
-        print("")
-        var table = Table(["implementation", "time (s)", "MB/s"], rightAligned: [1, 2])
-        table.add(row("SandboxCrypto.SHA256 (in memory)", ourBest))
-        table.add(row("sha256sum (file; includes process start and reading)", theirBest))
-        table.add(["**ratio** (ours / sha256sum)", "**\(String(format: "%.2f", ourBest / theirBest))×**", ""])
-        table.print()
+        return (ourBest, theirBest, ourDigest)
     }
 }

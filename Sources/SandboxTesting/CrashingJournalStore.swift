@@ -26,6 +26,14 @@ public final class CrashingJournalStore: JournalStore {
         return seq
     }
 
+    /// Appends the records one by one, each a step: a crash during a group commit leaves a prefix of its
+    /// records durable, as a process killed before the journal's flush may (docs/behaviour.md §3.13).
+    public func append(contentsOf payloads: [[UInt8]]) throws -> UInt64 {
+        var seq: UInt64 = 0
+        for payload in payloads { seq = try append(payload) }
+        return seq
+    }
+
     /// Compacts the wrapped journal unless the process was killed: one step once it succeeded.
     public func compact(snapshot payload: [UInt8]) throws {
         try crash.checkAlive()

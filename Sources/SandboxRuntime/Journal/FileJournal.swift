@@ -5,8 +5,9 @@ import Synchronization
 /// The durable, append-only journal in `<state-dir>/journal/`: opaque records with consecutive sequence
 /// numbers, plus an optional snapshot that stands for all records up to its seq.
 ///
-/// It stores bytes; what they mean is up to the layer above. A record is durable when ``append(_:)`` returns:
-/// it was written with one `write()` on an `O_APPEND` descriptor and flushed with `fdatasync`. The on-disk format
+/// It stores bytes; what they mean is up to the layer above. A record is durable when ``append(_:)`` or
+/// ``append(contentsOf:)`` returns: it was written on an `O_APPEND` descriptor and flushed with `fdatasync`, one
+/// flush for all the records of one call (the group commit, docs/behaviour.md §3.13). The on-disk format
 /// is described in `JournalFormat`; recovery follows etcd's WAL (torn tail cut, anything else refused).
 ///
 /// Layout of the journal directory (mode 0700; files mode 0600):
@@ -175,54 +176,55 @@ public final class FileJournal: Sendable {
         state.withLock { $0.lastSeq }
     }
 
-    /// Appends one record and flushes it to disk.
-    ///
-    /// The record is framed, written with a single `write()` to the active segment (opened `O_APPEND`) and
-    /// flushed with `fdatasync`. If the write fails, the partial record is truncated away and the journal stays
-    /// usable.
+    /// Appends one record and flushes it to disk: ``append(contentsOf:)`` with one record.
     ///
     /// - Parameter payload: The record's bytes, at most ``maximumPayloadLength``.
     /// - Returns: The record's seq, ``lastSeq`` + 1.
     /// - Important: The record is durable when this returns, and only then: act on it (call AWS, acknowledge an
     ///   outcome) afterwards. A flush failure is fatal (see ``FileJournal``).
+    /// - Throws: See ``append(contentsOf:)``.
+    @discardableResult
+    public func append(_ payload: [UInt8]) throws(JournalError) -> UInt64 {
+        try append(contentsOf: [payload])
+    }
+
+    /// Appends records with consecutive seqs and flushes them to disk once: the group commit of
+    /// docs/behaviour.md §3.13.
+    ///
+    /// The records are framed one after the other into one buffer, written with `write()` to the active
+    /// segment (opened `O_APPEND`) and flushed with one `fdatasync`. If the write fails, what was written is
+    /// truncated away and the journal stays usable. A crash before the flush returns leaves a prefix of the
+    /// records on disk (any of them may be torn, and is cut on the next open), never a later record without
+    /// an earlier one.
+    ///
+    /// - Parameter payloads: The records' bytes, each at most ``maximumPayloadLength``; none writes nothing.
+    /// - Returns: The last record's seq (``lastSeq`` when `payloads` is empty).
+    /// - Important: The records are durable when this returns, and only then. A flush failure is fatal.
     /// - Throws: ``JournalError`` with ``JournalError/Code/fsyncFailed`` (fatal), ``JournalError/Code/io``,
     ///   ``JournalError/Code/payloadTooLarge``, ``JournalError/Code/unusable`` or ``JournalError/Code/closed``.
     @discardableResult
-    public func append(_ payload: [UInt8]) throws(JournalError) -> UInt64 {
+    public func append(contentsOf payloads: [[UInt8]]) throws(JournalError) -> UInt64 {
         try state.withLock { (state) throws(JournalError) -> UInt64 in
             try state.checkUsable()
-            guard payload.count <= Self.maximumPayloadLength else {
-                throw JournalError(
-                    code: .payloadTooLarge,
-                    message: "a journal record of \(payload.count) bytes exceeds the limit of "
-                        + "\(Self.maximumPayloadLength) bytes; this is a bug in sandboxd, please report it",
-                    path: state.segmentPath
-                )
-            }
-            let seq = state.lastSeq + 1
-            let record = JournalFormat.encodeRecord(seq: seq, payload: payload)
-            let result = JournalIO.writeAll(state.descriptor, record)
-            guard result == 0 else {
-                // Cut the partial record so that the next append does not follow damage.
-                if ftruncate(state.descriptor, off_t(state.segmentLength)) != 0 {
-                    let error = JournalIO.failure(
-                        .io,
-                        "a failed write left a partial record in \(state.segmentPath) that could not be cut; "
-                            + "restart sandboxd, which treats it as a torn tail",
+            guard !payloads.isEmpty else { return state.lastSeq }
+            var frames: [UInt8] = []
+            frames.reserveCapacity(payloads.reduce(0) { $0 + $1.count + JournalFormat.recordHeaderLength })
+            var seq = state.lastSeq
+            for payload in payloads {
+                guard payload.count <= Self.maximumPayloadLength else {
+                    throw JournalError(
+                        code: .payloadTooLarge,
+                        message: "a journal record of \(payload.count) bytes exceeds the limit of "
+                            + "\(Self.maximumPayloadLength) bytes; this is a bug in sandboxd, please report it",
                         path: state.segmentPath
                     )
-                    state.failure = error
-                    throw error
                 }
-                throw JournalIO.failure(
-                    .io,
-                    "cannot append to \(state.segmentPath); check free space and the disk",
-                    path: state.segmentPath,
-                    errno: result
-                )
+                seq += 1
+                frames += JournalFormat.encodeRecord(seq: seq, payload: payload)
             }
+            try state.write(frames)
             try state.flush(with: sync.syncData)
-            state.segmentLength += record.count
+            state.segmentLength += frames.count
             state.lastSeq = seq
             return seq
         }
@@ -318,6 +320,29 @@ extension FileJournal.State {
         guard descriptor >= 0 else {
             throw JournalError(code: .closed, message: "the journal was closed", path: segmentPath)
         }
+    }
+
+    /// Writes framed records at the end of the active segment; on failure cuts what was written, so the next
+    /// append does not follow damage.
+    mutating func write(_ frames: [UInt8]) throws(JournalError) {
+        let result = JournalIO.writeAll(descriptor, frames)
+        guard result != 0 else { return }
+        if ftruncate(descriptor, off_t(segmentLength)) != 0 {
+            let error = JournalIO.failure(
+                .io,
+                "a failed write left a partial record in \(segmentPath) that could not be cut; "
+                    + "restart sandboxd, which treats it as a torn tail",
+                path: segmentPath
+            )
+            failure = error
+            throw error
+        }
+        throw JournalIO.failure(
+            .io,
+            "cannot append to \(segmentPath); check free space and the disk",
+            path: segmentPath,
+            errno: result
+        )
     }
 
     /// Flushes the active segment; a failure makes the journal unusable.

@@ -32,8 +32,10 @@ public enum JournalCodec {
         if let snapshot {
             state = try decodeSnapshot(snapshot)
         }
+        // One decoder for every record: making one per record cost more than decoding a small record.
+        let decoder = JSONDecoder()
         for record in records {
-            guard let event = decodeEvent(record.payload, state: state) else {
+            guard let event = decodeEvent(record.payload, state: state, decoder: decoder) else {
                 let error = Result { try JSONDecoder().decode(JournalEvent.self, from: Data(record.payload)) }
                 throw JournalReplayError(
                     seq: record.seq,
@@ -66,10 +68,14 @@ public enum JournalCodec {
     }
 
     /// One record's event, reading events of older sandboxd versions too (`nil` when it cannot be read).
-    static func decodeEvent(_ payload: [UInt8], state: JournalState) -> JournalEvent? {
+    static func decodeEvent(
+        _ payload: [UInt8],
+        state: JournalState,
+        decoder: JSONDecoder = JSONDecoder()
+    ) -> JournalEvent? {
         let data = Data(payload)
-        if let event = try? JSONDecoder().decode(JournalEvent.self, from: data) { return event }
-        return (try? JSONDecoder().decode(LegacyJournal.Event.self, from: data)).map { $0.upgraded(given: state) }
+        if let event = try? decoder.decode(JournalEvent.self, from: data) { return event }
+        return (try? decoder.decode(LegacyJournal.Event.self, from: data)).map { $0.upgraded(given: state) }
     }
 
     private static var encoder: JSONEncoder {

@@ -6,8 +6,21 @@ public protocol JournalStore: AnyObject, Sendable {
     var lineage: String { get }
     /// Appends one record; durable when it returns. Returns its sequence number.
     func append(_ payload: [UInt8]) throws -> UInt64
+    /// Appends records in order, all durable when it returns, with one flush where the store can (the group
+    /// commit, docs/behaviour.md §3.13); a failure may leave a prefix of them stored. Returns the last one's
+    /// sequence number.
+    func append(contentsOf payloads: [[UInt8]]) throws -> UInt64
     /// Replaces everything so far by a snapshot.
     func compact(snapshot payload: [UInt8]) throws
+}
+
+extension JournalStore {
+    /// One ``append(_:)`` per record, for stores where a flush costs nothing.
+    public func append(contentsOf payloads: [[UInt8]]) throws -> UInt64 {
+        var seq: UInt64 = 0
+        for payload in payloads { seq = try append(payload) }
+        return seq
+    }
 }
 
 /// A journal kept in memory, for tests and for planning without a state directory.

@@ -27,7 +27,14 @@ extension Reconciler {
         }
         // The comment's text is composed from the journal before its intent is recorded.
         let body = commentBody(for: action, pool: pool, desired: desired)
-        if let intent = ExecutionRules.intent(of: action, now: clock.now()) { try record(intent, log: log) }
+        // A call that changes the world has its intent, and every record before it, durable before it is
+        // made; a read waits for no flush (docs/behaviour.md §3.13).
+        if let intent = ExecutionRules.intent(of: action, now: clock.now()) {
+            try record(intent, log: log)
+            try commit()
+        } else {
+            try commitBeforeRead()
+        }
         let outcome = try await perform(action, commentBody: body)
         try Task.checkCancellation()
         let resolution = ExecutionRules.resolve(action, outcome: outcome, journal: state, pool: pool, now: clock.now())

@@ -25,7 +25,7 @@ extension Reconciler {
     public func sendNextComment(desired: DesiredState, reconcileID: String = "") async throws -> CommentStep {
         var report = PassReport()
         let log = logger.with(["reconcile.id": reconcileID])
-        return try await sendNextComment(desired: desired, report: &report, log: log)
+        return try await committing { try await sendNextComment(desired: desired, report: &report, log: log) }
     }
 
     func sendNextComment(desired: DesiredState, report: inout PassReport, log: Logger) async throws -> CommentStep {

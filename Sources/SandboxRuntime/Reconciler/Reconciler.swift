@@ -6,6 +6,8 @@ public import SandboxCore
 /// Before every mutating call it appends the intent to the journal (durable), and after it the
 /// outcome, so it is safe to kill at any instruction: the next pass finds the intent without an
 /// outcome and finishes it by looking at the live state or repeating the call with the same token.
+/// Records are group-committed: everything recorded since the last call goes to the journal with one
+/// flush just before the next call (docs/behaviour.md §3.13).
 public actor Reconciler {
     /// The journal's current state (the fold of every record).
     public private(set) var state: JournalState
@@ -16,6 +18,14 @@ public actor Reconciler {
     let poolName: String
     var logger: Logger
     var recordsSinceCompaction = 0
+    /// Events recorded and applied but not yet in the store: one group commit's records. ``commit()`` empties
+    /// it before every call that changes the world and before a pass or comment returns; a read waits for
+    /// it only once the oldest record is ``commitWindow`` old (docs/behaviour.md §3.13).
+    var uncommitted: [[UInt8]] = []
+    /// When the oldest of ``uncommitted`` was recorded.
+    var uncommittedSince: Date?
+    /// How long a record may wait for the next group commit when only reads come (docs/behaviour.md §3.13).
+    static let commitWindow: TimeInterval = 1
     /// Set by ``requestStop()``: the pass in progress ends after the action in flight.
     var stopRequested = false
     /// Told of every action just before it is carried out (`reconcile` prints them as they happen).
@@ -97,13 +107,18 @@ public actor Reconciler {
         stopRequested = true
     }
 
-    /// Appends an event durably and applies it.
+    /// Applies an event and adds it to the records of the next group commit (``commit()``): it is durable
+    /// before the next call to the outside, and at the latest when the pass or comment returns
+    /// (docs/behaviour.md §3.13).
     func record(_ event: JournalEvent, log: Logger) throws {
+        let payload: [UInt8]
         do {
-            _ = try store.append(JournalCodec.encode(event))
+            payload = try JournalCodec.encode(event)
         } catch {
             throw FatalJournalError("cannot write the journal: \(error)")
         }
+        if uncommitted.isEmpty { uncommittedSince = clock.now() }
+        uncommitted.append(payload)
         state.apply(event)
         recordsSinceCompaction += 1
         switch event {
@@ -116,6 +131,44 @@ public actor Reconciler {
         default:
             break
         }
+    }
+
+    /// Writes the events recorded since the last commit to the store with one flush (the group commit,
+    /// docs/behaviour.md §3.13). Called before every call that changes the world — so a call's intent, and
+    /// every record before it, is durable before the call is made — and before a pass or a comment returns.
+    ///
+    /// - Throws: ``FatalJournalError`` when the store cannot write them.
+    func commit() throws {
+        guard !uncommitted.isEmpty else { return }
+        let records = uncommitted
+        uncommitted = []
+        uncommittedSince = nil
+        do {
+            _ = try store.append(contentsOf: records)
+        } catch {
+            throw FatalJournalError("cannot write the journal: \(error)")
+        }
+    }
+
+    /// Commits before a read once the oldest uncommitted record is ``commitWindow`` old, so that a long
+    /// run of reads (verifications) loses at most that much of their answers to a crash.
+    func commitBeforeRead() throws {
+        guard let since = uncommittedSince, clock.now().timeIntervalSince(since) >= Self.commitWindow else { return }
+        try commit()
+    }
+
+    /// Runs `body`, then commits what it recorded; what was recorded before a failure (a cancelled call, a
+    /// stop) is committed too, as far as the store still takes it.
+    func committing<Result>(_ body: () async throws -> Result) async throws -> Result {
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            try? commit()
+            throw error
+        }
+        try commit()
+        return result
     }
 
     /// One pass with the default options: the comments owed go out after the catalog work, for at
@@ -145,6 +198,11 @@ public actor Reconciler {
     /// - Throws: ``FatalJournalError`` when the journal cannot record; `CancellationError` when the task
     ///   was cancelled (a call in flight then keeps its intent, finished by a later pass).
     public func pass(desired: DesiredState, options: PassOptions) async throws -> PassReport {
+        try await committing { try await uncommittedPass(desired: desired, options: options) }
+    }
+
+    /// ``pass(desired:options:)`` but for the last commit.
+    func uncommittedPass(desired: DesiredState, options: PassOptions) async throws -> PassReport {
         var report = PassReport()
         let failedBefore = PassProblem.failedRequests(in: state)
         let log = logger.with(["reconcile.id": options.reconcileID])
@@ -273,15 +331,19 @@ public actor Reconciler {
     ) throws -> Plan {
         var plan = Plan()
         for step in 0..<Self.maximumSettlingSteps {
-            let input = PlannerInput(
-                desired: desired,
-                journal: state,
-                live: round.live,
-                now: clock.now(),
-                poolName: poolName,
-                allowMassRelease: round.allowance
+            let now = clock.now()
+            // No input outlives the plan: it shares the state's storage, and recording into a shared state
+            // copies every request, once per event (the first pass over many new requests spent its time so).
+            plan = Planner.plan(
+                PlannerInput(
+                    desired: desired,
+                    journal: state,
+                    live: round.live,
+                    now: now,
+                    poolName: poolName,
+                    allowMassRelease: round.allowance
+                )
             )
-            plan = Planner.plan(input)
             if !round.planned && step == 0 {
                 round.planned = true
                 report.notes = plan.notes
@@ -295,7 +357,7 @@ public actor Reconciler {
             guard !transitions.isEmpty, !stopRequested else { break }
             for action in transitions {
                 actionObserver?(action)
-                guard let event = ExecutionRules.transition(of: action, journal: state, now: input.now) else {
+                guard let event = ExecutionRules.transition(of: action, journal: state, now: now) else {
                     continue
                 }
                 log.info(
@@ -316,6 +378,7 @@ public actor Reconciler {
         let now = clock.now()
         if let last = productCheck, !last.isDue(for: product, now: now) { return nil }
         var productProblem: PassProblem?
+        try commitBeforeRead()
         do {
             try await catalog.checkProduct(product)
         } catch {
@@ -334,6 +397,7 @@ public actor Reconciler {
     /// The pool's products, or `nil` (reported) when they cannot be listed.
     func listProducts(report: inout PassReport) async throws -> [LiveProduct]? {
         var live: [LiveProduct]?
+        try commitBeforeRead()
         do {
             live = try await catalog.listProducts(pool: poolName)
         } catch {
@@ -346,6 +410,7 @@ public actor Reconciler {
     /// as tombstones (``JournalState/compacted(fileExists:now:)``).
     func compactIfNeeded(desired: DesiredState) throws {
         guard recordsSinceCompaction >= compactionThreshold else { return }
+        try commit()  // the snapshot stands for every record up to the store's last
         let compacted = state.compacted(fileExists: { desired.requests[$0] != nil }, now: clock.now())
         do {
             try store.compact(snapshot: JournalCodec.encodeSnapshot(compacted))
