@@ -173,7 +173,9 @@ struct DaemonTimingTests {
                 + (outcome.stderr.split(separator: "\n").last.map { String($0.prefix(160)) + "…" } ?? "-")
         )
         #expect(!outcome.killedAtBound)
-        #expect(elapsed < 25, "reconcile took \(elapsed) s")
+        // The bound is --timeout's: the call in flight is finished and recorded after it, so some seconds more,
+        // and more again beside the rest of the suite on 2 cores; the 60 s kill bound is the hard one.
+        #expect(elapsed < 40, "reconcile took \(elapsed) s")
         #expect(outcome.exitCode == 0 || outcome.exitCode == 1, "\(outcome.stderr)")
         #expect(provisions.count == 50)
     }
