@@ -122,39 +122,28 @@ struct HardeningCommandTests {
         }
     }
 
-    @Test("GITHUB_API_URL with user info is refused without echoing the secret")
-    func apiURLWithCredentials() async throws {
+    @Test(
+        "a URL with user info is refused without echoing the secret",
+        arguments: [
+            ("GITHUB_API_URL", "https://x-access-token:ghp_s3cr3tT0ken@github.example.com/api/v3"),
+            ("AWS_ENDPOINT_URL", "https://AKIDEXAMPLE:hunter2-s3cr3t@servicecatalog.example.com"),
+        ]
+    )
+    func urlWithCredentials(_ variable: String, _ url: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
+        var environment = [
+            "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "octo/sandboxes", "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+        ]
+        environment[variable] = url
         let (status, captured) = await runSandboxd(
             ["reconcile", "--desired-state", directory.path("desired"), "--state-dir", directory.path("state")],
-            environment: [
-                "GITHUB_API_URL": "https://x-access-token:ghp_s3cr3tT0ken@github.example.com/api/v3",
-                "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "octo/sandboxes", "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
-            ]
+            environment: environment
         )
         #expect(status != 0)
-        #expect(captured.stderr.contains("GITHUB_API_URL holds credentials"), "\(captured.stderr)")
-        #expect(!(captured.stdout + captured.stderr).contains("s3cr3t"))
-    }
-
-    @Test("AWS_ENDPOINT_URL with user info is refused without echoing the secret")
-    func awsEndpointWithCredentials() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
-        let (status, captured) = await runSandboxd(
-            ["reconcile", "--desired-state", directory.path("desired"), "--state-dir", directory.path("state")],
-            environment: [
-                "AWS_ENDPOINT_URL": "https://AKIDEXAMPLE:hunter2-s3cr3t@servicecatalog.example.com",
-                "GITHUB_TOKEN": "t", "GITHUB_REPOSITORY": "octo/sandboxes", "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
-            ]
-        )
-        #expect(status != 0)
-        #expect(captured.stderr.contains("AWS_ENDPOINT_URL holds credentials"), "\(captured.stderr)")
+        #expect(captured.stderr.contains("\(variable) holds credentials"), "\(captured.stderr)")
         #expect(!(captured.stdout + captured.stderr).contains("s3cr3t"))
     }
 

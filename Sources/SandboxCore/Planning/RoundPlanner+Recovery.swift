@@ -78,29 +78,33 @@ extension DesiredState {
     /// one, on its pull request.
     public func refusingServedFiles(journal: JournalState) -> DesiredState {
         var copy = self
-        for (id, entry) in requests.sorted(by: { $0.key < $1.key }) {
-            guard let spec = entry.spec else { continue }
-            let served: (state: RequestState, retired: Date)
-            if let record = journal.requests[id] {
-                guard record.state.isFinal, let retired = record.retired else { continue }
-                served = (record.state, retired)
-            } else if let tombstone = journal.tombstones[id] {
-                served = (tombstone.state, tombstone.retired)
-            } else {
-                continue
-            }
-            let problem = Diagnostic(
-                path: "\(repositoryPathPrefix)/requests/\(id.rawValue).json",
-                message: "request \(id.rawValue) was already served (it \(served.state.rawValue), and its file was "
-                    + "removed on \(NotificationDateFormat.rfc3339(served.retired))): a request file is served "
-                    + "once; use a new file name to ask again"
-            )
-            copy.requests[id] = .invalid(
-                [problem],
-                recovered: RecoveredRequest(requester: spec.requester, pullRequest: spec.pullRequest)
-            )
-            copy.diagnostics.append(problem)
-        }
+        for id in requests.keys.sorted() { copy.refuseServedFile(id, journal: journal) }
         return copy
+    }
+
+    /// Makes `id`'s file invalid when its request was already served (``refusingServedFiles(journal:)``, for one
+    /// file: a comment's text needs only its own).
+    public mutating func refuseServedFile(_ id: RequestID, journal: JournalState) {
+        guard let spec = requests[id]?.spec else { return }
+        let served: (state: RequestState, retired: Date)
+        if let record = journal.requests[id] {
+            guard record.state.isFinal, let retired = record.retired else { return }
+            served = (record.state, retired)
+        } else if let tombstone = journal.tombstones[id] {
+            served = (tombstone.state, tombstone.retired)
+        } else {
+            return
+        }
+        let problem = Diagnostic(
+            path: "\(repositoryPathPrefix)/requests/\(id.rawValue).json",
+            message: "request \(id.rawValue) was already served (it \(served.state.rawValue), and its file was "
+                + "removed on \(NotificationDateFormat.rfc3339(served.retired))): a request file is served "
+                + "once; use a new file name to ask again"
+        )
+        requests[id] = .invalid(
+            [problem],
+            recovered: RecoveredRequest(requester: spec.requester, pullRequest: spec.pullRequest)
+        )
+        diagnostics.append(problem)
     }
 }

@@ -155,12 +155,14 @@ extension Reconciler {
         guard case .notify(let id, let plan) = action.kind else { return nil }
         if plan.event == .invalid {
             // The planner's view: a served file's name is refused as invalid (docs/behaviour.md §3.16).
+            var desired = desired
+            desired.refuseServedFile(id, journal: state)
             return CommentComposer.invalidBody(
                 id,
                 plan: plan,
                 record: state.requests[id],
                 poolName: poolName,
-                desired: desired.refusingServedFiles(journal: state)
+                desired: desired
             )
         }
         guard let request = state.requests[id] else { return nil }
