@@ -10,27 +10,30 @@ let package = Package(
     targets: [
         // Pure: models, desired-state reader, journal codec and state, planner, notification text.
         .target(name: "SandboxCore", dependencies: ["SandboxCrypto"]),
+        // A value behind a pthread mutex: `Synchronization.Mutex`'s interface, seen by ThreadSanitizer.
+        .target(name: "SandboxLocking"),
         // Pure: SHA-256, HMAC-SHA256, CRC32C, SHA-1 (only for the names botocore gives files).
         .target(name: "SandboxCrypto"),
         // The small HTTP layer both API clients share (URLSession, no redirects, timeouts).
-        .target(name: "SandboxHTTP"),
+        .target(name: "SandboxHTTP", dependencies: ["SandboxLocking"]),
         // Effects: whole files replaced atomically and durably (tmp, fsync, rename, directory fsync).
         .target(name: "SandboxFiles"),
         // Effects: file journal, executor, clock, logging, metrics, sd_notify, signals.
-        .target(name: "SandboxRuntime", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles"]),
+        .target(name: "SandboxRuntime", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles"]),
         // Adapter: AWS Service Catalog over SigV4 (and STS/IMDS/ECS for credentials).
-        .target(name: "SandboxAWS", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
+        .target(name: "SandboxAWS", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
         // Adapter: GitHub REST (verification and pull-request comments), as a token or a GitHub App (RS256 JWT).
-        .target(name: "SandboxGitHub", dependencies: ["SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]),
+        .target(name: "SandboxGitHub", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]),
         // Effects: the desired state read from a git remote — a bare clone driven by the `git` program,
         // credentials through askpass only, one fetched commit per pass.
-        .target(name: "SandboxGit", dependencies: ["SandboxCore", "SandboxFiles"]),
+        .target(name: "SandboxGit", dependencies: ["SandboxLocking", "SandboxCore", "SandboxFiles"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
-        .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
+        .target(name: "SandboxLocal", dependencies: ["SandboxLocking", "SandboxCore", "SandboxFiles", "SandboxRuntime"]),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
         .target(
             name: "SandboxCommands",
             dependencies: [
+                "SandboxLocking",
                 "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxGit",
                 "SandboxLocal",
             ]
@@ -41,7 +44,7 @@ let package = Package(
         // against SandboxTesting's loopback fakes.
         .executableTarget(
             name: "sandboxd-benchmarks",
-            dependencies: ["SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
+            dependencies: ["SandboxLocking", "SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
         // The whole-process crash torture of docs/RELIABILITY.md: the `sandboxd` binary of the same build SIGKILLed
@@ -54,23 +57,24 @@ let package = Package(
         // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.
         .target(
             name: "SandboxTesting",
-            dependencies: ["SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
+            dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
         ),
 
         // Test support: runs a command and reports its own peak RSS from wait4, spawned from a process small
         // enough that the figure is the command's (Tests/SandboxCommandsTests/MeasuredProcess.swift says why).
         .executableTarget(name: "sandboxd-rusage", path: "Tests/RusageProbe"),
 
-        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "SandboxRuntime", "SandboxTesting"]),
+        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxLocking", "SandboxCore", "SandboxRuntime", "SandboxTesting"]),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "SandboxRuntimeTests",
-            dependencies: ["SandboxRuntime", "SandboxCore", "SandboxLocal", "SandboxTesting"],
+            dependencies: ["SandboxLocking", "SandboxRuntime", "SandboxCore", "SandboxLocal", "SandboxTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SandboxAWSTests",
             dependencies: [
+                "SandboxLocking",
                 "SandboxAWS", "SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime", "SandboxTesting",
             ],
             resources: [.copy("Fixtures")]
@@ -78,6 +82,7 @@ let package = Package(
         .testTarget(
             name: "SandboxGitHubTests",
             dependencies: [
+                "SandboxLocking",
                 "SandboxGitHub", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP", "SandboxRuntime",
                 "SandboxTesting",
             ]
@@ -85,11 +90,12 @@ let package = Package(
         // Runs `git` against bare repositories in temporary directories, and `sandboxd` as the askpass program.
         .testTarget(
             name: "SandboxGitTests",
-            dependencies: ["SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
+            dependencies: ["SandboxLocking", "SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
         ),
         .testTarget(
             name: "SandboxCommandsTests",
             dependencies: [
+                "SandboxLocking",
                 "SandboxCommands", "SandboxCore", "SandboxCrypto", "SandboxRuntime", "SandboxLocal", "SandboxTesting",
                 "SandboxHTTP", "sandboxd", "sandboxd-rusage",
             ]

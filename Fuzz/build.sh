@@ -56,7 +56,8 @@ if $from_debug_build; then
     objects() { ls "$debug/$1.build/"*.swift.o; }
 else
     # Dependencies first (as in Package.swift).
-    pair module SandboxCrypto module SandboxHTTP
+    pair module SandboxLocking module SandboxCrypto
+    module SandboxHTTP
     pair module SandboxFiles module SandboxCore
     pair module SandboxRuntime module SandboxGitHub
     module SandboxAWS
@@ -68,7 +69,7 @@ target() {
     local name=$1
     shift
     local linked=()
-    for dependency in SandboxCrypto SandboxHTTP SandboxFiles SandboxCore "$@"; do
+    for dependency in SandboxLocking SandboxCrypto SandboxHTTP SandboxFiles SandboxCore "$@"; do
         mapfile -t -O "${#linked[@]}" linked < <(objects "$dependency")
     done
     swiftc "${flags[@]}" -module-name "Fuzz_${name//-/_}" "Fuzz/Targets/$name.swift" "${linked[@]}" \

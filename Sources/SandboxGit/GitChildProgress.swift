@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import SandboxLocking
 
 /// What is known of a running ``GitChild``, shared by the threads that read its streams, Foundation's
 /// termination handler, the timer and the task waiting for the outcome.
@@ -21,7 +21,7 @@ final class GitChildProgress: Sendable {
         var waiter: CheckedContinuation<GitChild.Outcome, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let outputLimit: Int
 
     /// Creates the record of a child that may write `outputLimit` bytes of output.

@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxFiles
-import Synchronization
+import SandboxLocking
 
 /// An ``ETagStore`` kept in one JSON file in the state directory, `github-etags.json`, so
 /// conditional reads stay conditional across restarts.
@@ -55,7 +55,7 @@ public final class FileETagStore: ETagStore {
     public let file: URL
     /// The most answers kept.
     public let maximumEntries: Int
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Opens the store in `stateDirectory`, reading what an earlier process left.
     /// - Parameters:
@@ -72,7 +72,7 @@ public final class FileETagStore: ETagStore {
                 initial.entries[item.url] = Stored(entry: item.entry, lastUsed: initial.tick())
             }
         }
-        state = Mutex(initial)
+        state = Locked(initial)
     }
 
     /// The stored answer for `url`, if there is one.

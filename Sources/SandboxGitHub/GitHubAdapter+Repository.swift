@@ -1,7 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// Where the repository is, as GitHub answers (docs/behaviour.md §5, "Answers read as GitHub means them"):
 /// `/repos/{owner}/{repo}` until GitHub says the repository moved (renamed or transferred: `301` for a
@@ -16,11 +16,11 @@ final class RepositoryLocation: Sendable {
         var movedTo: Int64?
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// - Parameter path: `/repos/{owner}/{repo}`, percent-encoded.
     init(path: String) {
-        state = Mutex(State(path: path, movedTo: nil))
+        state = Locked(State(path: path, movedTo: nil))
     }
 
     /// The path requests under the repository start with.

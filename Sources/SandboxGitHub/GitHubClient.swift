@@ -1,7 +1,7 @@
 public import Foundation
 public import SandboxCore
 public import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// GitHub's REST API over an ``HTTPTransport``: headers, conditional reads, pagination, rate
 /// limits, retries and write pacing, so the adapter above it only says what to read and write.
@@ -96,7 +96,7 @@ public final class GitHubClient: Sendable {
     let authenticator: GitHubAuthenticator
     let now: @Sendable () -> Date
     let sleep: @Sendable (Duration) async -> Void
-    private let ownAccount = Mutex<GitHubAccount?>(nil)
+    private let ownAccount = Locked<GitHubAccount?>(nil)
 
     /// Creates a client.
     /// - Parameters:

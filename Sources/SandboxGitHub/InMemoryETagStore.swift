@@ -1,8 +1,8 @@
-import Synchronization
+import SandboxLocking
 
 /// An ``ETagStore`` kept in memory: for tests, and for a client whose answers need not outlive it.
 public final class InMemoryETagStore: ETagStore {
-    private let entries = Mutex<[String: ETagEntry]>([:])
+    private let entries = Locked<[String: ETagEntry]>([:])
 
     /// Creates an empty store.
     public init() {}

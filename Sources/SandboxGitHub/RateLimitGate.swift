@@ -1,7 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// Remembers when GitHub said to stop, so every call before then fails fast with
 /// ``GitHubError/Kind/unavailable`` and `retryAt`, without going to the network and without
@@ -39,7 +39,7 @@ final class RateLimitGate: Sendable {
         var lastPauseEnd: Date?
     }
 
-    private let strikes = Mutex(Strikes())
+    private let strikes = Locked(Strikes())
 
     private struct Closure {
         var until: Date
@@ -49,7 +49,7 @@ final class RateLimitGate: Sendable {
         var isRateLimit: Bool
     }
 
-    private let closure = Mutex<Closure?>(nil)
+    private let closure = Locked<Closure?>(nil)
 
     /// The reason given while the primary limit is used up.
     static let usedUp = "GitHub's API rate limit for sandboxd's token is used up until its reset"

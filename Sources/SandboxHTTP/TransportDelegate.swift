@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import SandboxLocking
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -13,7 +13,7 @@ import FoundationNetworking
 /// task-level delegate about redirects and follows them silently. Its callbacks run inline on the
 /// session's work queue (``InlineDelegateQueue``): each is short and never blocks.
 final class TransportDelegate: NSObject, URLSessionDataDelegate, Sendable {
-    private let exchanges = Mutex<[Int: URLSessionTransport.Exchange]>([:])
+    private let exchanges = Locked<[Int: URLSessionTransport.Exchange]>([:])
 
     /// Follows `task` for `exchange` until it completes.
     func register(_ exchange: URLSessionTransport.Exchange, for task: URLSessionTask) {

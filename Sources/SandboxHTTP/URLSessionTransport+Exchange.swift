@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import SandboxLocking
 
 import Foundation
 
@@ -41,7 +41,7 @@ extension URLSessionTransport {
             var continuation: CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>?
         }
 
-        private let state = Mutex(State())
+        private let state = Locked(State())
         /// The request, to build the result from.
         let request: HTTPRequest
         /// The most body bytes accepted; a larger body ends the request.

@@ -1,7 +1,7 @@
 public import Foundation
 import SandboxFiles
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// Where the simulator keeps its state.
 public protocol LocalCatalogStorage: Sendable {
@@ -11,7 +11,7 @@ public protocol LocalCatalogStorage: Sendable {
 
 /// The simulator's state in memory (tests).
 public final class InMemoryCatalogStorage: LocalCatalogStorage {
-    private let state = Mutex(SimulatorState())
+    private let state = Locked(SimulatorState())
 
     public init() {}
 

@@ -2,7 +2,7 @@ public import Foundation
 public import SandboxCore
 import SandboxFiles
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// The offline stand-in for GitHub behind `--local` (docs/behaviour.md §4, §5).
 ///
@@ -153,7 +153,7 @@ final class LocalFactsCache: Sendable {
         var result: FileParseResult<LocalGitHubFacts>
     }
 
-    private let entry = Mutex<Entry?>(nil)
+    private let entry = Locked<Entry?>(nil)
 
     /// The parsed file (its diagnostics when it is invalid or cannot be read).
     func load(_ file: URL) -> FileParseResult<LocalGitHubFacts> {

@@ -1,8 +1,8 @@
-import Synchronization
+import SandboxLocking
 
 /// Numbers the calls an interceptor sees, from 1.
 final class CallCounter: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
 
     /// The number of this call.
     func next() -> Int {

@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// Holds calls until a test opens it: the "hang" of ``InMemoryCatalog/hanging(at:)``.
 ///
@@ -12,7 +12,7 @@ public final class CallGate: Sendable {
         var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A closed gate.
     public init() {}

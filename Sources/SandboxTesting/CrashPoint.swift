@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// Counts the steps of a process (each port call, each journal append or compaction) and kills it
 /// after step ``crashAt``: shared by ``CrashingCatalog``, ``CrashingGitHub`` and ``CrashingJournalStore``.
@@ -13,7 +13,7 @@ public final class CrashPoint: Sendable {
         var crashed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// The step after which the process is killed; `nil` never kills it (a probe, or a clean run).
     public let crashAt: Int?
 

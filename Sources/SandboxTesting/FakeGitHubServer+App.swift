@@ -1,7 +1,7 @@
 public import Foundation
 import SandboxCrypto
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// GitHub App mode: the App (its JSON web tokens), its installation on the repository's owner, and the
 /// installation tokens it mints, which the fake then accepts on every API route until they expire.

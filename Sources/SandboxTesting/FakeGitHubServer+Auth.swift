@@ -1,6 +1,6 @@
 import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 extension FakeGitHubServer {
     /// Who a request comes from, once its `Authorization` was checked.

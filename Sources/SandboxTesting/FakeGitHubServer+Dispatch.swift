@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import SandboxLocking
 
 extension FakeGitHubServer {
     /// Dispatches an admitted request to the resource it names.

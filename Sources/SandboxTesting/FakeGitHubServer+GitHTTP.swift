@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// git's smart HTTP protocol, as github.com serves `https://github.com/{owner}/{repo}.git`: the fake
 /// hands `/{owner}/{repo}.git/…` to ``GitHTTPBackend`` over a directory of bare repositories,

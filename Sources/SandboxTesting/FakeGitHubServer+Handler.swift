@@ -1,6 +1,6 @@
 import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 extension FakeGitHubServer {
     /// What one route answers before rate-limit headers and ETags are added.

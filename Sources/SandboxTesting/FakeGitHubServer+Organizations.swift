@@ -1,6 +1,6 @@
 import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 extension FakeGitHubServer {
     /// Whether the caller sees `organization`'s private membership: a personal access token whose account

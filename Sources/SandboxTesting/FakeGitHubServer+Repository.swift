@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// The repository itself: its resource, its durable id (`/repositories/{id}/…`), a token that cannot see
 /// it, and renames or transfers (the old paths redirect, as GitHub documents for repositories).

@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import SandboxLocking
 
 extension FakeGitHubServer {
     // MARK: - Setting the scene

@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// A small, stateful GitHub REST API for tests, served over real HTTP by ``LoopbackHTTPServer``.
 ///
@@ -174,10 +174,10 @@ public final class FakeGitHubServer: Sendable {
     /// The path the API lives under: `""` (github.com) or e.g. `/api/v3` (GitHub Enterprise Server).
     public let pathPrefix: String
     let now: @Sendable () -> Date
-    let state: Mutex<State>
+    let state: Locked<State>
     /// The standing faults, by route (``injectFault(_:on:)``).
     let faults = FaultBoard<Route>()
-    private let server: Mutex<LoopbackHTTPServer?>
+    private let server: Locked<LoopbackHTTPServer?>
 
     /// Starts a fake GitHub on 127.0.0.1.
     /// - Parameters:
@@ -215,8 +215,8 @@ public final class FakeGitHubServer: Sendable {
         initial.accounts[viewer.id] = viewer
         if let app { initial.accounts[app.bot.id] = app.bot }
         initial.acceptedTokens = [token]
-        state = Mutex(initial)
-        server = Mutex(nil)
+        state = Locked(initial)
+        server = Locked(nil)
         let faults = faults
         // A held request must not keep the fake alive: `self` is held only while the request is admitted
         // and while it is served, not while a fault holds it.

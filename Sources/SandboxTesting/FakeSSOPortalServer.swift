@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// A fake IAM Identity Center (SSO) portal, `portal.sso.<region>.amazonaws.com`, on ``LoopbackHTTPServer``: the one
 /// operation sandboxd calls, `GetRoleCredentials` (botocore's `sso/2019-06-10` model, rest-json, unsigned).
@@ -47,7 +47,7 @@ public final class FakeSSOPortalServer: Sendable {
             var violations: [String] = []
         }
 
-        let state = Mutex(State())
+        let state = Locked(State())
     }
 
     private let ledger = Ledger()

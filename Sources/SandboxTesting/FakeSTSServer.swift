@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// A fake AWS Security Token Service on ``LoopbackHTTPServer``, answering in STS's XML.
 ///
@@ -92,7 +92,7 @@ public final class FakeSTSServer: Sendable {
 extension FakeSTSServer {
     fileprivate final class Engine: Sendable {
         let configuration: Configuration
-        let state = Mutex(State())
+        let state = Locked(State())
         let verifier: SigV4Verifier
 
         init(configuration: Configuration) {

@@ -1,7 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 extension FakeServiceCatalogServer {
     /// Checks each request, injects faults and carries out the operation on the state.
@@ -9,7 +9,7 @@ extension FakeServiceCatalogServer {
         let configuration: Configuration
         let validator = ServiceCatalogModelValidator()
         let verifier: SigV4Verifier
-        let state: Mutex<State>
+        let state: Locked<State>
         /// The standing faults, by operation (``FakeServiceCatalogServer/injectFault(_:on:)``).
         let faults = FaultBoard<String>()
 
@@ -20,7 +20,7 @@ extension FakeServiceCatalogServer {
                 region: configuration.region,
                 requiredSignedHeaders: ["content-type", "x-amz-target"]
             )
-            state = Mutex(State(configuration: configuration))
+            state = Locked(State(configuration: configuration))
         }
 
         func reply(to request: RecordedRequest) async -> ServerReply {

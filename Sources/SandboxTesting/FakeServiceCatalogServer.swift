@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// A fake AWS Service Catalog on ``LoopbackHTTPServer`` that behaves like the real one where sandboxd cares, and
 /// checks every request the way AWS would.

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
-import Synchronization
+import SandboxLocking
 
 extension LoopbackHTTPServer {
     /// The shared state of a running server: the listening socket, the open connections and the
@@ -20,7 +20,7 @@ extension LoopbackHTTPServer {
 
         private let descriptor: Int32
         private let handler: @Sendable (RecordedRequest) async -> ServerReply
-        private let state = Mutex(State())
+        private let state = Locked(State())
         private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
         init(descriptor: Int32, handler: @escaping @Sendable (RecordedRequest) async -> ServerReply) {
@@ -118,7 +118,7 @@ extension LoopbackHTTPServer {
 
     /// Hands a handler's reply from the concurrency pool to a waiting connection thread.
     private final class ReplyBox: Sendable {
-        private let reply = Mutex<ServerReply?>(nil)
+        private let reply = Locked<ServerReply?>(nil)
         private let ready = DispatchSemaphore(value: 0)
 
         func set(_ value: ServerReply) {

@@ -1,12 +1,12 @@
 import Foundation
 public import SandboxCore
-import Synchronization
+import SandboxLocking
 
 /// Wraps a ``GitHubPort`` and counts the comments posted per marker, so a test can prove none was
 /// posted twice.
 public final class RecordingGitHub: GitHubPort {
     let wrapped: any GitHubPort
-    private let posted = Mutex<[String: Int]>([:])
+    private let posted = Locked<[String: Int]>([:])
 
     public init(_ wrapped: any GitHubPort) {
         self.wrapped = wrapped

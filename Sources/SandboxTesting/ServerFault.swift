@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// A standing fault a fake server applies to every request of one operation (Service Catalog) or route
 /// (GitHub) until it is changed or cleared — unlike the scripted faults, which are used up one call at a time.
@@ -51,7 +51,7 @@ final class FaultBoard<Key: Hashable & Sendable>: Sendable {
         var stopped = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Sets (or, with ``ServerFault/clear``, removes) the fault on `key`; requests it held look again.
     func set(_ fault: ServerFault, on key: Key) {

@@ -47,7 +47,7 @@ private func runCommandBlocking(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = environment
+    process.environment = Sanitizer.childEnvironment(environment)
     if let directory { process.currentDirectoryURL = directory }
     process.standardInput = try FileHandle(forReadingFrom: paths[0])
     process.standardOutput = try FileHandle(forWritingTo: paths[1])

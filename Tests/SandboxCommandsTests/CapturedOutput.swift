@@ -1,10 +1,10 @@
 import SandboxCommands
-import Synchronization
+import SandboxLocking
 
 /// A ``CommandOutput`` that keeps what a command writes, for assertions.
 final class CapturedOutput: Sendable {
-    private let standardOutput = Mutex("")
-    private let standardError = Mutex("")
+    private let standardOutput = Locked("")
+    private let standardError = Locked("")
 
     var output: CommandOutput {
         CommandOutput(

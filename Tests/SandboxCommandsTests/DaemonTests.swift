@@ -1,4 +1,5 @@
 import Foundation
+import SandboxTesting
 import Testing
 
 #if canImport(Glibc)
@@ -79,7 +80,9 @@ struct DaemonTests {
             "run", "--local", "--interval", "1h", "--desired-state", desired,
             "--state-dir", directory.path("state"), "--metrics-file", metrics,
         ]
-        process.environment = ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "PATH": "/usr/bin:/bin"]
+        process.environment = Sanitizer.childEnvironment(
+            ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000", "PATH": "/usr/bin:/bin"]
+        )
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

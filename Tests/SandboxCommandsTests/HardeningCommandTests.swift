@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SandboxCommands
 import SandboxCore
+import SandboxTesting
 import Testing
 
 /// What a red team broke, fixed (docs/behaviour.md §4.1, §4.5, §7, §9.1): no forged output lines, no
@@ -47,56 +48,63 @@ struct HardeningCommandTests {
     }
 
     @Test("sandboxd reconcile into a closed pipe exits 0 (SIGPIPE is ignored; the output ends quietly)")
-    func closedPipe() throws {
+    func closedPipe() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
-        let process = Process()
-        process.executableURL = sandboxdExecutable
-        process.arguments = [
-            "reconcile", "--local", "--desired-state", directory.path("desired"), "--state-dir",
-            directory.path("state"),
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // No reader any more: the first line already meets a closed pipe, as after `| head -1`.
-        try pipe.fileHandleForReading.close()
-        try pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        let (reason, status) = try await onOwnThread { () throws -> (Process.TerminationReason, Int32) in
+            let process = Process()
+            process.executableURL = sandboxdExecutable
+            process.arguments = [
+                "reconcile", "--local", "--desired-state", directory.path("desired"), "--state-dir",
+                directory.path("state"),
+            ]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // No reader any more: the first line already meets a closed pipe, as after `| head -1`.
+            try pipe.fileHandleForReading.close()
+            try pipe.fileHandleForWriting.close()
+            process.waitUntilExit()
+            return (process.terminationReason, process.terminationStatus)
+        }
+        #expect(reason == .exit)
+        #expect(status == 0)
     }
 
     @Test("SIGUSR1 makes run log its state and carry on; SIGUSR2 and SIGALRM are ignored")
-    func userSignals() throws {
+    func userSignals() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
-        let process = Process()
-        process.executableURL = sandboxdExecutable
-        process.arguments = [
-            "run", "--local", "--interval", "1h", "--desired-state", directory.path("desired"),
-            "--state-dir", directory.path("state"),
-        ]
         let log = directory.path("run.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let deadline = Date().addingTimeInterval(30)
-        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        while !logText().contains("pass finished"), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        for signal in [SIGUSR1, SIGUSR2, SIGALRM] { kill(process.processIdentifier, signal) }
-        while !logText().contains("notice: state "), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        #expect(process.isRunning)
+        @Sendable func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let (survived, reason, status) = try await onOwnThread { () throws -> (Bool, Process.TerminationReason, Int32) in
+            let process = Process()
+            process.executableURL = sandboxdExecutable
+            process.arguments = [
+                "run", "--local", "--interval", "1h", "--desired-state", directory.path("desired"),
+                "--state-dir", directory.path("state"),
+            ]
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            try process.run()
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            let deadline = Date().addingTimeInterval(Sanitizer.scaled(30))
+            while !logText().contains("pass finished"), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            for signal in [SIGUSR1, SIGUSR2, SIGALRM] { kill(process.processIdentifier, signal) }
+            while !logText().contains("notice: state "), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            let survived = process.isRunning
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            return (survived, process.terminationReason, process.terminationStatus)
+        }
+        #expect(survived)
         #expect(logText().contains("notice: state daemon.state=running"), "\(logText())")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        #expect(reason == .exit)
+        #expect(status == 0)
     }
 
     @Test("a symlinked journal/ is refused, naming the link: two state directories never share a journal")

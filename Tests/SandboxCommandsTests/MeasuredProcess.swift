@@ -1,4 +1,5 @@
 import Foundation
+import SandboxTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -92,7 +93,7 @@ struct MeasuredProcess {
         let pid = try spawn(
             probe,
             arguments: [probe, reportPath, String(seconds), executable.path] + arguments,
-            environment: environment,
+            environment: Sanitizer.childEnvironment(environment),
             stdout: stdoutPath,
             stderr: stderrPath
         )

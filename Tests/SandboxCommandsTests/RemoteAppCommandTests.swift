@@ -118,7 +118,7 @@ struct RemoteAppCommandTests {
             + scene.arguments
         var environment = environment
         environment["NOTIFY_SOCKET"] = notify.path
-        process.environment = environment
+        process.environment = Sanitizer.childEnvironment(environment)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         process.standardError = process.standardOutput
         try process.run()

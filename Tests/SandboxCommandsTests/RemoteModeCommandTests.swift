@@ -247,7 +247,7 @@ struct RemoteModeDaemonTests {
         process.arguments = ["run", "--interval", "1h"] + scene.arguments
         var environment = scene.environment
         environment["NOTIFY_SOCKET"] = notify.path
-        process.environment = environment
+        process.environment = Sanitizer.childEnvironment(environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()

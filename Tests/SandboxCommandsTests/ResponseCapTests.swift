@@ -10,7 +10,8 @@ struct ResponseCapTests {
     /// After this the child is SIGKILLed (and the test fails): far above the few seconds a pass takes.
     static let bound = Duration.seconds(60)
     /// 100 MB, in KiB (`ru_maxrss` on Linux).
-    static let maximumRSSKiB = 100 * 1024
+    /// Plus what a sanitizer adds to any process (its shadow memory), not what the body could.
+    static let maximumRSSKiB = 100 * 1024 + Sanitizer.memoryOverheadKiB
     /// What the cap's error says (``HTTPTransportError/responseTooLarge(_:limit:)``).
     static let capMessage = "larger than \(URLSessionTransport.defaultMaximumResponseBytes) bytes"
 

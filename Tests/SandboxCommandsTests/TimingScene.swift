@@ -119,7 +119,7 @@ struct TimingScene {
         let process = Process()
         process.executableURL = sandboxdExecutable
         process.arguments = command + arguments
-        process.environment = environment.merging(extra) { $1 }
+        process.environment = Sanitizer.childEnvironment(environment.merging(extra) { $1 })
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try process.run()

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxCommands
@@ -158,7 +158,7 @@ struct AllProblemsAtOnceTests {
 /// ``horizon`` (the `--timeout` watch) lasts until it is cancelled.
 final class LeapingClock: SandboxClock {
     static let horizon: TimeInterval = 300
-    private let time = Mutex(Date())
+    private let time = Locked(Date())
 
     func now() -> Date { time.withLock { $0 } }
 
@@ -214,7 +214,7 @@ struct ReconcileSignalTests {
         process.executableURL = sandboxdExecutable
         process.arguments =
             ["reconcile", "--local", "--desired-state", exampleDesiredState, "--state-dir", state] + extra
-        process.environment = ["PATH": "/usr/bin:/bin"]
+        process.environment = Sanitizer.childEnvironment(["PATH": "/usr/bin:/bin"])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()

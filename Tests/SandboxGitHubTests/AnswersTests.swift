@@ -5,7 +5,7 @@ import SandboxGitHub
 import SandboxHTTP
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// docs/behaviour.md §5.6 and §6.2: GitHub's answers read as GitHub means them. Each test fails when
@@ -83,7 +83,7 @@ struct AnswersTests {
 
     @Test("a repository renamed and transferred is followed by id (301 and 307), and reported once with its new name")
     func movedRepositoryIsFollowed() async throws {
-        let notices = Mutex<[String]>([])
+        let notices = Locked<[String]>([])
         let scene = try Scene(report: { notice in notices.withLock { $0.append(notice) } })
         let (reconciler, wanted, finish) = try await provisioningAlice(scene)
         await finish()

@@ -4,7 +4,7 @@ import SandboxGitHub
 import SandboxHTTP
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// A transport that answers from a closure, for answers the fake does not give.
@@ -211,7 +211,7 @@ struct GitHubClientTests {
 
     @Test("a next-page link to another host is refused: the token is never sent there")
     func foreignLinkRefused() async throws {
-        let seen = Mutex<[URL]>([])
+        let seen = Locked<[URL]>([])
         let transport = ScriptedTransport { request in
             seen.withLock { $0.append(request.url) }
             if request.url.path == "/user" {

@@ -4,11 +4,11 @@ import SandboxGitHub
 import SandboxHTTP
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 
 /// Records every pause the client asks for, and returns at once: no test waits.
 final class SleepRecorder: Sendable {
-    private let pauses = Mutex<[Duration]>([])
+    private let pauses = Locked<[Duration]>([])
 
     var recorded: [Duration] { pauses.withLock { $0 } }
 

@@ -1,6 +1,6 @@
 public import SandboxCore
 import Foundation
-import Synchronization
+import SandboxLocking
 
 /// The ``CatalogPort`` over real AWS Service Catalog, through ``ServiceCatalogClient``: `ProvisionProduct` (parameters
 /// and tags sorted by key), `TerminateProvisionedProduct` (never `IgnoreErrors`), `DescribeRecord`,
@@ -283,11 +283,11 @@ private final class ListingMemory: Sendable {
         var narrowing = Narrowing.unverified
     }
 
-    let state: Mutex<State>
+    let state: Locked<State>
     let observer: (@Sendable (AWSCatalog.AccessLevel) -> Void)?
 
     init(level: AWSCatalog.AccessLevel?, observer: (@Sendable (AWSCatalog.AccessLevel) -> Void)?) {
-        state = Mutex(State(level: level ?? .account, reported: level))
+        state = Locked(State(level: level ?? .account, reported: level))
         self.observer = observer
     }
 

@@ -1,7 +1,7 @@
 public import Foundation
 import SandboxCrypto
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// Signs requests with AWS Signature Version 4 as botocore's `SigV4Auth` does: `content-type`, `host` (from the URL)
 /// and every `x-amz-*` header are signed, which for Service Catalog is exactly botocore's
@@ -96,7 +96,7 @@ public struct SigV4Signer: Sendable {
 }
 
 private final class LastSigningKey: Sendable {
-    let entry = Mutex<(secret: String, dateStamp: String, key: [UInt8])?>(nil)
+    let entry = Locked<(secret: String, dateStamp: String, key: [UInt8])?>(nil)
 }
 
 /// The parts of an HTTP request that Signature Version 4 covers.

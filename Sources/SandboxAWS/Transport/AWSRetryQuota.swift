@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// The retry budget shared by all calls of one client: a token bucket, as in botocore's standard mode.
 ///
@@ -13,13 +13,13 @@ public final class AWSRetryQuota: Sendable {
     /// botocore: 1.
     public let successRefund: Int
 
-    private let available: Mutex<Int>
+    private let available: Locked<Int>
 
     public init(capacity: Int = 500, retryCost: Int = 5, successRefund: Int = 1) {
         self.capacity = capacity
         self.retryCost = retryCost
         self.successRefund = successRefund
-        available = Mutex(capacity)
+        available = Locked(capacity)
     }
 
     public var availableTokens: Int { available.withLock { $0 } }

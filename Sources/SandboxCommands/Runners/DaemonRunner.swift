@@ -4,7 +4,7 @@ import SandboxFiles
 import SandboxGit
 import SandboxGitHub
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// `sandboxd run` (docs/behaviour.md §7): wires the ``Daemon`` actor to systemd (READY, STATUS,
 /// WATCHDOG fed by the loop's liveness, STOPPING), the signals, the desired-state watcher, the logs
@@ -301,9 +301,9 @@ extension Result {
 
 /// What the hooks keep between passes: the schedule's gauges, the last clean pass, the last summary.
 final class SharedGauges: Sendable {
-    let gauges = Mutex(ScheduleGauges())
-    let lastSuccess = Mutex<Date?>(nil)
-    let lastSummary = Mutex<Daemon.PassSummary?>(nil)
+    let gauges = Locked(ScheduleGauges())
+    let lastSuccess = Locked<Date?>(nil)
+    let lastSummary = Locked<Daemon.PassSummary?>(nil)
     /// The desired-state problems of the last pass, already logged (``DaemonRunner/logNewProblems(of:shared:)``).
-    let loggedProblems = Mutex<Set<Diagnostic>>([])
+    let loggedProblems = Locked<Set<Diagnostic>>([])
 }

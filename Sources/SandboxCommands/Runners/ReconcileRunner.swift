@@ -1,7 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// `sandboxd reconcile`: one pass (or, with `--wait`, passes until nothing is in flight), never
 /// longer than `--timeout` (docs/behaviour.md §9).
@@ -193,7 +193,7 @@ final class StopRequest: Sendable {
         var sleeper: Task<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The signal received, if any.
     var received: StopSignal? { state.withLock { $0.received } }

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxGit
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// Where the passes of one command read the desired state from (docs/behaviour.md §4.9): the
 /// `--desired-state` directory as it is (with its work tree's commit when it is in one), or one fetched
@@ -34,7 +34,7 @@ final class DesiredStateSource: Sendable {
     private let fetchInterval: TimeInterval
     private let clock: any SandboxClock
     private let logger: Logger
-    private let fetchState = Mutex(FetchState())
+    private let fetchState = Locked(FetchState())
 
     /// The directory as it is.
     init(directory: String, clock: any SandboxClock, logger: Logger) {

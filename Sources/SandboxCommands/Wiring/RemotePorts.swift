@@ -3,7 +3,7 @@ import SandboxAWS
 import SandboxCore
 import SandboxGitHub
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 
 /// The real AWS Service Catalog and GitHub adapters, configured from the options and the environment.
 enum RemotePorts {
@@ -128,7 +128,7 @@ final class GitHubForGit: Sendable {
         var client: GitHubClient?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The command's context (set once, by the context itself).
     var context: CommandContext? {

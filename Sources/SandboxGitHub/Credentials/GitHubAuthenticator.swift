@@ -1,6 +1,6 @@
 import Foundation
 import SandboxCore
-import Synchronization
+import SandboxLocking
 
 /// Which identity a request is sent as.
 enum AuthScope: Sendable, Hashable {
@@ -94,16 +94,16 @@ final class GitHubAuthenticator: Sendable {
 /// A token from the environment or from a file read again when it changes.
 final class TokenHolder: Sendable {
     private let file: SecretFile?
-    private let token: Mutex<GitHubToken?>
+    private let token: Locked<GitHubToken?>
 
     init(_ source: GitHubCredentials.TokenSource) {
         switch source {
         case .value(let value, _):
             file = nil
-            token = Mutex(value)
+            token = Locked(value)
         case .file(let path, let setting):
             file = SecretFile(path: path, setting: setting, what: "GitHub token")
-            token = Mutex(nil)
+            token = Locked(nil)
         }
     }
 

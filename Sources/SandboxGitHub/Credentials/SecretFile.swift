@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Synchronization
+import SandboxLocking
 
 /// A file holding a secret (a token, a private key) that an operator may replace while sandboxd runs
 /// (docs/behaviour.md §4, "Rotation"): read again whenever it changed.
@@ -39,7 +39,7 @@ final class SecretFile: Sendable {
         }
     }
 
-    private let last = Mutex<Stamp?>(nil)
+    private let last = Locked<Stamp?>(nil)
 
     /// - Parameters:
     ///   - path: The file.

@@ -1,6 +1,6 @@
 public import Foundation
 public import SandboxCore
-import Synchronization
+import SandboxLocking
 
 /// `sandboxd run` as one actor (docs/behaviour.md §7), in the manner of swift-service-lifecycle's
 /// `ServiceGroup`: an explicit ``State`` and one stream of ``Event``s.
@@ -100,7 +100,7 @@ public actor Daemon {
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     /// Set by a change of the desired state or SIGHUP: the next pass reads the files again.
-    private let reloadRequested = Mutex(true)
+    private let reloadRequested = Locked(true)
     private var desired = DesiredState(pool: nil, requests: [:])
     private var wakeTask: Task<Void, Never>?
     private var passNumber = 0

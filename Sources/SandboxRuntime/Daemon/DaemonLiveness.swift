@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// Whether the daemon's loop is alive, for the systemd watchdog (docs/behaviour.md §7): the loop is
 /// alive while it waits for its next event, and while a pass makes progress (a call finished within
@@ -11,7 +11,7 @@ public final class DaemonLiveness: Sendable {
         var lastProgress = ContinuousClock.now
     }
 
-    private let inner = Mutex(Inner())
+    private let inner = Locked(Inner())
 
     public init() {}
 

@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 #if canImport(Glibc)
 import Glibc

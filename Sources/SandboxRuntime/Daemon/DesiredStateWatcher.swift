@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import SandboxLocking
 
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +38,7 @@ public final class DesiredStateWatcher: Sendable {
 
     private let continuation: AsyncStream<Void>.Continuation
     private let status: DesiredStateWatchStatus
-    private let lifecycle = Mutex(Lifecycle.idle)
+    private let lifecycle = Locked(Lifecycle.idle)
 
     private enum Lifecycle {
         case idle
@@ -134,5 +134,5 @@ public final class DesiredStateWatcher: Sendable {
 
 /// What the watcher's thread tells the watcher: the mechanism in use.
 final class DesiredStateWatchStatus: Sendable {
-    let mechanism = Mutex<DesiredStateWatcher.Mechanism?>(nil)
+    let mechanism = Locked<DesiredStateWatcher.Mechanism?>(nil)
 }

@@ -1,6 +1,6 @@
 public import Foundation
 import Glibc
-import Synchronization
+import SandboxLocking
 
 /// The durable, append-only journal in `<state-dir>/journal/`: opaque records with consecutive sequence
 /// numbers, plus an optional snapshot that stands for all records up to its seq.
@@ -35,7 +35,7 @@ public final class FileJournal: Sendable {
     /// The flush calls, replaceable in tests.
     let sync: JournalSync
     /// Everything that changes, behind one lock: calls are serialized.
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// The mutable part of a journal.
     struct State {
@@ -63,7 +63,7 @@ public final class FileJournal: Sendable {
         self.lineage = lineage
         self.directory = directory
         self.sync = sync
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     deinit {

@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// Durable storage of journal records: bytes in, bytes out. ``FileJournal`` is the real one.
 public protocol JournalStore: AnyObject, Sendable {
@@ -32,7 +32,7 @@ public final class InMemoryJournalStore: JournalStore {
     }
 
     public let lineage: String
-    private let contents = Mutex(Contents())
+    private let contents = Locked(Contents())
 
     public init(lineage: String) {
         self.lineage = lineage

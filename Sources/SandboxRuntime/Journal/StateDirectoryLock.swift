@@ -1,6 +1,6 @@
 public import Foundation
 import Glibc
-import Synchronization
+import SandboxLocking
 
 /// The single-writer lock on a state directory: `flock(LOCK_EX | LOCK_NB)` on `DIR/lock`.
 ///
@@ -18,7 +18,7 @@ public final class StateDirectoryLock: Sendable {
     /// The state directory's file system path.
     let directoryPath: String
     /// The lock file's descriptor; `-1` once released.
-    private let descriptor: Mutex<CInt>
+    private let descriptor: Locked<CInt>
 
     /// The name of the lock file inside the state directory.
     static let fileName = "lock"
@@ -26,7 +26,7 @@ public final class StateDirectoryLock: Sendable {
     private init(stateDirectory: URL, directoryPath: String, descriptor: CInt) {
         self.stateDirectory = stateDirectory
         self.directoryPath = directoryPath
-        self.descriptor = Mutex(descriptor)
+        self.descriptor = Locked(descriptor)
     }
 
     deinit {

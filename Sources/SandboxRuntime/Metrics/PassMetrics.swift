@@ -1,4 +1,4 @@
-import Synchronization
+import SandboxLocking
 
 /// API calls by service, operation and outcome, counted since the process started.
 public final class APICallCounter: Sendable {
@@ -8,7 +8,7 @@ public final class APICallCounter: Sendable {
         public var outcome: String
     }
 
-    private let counts = Mutex<[Key: Int]>([:])
+    private let counts = Locked<[Key: Int]>([:])
 
     public init() {}
 

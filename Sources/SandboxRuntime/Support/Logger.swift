@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxCore
-import Synchronization
+import SandboxLocking
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -114,7 +114,7 @@ public struct StandardErrorLogSink: LogSink {
 
 /// Keeps log entries in memory, for tests.
 public final class MemoryLogSink: LogSink {
-    private let stored = Mutex<[LogEntry]>([])
+    private let stored = Locked<[LogEntry]>([])
 
     public init() {}
 

@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import SandboxLocking
 
 /// Where the daemon reads the time and waits for it: injectable, so tests never sleep.
 public protocol SandboxClock: Sendable {
@@ -40,10 +40,10 @@ public final class ManualClock: SandboxClock {
         var nextID: UInt64 = 0
     }
 
-    private let inner: Mutex<Inner>
+    private let inner: Locked<Inner>
 
     public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        inner = Mutex(Inner(now: start))
+        inner = Locked(Inner(now: start))
     }
 
     public func now() -> Date { inner.withLock { $0.now } }

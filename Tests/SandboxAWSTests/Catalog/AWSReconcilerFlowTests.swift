@@ -3,12 +3,12 @@ import SandboxAWS
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// GitHub as `--local` sees it: verification skipped, comments kept in memory.
 final class OfflineGitHub: GitHubPort {
-    private let comments = Mutex<[Int64: String]>([:])
+    private let comments = Locked<[Int64: String]>([:])
 
     /// Every comment as last written, oldest first.
     var bodies: [String] { comments.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }

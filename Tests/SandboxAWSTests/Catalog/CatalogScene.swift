@@ -4,7 +4,7 @@ import SandboxCore
 import SandboxHTTP
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 
 /// The real Reconciler over AWSCatalog and the fake Service Catalog on loopback HTTP, on one manual clock (the
 /// client signs with it and the fake checks signatures and completes operations by it).
@@ -116,7 +116,7 @@ struct CatalogScene {
 
 /// What an observer was told, for assertions.
 final class LevelLog: Sendable {
-    let entries = Mutex<[AWSCatalog.AccessLevel]>([])
+    let entries = Locked<[AWSCatalog.AccessLevel]>([])
 
     var all: [AWSCatalog.AccessLevel] { entries.withLock { $0 } }
 }

@@ -3,7 +3,7 @@ import Foundation
 import SandboxCore
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @Suite("credential providers over real HTTP: IMDSv2, ECS, STS, web identity, caching")
@@ -69,7 +69,7 @@ struct CredentialProviderTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokenFile = directory.appendingPathComponent("token")
         try Data("pod-identity-token-123\n".utf8).write(to: tokenFile)
-        let failures = Mutex(1)
+        let failures = Locked(1)
         let server = try LoopbackHTTPServer { request in
             guard request.path == "/v1/credentials", request.headers["Authorization"] == "pod-identity-token-123" else {
                 return .response(status: 403)
@@ -213,13 +213,13 @@ func stsEndpoint(_ sts: FakeSTSServer, region: String = "us-east-1") -> AWSEndpo
 
 /// Counts fetches and hands out credentials that expire `lifetime` seconds after the (manual) clock's now.
 final class CountingProvider: AWSCredentialsProvider {
-    let fetches = Mutex(0)
-    let failing = Mutex(false)
-    let clock: Mutex<Date>
+    let fetches = Locked(0)
+    let failing = Locked(false)
+    let clock: Locked<Date>
     let lifetime: TimeInterval
 
     init(start: Date, lifetime: TimeInterval) {
-        clock = Mutex(start)
+        clock = Locked(start)
         self.lifetime = lifetime
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 
 /// IMDS requests time out after 1 s by default; a loaded test machine can take longer, and a token request that
 /// times out (correctly) falls back to IMDSv1, which the v2-only fake refuses. Tests allow more time.

@@ -1,7 +1,7 @@
 import Foundation
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxAWS

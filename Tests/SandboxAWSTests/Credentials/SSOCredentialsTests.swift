@@ -1,17 +1,17 @@
 import Foundation
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxAWS
 
 /// Files the test can change while a resolver reads them (a new `aws sso login` rewrites the token cache).
 final class MutableFiles: Sendable {
-    let files: Mutex<[String: String]>
+    let files: Locked<[String: String]>
 
     init(_ files: [String: String]) {
-        self.files = Mutex(files)
+        self.files = Locked(files)
     }
 
     var reader: AWSFileReader { AWSFileReader { path in self.files.withLock { $0[path] } } }
@@ -24,10 +24,10 @@ final class MutableFiles: Sendable {
 
 /// A clock the test moves.
 final class TestClock: Sendable {
-    private let date: Mutex<Date>
+    private let date: Locked<Date>
 
     init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        date = Mutex(start)
+        date = Locked(start)
     }
 
     var now: Date { date.withLock { $0 } }

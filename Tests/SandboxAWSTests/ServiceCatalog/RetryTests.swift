@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxAWS
@@ -14,11 +14,11 @@ final class ScriptedTransport: HTTPTransport {
         case fail(HTTPTransportError)
     }
 
-    private let steps: Mutex<[Step]>
-    private let sent = Mutex<[HTTPRequest]>([])
+    private let steps: Locked<[Step]>
+    private let sent = Locked<[HTTPRequest]>([])
 
     init(_ steps: [Step]) {
-        self.steps = Mutex(steps)
+        self.steps = Locked(steps)
     }
 
     var requests: [HTTPRequest] { sent.withLock { $0 } }

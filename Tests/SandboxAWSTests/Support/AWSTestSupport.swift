@@ -3,7 +3,7 @@ import SandboxAWS
 import SandboxCore
 import SandboxHTTP
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 
 /// Long-term test keys (botocore's documentation example).
 let testCredentials = AWSCredentials(
@@ -19,10 +19,10 @@ let acceptedTestCredentials = SigV4Verifier.Credentials(
 
 /// A deterministic jitter source: a linear congruential generator in `[0, 1)`.
 final class SeededRandom: Sendable {
-    private let state: Mutex<UInt64>
+    private let state: Locked<UInt64>
 
     init(seed: UInt64 = 42) {
-        state = Mutex(seed)
+        state = Locked(seed)
     }
 
     func next() -> Double {
@@ -35,7 +35,7 @@ final class SeededRandom: Sendable {
 
 /// Records the delays asked for instead of sleeping.
 final class SleepRecorder: Sendable {
-    private let delays = Mutex<[Duration]>([])
+    private let delays = Locked<[Duration]>([])
 
     var recorded: [Duration] { delays.withLock { $0 } }
 

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// A pass of sandboxd against an in-memory catalog and GitHub: the real executor (``Reconciler``)
@@ -112,7 +112,7 @@ struct PlannerWorld {
 
 /// The in-memory GitHub as the executor's port; tests reach its state synchronously.
 final class WorldPorts: GitHubPort {
-    private let state = Mutex((github: FakeGitHub(), desired: [RequestSpec]()))
+    private let state = Locked((github: FakeGitHub(), desired: [RequestSpec]()))
 
     /// The request files of the pass (GitHub's pull requests are the ones that added them).
     var requests: [RequestSpec] {

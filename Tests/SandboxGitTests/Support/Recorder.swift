@@ -1,9 +1,9 @@
 import SandboxGit
-import Synchronization
+import SandboxLocking
 
 /// Keeps every git child a mirror starts, through its test hook.
 final class InvocationRecorder: Sendable {
-    private let recorded = Mutex<[GitInvocation]>([])
+    private let recorded = Locked<[GitInvocation]>([])
 
     /// Every invocation so far, in order.
     var invocations: [GitInvocation] { recorded.withLock { $0 } }

@@ -2,14 +2,14 @@ import Foundation
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// A GitHub whose comment writes fail as rate-limited until a time, counting the attempts.
 final class LimitedGitHub: GitHubPort {
     let limitedUntil: Date
     let clock: any SandboxClock
-    let attempts = Mutex(0)
+    let attempts = Locked(0)
 
     init(limitedUntil: Date, clock: any SandboxClock) {
         self.limitedUntil = limitedUntil

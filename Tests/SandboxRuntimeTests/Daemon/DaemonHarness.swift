@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// A GitHub with no requester checks that keeps every comment and when it was written.
@@ -14,10 +14,10 @@ final class CommentBoard: GitHubPort {
     }
 
     let clock: any SandboxClock
-    private let comments = Mutex<[Int64: Comment]>([:])
-    private let writes = Mutex<[Comment]>([])
+    private let comments = Locked<[Int64: Comment]>([:])
+    private let writes = Locked<[Comment]>([])
     /// While set, verification fails as GitHub being down until this time.
-    let outageUntil = Mutex<Date?>(nil)
+    let outageUntil = Locked<Date?>(nil)
 
     init(clock: any SandboxClock) { self.clock = clock }
 
@@ -76,7 +76,7 @@ final class DaemonHarness: Sendable {
     private let passes = Inbox<Daemon.PassSummary>()
     private let comments = Inbox<Int>()
     private let lateness = Inbox<Lateness>()
-    private let runTask: Mutex<Task<Daemon.Outcome, Never>?> = Mutex(nil)
+    private let runTask: Locked<Task<Daemon.Outcome, Never>?> = Locked(nil)
 
     init(desired: DesiredState, interval: TimeInterval = 86_400) {
         catalog = InMemoryCatalog(clock: clock)
@@ -91,7 +91,7 @@ final class DaemonHarness: Sendable {
         let passes = passes
         let comments = comments
         let lateness = lateness
-        let wanted = Mutex(desired)
+        let wanted = Locked(desired)
         daemon = Daemon(
             reconciler: reconciler,
             clock: clock,
@@ -149,7 +149,7 @@ final class DaemonHarness: Sendable {
         let result = await withTaskGroup(of: T?.self) { group in
             group.addTask { await body() }
             group.addTask {
-                try? await Task.sleep(for: .seconds(10))
+                try? await Task.sleep(for: Sanitizer.scaled(.seconds(10)))
                 return nil
             }
             let first = await group.next() ?? nil
@@ -167,7 +167,7 @@ final class Inbox<Value: Sendable>: Sendable {
         var waiter: CheckedContinuation<Value?, Never>?
     }
 
-    private let inner = Mutex(Inner())
+    private let inner = Locked(Inner())
 
     func push(_ value: Value) {
         let waiter = inner.withLock { inner -> CheckedContinuation<Value?, Never>? in

@@ -2,7 +2,7 @@ import Foundation
 import SandboxCore
 import SandboxRuntime
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// The daemon wakes at the instant work falls due (docs/behaviour.md §4), on an injected clock: each

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import SandboxRuntime
-import Synchronization
+import SandboxLocking
 import Testing
 
 /// Counts the elements of a watcher's `changes`, read by a task of its own from the start, and lets a test wait
@@ -20,7 +20,7 @@ private final class ChangeRecorder: Sendable {
         var lastID = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(_ changes: AsyncStream<Void>) {
         Task { [self] in
@@ -231,7 +231,7 @@ struct DesiredStateWatcherTests {
         let tree = try WatchedTree()
         defer { tree.remove() }
         tree.watcher.start()
-        let done = Mutex(false)
+        let done = Locked(false)
         let writer = Task { [path = tree.path("requests/busy.json")] in
             var index = 0
             while !done.withLock({ $0 }) && index < 1000 {

@@ -1,8 +1,8 @@
-import Synchronization
+import SandboxLocking
 
 /// A one-shot signal between a server handler and a test: `wait()` returns once `open()` was called.
 final class Gate: Sendable {
-    private let state = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func open() {
         let waiters = state.withLock { state in

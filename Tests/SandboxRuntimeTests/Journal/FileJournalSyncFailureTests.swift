@@ -1,13 +1,13 @@
 import Foundation
 import Glibc
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxRuntime
 
 /// A switch that makes the injected flush calls fail with `EIO`.
 private final class FlushFailure: Sendable {
-    private let failing = Mutex((data: false, all: false))
+    private let failing = Locked((data: false, all: false))
 
     func failDataSync() { failing.withLock { $0.data = true } }
     func failFullSync() { failing.withLock { $0.all = true } }

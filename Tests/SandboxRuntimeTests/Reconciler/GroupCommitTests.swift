@@ -3,14 +3,14 @@ import Glibc
 import SandboxCore
 import SandboxLocal
 import SandboxTesting
-import Synchronization
+import SandboxLocking
 import Testing
 
 @testable import SandboxRuntime
 
 /// The journal's data flushes: how many, and how long the active segment was at each (what is durable).
 private final class FlushLog: Sendable {
-    private let lengths = Mutex<[Int]>([])
+    private let lengths = Locked<[Int]>([])
 
     /// Flushes so far.
     var count: Int { lengths.withLock { $0.count } }
@@ -43,7 +43,7 @@ private struct ProvisionSighting: Sendable {
 
 /// The sightings, shared with the catalog's interceptor.
 private final class Sightings: Sendable {
-    private let list = Mutex<[ProvisionSighting]>([])
+    private let list = Locked<[ProvisionSighting]>([])
 
     func add(_ sighting: ProvisionSighting) { list.withLock { $0.append(sighting) } }
     var all: [ProvisionSighting] { list.withLock { $0 } }
