@@ -2,7 +2,7 @@
 // process, a notify socket, CPU time from /proc.
 
 import Foundation
-import Synchronization
+import SandboxLocking
 
 #if canImport(Glibc)
 import Glibc
@@ -206,8 +206,8 @@ final class NotifySocket {
     /// What the reading thread shares.
     final class Inbox: Sendable {
         let fd: Int32
-        let messages = Mutex<[(at: Date, text: String)]>([])
-        let stopped = Mutex(false)
+        let messages = Locked<[(at: Date, text: String)]>([])
+        let stopped = Locked(false)
         let ended = DispatchSemaphore(value: 0)
 
         init(fd: Int32) {
