@@ -73,6 +73,8 @@ enum Synthetic {
         )
         var events: [JournalEvent] = [
             .requestSeen(spec: spec, at: start.addingTimeInterval(-60)),
+            // Its pull request read before any step (docs/behaviour.md §3.15), else a steady pass reads it.
+            .pullRequestRead(id: id, found: [], at: start.addingTimeInterval(-55)),
             .verified(id: id, verification: .skipped(at: start.addingTimeInterval(-50))),
             .admitted(id: id),
             .provisionStarted(id: id, attempt: 1, request: request, at: start.addingTimeInterval(-40)),
@@ -198,6 +200,41 @@ enum Synthetic {
         try encoder.encode(CatalogFile(products: products, records: [:], serial: products.count))
             .write(to: url.appendingPathComponent("local/catalog.json"))
         return state
+    }
+
+    /// Writes the table's `plan` tree of `count` files (a tenth live, at most 1,000) under `directory`.
+    static func generate(count: Int, in directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let root = TemporaryDirectory(existing: URL(fileURLWithPath: directory))
+        let capacity = min(count / 10, 1_000)
+        let desired = try writeDesired(in: root, name: "desired", count: count, capacity: capacity)
+        let loaded = DesiredStateLoader(directory: desired).load()
+        _ = try writeLocalState(root.path("state"), desired: loaded, liveEvery: count / capacity)
+    }
+
+    /// Seconds to plan `count` times over the tree ``generate(count:in:)`` wrote in `directory`.
+    static func plans(in directory: String, count: Int) throws -> Double {
+        let desired = DesiredStateLoader(directory: directory + "/desired").load()
+        guard let contents = try FileJournal.read(stateDirectory: URL(fileURLWithPath: directory + "/state")) else {
+            throw BenchmarkError("no journal in \(directory)/state")
+        }
+        let state = try JournalCodec.replay(contents)
+        struct Snapshot: Decodable { var state: JournalState }
+        if let snapshot = contents.snapshot {
+            let foundation = try JSONDecoder().decode(Snapshot.self, from: Data(snapshot.payload)).state
+            progress("the snapshot reads the same with Foundation's decoder: \(foundation == state)")
+        }
+        let now = Date()
+        let input = PlannerInput(
+            desired: desired,
+            journal: state,
+            live: liveProducts(state, now: now),
+            now: now,
+            poolName: "default"
+        )
+        return seconds {
+            for _ in 0..<count { _ = Planner.plan(input) }
+        }
     }
 
     /// What the planner would do with `state` and its products listed: nothing, for a steady state.
