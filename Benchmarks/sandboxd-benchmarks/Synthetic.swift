@@ -50,6 +50,28 @@ enum Synthetic {
         return desired
     }
 
+    /// A desired state of `count` request files and a `pool.json` of `capacity`, kept under the temporary
+    /// directory (`sandboxd-benchmark-desired-COUNT`) for the next run: writing and removing 100,000 files
+    /// took minutes on a busy disk. A tree is used only once it was written whole (its `.complete` file);
+    /// `pool.json` is written for each use. Remove the directories to write them again.
+    static func keptDesired(count: Int, capacity: Int) throws -> String {
+        let root = TemporaryDirectory(
+            existing: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sandboxd-benchmark-desired-\(count)"
+            )
+        )
+        let marker = root.path("desired/.complete")
+        if !FileManager.default.fileExists(atPath: marker) {
+            progress("writing \(count.formatted()) request files into \(root.url.path) (kept for the next run)")
+            try? FileManager.default.removeItem(at: root.url)
+            try FileManager.default.createDirectory(at: root.url, withIntermediateDirectories: true)
+            _ = try writeDesired(in: root, name: "desired", count: count, capacity: capacity)
+            try root.write("desired/.complete", "\(count)\n")
+        }
+        try root.write("desired/pool.json", pool(capacity: capacity))
+        return root.path("desired")
+    }
+
     /// The events that take request `spec` to active (`ended == false`) or through its lease to ended, with
     /// every comment told.
     static func events(

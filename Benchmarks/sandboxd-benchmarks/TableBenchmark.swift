@@ -57,7 +57,8 @@ enum TableBenchmark {
         let quick = ProcessInfo.processInfo.environment["SANDBOXD_BENCHMARK_QUICK"] != nil
         let firstPassCount = quick ? 1_000 : 10_000
         for count in quick ? [1_000] : [1_000, 10_000, 100_000] {
-            // Each tree of request files is written once: the first pass reuses the one of its size.
+            // Each tree of request files is written once, and kept for the next run (Synthetic.keptDesired): the
+            // first pass reuses the one of its size.
             let root = try TemporaryDirectory("scale-\(count)")
             defer { root.remove() }
             try scale(count: count, root: root, rows: rows)
@@ -81,7 +82,7 @@ enum TableBenchmark {
         progress("table: \(count) request files, \(min(count / 10, 1_000)) live")
         // A pool holds at most 1,000 slots (docs/behaviour.md §9.1): at 100,000 files a hundredth is live.
         let capacity = min(count / 10, 1_000)
-        let desired = try Synthetic.writeDesired(in: root, name: "desired", count: count, capacity: capacity)
+        let desired = try Synthetic.keptDesired(count: count, capacity: capacity)
         let loaded = DesiredStateLoader(directory: desired).load()
         let state = root.path("state")
         _ = try Synthetic.writeLocalState(state, desired: loaded, liveEvery: count / capacity)
@@ -208,12 +209,11 @@ enum TableBenchmark {
     // MARK: the first pass
 
     /// One `reconcile --local` over `count` new request files: verification skipped (local mode), the comments
-    /// it may write within GitHub's budget written to the outbox. The request files are those `root` holds
-    /// (``scale(count:root:rows:)``'s), with a pool of `capacity` and a new state directory.
+    /// it may write within GitHub's budget written to the outbox. The request files are the kept ones
+    /// (``Synthetic/keptDesired(count:capacity:)``), with a pool of `capacity` and a new state directory.
     static func firstPass(root: TemporaryDirectory, count: Int, capacity: Int, rows: TableRows) throws {
         progress("table: first pass over \(count) new request files")
-        let desired = root.path("desired")
-        try root.write("desired/pool.json", Synthetic.pool(capacity: capacity))
+        let desired = try Synthetic.keptDesired(count: count, capacity: capacity)
         let state = root.path("first-pass-state")
         let floor = try decodeFloor(desired)
         // Bounded, so that a slow pass does not hold up the table: `--timeout` ends it with work left.
