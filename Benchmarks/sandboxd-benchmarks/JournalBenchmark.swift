@@ -26,7 +26,7 @@ enum JournalBenchmark {
         let now = Date()
         var written = 0
         var index = 0
-        let writing = try seconds {
+        let writing = try secondsAndCPU {
             let (journal, _) = try FileJournal.openForWriting(stateDirectory: url)
             defer { journal.close() }
             var batch: [[UInt8]] = []
@@ -53,7 +53,7 @@ enum JournalBenchmark {
         let onDisk = directoryBytes(root.path("state/journal"))
 
         var state = JournalState(lineage: "")
-        let replay = try seconds {
+        let replay = try secondsAndCPU {
             guard let contents = try FileJournal.read(stateDirectory: url) else { throw BenchmarkError("no journal") }
             state = try JournalCodec.replay(contents)
         }
@@ -70,16 +70,16 @@ enum JournalBenchmark {
         let after = directoryBytes(root.path("state/journal"))
 
         rows.add(
-            "journal: write \(records.formatted()) records in groups of \(group.formatted()) (s)",
-            format(writing),
+            "journal: write \(records.formatted()) records in groups of \(group.formatted()) (s; CPU s)",
+            "\(format(writing.wall)); \(format(writing.cpu))",
             floor: "\(format(Double(onDisk) / 1e6, 0)) MB, \(index.formatted()) requests"
         )
         rows.add(
-            "journal: replay \(records.formatted()) records (read, check, fold) (s)",
-            format(replay),
+            "journal: replay \(records.formatted()) records (read, check, fold) (s; CPU s)",
+            "\(format(replay.wall)); \(format(replay.cpu))",
             target: "< 2",
-            floor: "\(format(Double(onDisk) / 1e6 / replay, 0)) MB/s",
-            met: replay < 2
+            floor: "\(format(Double(onDisk) / 1e6 / replay.wall, 0)) MB/s; load \(TableBenchmark.loadAverage())",
+            met: replay.wall < 2
         )
         rows.add(
             "journal: compaction, \(live.formatted()) live kept (s)",

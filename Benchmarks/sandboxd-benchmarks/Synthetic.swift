@@ -50,6 +50,28 @@ enum Synthetic {
         return desired
     }
 
+    /// A desired state of `count` request files and a `pool.json` of `capacity`, kept under the temporary
+    /// directory (`sandboxd-benchmark-desired-COUNT`) for the next run: writing and removing 100,000 files
+    /// took minutes on a busy disk. A tree is used only once it was written whole (its `.complete` file);
+    /// `pool.json` is written for each use. Remove the directories to write them again.
+    static func keptDesired(count: Int, capacity: Int) throws -> String {
+        let root = TemporaryDirectory(
+            existing: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sandboxd-benchmark-desired-\(count)"
+            )
+        )
+        let marker = root.path("desired/.complete")
+        if !FileManager.default.fileExists(atPath: marker) {
+            progress("writing \(count.formatted()) request files into \(root.url.path) (kept for the next run)")
+            try? FileManager.default.removeItem(at: root.url)
+            try FileManager.default.createDirectory(at: root.url, withIntermediateDirectories: true)
+            _ = try writeDesired(in: root, name: "desired", count: count, capacity: capacity)
+            try root.write("desired/.complete", "\(count)\n")
+        }
+        try root.write("desired/pool.json", pool(capacity: capacity))
+        return root.path("desired")
+    }
+
     /// The events that take request `spec` to active (`ended == false`) or through its lease to ended, with
     /// every comment told.
     static func events(
@@ -73,6 +95,8 @@ enum Synthetic {
         )
         var events: [JournalEvent] = [
             .requestSeen(spec: spec, at: start.addingTimeInterval(-60)),
+            // Its pull request read before any step (docs/behaviour.md §3.15), else a steady pass reads it.
+            .pullRequestRead(id: id, found: [], at: start.addingTimeInterval(-55)),
             .verified(id: id, verification: .skipped(at: start.addingTimeInterval(-50))),
             .admitted(id: id),
             .provisionStarted(id: id, attempt: 1, request: request, at: start.addingTimeInterval(-40)),
@@ -198,6 +222,41 @@ enum Synthetic {
         try encoder.encode(CatalogFile(products: products, records: [:], serial: products.count))
             .write(to: url.appendingPathComponent("local/catalog.json"))
         return state
+    }
+
+    /// Writes the table's `plan` tree of `count` files (a tenth live, at most 1,000) under `directory`.
+    static func generate(count: Int, in directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let root = TemporaryDirectory(existing: URL(fileURLWithPath: directory))
+        let capacity = min(count / 10, 1_000)
+        let desired = try writeDesired(in: root, name: "desired", count: count, capacity: capacity)
+        let loaded = DesiredStateLoader(directory: desired).load()
+        _ = try writeLocalState(root.path("state"), desired: loaded, liveEvery: count / capacity)
+    }
+
+    /// Seconds to plan `count` times over the tree ``generate(count:in:)`` wrote in `directory`.
+    static func plans(in directory: String, count: Int) throws -> Double {
+        let desired = DesiredStateLoader(directory: directory + "/desired").load()
+        guard let contents = try FileJournal.read(stateDirectory: URL(fileURLWithPath: directory + "/state")) else {
+            throw BenchmarkError("no journal in \(directory)/state")
+        }
+        let state = try JournalCodec.replay(contents)
+        struct Snapshot: Decodable { var state: JournalState }
+        if let snapshot = contents.snapshot {
+            let foundation = try JSONDecoder().decode(Snapshot.self, from: Data(snapshot.payload)).state
+            progress("the snapshot reads the same with Foundation's decoder: \(foundation == state)")
+        }
+        let now = Date()
+        let input = PlannerInput(
+            desired: desired,
+            journal: state,
+            live: liveProducts(state, now: now),
+            now: now,
+            poolName: "default"
+        )
+        return seconds {
+            for _ in 0..<count { _ = Planner.plan(input) }
+        }
     }
 
     /// What the planner would do with `state` and its products listed: nothing, for a steady state.

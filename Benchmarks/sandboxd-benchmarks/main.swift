@@ -17,6 +17,30 @@ let cases = ["table", "sha256", "rsa", "burst", "lateness", "idle"]
 let standalone: Set = ["sha256", "rsa"]
 let groups = ["daemon": ["burst", "lateness", "idle"], "all": cases]
 
+// `generate COUNT DIRECTORY`: the synthetic tree of the table's `plan` case (DIRECTORY/desired and
+// DIRECTORY/state), kept, to profile `sandboxd plan` on it.
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "generate", let count = Int(CommandLine.arguments[2]) {
+    do {
+        try Synthetic.generate(count: count, in: CommandLine.arguments[3])
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("sandboxd-benchmarks: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+// `plans DIRECTORY N`: plans N times in-process over a tree `generate` wrote (to profile the planner alone).
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "plans", let count = Int(CommandLine.arguments[3]) {
+    do {
+        let seconds = try Synthetic.plans(in: CommandLine.arguments[2], count: count)
+        print("\(count) plans: \(format(seconds)) s, \(format(seconds / Double(count) * 1000, 2)) ms each")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("sandboxd-benchmarks: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 var selected: [String] = []
 for argument in CommandLine.arguments.dropFirst() {
     if argument == "-h" || argument == "--help" {

@@ -4,6 +4,10 @@ import SandboxFiles
 import SandboxRuntime
 import SandboxLocking
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The offline stand-in for GitHub behind `--local` (docs/behaviour.md §4, §5).
 ///
 /// Verification: without a facts file (`<state-dir>/local/github.json`) GitHub's PR, account and
@@ -75,13 +79,16 @@ public struct LocalGitHub: GitHubPort {
     /// for each event (a few file checks, whatever the outbox holds; docs/behaviour.md §3.15).
     public func ownComments(pullRequest: Int, request: RequestID) async throws(GitHubError) -> [OwnComment] {
         var found: [(comment: CommentReference, body: String)] = []
+        // One stat for a comment that is not there (the common case: a first pass reads every new request's),
+        // not a URL and a failed open through Foundation.
+        let directory = outbox.path
+        var info = stat()
         for event in NotificationEvent.allCases {
             for occurrence in 1... {
                 let marker = NotificationMarker(request: request, event: event, occurrence: occurrence)
-                guard let name = Self.fileName(forMarker: marker.text),
-                    let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(name).path)
-                else { break }
-                let path = outbox.appendingPathComponent(name).path
+                guard let name = Self.fileName(forMarker: marker.text) else { break }
+                let path = directory + "/" + name
+                guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else { break }
                 found.append(
                     (CommentReference(id: Self.commentID(name), url: path), String(decoding: data, as: UTF8.self))
                 )

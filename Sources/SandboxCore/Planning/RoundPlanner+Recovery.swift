@@ -77,9 +77,18 @@ extension DesiredState {
     /// compaction keeps — is never served again under that name; the file is told so like an invalid
     /// one, on its pull request.
     public func refusingServedFiles(journal: JournalState) -> DesiredState {
+        // Only the few served ones are sorted (for the order of the diagnostics), not every file of a plan.
+        let served = requests.keys.filter { isServed($0, journal: journal) }
+        guard !served.isEmpty else { return self }
         var copy = self
-        for id in requests.keys.sorted() { copy.refuseServedFile(id, journal: journal) }
+        for id in served.sorted() { copy.refuseServedFile(id, journal: journal) }
         return copy
+    }
+
+    /// Whether the request `id` was served and its file removed (``refuseServedFile(_:journal:)`` refuses it).
+    func isServed(_ id: RequestID, journal: JournalState) -> Bool {
+        if let record = journal.requests[id] { return record.retired != nil && record.state.isFinal }
+        return journal.tombstones[id] != nil
     }
 
     /// Makes `id`'s file invalid when its request was already served (``refusingServedFiles(journal:)``, for one

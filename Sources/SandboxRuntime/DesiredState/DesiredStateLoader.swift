@@ -91,7 +91,9 @@ public struct DesiredStateLoader: Sendable {
             return problem
         }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
+        // A chunk the file's size and one more byte (to see the end in one read): a request file is small,
+        // and 100,000 of them are read per pass.
+        var chunk = [UInt8](repeating: 0, count: min(16_384, max(Int(info.st_size), 0) + 1))
         while bytes.count <= maximumSize {
             let wanted = min(chunk.count, maximumSize + 1 - bytes.count)
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }

@@ -28,9 +28,15 @@ extension Reconciler {
         return try await committing { try await sendNextComment(desired: desired, report: &report, log: log) }
     }
 
-    func sendNextComment(desired: DesiredState, report: inout PassReport, log: Logger) async throws -> CommentStep {
+    /// - Parameter owed: the outbox, when the caller just planned it (``sendComments(desired:until:report:log:)``).
+    func sendNextComment(
+        desired: DesiredState,
+        report: inout PassReport,
+        log: Logger,
+        owed: [PlannedAction]? = nil
+    ) async throws -> CommentStep {
         guard let pool = desired.pool else { return .idle }
-        let owed = outbox(desired: desired)
+        let owed = owed ?? outbox(desired: desired)
         guard !owed.isEmpty else { return .idle }
         let now = clock.now()
         if let pause = commentPause, now < pause.until { return .wait(until: pause.until, left: owed.count) }
@@ -65,16 +71,22 @@ extension Reconciler {
     }
 
     /// Writes the comments owed, most urgent first, until none is left or `until` passes (what is
-    /// left goes out next time).
+    /// left goes out next time). The outbox is planned once for all the comments it holds, not once per
+    /// comment: writing one comment changes what only its own request owes, and that request is planned
+    /// again once the outbox planned is written.
     func sendComments(
         desired: DesiredState,
         until deadline: Date?,
         report: inout PassReport,
         log: Logger
     ) async throws {
+        var owed: [PlannedAction] = []
         while !stopRequested, !isPast(deadline) {
             try Task.checkCancellation()
-            guard case .sent = try await sendNextComment(desired: desired, report: &report, log: log) else { return }
+            if owed.isEmpty { owed = outbox(desired: desired) }
+            guard case .sent = try await sendNextComment(desired: desired, report: &report, log: log, owed: owed)
+            else { return }
+            owed.removeFirst()
             report.calls += 1
         }
     }

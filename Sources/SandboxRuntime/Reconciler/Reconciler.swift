@@ -227,7 +227,9 @@ public actor Reconciler {
         round.live = try await listProducts(report: &report)
         round.listings = 1
         var calls = 0
-        while !stopRequested, calls < Self.maximumCallsPerPass {
+        // GitHub's calls answered locally (``batch(from:in:round:)``) do not count towards the guard.
+        var offline = 0
+        while !stopRequested, calls - offline < Self.maximumCallsPerPass {
             try Task.checkCancellation()
             let plan = try settle(desired: desired, round: &round, report: &report, log: log, pool: pool)
             if isPast(options.deadline) {
@@ -242,12 +244,16 @@ public actor Reconciler {
                 round.listingStale = false
                 continue
             }
-            round.tried.insert(action.callKey)
-            calls += 1
-            let resolution = try await carryOut(action, pool: pool, desired: desired, log: log, report: &report)
-            if resolution.changedCatalog { round.listingStale = true }
-            round.see(resolution.seen)
-            if let note = resolution.note { report.notes.append(note) }
+            let batch = batch(from: action, in: plan, round: round)
+            if action.isAnsweredLocally, batch.count > 1 { offline += batch.count }
+            for action in batch where !stopRequested && !isPast(options.deadline) {
+                round.tried.insert(action.callKey)
+                calls += 1
+                let resolution = try await carryOut(action, pool: pool, desired: desired, log: log, report: &report)
+                if resolution.changedCatalog { round.listingStale = true }
+                round.see(resolution.seen)
+                if let note = resolution.note { report.notes.append(note) }
+            }
         }
         report.calls = calls
         if case .within(let budget) = options.comments, !stopRequested {
@@ -289,6 +295,29 @@ public actor Reconciler {
             return !round.tried.contains(action.callKey) && retries.allows(action.callKey, at: now)
         }
         return candidates.enumerated().min { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }?.element
+    }
+
+    /// The calls to make before planning again: `next` alone, or the run of calls like it that the plan holds
+    /// and that no call before them can change, in queue order (docs/behaviour.md §3.13):
+    /// - provisioning: the plan gave each its free slot, and one call's outcome changes no other's — planning
+    ///   after each would plan the rest again, over every request;
+    /// - when GitHub is answered locally (`--local` without `github.json`: verifications skipped, pull
+    ///   requests read from the outbox), every verification and pull request's reading: they take no time, so
+    ///   "provisioned as soon as it is verified" still holds.
+    /// So a first pass over N new requests plans a few times instead of N times.
+    func batch(from next: PlannedAction, in plan: Plan, round: PassRound) -> [PlannedAction] {
+        let alike: (PlannedAction) -> Bool
+        if case .provision = next.kind {
+            alike = { if case .provision = $0.kind { true } else { false } }
+        } else if next.isAnsweredLocally, !github.checksRequesters {
+            alike = \.isAnsweredLocally
+        } else {
+            return [next]
+        }
+        let now = clock.now()
+        return plan.actions.filter { action in
+            alike(action) && !round.tried.contains(action.callKey) && retries.allows(action.callKey, at: now)
+        }
     }
 
     /// Carries out one call, keeping the pass's report and the retries of calls that got no answer.
@@ -479,4 +508,12 @@ enum CallOrder: Int, Comparable {
 extension PlannedAction {
     /// Where it goes among a pass's calls.
     var order: CallOrder { CallOrder(self) }
+
+    /// Whether it is a GitHub read that a local GitHub answers without a call (``Reconciler/batch(from:in:round:)``).
+    var isAnsweredLocally: Bool {
+        switch kind {
+        case .verify, .readPullRequest: return true
+        default: return false
+        }
+    }
 }
