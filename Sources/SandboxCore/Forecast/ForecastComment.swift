@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One request file of a pull request and what merging it would do.
 public struct RequestForecast: Hashable, Sendable {
@@ -80,8 +80,8 @@ public enum ForecastComment {
         }
     }
 
-    /// `2026-12-02 14:05 UTC`.
-    static func shortTime(_ date: Date) -> String {
+    /// How a forecast writes a time: `2026-12-02 14:05 UTC`.
+    public static func shortTime(_ date: Date) -> String {
         let text = NotificationDateFormat.rfc3339(date)
         return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
     }
