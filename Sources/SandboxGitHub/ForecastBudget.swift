@@ -68,7 +68,9 @@ public final class ForecastBudget: Sendable {
             .map { Date(timeIntervalSince1970: $0) }
         window.withLock { window in
             if let limit, limit > 0 { window.limit = limit }
-            if window.endsAt == nil { window.endsAt = reset.flatMap { $0 > now ? $0 : nil } ?? now.addingTimeInterval(Self.assumedWindow) }
+            if window.endsAt == nil {
+                window.endsAt = reset.flatMap { $0 > now ? $0 : nil } ?? now.addingTimeInterval(Self.assumedWindow)
+            }
             if response.status != 304 { window.used += 1 }
         }
     }

@@ -102,7 +102,9 @@ public struct GitHubForecastAdapter: ForecastPort {
     }
 
     public func postComment(on pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference {
-        try await budget.metered { () throws(GitHubError) in try await github.postComment(pullRequest: pullRequest, body: body) }
+        try await budget.metered { () throws(GitHubError) in
+            try await github.postComment(pullRequest: pullRequest, body: body)
+        }
     }
 
     public func editComment(_ comment: CommentReference, body: String) async throws(GitHubError) {
@@ -118,7 +120,8 @@ public struct GitHubForecastAdapter: ForecastPort {
                 description: status.description,
                 context: ForecastStatus.context
             )
-            let (response, _) = try await github.onRepository("/statuses/\(GitHubClient.segment(commit))", doing: doing) {
+            let (response, _) = try await github.onRepository("/statuses/\(GitHubClient.segment(commit))", doing: doing)
+            {
                 path throws(GitHubError) in
                 try await github.client.write(method: "POST", path: path, json: body)
             }

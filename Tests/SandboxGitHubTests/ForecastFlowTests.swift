@@ -211,7 +211,10 @@ struct ForecastFlowTests {
         }
         // 1 % of 5,000 calls an hour: 50.
         let budget = ForecastBudget(percent: 1)
-        let runner = ForecastRunner(port: GitHubForecastAdapter(github: scene.adapter, budget: budget), clock: scene.clock)
+        let runner = ForecastRunner(
+            port: GitHubForecastAdapter(github: scene.adapter, budget: budget),
+            clock: scene.clock
+        )
         let before = scene.fake.costlyCalls
         let report = await runner.round(journal: JournalState(lineage: "l"), desired: desired([]))
         #expect(report.stoppedBy?.isRateLimit == true)

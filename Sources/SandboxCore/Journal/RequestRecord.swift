@@ -46,7 +46,9 @@ public struct RequestRecord: Hashable, Sendable, Codable {
 
     /// Who this is for the one-live-sandbox rule: GitHub's numeric id when known, else the login.
     public var identity: String {
-        if case .verified(let userId, _, _)? = verification { return Self.identity(userId: userId, login: spec.requester) }
+        if case .verified(let userId, _, _)? = verification {
+            return Self.identity(userId: userId, login: spec.requester)
+        }
         return Self.identity(userId: nil, login: spec.requester)
     }
 

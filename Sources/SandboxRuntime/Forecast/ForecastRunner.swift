@@ -141,8 +141,14 @@ public actor ForecastRunner {
         let (entry, _) = DesiredStateParser.requestEntry(content, id: id, path: file.path, pool: desired.pool)
         var verification: VerificationOutcome?
         if let spec = entry.spec {
-            verification = try await verify(spec, path: file.path, pull: pull, files: files, desired: desired,
-                memory: &memory)
+            verification = try await verify(
+                spec,
+                path: file.path,
+                pull: pull,
+                files: files,
+                desired: desired,
+                memory: &memory
+            )
         }
         let input = ForecastInput(
             id: id,

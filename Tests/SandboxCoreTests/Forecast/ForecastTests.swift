@@ -92,7 +92,9 @@ struct ForecastTests {
         Row(
             name: "the requester already has a live sandbox: rejected",
             files: [request("x", by: "nina")],
-            journal: [active(request("x", by: "nina"), as: .verified(userId: userId(of: "nina"), login: "nina", at: t0))],
+            journal: [
+                active(request("x", by: "nina"), as: .verified(userId: userId(of: "nina"), login: "nina", at: t0))
+            ],
             expect: "rejected: @nina already has a live sandbox request (`x`)"
         ),
         Row(
@@ -222,7 +224,8 @@ struct ForecastTests {
         case .queued(let position, .expected(let date, let holder)):
             return "queued #\(position) at \(describe(date)) (\(holder.rawValue))"
         case .queued(let position, .unknown(let reason)):
-            return "queued #\(position) unknown: " + (reason.contains("capacity is 0") ? "capacity is 0" : "quarantined")
+            return "queued #\(position) unknown: "
+                + (reason.contains("capacity is 0") ? "capacity is 0" : "quarantined")
         case .rejected(let reason): return "rejected: \(reason)"
         case .undecided(let reason): return "undecided: \(reason)"
         case .existing(let state): return "existing \(state.rawValue)"
