@@ -49,7 +49,8 @@ public struct GitHubForecastAdapter: ForecastPort {
         return (files, capped)
     }
 
-    /// `GET …/contents/{path}?ref={commit}`: the file as the commit holds it; `nil` for a `404`.
+    /// `GET …/contents/{path}?ref={commit}`: the file as the commit holds it; `nil` for a `404`. Read
+    /// unconditionally (see below): once per head commit and process.
     public func content(of path: String, at commit: String) async throws(GitHubError) -> FileContent? {
         try await budget.metered { () throws(GitHubError) in
             let doing = "reading \(path) at \(commit.prefix(12))"
@@ -57,7 +58,15 @@ public struct GitHubForecastAdapter: ForecastPort {
             let query = [URLQueryItem(name: "ref", value: commit)]
             let (response, _) = try await github.onRepository("/contents/\(segments)", doing: doing) {
                 path throws(GitHubError) in
-                try await github.client.get(path: path, query: query)
+                // A commit's file never changes, and the runner keeps it per commit: no validator is
+                // stored for it, so the state directory's ETags do not grow with every push.
+                try await github.client.perform(
+                    method: "GET",
+                    url: github.client.url(path: path, query: query),
+                    body: nil,
+                    cache: nil,
+                    retrying: true
+                )
             }
             if response.status == 404 { return nil }
             guard response.status == 200 else { throw GitHubClient.failure(response, doing: doing) }
