@@ -27,6 +27,11 @@ import Synchronization
 ///   `/repositories/{id}/…` (`301` for `GET`/`HEAD`, `307` otherwise, free), or to another host after
 ///   ``moveRepositoryToAnotherHost(_:)``.
 ///
+/// For the forecasts (docs/behaviour.md §6.9) it lists the open pull requests (`GET …/pulls?state=open`,
+/// with each one's `head.sha`), serves a file at a pull request's head (`GET …/contents/{path}?ref={sha}`,
+/// base64, from ``PullRequest/contents``) and records commit statuses (`POST …/statuses/{sha}`,
+/// ``statuses(of:)``); ``push(_:headSHA:contents:)`` and ``close(_:)`` script a pull request's life.
+///
 /// Given an ``App``, it also plays a GitHub App installed on the repository's owner (see
 /// `FakeGitHubServer+App.swift`): `GET /app`, `GET /repos/{owner}/{repo}/installation` and
 /// `POST /app/installations/{id}/access_tokens` take the App's JSON web token, checked as GitHub does

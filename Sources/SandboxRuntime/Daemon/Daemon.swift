@@ -199,9 +199,9 @@ public actor Daemon {
         state = .stopping
         await reconciler.requestStop()
         await lane.stop()
-        await forecasts?.stop()
         wakeTask?.cancel()
         continuation.finish()
+        await forecasts?.stop()
     }
 
     /// One pass, then the next wake.
