@@ -143,6 +143,30 @@ struct ForecastFlowTests {
         #expect(scene.fake.statuses(of: Self.head(400)).last?.state == "failure")
     }
 
+    @Test("a file named as no request id, or not .json, is told so with the parser's own words")
+    func badNames() async throws {
+        let scene = try Scene()
+        scene.person("hana", id: 108)
+        scene.fake.addPullRequest(
+            FakeGitHubServer.PullRequest(
+                number: 510,
+                authorID: 108,
+                merged: false,
+                files: [
+                    FakeGitHubServer.ChangedFile("desired-state/requests/Hana_Box.json"),
+                    FakeGitHubServer.ChangedFile("desired-state/requests/notes.txt"),
+                    FakeGitHubServer.ChangedFile("README.md", status: "modified"),
+                ]
+            )
+        )
+        _ = await Self.runner(scene).round(journal: JournalState(lineage: "l"), desired: desired([]))
+        let body = try #require(Self.forecasts(scene, on: 510).first?.body)
+        #expect(body.contains("is not a valid request id"))
+        #expect(body.contains("not a .json file"))
+        #expect(!body.contains("README"))
+        #expect(scene.fake.statuses(of: Self.head(510)).last?.state == "failure")
+    }
+
     @Test("a file naming another pull request is told to name this one")
     func otherPullRequest() async throws {
         let scene = try Scene()

@@ -57,12 +57,8 @@ public enum DesiredStateParser {
         for file in snapshot.requestFiles.sorted(by: { $0.name < $1.name }) where !file.name.hasPrefix(".") {
             let path = snapshot.displayPath(for: "requests/\(file.name)")
             guard file.name.hasSuffix(".json") else {
-                let message =
-                    file.content == .notRegularFile(kind: "a directory")
-                    ? "this is a directory; requests/ holds only <request-id>.json files: move it out"
-                    : "not a .json file; requests/ holds only <request-id>.json files: rename or move it"
-                        + " (files starting with '.' are ignored)"
-                state.diagnostics.append(Diagnostic(path: path, message: message))
+                let isDirectory = file.content == .notRegularFile(kind: "a directory")
+                state.diagnostics.append(notRequestFileDiagnostic(path: path, isDirectory: isDirectory))
                 continue
             }
             let name = String(file.name.dropLast(".json".count))
@@ -125,6 +121,16 @@ public enum DesiredStateParser {
             return (.invalid(result.diagnostics, recovered: RequestFileParser.recover(bytes)), result.diagnostics)
         }
         return (.valid(spec), result.diagnostics)
+    }
+
+    /// The error for an entry of `requests/` that is not a `.json` file.
+    public static func notRequestFileDiagnostic(path: String, isDirectory: Bool = false) -> Diagnostic {
+        let message =
+            isDirectory
+            ? "this is a directory; requests/ holds only <request-id>.json files: move it out"
+            : "not a .json file; requests/ holds only <request-id>.json files: rename or move it"
+                + " (files starting with '.' are ignored)"
+        return Diagnostic(path: path, message: message)
     }
 
     /// The error for a file in `requests/` whose name is no request id.

@@ -134,7 +134,7 @@ public actor ForecastRunner {
             let problem: Diagnostic =
                 name.hasSuffix(".json")
                 ? DesiredStateParser.invalidIDDiagnostic(String(name.dropLast(".json".count)), path: file.path)
-                : Diagnostic(path: file.path, message: "not a .json file; requests/ holds only <request-id>.json files")
+                : DesiredStateParser.notRequestFileDiagnostic(path: file.path)
             return RequestForecast(path: file.path, outcome: .invalid([problem]))
         }
         let content = try await content(of: file.path, at: pull.headCommit, memory: &memory)
