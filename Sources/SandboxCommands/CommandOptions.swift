@@ -149,6 +149,9 @@ public struct CommandOptions: Sendable, Hashable {
     public var timeout: LeaseDuration
     /// `--allow-mass-release` (`reconcile`).
     public var allowMassRelease: Bool
+    /// `--forecast-budget`, `SANDBOXD_FORECAST_BUDGET`, `10` (`run`): the percentage of GitHub's rate limit
+    /// forecasts on open pull requests may use; `0`, or `--no-forecast`, turns them off (docs/behaviour.md §6.9).
+    public var forecastBudget: Int
 
     /// Options with every default, as when nothing is given and the environment is empty.
     public init(command: Command) {
@@ -172,6 +175,7 @@ public struct CommandOptions: Sendable, Hashable {
         wait = false
         timeout = LeaseDuration("10m")!
         allowMassRelease = false
+        forecastBudget = 10
     }
 
     /// What a command line asks for.
@@ -254,6 +258,7 @@ public struct CommandOptions: Sendable, Hashable {
         }
         wait = parsed.flags.contains("wait")
         allowMassRelease = parsed.flags.contains("allow-mass-release")
+        try resolveForecast(options)
         if let parsedTimeout = try options.duration("timeout", nil) {
             timeout = parsedTimeout
         }
@@ -390,6 +395,21 @@ public struct CommandOptions: Sendable, Hashable {
             }
             logLevel = level
         }
+    }
+
+    /// Resolves ``forecastBudget``: a whole percentage 0 to 100; `--no-forecast` makes it 0.
+    private mutating func resolveForecast(_ options: OptionValues) throws(UsageError) {
+        if let (text, source) = options.value("forecast-budget", "SANDBOXD_FORECAST_BUDGET") {
+            let digits = text.hasSuffix("%") ? String(text.dropLast()) : text
+            guard digits.allSatisfy(\.isASCII), let percent = Int(digits), (0...100).contains(percent) else {
+                throw UsageError(
+                    "\(source): '\(text)' is not a percentage; give a whole number from 0 to 100 (0 turns forecasts off)",
+                    command: options.parsed.command
+                )
+            }
+            forecastBudget = percent
+        }
+        if options.parsed.flags.contains("no-forecast") { forecastBudget = 0 }
     }
 
     /// `journal verify [STATE-DIR]`: the action is `verify`, the directory replaces `--state-dir`.

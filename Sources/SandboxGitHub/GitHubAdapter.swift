@@ -123,8 +123,12 @@ public struct GitHubAdapter: GitHubPort {
     }
 
     /// Every item of a list under the repository; a `404` is first checked against the repository's visibility.
-    func list<Item: Decodable>(_ type: Item.Type, suffix: String, doing: String) async throws(GitHubError) -> [Item] {
-        let query = GitHubClient.firstPageQuery
+    func list<Item: Decodable>(
+        _ type: Item.Type,
+        suffix: String,
+        query: [URLQueryItem] = GitHubClient.firstPageQuery,
+        doing: String
+    ) async throws(GitHubError) -> [Item] {
         let (first, path) = try await onRepository(suffix, doing: doing) { path throws(GitHubError) in
             try await client.get(path: path, query: query)
         }

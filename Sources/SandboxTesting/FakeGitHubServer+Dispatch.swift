@@ -43,6 +43,12 @@ extension FakeGitHubServer {
             }
         case .pullRequest, .pullRequestFiles, .comments:
             return repositoryRead(route, admitted)
+        case .pullRequests:
+            return openPullRequests(admitted)
+        case .contents:
+            return content(admitted)
+        case .createStatus:
+            return createStatus(admitted, body: body)
         case .createComment:
             return createComment(admitted, body: body)
         case .editComment:
@@ -60,7 +66,9 @@ extension FakeGitHubServer {
         let allowed =
             switch route {
             case .authenticatedUser: false
-            case .pullRequest, .pullRequestFiles: grants(["pull_requests"], write: false)
+            case .pullRequest, .pullRequestFiles, .pullRequests: grants(["pull_requests"], write: false)
+            case .contents: grants(["contents"], write: false)
+            case .createStatus: grants(["statuses"], write: true)
             case .comments: grants(["issues", "pull_requests"], write: false)
             case .createComment, .editComment: grants(["issues", "pull_requests"], write: true)
             default: true

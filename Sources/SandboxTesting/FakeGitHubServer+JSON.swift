@@ -35,10 +35,11 @@ extension FakeGitHubServer {
             state.accounts[pull.authorID]
             ?? Account(id: 10_137, login: "ghost", createdAt: Date(timeIntervalSince1970: 1_204_000_000))
         return [
-            "number": pull.number, "state": pull.merged ? "closed" : "open", "merged": pull.merged,
+            "number": pull.number, "state": pull.isOpen ? "open" : "closed", "merged": pull.merged,
             "merged_at": pull.merged ? Self.timestamp(now()) as Any : NSNull(),
             "user": ["login": author.login, "id": author.id, "type": author.type],
             "changed_files": pull.files.count,
+            "head": ["sha": pull.headSHA, "ref": "pull-\(pull.number)"],
         ]
     }
 

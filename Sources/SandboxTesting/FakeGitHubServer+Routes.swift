@@ -29,6 +29,12 @@ extension FakeGitHubServer {
         case editComment
         /// `GET /repos/{owner}/{repo}/branches/{branch}`: a branch and its head commit.
         case branch
+        /// `GET /repos/{owner}/{repo}/pulls?state=…`: the pull requests.
+        case pullRequests
+        /// `GET /repos/{owner}/{repo}/contents/{path}?ref=…`: a file at a commit.
+        case contents
+        /// `POST /repos/{owner}/{repo}/statuses/{sha}`: a commit status.
+        case createStatus
         /// `GET /app`: the App, for its JSON web token.
         case app
         /// `GET /repos/{owner}/{repo}/installation`: the App's installation, for its JSON web token.
@@ -54,6 +60,9 @@ extension FakeGitHubServer {
             case .createComment: "POST /repos/{owner}/{repo}/issues/{number}/comments"
             case .editComment: "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
             case .branch: "GET /repos/{owner}/{repo}/branches/{branch}"
+            case .pullRequests: "GET /repos/{owner}/{repo}/pulls"
+            case .contents: "GET /repos/{owner}/{repo}/contents/{path}"
+            case .createStatus: "POST /repos/{owner}/{repo}/statuses/{sha}"
             case .app: "GET /app"
             case .installation: "GET /repos/{owner}/{repo}/installation"
             case .appInstallation: "GET /app/installations/{installation_id}"
@@ -69,7 +78,7 @@ extension FakeGitHubServer {
                 .app, .appInstallation, .createInstallationToken:
                 false
             case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation,
-                .branch:
+                .branch, .pullRequests, .contents, .createStatus:
                 true
             }
         }
@@ -112,6 +121,9 @@ extension FakeGitHubServer {
         switch (method, rest.count) {
         case ("GET", 0): .repository
         case ("GET", 1) where rest[0] == "installation": .installation
+        case ("GET", 1) where rest[0] == "pulls": .pullRequests
+        case ("GET", _) where rest.count >= 2 && rest[0] == "contents": .contents
+        case ("POST", 2) where rest[0] == "statuses": .createStatus
         case ("GET", 2) where rest[0] == "pulls": .pullRequest
         case ("GET", 2) where rest[0] == "branches": .branch
         case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": .pullRequestFiles

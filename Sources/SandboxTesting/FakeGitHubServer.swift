@@ -27,6 +27,11 @@ import SandboxLocking
 ///   `/repositories/{id}/…` (`301` for `GET`/`HEAD`, `307` otherwise, free), or to another host after
 ///   ``moveRepositoryToAnotherHost(_:)``.
 ///
+/// For the forecasts (docs/behaviour.md §6.9) it lists the open pull requests (`GET …/pulls?state=open`,
+/// with each one's `head.sha`), serves a file at a pull request's head (`GET …/contents/{path}?ref={sha}`,
+/// base64, from ``PullRequest/contents``) and records commit statuses (`POST …/statuses/{sha}`,
+/// ``statuses(of:)``); ``push(_:headSHA:contents:)`` and ``close(_:)`` script a pull request's life.
+///
 /// Given an ``App``, it also plays a GitHub App installed on the repository's owner (see
 /// `FakeGitHubServer+App.swift`): `GET /app`, `GET /repos/{owner}/{repo}/installation` and
 /// `POST /app/installations/{id}/access_tokens` take the App's JSON web token, checked as GitHub does
@@ -81,14 +86,34 @@ public final class FakeGitHubServer: Sendable {
         public var merged: Bool
         /// Its changed files, in order.
         public var files: [ChangedFile]
+        /// Closed without merging (an unmerged pull request that is not closed is open).
+        public var closed: Bool
+        /// The commit at its head.
+        public var headSHA: String
+        /// The files as its head commit holds them, by path (`GET …/contents/{path}?ref=`).
+        public var contents: [String: String]
 
         /// Creates a pull request; merged by default.
-        public init(number: Int, authorID: Int64, merged: Bool = true, files: [ChangedFile]) {
+        public init(
+            number: Int,
+            authorID: Int64,
+            merged: Bool = true,
+            files: [ChangedFile],
+            closed: Bool = false,
+            headSHA: String? = nil,
+            contents: [String: String] = [:]
+        ) {
             self.number = number
             self.authorID = authorID
             self.merged = merged
             self.files = files
+            self.closed = closed
+            self.headSHA = headSHA ?? String(repeating: "0", count: 32) + String(format: "%08x", number)
+            self.contents = contents
         }
+
+        /// Open: neither merged nor closed.
+        public var isOpen: Bool { !merged && !closed }
     }
 
     /// An issue comment.
@@ -101,6 +126,13 @@ public final class FakeGitHubServer: Sendable {
         public var authorID: Int64
         /// Its body, exactly as received.
         public var body: String
+    }
+
+    /// A commit status (`POST …/statuses/{sha}`).
+    public struct CommitStatus: Sendable, Hashable {
+        public var context: String
+        public var state: String
+        public var description: String
     }
 
     /// A membership of an organization.
@@ -122,6 +154,8 @@ public final class FakeGitHubServer: Sendable {
         /// Issue numbers (not pull requests): comments work, `pulls/{n}` is 404.
         var issues: Set<Int> = []
         var comments: [Comment] = []
+        /// Commit → its statuses, oldest first.
+        var statuses: [String: [CommitStatus]] = [:]
         var nextCommentID: Int64 = 1_001
         /// organization (lower-cased) → user id → membership.
         var memberships: [String: [Int64: Membership]] = [:]

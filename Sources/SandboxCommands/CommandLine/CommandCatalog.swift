@@ -125,6 +125,18 @@ enum CommandCatalog {
         defaultDescription: "info for run, notice for the other commands"
     )
 
+    /// `--forecast-budget` and `--no-forecast` (docs/behaviour.md §6.9): forecasts on open pull requests.
+    static let forecast: [ArgumentParser.Option] = [
+        .init(
+            name: "forecast-budget",
+            kind: .value(placeholder: "PERCENT"),
+            help: "The share of GitHub's rate limit the forecasts on open pull requests may use; 0 turns them off.",
+            environment: "SANDBOXD_FORECAST_BUDGET",
+            defaultDescription: "10"
+        ),
+        .init(name: "no-forecast", kind: .flag, help: "Post no forecasts on open pull requests."),
+    ]
+
     /// `sandboxd journal verify [STATE-DIR]` (docs/behaviour.md §4.5): checks a journal, never changes it.
     static let journal = ArgumentParser.Command(
         name: CommandOptions.Command.journal.rawValue,
@@ -202,7 +214,7 @@ enum CommandCatalog {
             name: CommandOptions.Command.run.rawValue,
             abstract: "Run the daemon: a pass on every change and every --interval.",
             discussion: "SIGTERM finishes the call in flight and exits 0; SIGHUP starts a pass at once.",
-            options: common
+            options: common + forecast
         ),
         .init(
             name: CommandOptions.Command.status.rawValue,

@@ -15,6 +15,8 @@ struct DaemonRunner {
     var metricsFile: String?
     /// `--metrics-file-mode`: node_exporter, another user, reads the file (docs/behaviour.md §8).
     var metricsFileMode: UInt16 = 0o644
+    /// `--forecast-budget` (0: `--no-forecast`), docs/behaviour.md §6.9.
+    var forecastBudget: Int = 10
 
     /// The longest time between two `WATCHDOG=1` while the loop is alive (a third of `WATCHDOG_USEC`
     /// when that is shorter).
@@ -29,8 +31,9 @@ struct DaemonRunner {
         let counter = APICallCounter()
         let reconciler: Reconciler
         let journal: FileJournal
+        let github: any GitHubPort
         do {
-            (reconciler, journal) = try await context.openReconciler(counter: counter)
+            (reconciler, journal, github) = try await context.openReconcilerKeepingGitHub(counter: counter)
         } catch {
             context.output.printFailure(error)
             notifier.failing(status: "cannot start: " + CommandFailure.lines(of: error).joined(separator: "; "))
@@ -39,20 +42,22 @@ struct DaemonRunner {
         defer { journal.close() }
 
         let shared = SharedGauges()
+        // The hooks and forecasts log with this run's (info-level) logger: `pass finished` is an info line.
+        let wired = DaemonRunner(
+            context: context,
+            interval: interval,
+            metricsFile: metricsFile,
+            metricsFileMode: metricsFileMode,
+            forecastBudget: forecastBudget
+        )
         let daemon = Daemon(
             reconciler: reconciler,
             clock: context.clock,
             interval: TimeInterval(interval.seconds),
             idPrefix: Self.processTag(),
             loadDesired: { [context] in await context.loadDesired() },
-            // The hooks log with this run's (info-level) logger: `pass finished` is an info line.
-            hooks: DaemonRunner(
-                context: context,
-                interval: interval,
-                metricsFile: metricsFile,
-                metricsFileMode: metricsFileMode
-            )
-            .hooks(notifier: notifier, shared: shared, counter: counter)
+            hooks: wired.hooks(notifier: notifier, shared: shared, counter: counter),
+            forecaster: wired.forecaster(github: github)
         )
 
         // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.
@@ -182,6 +187,17 @@ struct DaemonRunner {
     }
 
     /// What the daemon tells the outside after each pass and comment.
+    /// The forecasts on open pull requests (docs/behaviour.md §6.9): against GitHub only (`--local` has no
+    /// pull requests), unless `--forecast-budget 0` or `--no-forecast` turns them off.
+    func forecaster(github: any GitHubPort) -> ForecastRunner? {
+        guard forecastBudget > 0, let adapter = github as? GitHubAdapter else {
+            context.logger.info("forecasts off", ["reason": context.local ? "--local" : "--forecast-budget 0"])
+            return nil
+        }
+        let port = GitHubForecastAdapter(github: adapter, budget: ForecastBudget(percent: forecastBudget))
+        return ForecastRunner(port: port, clock: context.clock, logger: context.logger)
+    }
+
     func hooks(notifier: SystemdNotifier, shared: SharedGauges, counter: APICallCounter) -> Daemon.Hooks {
         let context = context
         let runner = self
@@ -217,8 +233,25 @@ struct DaemonRunner {
             massReleaseAllowed: { context.state.massReleaseAllowed },
             massReleaseUsed: { context.state.consumeMassReleaseAllowance() },
             // The expiry warning goes out in the lane, not in a pass: its lateness comes this way.
-            latenessMeasured: { late in shared.gauges.withLock { $0.lateness[late.kind] = late.seconds } }
+            latenessMeasured: { late in shared.gauges.withLock { $0.lateness[late.kind] = late.seconds } },
+            forecastFinished: { report in runner.log(report) }
         )
+    }
+
+    /// A forecast round that wrote something, or stopped early, is logged; a quiet one is not.
+    func log(_ report: ForecastRunner.Report) {
+        var fields = [
+            "pull.requests": String(report.pullRequests), "forecast": String(report.forecast),
+            "writes": String(report.writes),
+        ]
+        if let stopped = report.stoppedBy {
+            fields["reason"] = stopped.message
+            context.logger.notice("forecasts stopped", fields)
+        } else if let skipped = report.skipped {
+            context.logger.debug("forecasts skipped", ["reason": skipped])
+        } else if report.writes > 0 {
+            context.logger.info("forecasts written", fields)
+        }
     }
 
     /// Each problem of the desired state (what `validate` prints) once, in the first pass that meets it, not

@@ -123,6 +123,15 @@ extension CommandContext {
     ///
     /// - Parameter counter: when given, every port call is counted for the metrics file.
     func openReconciler(counter: APICallCounter? = nil) async throws -> (Reconciler, FileJournal) {
+        let opened = try await openReconcilerKeepingGitHub(counter: counter)
+        return (opened.reconciler, opened.journal)
+    }
+
+    /// ``openReconciler(counter:)``, also giving the GitHub port it was made with (uncounted), which the
+    /// daemon's forecasts share (docs/behaviour.md §6.9).
+    func openReconcilerKeepingGitHub(
+        counter: APICallCounter? = nil
+    ) async throws -> (reconciler: Reconciler, journal: FileJournal, github: any GitHubPort) {
         // A state directory of the other mode, or missing configuration, fails before anything is
         // touched, naming every problem found at once (docs/behaviour.md §4.6).
         var problems: [String] = []
@@ -137,9 +146,10 @@ extension CommandContext {
         _ = await attempt { try state.claim(local: local, record: false) }
         let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
         let madeGitHub = await attempt { try await makeGitHub() }
-        guard var catalog = madeCatalog, var github = madeGitHub, problems.isEmpty else {
+        guard var catalog = madeCatalog, let made = madeGitHub, problems.isEmpty else {
             throw CommandFailure(lines: problems)
         }
+        var github = made
         if let counter {
             catalog = InstrumentedCatalog(catalog, counter: counter)
             github = InstrumentedGitHub(github, counter: counter)
@@ -158,7 +168,7 @@ extension CommandContext {
                 poolName: poolName,
                 logger: logger
             )
-            return (reconciler, journal)
+            return (reconciler, journal, made)
         } catch {
             journal.close()
             throw error

@@ -57,50 +57,19 @@ public enum DesiredStateParser {
         for file in snapshot.requestFiles.sorted(by: { $0.name < $1.name }) where !file.name.hasPrefix(".") {
             let path = snapshot.displayPath(for: "requests/\(file.name)")
             guard file.name.hasSuffix(".json") else {
-                let message =
-                    file.content == .notRegularFile(kind: "a directory")
-                    ? "this is a directory; requests/ holds only <request-id>.json files: move it out"
-                    : "not a .json file; requests/ holds only <request-id>.json files: rename or move it"
-                        + " (files starting with '.' are ignored)"
-                state.diagnostics.append(Diagnostic(path: path, message: message))
+                let isDirectory = file.content == .notRegularFile(kind: "a directory")
+                state.diagnostics.append(notRequestFileDiagnostic(path: path, isDirectory: isDirectory))
                 continue
             }
             let name = String(file.name.dropLast(".json".count))
             guard let id = RequestID(name) else {
-                state.diagnostics.append(
-                    Diagnostic(
-                        path: path,
-                        message: "\(JSONValue.quoted(name)) is not a valid request id; name the file with 1 to 63"
-                            + " lowercase letters, digits or hyphens, starting with a letter or digit"
-                            + " (e.g. requests/alice-metaflow.json)"
-                    )
-                )
+                state.diagnostics.append(invalidIDDiagnostic(name, path: path))
                 continue
             }
-            let result: FileParseResult<RequestSpec>
-            switch file.content {
-            case .bytes(let bytes):
-                guard bytes.count <= DesiredStateLimits.maximumFileSize else {
-                    result = FileParseResult(
-                        value: nil,
-                        diagnostics: [Diagnostic(path: path, message: tooLargeMessage(size: bytes.count))]
-                    )
-                    break
-                }
-                result = RequestFileParser.parse(bytes, id: id, path: path, pool: state.pool)
-            default:
-                result = FileParseResult(
-                    value: nil,
-                    diagnostics: [Diagnostic(path: path, message: contentProblem(file.content)!)]
-                )
-            }
-            state.diagnostics += result.diagnostics
-            guard let spec = result.value else {
-                var recovered: RecoveredRequest?
-                if case .bytes(let bytes) = file.content, bytes.count <= DesiredStateLimits.maximumFileSize {
-                    recovered = RequestFileParser.recover(bytes)
-                }
-                state.requests[id] = .invalid(result.diagnostics, recovered: recovered)
+            let (entry, diagnostics) = requestEntry(file.content, id: id, path: path, pool: state.pool)
+            state.diagnostics += diagnostics
+            guard let spec = entry.spec else {
+                state.requests[id] = entry
                 continue
             }
             state.requests[id] = .valid(spec)
@@ -121,6 +90,57 @@ public enum DesiredStateParser {
                 firstFileOfRequester[login] = file.name
             }
         }
+    }
+
+    /// One request file's entry, read exactly as ``parse(_:)`` reads it in `requests/` (the size limit,
+    /// the content's kind, the file's rules against `pool`): also what a forecast reads a pull request's
+    /// version of a file with (docs/behaviour.md §6.9).
+    /// - Parameters:
+    ///   - content: The file as read.
+    ///   - id: The request id its name gives.
+    ///   - path: The path shown in diagnostics.
+    ///   - pool: The pool the file is checked against (`maxLease`); `nil` while `pool.json` is invalid.
+    /// - Returns: `.valid` with the spec, or `.invalid` with every diagnostic and what could be recovered;
+    ///   and every diagnostic of the file (a valid file's warnings too).
+    public static func requestEntry(
+        _ content: FileContent,
+        id: RequestID,
+        path: String,
+        pool: PoolConfiguration?
+    ) -> (entry: RequestEntry, diagnostics: [Diagnostic]) {
+        guard case .bytes(let bytes) = content else {
+            let problems = [Diagnostic(path: path, message: contentProblem(content)!)]
+            return (.invalid(problems, recovered: nil), problems)
+        }
+        guard bytes.count <= DesiredStateLimits.maximumFileSize else {
+            let problems = [Diagnostic(path: path, message: tooLargeMessage(size: bytes.count))]
+            return (.invalid(problems, recovered: nil), problems)
+        }
+        let result = RequestFileParser.parse(bytes, id: id, path: path, pool: pool)
+        guard let spec = result.value else {
+            return (.invalid(result.diagnostics, recovered: RequestFileParser.recover(bytes)), result.diagnostics)
+        }
+        return (.valid(spec), result.diagnostics)
+    }
+
+    /// The error for an entry of `requests/` that is not a `.json` file.
+    public static func notRequestFileDiagnostic(path: String, isDirectory: Bool = false) -> Diagnostic {
+        let message =
+            isDirectory
+            ? "this is a directory; requests/ holds only <request-id>.json files: move it out"
+            : "not a .json file; requests/ holds only <request-id>.json files: rename or move it"
+                + " (files starting with '.' are ignored)"
+        return Diagnostic(path: path, message: message)
+    }
+
+    /// The error for a file in `requests/` whose name is no request id.
+    public static func invalidIDDiagnostic(_ name: String, path: String) -> Diagnostic {
+        Diagnostic(
+            path: path,
+            message: "\(JSONValue.quoted(name)) is not a valid request id; name the file with 1 to 63"
+                + " lowercase letters, digits or hyphens, starting with a letter or digit"
+                + " (e.g. requests/alice-metaflow.json)"
+        )
     }
 
     private static func parseTemplates(_ snapshot: DesiredStateSnapshot, into state: inout DesiredState) {

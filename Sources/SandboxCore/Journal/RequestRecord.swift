@@ -46,8 +46,16 @@ public struct RequestRecord: Hashable, Sendable, Codable {
 
     /// Who this is for the one-live-sandbox rule: GitHub's numeric id when known, else the login.
     public var identity: String {
-        if case .verified(let userId, _, _)? = verification { return "id:\(userId)" }
-        return "login:\(spec.requester.lowercased())"
+        if case .verified(let userId, _, _)? = verification {
+            return Self.identity(userId: userId, login: spec.requester)
+        }
+        return Self.identity(userId: nil, login: spec.requester)
+    }
+
+    /// The identity of a person (docs/behaviour.md §3.3): GitHub's numeric id when known, else the login
+    /// compared ignoring case.
+    public static func identity(userId: Int64?, login: String) -> String {
+        userId.map { "id:\($0)" } ?? "login:\(login.lowercased())"
     }
 }
 

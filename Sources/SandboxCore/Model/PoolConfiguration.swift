@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The operator's `pool.json` (docs/behaviour.md §2), validated.
 public struct PoolConfiguration: Hashable, Sendable, Codable {
     /// How many sandboxes may occupy a slot at once (0 stops dispensing).
@@ -78,5 +80,13 @@ public struct VerificationPolicy: Hashable, Sendable, Codable {
     /// Whether `login` is on the deny list.
     public func denies(_ login: String) -> Bool {
         deniedUsers.contains { $0.lowercased() == login.lowercased() }
+    }
+}
+
+extension PoolConfiguration {
+    /// The lease a request gets: its own `lease`, else the pool's, never more than `maxLease`
+    /// (docs/behaviour.md §3.5). The planner starts leases with it; a forecast expects them with it.
+    public func leaseLength(of spec: RequestSpec) -> TimeInterval {
+        min(spec.lease ?? lease, maxLease).timeInterval
     }
 }

@@ -38,7 +38,13 @@ struct NotificationBody {
     /// gets `…`); only if that is not enough is the trusted text cut too. The marker is never cut,
     /// and a marker-like HTML comment anywhere before it is neutralized.
     func rendered(marker: NotificationMarker, maximumBytes: Int) -> String {
-        let suffix = "\n\n" + marker.text
+        rendered(markerText: marker.text, maximumBytes: maximumBytes)
+    }
+
+    /// The body ending with `markerText` (a marker sandboxd wrote, such as the forecast's), as
+    /// ``rendered(marker:maximumBytes:)``.
+    func rendered(markerText: String, maximumBytes: Int) -> String {
+        let suffix = "\n\n" + markerText
         let budget = maximumBytes - suffix.utf8.count
         precondition(budget > 0, "the size limit leaves no room for the marker")
 
@@ -54,7 +60,7 @@ struct NotificationBody {
         text = Self.neutralizingMarkers(in: text)
         if text.utf8.count > budget { text = Self.truncated(text, toBytes: budget) }
         while text.last?.isWhitespace == true { text.removeLast() }
-        return text.isEmpty ? marker.text : text + suffix
+        return text.isEmpty ? markerText : text + suffix
     }
 
     // MARK: - Fitting

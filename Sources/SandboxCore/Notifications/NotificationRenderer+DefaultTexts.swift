@@ -204,13 +204,18 @@ extension NotificationRenderer {
 extension NotificationBody {
     /// One list item per problem, escaped, then how many more there are.
     mutating func appendProblems(_ context: NotificationContext) {
-        for problem in context.problems {
+        appendProblems(context.problems, count: context.problemCount)
+    }
+
+    /// One list item per problem of `shown`, escaped, then how many more of `count` there are.
+    mutating func appendProblems(_ shown: [String], count: Int) {
+        for problem in shown {
             append("- ")
             append(escaping: problem)
             append("\n")
         }
-        if context.problems.isEmpty { append("- \(NotificationRenderer.absentValue)\n") }
-        let more = context.problemCount - context.problems.count
+        if shown.isEmpty { append("- \(NotificationRenderer.absentValue)\n") }
+        let more = count - shown.count
         if more > 0 { append("- …and \(more) more: run `sandboxd validate` to see them all\n") }
     }
 
@@ -227,7 +232,11 @@ extension NotificationBody {
 
     /// The request file's path, as code when it is plain, else escaped text.
     mutating func appendPath(_ context: NotificationContext) {
-        let path = context.requestFilePath
+        appendPath(context.requestFilePath)
+    }
+
+    /// A file's path, as code when it is plain, else escaped text (a path may come from a contributor).
+    mutating func appendPath(_ path: String) {
         let isPlain =
             !path.isEmpty
             && path.unicodeScalars.allSatisfy { scalar in

@@ -82,7 +82,7 @@ struct RoundPlanner {
 
     /// The lease a request gets, capped by the pool's `maxLease`.
     func leaseLength(of spec: RequestSpec) -> TimeInterval {
-        min(spec.lease ?? pool.lease, pool.maxLease).timeInterval
+        pool.leaseLength(of: spec)
     }
 
     func token(_ subject: String, _ step: String) -> String {

@@ -51,19 +51,23 @@ public actor Daemon {
         /// The lane wrote an expiry warning, this late (before ``commentSent``); a pass's own lateness
         /// (terminations) is in its report.
         public var latenessMeasured: @Sendable (Lateness) -> Void
+        /// After every forecast round (docs/behaviour.md §6.9).
+        public var forecastFinished: @Sendable (ForecastRunner.Report) -> Void
 
         public init(
             passFinished: @escaping @Sendable (PassSummary) -> Void = { _ in },
             commentSent: @escaping @Sendable (Int) -> Void = { _ in },
             massReleaseAllowed: @escaping @Sendable () -> Bool = { false },
             massReleaseUsed: @escaping @Sendable () -> Void = {},
-            latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in }
+            latenessMeasured: @escaping @Sendable (Lateness) -> Void = { _ in },
+            forecastFinished: @escaping @Sendable (ForecastRunner.Report) -> Void = { _ in }
         ) {
             self.passFinished = passFinished
             self.commentSent = commentSent
             self.massReleaseAllowed = massReleaseAllowed
             self.massReleaseUsed = massReleaseUsed
             self.latenessMeasured = latenessMeasured
+            self.forecastFinished = forecastFinished
         }
     }
 
@@ -106,6 +110,8 @@ public actor Daemon {
     private var passNumber = 0
     private var troubledPasses = 0
     private let lane: CommentLane
+    /// Forecasts on open pull requests after each pass; `nil` when they are off (docs/behaviour.md §6.9).
+    private let forecasts: ForecastLane?
 
     /// - Parameters:
     ///   - reconciler: the executor the passes run on.
@@ -113,14 +119,17 @@ public actor Daemon {
     ///   - interval: the longest time between passes (`--interval`).
     ///   - idPrefix: the first part of every `reconcile.id` (unique per process).
     ///   - loadDesired: reads the desired state afresh.
+    ///   - forecaster: forecasts on open pull requests after each pass; `nil` for none.
     public init(
         reconciler: Reconciler,
         clock: any SandboxClock,
         interval: TimeInterval,
         idPrefix: String,
         loadDesired: @escaping @Sendable () async -> DesiredState,
-        hooks: Hooks = Hooks()
+        hooks: Hooks = Hooks(),
+        forecaster: ForecastRunner? = nil
     ) {
+        forecasts = forecaster.map { ForecastLane(runner: $0, finished: hooks.forecastFinished) }
         self.reconciler = reconciler
         self.clock = clock
         self.interval = interval
@@ -179,6 +188,7 @@ public actor Daemon {
         wakeTask?.cancel()
         await lane.stop()
         await laneTask.value
+        await forecasts?.stop()
         state = .stopped
         return outcome
     }
@@ -191,6 +201,7 @@ public actor Daemon {
         await lane.stop()
         wakeTask?.cancel()
         continuation.finish()
+        await forecasts?.stop()
     }
 
     /// One pass, then the next wake.
@@ -217,6 +228,7 @@ public actor Daemon {
         troubledPasses = report.problems.contains { Self.slowsPolling($0.kind) } ? troubledPasses + 1 : 0
         let nextWake = scheduleWake(after: started, due: report.nextDue)
         await lane.poke(desired: desired)
+        await forecasts?.poke(journal: await reconciler.state, desired: desired)
         hooks.passFinished(
             PassSummary(
                 reconcileID: id,

@@ -28,21 +28,37 @@ public enum Verifier {
         using github: any GitHubPort
     ) async -> (outcome: VerificationOutcome, cause: GitHubError?) {
         guard github.checksRequesters else { return (.skipped, nil) }
+        let result = await decide(request, given: VerificationFacts()) { question throws(GitHubError) in
+            try await github.answer(question)
+        }
+        return (result.outcome, result.cause)
+    }
+
+    /// Asks `answer` the questions the policy asks beyond the facts already `given`, until it decides.
+    ///
+    /// A forecast (docs/behaviour.md §6.9) gives the facts a merge would bring and keeps the facts it
+    /// gathered, so asking again later costs nothing.
+    /// - Returns: The outcome, the GitHub failure that left it pending (if any), and every fact known.
+    public static func decide(
+        _ request: VerificationRequest,
+        given known: VerificationFacts,
+        answer: (VerificationQuestion) async throws(GitHubError) -> VerificationFact
+    ) async -> (outcome: VerificationOutcome, cause: GitHubError?, facts: VerificationFacts) {
         let policy = request.policy
-        var facts = VerificationFacts()
+        var facts = known
         for _ in 0..<maximumQuestions {
             switch policy.nextStep(for: request, given: facts) {
             case .decided(let outcome):
-                return (outcome, nil)
+                return (outcome, nil, facts)
             case .ask(let question):
                 do {
-                    facts.record(try await github.answer(question), for: question)
+                    facts.record(try await answer(question), for: question)
                 } catch {
-                    return (policy.outcome(after: error, request: request), error)
+                    return (policy.outcome(after: error, request: request), error, facts)
                 }
             }
         }
         let error = GitHubError(.rejected, message: "more than \(maximumQuestions) questions without a decision")
-        return (policy.outcome(after: error, request: request), error)
+        return (policy.outcome(after: error, request: request), error, facts)
     }
 }
