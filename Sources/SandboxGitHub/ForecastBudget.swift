@@ -1,7 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxHTTP
-import Synchronization
+import SandboxLocking
 
 /// The share of GitHub's primary rate limit forecasts may use (docs/behaviour.md §6.9, `--forecast-budget`):
 /// at most `percent` % of `X-RateLimit-Limit` (5,000 an hour for a token until GitHub says) in each window
@@ -28,7 +28,7 @@ public final class ForecastBudget: Sendable {
 
     /// The percentage of the limit forecasts may use, 1 to 100.
     public let percent: Int
-    private let window = Mutex(Window())
+    private let window = Locked(Window())
 
     /// - Parameter percent: 1 to 100 (0 turns forecasting off: make no budget then).
     public init(percent: Int) {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import SandboxLocking
 
 /// What the forecasts read and write (docs/behaviour.md §6.9): the open pull requests, a file at a pull
 /// request's head, and commit statuses. Reads carry ETags as every `GET` does, so an unchanged answer is
