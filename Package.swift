@@ -27,12 +27,15 @@ let package = Package(
         .target(name: "SandboxGit", dependencies: ["SandboxCore", "SandboxFiles"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
         .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
+        // Adapter: high availability on DynamoDB — the leader's lease with its fencing token, and the journal in the
+        // table (docs/behaviour.md §11), over SandboxAWS's signer and retrying sender.
+        .target(name: "SandboxHA", dependencies: ["SandboxAWS", "SandboxHTTP", "SandboxRuntime"]),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
         .target(
             name: "SandboxCommands",
             dependencies: [
                 "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxGit",
-                "SandboxLocal",
+                "SandboxLocal", "SandboxHA",
             ]
         ),
         // `SandboxGit` directly too: the executable answers git's askpass prompts before anything else.
@@ -86,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "SandboxGitTests",
             dependencies: ["SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
+        ),
+        .testTarget(
+            name: "SandboxHATests",
+            dependencies: ["SandboxHA", "SandboxAWS", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"]
         ),
         .testTarget(
             name: "SandboxCommandsTests",
