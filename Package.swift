@@ -35,7 +35,7 @@ let package = Package(
             name: "SandboxCommands",
             dependencies: [
                 "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxGit",
-                "SandboxLocal", "SandboxHA",
+                "SandboxLocal", "SandboxHA", "SandboxHTTP",
             ]
         ),
         // `SandboxGit` directly too: the executable answers git's askpass prompts before anything else.

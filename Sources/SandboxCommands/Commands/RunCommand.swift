@@ -9,7 +9,8 @@ public enum RunCommand: SandboxCommand {
             context: CommandContext(options: options, environment: environment, output: output),
             interval: options.interval,
             metricsFile: options.metricsFile,
-            metricsFileMode: options.metricsFileMode
+            metricsFileMode: options.metricsFileMode,
+            ha: options.ha
         ).run()
     }
 }

@@ -15,12 +15,19 @@ struct DaemonRunner {
     var metricsFile: String?
     /// `--metrics-file-mode`: node_exporter, another user, reads the file (docs/behaviour.md §8).
     var metricsFileMode: UInt16 = 0o644
+    /// `--ha-table` and the rest: run as a replica (``HAReplica``, docs/behaviour.md §11).
+    var ha: CommandOptions.HAOptions?
+    /// Before every `STATUS=` of a pass (a replica's role and term).
+    var statusPrefix = ""
+    /// After the metrics of every pass (a replica's role gauges).
+    var extraMetrics = ""
 
     /// The longest time between two `WATCHDOG=1` while the loop is alive (a third of `WATCHDOG_USEC`
     /// when that is shorter).
     static let longestWatchdogGap: Duration = .seconds(10)
 
     func run() async -> Int32 {
+        if let ha { return await HAReplica(runner: self, options: ha).run() }
         var context = context
         context.logger.minimumLevel = context.logLevel ?? .info
         let logger = context.logger
@@ -39,21 +46,7 @@ struct DaemonRunner {
         defer { journal.close() }
 
         let shared = SharedGauges()
-        let daemon = Daemon(
-            reconciler: reconciler,
-            clock: context.clock,
-            interval: TimeInterval(interval.seconds),
-            idPrefix: Self.processTag(),
-            loadDesired: { [context] in await context.loadDesired() },
-            // The hooks log with this run's (info-level) logger: `pass finished` is an info line.
-            hooks: DaemonRunner(
-                context: context,
-                interval: interval,
-                metricsFile: metricsFile,
-                metricsFileMode: metricsFileMode
-            )
-            .hooks(notifier: notifier, shared: shared, counter: counter)
-        )
+        let daemon = makeDaemon(reconciler: reconciler, notifier: notifier, counter: counter, shared: shared)
 
         // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.
         let watcher = DesiredStateWatcher(directory: context.desiredStatePath)
@@ -100,6 +93,28 @@ struct DaemonRunner {
             notifier.failing(status: "journal failure: \(error)")
             return 1
         }
+    }
+
+    /// The daemon on `reconciler`, its hooks logging with this run's (info-level) logger: `pass finished` is an
+    /// info line.
+    func makeDaemon(
+        reconciler: Reconciler,
+        notifier: SystemdNotifier,
+        counter: APICallCounter,
+        shared: SharedGauges = SharedGauges()
+    ) -> Daemon {
+        var context = context
+        context.logger.minimumLevel = context.logLevel ?? .info
+        var runner = self
+        runner.context = context
+        return Daemon(
+            reconciler: reconciler,
+            clock: context.clock,
+            interval: TimeInterval(interval.seconds),
+            idPrefix: Self.processTag(),
+            loadDesired: { [context] in await context.loadDesired() },
+            hooks: runner.hooks(notifier: notifier, shared: shared, counter: counter)
+        )
     }
 
     /// SIGUSR1 (docs/behaviour.md §7): one `state` line — the loop's state, what the last pass left, when it
@@ -199,7 +214,8 @@ struct DaemonRunner {
                 runner.log(summary)
                 LastPass(finishedAt: summary.ended, problems: report.problems).write(in: context.stateDirectory)
                 notifier.status(
-                    DaemonStatusLine.summary(
+                    runner.statusPrefix
+                        + DaemonStatusLine.summary(
                         state: summary.journal,
                         capacity: summary.desired.pool?.capacity,
                         now: summary.ended,
@@ -276,7 +292,7 @@ struct DaemonRunner {
                 apiCalls: counter.snapshot,
                 schedule: schedule,
                 now: summary.ended
-            )
+            ) + extraMetrics
             return Result {
                 try AtomicFile.write(
                     Data(text.utf8),

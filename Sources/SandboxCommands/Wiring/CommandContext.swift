@@ -123,27 +123,7 @@ extension CommandContext {
     ///
     /// - Parameter counter: when given, every port call is counted for the metrics file.
     func openReconciler(counter: APICallCounter? = nil) async throws -> (Reconciler, FileJournal) {
-        // A state directory of the other mode, or missing configuration, fails before anything is
-        // touched, naming every problem found at once (docs/behaviour.md §4.6).
-        var problems: [String] = []
-        func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
-            do {
-                return try await make()
-            } catch {
-                problems += CommandFailure.lines(of: error)
-                return nil
-            }
-        }
-        _ = await attempt { try state.claim(local: local, record: false) }
-        let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
-        let madeGitHub = await attempt { try await makeGitHub() }
-        guard var catalog = madeCatalog, var github = madeGitHub, problems.isEmpty else {
-            throw CommandFailure(lines: problems)
-        }
-        if let counter {
-            catalog = InstrumentedCatalog(catalog, counter: counter)
-            github = InstrumentedGitHub(github, counter: counter)
-        }
+        let (catalog, github) = try await openPorts(counter: counter)
         let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
         do {
             try state.claim(local: local, record: true)
@@ -175,5 +155,30 @@ extension CommandContext {
             return JournalState(lineage: "")
         }
         return try JournalCodec.replay(contents)
+    }
+
+    /// The ports of this mode, counted when `counter` is given; a state directory of the other mode, or missing
+    /// configuration, fails before anything is touched, naming every problem found at once (docs/behaviour.md §4.6).
+    func openPorts(counter: APICallCounter? = nil) async throws -> (any CatalogPort, any GitHubPort) {
+        var problems: [String] = []
+        func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
+            do {
+                return try await make()
+            } catch {
+                problems += CommandFailure.lines(of: error)
+                return nil
+            }
+        }
+        _ = await attempt { try state.claim(local: local, record: false) }
+        let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
+        let madeGitHub = await attempt { try await makeGitHub() }
+        guard var catalog = madeCatalog, var github = madeGitHub, problems.isEmpty else {
+            throw CommandFailure(lines: problems)
+        }
+        if let counter {
+            catalog = InstrumentedCatalog(catalog, counter: counter)
+            github = InstrumentedGitHub(github, counter: counter)
+        }
+        return (catalog, github)
     }
 }
