@@ -171,7 +171,9 @@ extension Torture {
             let known = Set(state.requests.keys.map(\.rawValue))
             guard requests.allSatisfy({ $0.removeAt != nil || known.contains($0.id) }) else { continue }
             let final = state.requests.values.allSatisfy { $0.phase.state.isFinal }
-            if final && catalog.liveProducts.isEmpty && elapsed(since: quietSince) > 3 {
+            // The last leader's lease must have run out and the next one led a while: until then nobody comments.
+            let led = elapsed(since: start) > HAScene.leaseSeconds + 5
+            if final && led && catalog.liveProducts.isEmpty && elapsed(since: quietSince) > 3 {
                 note("converged in \(format(elapsed(since: start))) s")
                 return true
             }

@@ -13,6 +13,7 @@ extension HAReplica {
         ports: (catalog: any CatalogPort, github: any GitHubPort),
         counter: APICallCounter,
         board: HAReplica.Board,
+        guardian: TermGuard,
         notifier: SystemdNotifier
     ) async -> TermEnd {
         let logger = context.logger
@@ -55,7 +56,7 @@ extension HAReplica {
         board.daemon.withLock { $0 = daemon }
         if board.stopRequested.withLock({ $0 }) { daemon.send(.stop) }
         notifier.status("leader, term \(term.fence): replayed \(store.lastSeq) records")
-        let keeper = Task { await keepLease(term, lease: lease, daemon: daemon, board: board) }
+        let keeper = Task { await keepLease(term, lease: lease, daemon: daemon, board: board, guardian: guardian) }
         let heartbeat = Task { await DaemonRunner.feedWatchdog(notifier: notifier, liveness: daemon.liveness) }
         let outcome = await daemon.run()
         keeper.cancel()
@@ -85,7 +86,13 @@ extension HAReplica {
     /// Renews the lease every third of it while the daemon runs. Returns `true` when the lease is lost — taken by
     /// another replica, or not renewed for two thirds of it (the daemon is then stopped: a standby may take over
     /// once it expires).
-    func keepLease(_ first: LeaderTerm, lease: HALease, daemon: Daemon, board: HAReplica.Board) async -> Bool {
+    func keepLease(
+        _ first: LeaderTerm,
+        lease: HALease,
+        daemon: Daemon,
+        board: HAReplica.Board,
+        guardian: TermGuard
+    ) async -> Bool {
         var term = first
         var renewedAt = ContinuousClock.now
         let every = Duration.milliseconds(Int(leaseDuration * 1000 / 3))
@@ -99,6 +106,7 @@ extension HAReplica {
                     return true
                 }
                 (term, renewedAt) = (renewed, sent)
+                guardian.renewed(sentAt: sent)
                 board.term.withLock { $0 = renewed }
             } catch {
                 context.logger.warning("cannot renew the lease", ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import SandboxCore
+import SandboxHTTP
 import SandboxFiles
 import SandboxHA
 import SandboxRuntime
@@ -47,8 +48,12 @@ struct HAReplica {
         let lock: StateDirectoryLock
         let ports: (catalog: any CatalogPort, github: any GitHubPort)
         let table: HATable
+        let guardian = TermGuard(lease: .milliseconds(Int(leaseDuration * 1000)))
         do {
-            ports = try await context.openPorts(counter: counter)
+            ports = try await context.openPorts(
+                counter: counter,
+                githubTransport: TermGuardedTransport(URLSessionTransport(), term: guardian)
+            )
             lock = try StateDirectoryLock.acquire(stateDirectory: context.stateDirectory)
             try context.state.claim(local: false, record: true)
             table = try await RemotePorts.haTable(context: context, options: options)
@@ -68,7 +73,18 @@ struct HAReplica {
             ["pool": context.poolName, "ha.table": table.name, "ha.id": replicaID, "ha.lease": "\(options.lease)"]
         )
         while let term = await standby(lease: lease, board: board, notifier: notifier) {
-            switch await lead(term, lease: lease, ports: ports, counter: counter, board: board, notifier: notifier) {
+            guardian.begin()
+            let end = await lead(
+                term,
+                lease: lease,
+                ports: ports,
+                counter: counter,
+                board: board,
+                guardian: guardian,
+                notifier: notifier
+            )
+            guardian.end()
+            switch end {
             case .stopped: return 0
             case .deposed: continue
             case .failed: return 1

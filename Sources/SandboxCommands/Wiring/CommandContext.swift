@@ -1,6 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxGit
+import SandboxHTTP
 import SandboxLocal
 import SandboxRuntime
 
@@ -103,7 +104,7 @@ struct CommandContext: Sendable {
     }
 
     /// The GitHub port for this mode.
-    func makeGitHub() async throws -> any GitHubPort {
+    func makeGitHub(transport: any HTTPTransport = URLSessionTransport()) async throws -> any GitHubPort {
         if local {
             let output = output
             let clock = clock
@@ -114,7 +115,7 @@ struct CommandContext: Sendable {
                 printer: { name, body in output.writeOutput("── outbox/\(name) ──\n\(body)\n\n") }
             )
         }
-        return try await RemotePorts.github(context: self)
+        return try await RemotePorts.github(context: self, transport: transport)
     }
 }
 
@@ -159,7 +160,10 @@ extension CommandContext {
 
     /// The ports of this mode, counted when `counter` is given; a state directory of the other mode, or missing
     /// configuration, fails before anything is touched, naming every problem found at once (docs/behaviour.md §4.6).
-    func openPorts(counter: APICallCounter? = nil) async throws -> (any CatalogPort, any GitHubPort) {
+    func openPorts(
+        counter: APICallCounter? = nil,
+        githubTransport: any HTTPTransport = URLSessionTransport()
+    ) async throws -> (any CatalogPort, any GitHubPort) {
         var problems: [String] = []
         func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
             do {
@@ -171,7 +175,7 @@ extension CommandContext {
         }
         _ = await attempt { try state.claim(local: local, record: false) }
         let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
-        let madeGitHub = await attempt { try await makeGitHub() }
+        let madeGitHub = await attempt { try await makeGitHub(transport: githubTransport) }
         guard var catalog = madeCatalog, var github = madeGitHub, problems.isEmpty else {
             throw CommandFailure(lines: problems)
         }
