@@ -21,7 +21,7 @@ public struct CommandOptions: Sendable, Hashable {
         case ha
     }
 
-    /// `--ha-table` and the other high-availability settings (docs/behaviour.md §11); `nil` without `--ha-table`.
+    /// `--ha-table` and the other high-availability settings (docs/behaviour.md §12); `nil` without `--ha-table`.
     public struct HAOptions: Sendable, Hashable {
         public enum Action: String, Sendable, Hashable { case createTable = "create-table", importJournal = "import" }
         public var table: String
@@ -161,7 +161,7 @@ public struct CommandOptions: Sendable, Hashable {
     public var timeout: LeaseDuration
     /// `--allow-mass-release` (`reconcile`).
     public var allowMassRelease: Bool
-    /// `--ha-table`, `--ha-id`, `--ha-lease` (docs/behaviour.md §11).
+    /// `--ha-table`, `--ha-id`, `--ha-lease` (docs/behaviour.md §12).
     public var ha: HAOptions?
 
     /// Options with every default, as when nothing is given and the environment is empty.

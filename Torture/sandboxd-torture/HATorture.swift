@@ -1,4 +1,4 @@
-// High-availability mode of the torture (docs/behaviour.md §11, docs/BENCHMARKS.md "Leader failures"): two
+// High-availability mode of the torture (docs/behaviour.md §12, docs/BENCHMARKS.md "Leader failures"): two
 // `sandboxd run --ha-table` replicas against moto's DynamoDB and the loopback fakes; the leader SIGKILLed, or
 // SIGSTOPped and later SIGCONTed, at seeded random moments; the time from each failure to the next leader's
 // `leading` line (its journal replayed) measured.
@@ -103,6 +103,12 @@ extension Torture {
         let lastChange = requests.map { max($0.addAt, $0.removeAt ?? 0) }.max() ?? 0
         while failures.count < options.kills || elapsed(since: start) < lastChange {
             try applyFileChanges(at: elapsed(since: start), done: &done)
+            // A replica that exited by itself is started again, as systemd's Restart= would.
+            for (id, replica) in replicas where !replica.isRunning {
+                replica.stop(SIGKILL)
+                selfExits.append(replica.status)
+                replicas[id] = try startReplica(id)
+            }
             guard let leader = ha!.leader(), leader.expires > Date(), let victim = replicas[leader.holder] else {
                 Thread.sleep(forTimeInterval: 0.05)
                 continue

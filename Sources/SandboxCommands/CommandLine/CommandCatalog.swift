@@ -105,7 +105,7 @@ enum CommandCatalog {
         ),
     ]
 
-    /// High availability on DynamoDB (docs/behaviour.md §11).
+    /// High availability on DynamoDB (docs/behaviour.md §12).
     static let highAvailability: [ArgumentParser.Option] = [
         .init(
             name: "ha-table",
@@ -131,7 +131,7 @@ enum CommandCatalog {
         ),
     ]
 
-    /// `sandboxd ha import|create-table` (docs/behaviour.md §11.5).
+    /// `sandboxd ha import|create-table` (docs/behaviour.md §12.5).
     static let ha = ArgumentParser.Command(
         name: CommandOptions.Command.ha.rawValue,
         abstract: "High availability: ha create-table, or ha import (a single-host journal into the table).",

@@ -2,7 +2,7 @@ import Foundation
 import SandboxHA
 import SandboxRuntime
 
-/// `sandboxd ha create-table` and `sandboxd ha import` (docs/behaviour.md §11.5).
+/// `sandboxd ha create-table` and `sandboxd ha import` (docs/behaviour.md §12.5).
 public enum HACommand: SandboxCommand {
     public static func run(
         _ options: CommandOptions,

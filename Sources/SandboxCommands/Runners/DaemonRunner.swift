@@ -15,7 +15,7 @@ struct DaemonRunner {
     var metricsFile: String?
     /// `--metrics-file-mode`: node_exporter, another user, reads the file (docs/behaviour.md §8).
     var metricsFileMode: UInt16 = 0o644
-    /// `--ha-table` and the rest: run as a replica (``HAReplica``, docs/behaviour.md §11).
+    /// `--ha-table` and the rest: run as a replica (``HAReplica``, docs/behaviour.md §12).
     var ha: CommandOptions.HAOptions?
     /// Before every `STATUS=` of a pass (a replica's role and term).
     var statusPrefix = ""

@@ -35,6 +35,11 @@ extension HAReplica {
             )
         } catch HAJournalError.deposed {
             return .deposed
+        } catch HAJournalError.table(let error) {
+            // DynamoDB did not answer in time: the lease goes to whichever replica can read the journal next.
+            logger.warning("cannot read the journal in the HA table: standing by", ["error": "\(error)"])
+            try? await lease.release(term, now: Date())
+            return .deposed
         } catch {
             logger.error("cannot open the journal in the HA table", ["error": "\(error)"])
             notifier.failing(status: "HA journal failure: \(error)")

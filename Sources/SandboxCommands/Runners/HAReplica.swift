@@ -6,7 +6,7 @@ import SandboxHA
 import SandboxRuntime
 import Synchronization
 
-/// `sandboxd run --ha-table` (docs/behaviour.md §11): one replica of several. It stands by until it can take the
+/// `sandboxd run --ha-table` (docs/behaviour.md §12): one replica of several. It stands by until it can take the
 /// pool's lease, then leads — replays the journal from the table and runs the ``Daemon`` on it — until it stops,
 /// loses the lease, or finds its term over at an append; then it stands by again.
 ///
@@ -168,7 +168,7 @@ struct HAReplica {
         try? AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path), mode: mode_t(runner.metricsFileMode))
     }
 
-    /// `sandboxd_ha_leader` and `sandboxd_ha_term` (docs/behaviour.md §11.6).
+    /// `sandboxd_ha_leader` and `sandboxd_ha_term` (docs/behaviour.md §12.6).
     static func roleMetrics(pool: String, leader: Bool, term: UInt64) -> String {
         let label = "{pool=\"\(MetricsFile.escape(pool))\"}"
         return """

@@ -5,7 +5,7 @@ import SandboxHTTP
 import SandboxRuntime
 
 extension RemotePorts {
-    /// The HA table of `--ha-table` for this pool (docs/behaviour.md §11.4): signed with the credentials and the
+    /// The HA table of `--ha-table` for this pool (docs/behaviour.md §12.4): signed with the credentials and the
     /// region Service Catalog uses; the endpoint is `AWS_ENDPOINT_URL_DYNAMODB`, else `AWS_ENDPOINT_URL`, else
     /// DynamoDB's regional endpoint. (The profile's `services` section is not read for DynamoDB.)
     static func haTable(context: CommandContext, options: CommandOptions.HAOptions) async throws -> HATable {

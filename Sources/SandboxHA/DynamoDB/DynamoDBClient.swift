@@ -2,7 +2,7 @@ public import Foundation
 public import SandboxAWS
 public import SandboxHTTP
 
-/// A small client for DynamoDB's JSON 1.0 protocol (docs/behaviour.md §11.4): `POST /` with `X-Amz-Target:
+/// A small client for DynamoDB's JSON 1.0 protocol (docs/behaviour.md §12.4): `POST /` with `X-Amz-Target:
 /// DynamoDB_20120810.<Operation>` and `Content-Type: application/x-amz-json-1.0`, signed with SigV4 (service
 /// `dynamodb`) for each attempt, retried by SandboxAWS's ``AWSRetryingSender``. Bodies are ``JSONValue``s in the
 /// shapes of botocore's `dynamodb/2012-08-10/service-2.json`.
@@ -15,7 +15,6 @@ public struct DynamoDBClient: Sendable {
         case getItem = "GetItem"
         case putItem = "PutItem"
         case updateItem = "UpdateItem"
-        case deleteItem = "DeleteItem"
         case query = "Query"
         case batchWriteItem = "BatchWriteItem"
         case transactWriteItems = "TransactWriteItems"
@@ -23,8 +22,15 @@ public struct DynamoDBClient: Sendable {
         case describeTable = "DescribeTable"
         case updateTimeToLive = "UpdateTimeToLive"
 
-        /// The IAM action it needs (docs/behaviour.md §11.4).
-        public var iamAction: String { "dynamodb:\(rawValue)" }
+        /// The IAM actions it needs (docs/behaviour.md §12.4): a transaction needs those of its parts.
+        public var iamActions: [String] {
+            self == .transactWriteItems ? ["dynamodb:ConditionCheckItem", "dynamodb:PutItem"] : ["dynamodb:\(rawValue)"]
+        }
+
+        /// What a replica (and `ha import`) calls; the rest is `ha create-table`'s, an administrator's.
+        public static let replicaOperations: [Operation] = [
+            .getItem, .updateItem, .query, .batchWriteItem, .transactWriteItems,
+        ]
     }
 
     public let endpoint: URL

@@ -4,9 +4,9 @@ public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
         /// `ConditionalCheckFailedException`, or a `TransactionCanceledException` one of whose reasons is
         /// `ConditionalCheckFailed`: the item is not as the condition said. Nothing was written.
         case conditionFailed
-        /// `ResourceNotFoundException`: no such table (create it: docs/behaviour.md §11.4).
+        /// `ResourceNotFoundException`: no such table (create it: docs/behaviour.md §12.4).
         case tableMissing
-        /// `AccessDeniedException` and the other authorization failures: the IAM actions of §11.4 are missing.
+        /// `AccessDeniedException` and the other authorization failures: the IAM actions of §12.4 are missing.
         case accessDenied
         /// Throttled, 5xx or no answer (after the retries): try again later.
         case unavailable

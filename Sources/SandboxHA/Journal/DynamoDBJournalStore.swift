@@ -2,7 +2,7 @@ import Foundation
 public import SandboxRuntime
 import Synchronization
 
-/// The journal of high-availability mode (docs/behaviour.md §11.2): records in the HA table, written only while
+/// The journal of high-availability mode (docs/behaviour.md §12.2): records in the HA table, written only while
 /// this replica's term is current.
 ///
 /// Every append is one `TransactWriteItems` (``HATable/putFenced(_:term:token:)``) that checks the lease item's

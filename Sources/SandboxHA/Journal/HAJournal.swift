@@ -1,7 +1,7 @@
 public import Foundation
 public import SandboxRuntime
 
-/// Opening the journal of the HA table (docs/behaviour.md §11.2): the journal item names the lineage and the
+/// Opening the journal of the HA table (docs/behaviour.md §12.2): the journal item names the lineage and the
 /// snapshot; the records after the snapshot follow it without gaps.
 public enum HAJournal {
     /// What the table holds for the pool, read with strongly consistent reads; `nil` when it holds no journal.

@@ -1,4 +1,4 @@
-/// Why the DynamoDB journal refused (docs/behaviour.md §11.2).
+/// Why the DynamoDB journal refused (docs/behaviour.md §12.2).
 public enum HAJournalError: Error, Sendable, CustomStringConvertible {
     /// The lease is another term's: this replica is no longer the leader and must make no further call. The
     /// daemon steps down to standby.

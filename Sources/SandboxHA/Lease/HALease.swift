@@ -1,6 +1,6 @@
 public import Foundation
 
-/// One leader term: who holds the pool's lease, its fencing token, and until when (docs/behaviour.md §11.1).
+/// One leader term: who holds the pool's lease, its fencing token, and until when (docs/behaviour.md §12.1).
 public struct LeaderTerm: Sendable, Hashable {
     /// The replica's `--ha-id`.
     public var holder: String
@@ -16,7 +16,7 @@ public struct LeaderTerm: Sendable, Hashable {
     }
 }
 
-/// The pool's lease item in the HA table (docs/behaviour.md §11.1): `holder`, `fence`, `lease_expires` (epoch
+/// The pool's lease item in the HA table (docs/behaviour.md §12.1): `holder`, `fence`, `lease_expires` (epoch
 /// milliseconds). Written only with conditional `UpdateItem`s, so two replicas never both hold it:
 /// - acquire: when there is no holder or the lease has expired; the fence goes up by one;
 /// - renew: while the holder and fence are still ours;

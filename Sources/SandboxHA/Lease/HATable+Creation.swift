@@ -1,5 +1,5 @@
 extension HATable {
-    /// Creates the table as docs/behaviour.md §11.4 describes it (keys `pool` and `item`, both strings; on-demand
+    /// Creates the table as docs/behaviour.md §12.4 describes it (keys `pool` and `item`, both strings; on-demand
     /// capacity), waits until it is active, and turns on TTL on `expires_at`: `sandboxd ha create-table`, and the
     /// tests. catalog/sandboxd-ha-table.yaml is the same table in CloudFormation.
     public func create() async throws(DynamoDBError) {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The DynamoDB table of high-availability mode (docs/behaviour.md §11.4) as one pool sees it: every item of the
+/// The DynamoDB table of high-availability mode (docs/behaviour.md §12.4) as one pool sees it: every item of the
 /// pool has the partition key `pool` (its name) and a sort key `item` that says what it is:
 /// - `lease`: the leader's lease (``HALease``);
 /// - `journal`: the journal's head — its lineage and the snapshot it starts from;
@@ -78,7 +78,7 @@ public struct HATable: Sendable {
         return items
     }
 
-    /// Writes all `puts` if the lease is still `term`'s (docs/behaviour.md §11.2): one `TransactWriteItems` whose
+    /// Writes all `puts` if the lease is still `term`'s (docs/behaviour.md §12.2): one `TransactWriteItems` whose
     /// first action checks the lease item and whose puts each require that the item does not exist yet. Its
     /// `ClientRequestToken` makes a repeated call (after a lost answer) return the first one's result.
     ///

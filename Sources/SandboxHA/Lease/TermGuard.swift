@@ -1,7 +1,7 @@
 public import SandboxHTTP
 import Synchronization
 
-/// Whether this replica's term can still be current, by its own monotonic clock (docs/behaviour.md §11.3): until
+/// Whether this replica's term can still be current, by its own monotonic clock (docs/behaviour.md §12.3): until
 /// two thirds of the lease after the last renewal was sent. Another replica cannot take the lease before the whole
 /// lease has passed, so a term that is not fresh by this clock may be over.
 ///
@@ -41,7 +41,7 @@ public final class TermGuard: Sendable {
 /// GitHub's transport, refusing every write (anything but GET and HEAD) while the term is not fresh
 /// (``TermGuard``). A comment has no idempotency token: a leader paused between a comment's intent and its call
 /// — or in GitHub's write pacing, which comes after the intent — must not post it once another replica may have
-/// taken over (that replica finds the intent and posts the comment itself, docs/behaviour.md §6.4, §11.3). The
+/// taken over (that replica finds the intent and posts the comment itself, docs/behaviour.md §6.4, §12.3). The
 /// check is made as the request is handed to the network, the last moment sandboxd's code can make it.
 public struct TermGuardedTransport: HTTPTransport {
     let wrapped: any HTTPTransport
@@ -56,7 +56,7 @@ public struct TermGuardedTransport: HTTPTransport {
         if request.method != "GET" && request.method != "HEAD" && !term.isFresh {
             throw .connectionFailed(
                 request.url,
-                "not sent: this replica's lease was not renewed in time (docs/behaviour.md §11.3)"
+                "not sent: this replica's lease was not renewed in time (docs/behaviour.md §12.3)"
             )
         }
         return try await wrapped.send(request)

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Durable storage of journal records: bytes in, bytes out. ``FileJournal`` is the real one; in high-availability
-/// mode it is SandboxHA's DynamoDB store, whose calls go over the network (hence `async`, docs/behaviour.md §11).
+/// mode it is SandboxHA's DynamoDB store, whose calls go over the network (hence `async`, docs/behaviour.md §12).
 public protocol JournalStore: AnyObject, Sendable {
     /// The journal's identity, made when it was created.
     var lineage: String { get }
