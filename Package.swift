@@ -51,7 +51,9 @@ let package = Package(
         // and restarted against SandboxTesting's loopback fakes (Scripts/torture.sh runs it).
         .executableTarget(
             name: "sandboxd-torture",
-            dependencies: ["SandboxAWS", "SandboxCore", "SandboxHA", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
+            dependencies: [
+                "SandboxAWS", "SandboxCore", "SandboxHA", "SandboxHTTP", "SandboxRuntime", "SandboxTesting",
+            ],
             path: "Torture/sandboxd-torture"
         ),
         // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.

@@ -23,7 +23,10 @@ public struct CommandOptions: Sendable, Hashable {
 
     /// `--ha-table` and the other high-availability settings (docs/behaviour.md §12); `nil` without `--ha-table`.
     public struct HAOptions: Sendable, Hashable {
-        public enum Action: String, Sendable, Hashable { case createTable = "create-table", importJournal = "import" }
+        public enum Action: String, Sendable, Hashable {
+            case createTable = "create-table"
+            case importJournal = "import"
+        }
         public var table: String
         /// `--ha-id`; `nil` means HOSTNAME-PID.
         public var replicaID: String?

@@ -307,7 +307,8 @@ struct CommandOptionsTests {
 
     @Test("--ha-table: a table name, a lease of at least 3s, not with --local; without it nothing is set")
     func haOptions() throws {
-        func resolve(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> CommandOptions {
+        func resolve(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> CommandOptions
+        {
             guard case .run(let options) = try CommandOptions.resolve(arguments: arguments, environment: environment)
             else { throw UsageError("not a run", command: nil) }
             return options

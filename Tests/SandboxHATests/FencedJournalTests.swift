@@ -12,7 +12,9 @@ struct FencedJournalTests {
 
     static func payload(_ n: Int) -> [UInt8] { Array("record \(n)".utf8) }
 
-    @Test("a new leader replays what the old one wrote and goes on; the deposed leader's append fails and stores nothing")
+    @Test(
+        "a new leader replays what the old one wrote and goes on; the deposed leader's append fails and stores nothing"
+    )
     func deposedLeader() async throws {
         guard let url = MotoDynamoDB.url("HA deposed leader") else { return }
         let table = try await MotoDynamoDB.freshTable(url)
@@ -89,7 +91,9 @@ struct FencedJournalTests {
         let contents = JournalContents(
             lineage: "lineage-from-the-file",
             snapshot: nil,
-            records: try events.enumerated().map { JournalRecord(seq: UInt64($0 + 1), payload: try JournalCodec.encode($1)) },
+            records: try events.enumerated().map {
+                JournalRecord(seq: UInt64($0 + 1), payload: try JournalCodec.encode($1))
+            },
             warnings: []
         )
         #expect(try await HAJournal.importing(contents, into: table, term: term) == 2)

@@ -49,7 +49,11 @@ struct LeaseTests {
         guard let url = MotoDynamoDB.url("HA errors") else { return }
         let table = try await MotoDynamoDB.freshTable(url)
         let item = table.key("probe")
-        _ = try await table.client.call(.putItem, ["TableName": .string(table.name), "Item": item.json], safeToRepeat: true)
+        _ = try await table.client.call(
+            .putItem,
+            ["TableName": .string(table.name), "Item": item.json],
+            safeToRepeat: true
+        )
         let conditional: [String: JSONValue] = [
             "TableName": .string(table.name), "Item": item.json,
             "ConditionExpression": .string("attribute_not_exists(#i)"),

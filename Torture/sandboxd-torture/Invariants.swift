@@ -15,7 +15,8 @@ struct Invariants {
         violations += journalRequests()
         violations += comments()
         // In HA mode the journal is the table's, replayed by journalRequests().
-        let verify = torture.ha != nil ? nil : try? runProgram(torture.executable, ["journal", "verify", torture.statePath])
+        let verify =
+            torture.ha != nil ? nil : try? runProgram(torture.executable, ["journal", "verify", torture.statePath])
         if torture.ha == nil, verify?.status != 0 {
             violations.append(
                 "journal verify exited \(verify.map { String($0.status) } ?? "-"): \(verify?.output ?? "")"
@@ -112,7 +113,9 @@ extension Torture {
         if ha != nil {
             let seconds = failures.compactMap(\.takeover).sorted()
             let kinds = Dictionary(grouping: failures, by: \.kind).map { "\($0.value.count) \($0.key)" }.sorted()
-            print("  leader failures: \(failures.count) (\(kinds.joined(separator: ", "))), lease \(Int(HAScene.leaseSeconds)) s")
+            print(
+                "  leader failures: \(failures.count) (\(kinds.joined(separator: ", "))), lease \(Int(HAScene.leaseSeconds)) s"
+            )
             if !seconds.isEmpty {
                 print(
                     "  takeover: median \(format3(seconds[seconds.count / 2])) s, worst \(format3(seconds.last!)) s, "

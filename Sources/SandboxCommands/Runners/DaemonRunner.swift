@@ -216,12 +216,12 @@ struct DaemonRunner {
                 notifier.status(
                     runner.statusPrefix
                         + DaemonStatusLine.summary(
-                        state: summary.journal,
-                        capacity: summary.desired.pool?.capacity,
-                        now: summary.ended,
-                        problems: report.statusFragment,
-                        brake: report.brake != nil
-                    )
+                            state: summary.journal,
+                            capacity: summary.desired.pool?.capacity,
+                            now: summary.ended,
+                            problems: report.statusFragment,
+                            brake: report.brake != nil
+                        )
                 )
                 runner.writeMetrics(summary, shared: shared, counter: counter)
             },
@@ -282,17 +282,18 @@ struct DaemonRunner {
         guard let metricsFile else { return }
         // Under the gauges' lock: the passes and the comment lane write the same file.
         let failure: (any Error)? = shared.gauges.withLock { schedule in
-            let text = MetricsFile.render(
-                journal: summary.journal,
-                pool: context.poolName,
-                capacity: summary.desired.pool?.capacity,
-                passDuration: summary.ended.timeIntervalSince(summary.started),
-                lastSuccess: shared.lastSuccess.withLock { $0 },
-                problems: summary.report.problemCounts,
-                apiCalls: counter.snapshot,
-                schedule: schedule,
-                now: summary.ended
-            ) + extraMetrics
+            let text =
+                MetricsFile.render(
+                    journal: summary.journal,
+                    pool: context.poolName,
+                    capacity: summary.desired.pool?.capacity,
+                    passDuration: summary.ended.timeIntervalSince(summary.started),
+                    lastSuccess: shared.lastSuccess.withLock { $0 },
+                    problems: summary.report.problemCounts,
+                    apiCalls: counter.snapshot,
+                    schedule: schedule,
+                    now: summary.ended
+                ) + extraMetrics
             return Result {
                 try AtomicFile.write(
                     Data(text.utf8),

@@ -76,7 +76,10 @@ extension HAReplica {
         let logger = context.logger
         let term = board.term.withLock { $0 }
         if lost {
-            logger.warning("stepped down: another replica holds the lease", ["ha.term": term.map { String($0.fence) } ?? "-"])
+            logger.warning(
+                "stepped down: another replica holds the lease",
+                ["ha.term": term.map { String($0.fence) } ?? "-"]
+            )
             return .deposed
         }
         if case .journalFailed(let error) = outcome {

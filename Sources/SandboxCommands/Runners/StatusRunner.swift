@@ -42,7 +42,8 @@ struct StatusRunner {
         do {
             let table = try await RemotePorts.haTable(context: context, options: ha)
             leader = try await HALease(table: table, replica: "status", duration: 0).current()
-            journal = try await HAJournal.read(table: table).map { try JournalCodec.replay($0.contents) }
+            journal =
+                try await HAJournal.read(table: table).map { try JournalCodec.replay($0.contents) }
                 ?? JournalState(lineage: "")
         } catch {
             output.printFailure(error)

@@ -23,7 +23,9 @@ extension RemotePorts {
             guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.user == nil
             else {
-                throw CommandFailure(lines: ["\(name) is not an endpoint URL: use http(s)://HOST[:PORT], no credentials"])
+                throw CommandFailure(lines: [
+                    "\(name) is not an endpoint URL: use http(s)://HOST[:PORT], no credentials"
+                ])
             }
             endpoint = url
         } else {

@@ -24,7 +24,8 @@ public struct DynamoDBClient: Sendable {
 
         /// The IAM actions it needs (docs/behaviour.md §12.4): a transaction needs those of its parts.
         public var iamActions: [String] {
-            self == .transactWriteItems ? ["dynamodb:ConditionCheckItem", "dynamodb:PutItem"] : ["dynamodb:\(rawValue)"]
+            self == .transactWriteItems
+                ? ["dynamodb:ConditionCheckItem", "dynamodb:PutItem"] : ["dynamodb:\(rawValue)"]
         }
 
         /// What a replica (and `ha import`) calls; the rest is `ha create-table`'s, an administrator's.
@@ -87,7 +88,11 @@ public struct DynamoDBClient: Sendable {
         } catch {
             throw Self.error(error, operation: operation)
         }
-        guard let answer = try? JSONDecoder().decode(JSONValue.self, from: response.body.isEmpty ? Data("{}".utf8) : response.body),
+        guard
+            let answer = try? JSONDecoder().decode(
+                JSONValue.self,
+                from: response.body.isEmpty ? Data("{}".utf8) : response.body
+            ),
             answer.objectValue != nil
         else {
             throw DynamoDBError(

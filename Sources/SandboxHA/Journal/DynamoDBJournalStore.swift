@@ -79,7 +79,9 @@ public final class DynamoDBJournalStore: JournalStore {
         for chunk in stride(from: 0, to: payloads.count, by: Self.recordsPerTransaction) {
             let batch = payloads[chunk..<min(payloads.count, chunk + Self.recordsPerTransaction)]
             if let long = batch.first(where: { $0.count > Self.maximumPayloadLength }) {
-                throw .corrupted("a record of \(long.count) bytes is over the \(Self.maximumPayloadLength) an item holds")
+                throw .corrupted(
+                    "a record of \(long.count) bytes is over the \(Self.maximumPayloadLength) an item holds"
+                )
             }
             let items = batch.enumerated().map { offset, payload in
                 record(seq: seq + UInt64(offset) + 1, payload: payload)
@@ -109,7 +111,10 @@ public final class DynamoDBJournalStore: JournalStore {
             parts.append(item)
         }
         for chunk in stride(from: 0, to: parts.count, by: 8) {
-            try await fenced(Array(parts[chunk..<min(parts.count, chunk + 8)]), token: "s\(term.fence)-\(generation)-\(chunk)")
+            try await fenced(
+                Array(parts[chunk..<min(parts.count, chunk + 8)]),
+                token: "s\(term.fence)-\(generation)-\(chunk)"
+            )
         }
         try await switchHead(seq: seq, generation: generation, parts: parts.count)
         state.withLock { $0.generation = generation }

@@ -8,8 +8,8 @@ public enum HAJournal {
     public static func read(
         table: HATable
     ) async throws(HAJournalError) -> (contents: JournalContents, generation: UInt64)? {
-        guard let head = try await tableCall({ () async throws(DynamoDBError) in try await table.get(HATable.journalItem) })
-        else { return nil }
+        let read = { () async throws(DynamoDBError) in try await table.get(HATable.journalItem) }
+        guard let head = try await tableCall(read) else { return nil }
         guard let lineage = head["lineage"]?.stringValue, let snapshotSeq = head["snapshot_seq"]?.integerValue,
             let generation = head["snapshot_generation"]?.integerValue,
             let partCount = head["snapshot_parts"]?.integerValue
@@ -28,12 +28,16 @@ public enum HAJournal {
             snapshot = JournalSnapshot(seq: snapshotSeq, payload: parts.flatMap { $0["payload"]?.binaryValue ?? [] })
         }
         let items = try await tableCall { () async throws(DynamoDBError) in
-            try await table.query(from: HATable.recordItem(snapshotSeq + 1), to: HATable.recordItem(99_999_999_999_999_999))
+            try await table.query(
+                from: HATable.recordItem(snapshotSeq + 1),
+                to: HATable.recordItem(99_999_999_999_999_999)
+            )
         }
         var records: [JournalRecord] = []
         for (offset, item) in items.enumerated() {
             let seq = snapshotSeq + UInt64(offset) + 1
-            guard item[HATable.sortKey]?.stringValue == HATable.recordItem(seq), let payload = item["payload"]?.binaryValue
+            guard item[HATable.sortKey]?.stringValue == HATable.recordItem(seq),
+                let payload = item["payload"]?.binaryValue
             else {
                 throw .corrupted(
                     "record \(seq) is missing or unreadable (found \(item[HATable.sortKey]?.stringValue ?? "?"))"
@@ -109,7 +113,7 @@ public enum HAJournal {
                 term: term,
                 token: "j\(term.fence)-\(lineage.prefix(20))"
             )
-        } catch where error.kind == .conditionFailed {
+        } catch  where error.kind == .conditionFailed {
             throw .deposed(fence: term.fence)
         } catch {
             throw .table(error)
@@ -118,7 +122,11 @@ public enum HAJournal {
 
     /// The journal item: the lineage and the snapshot it starts from (seq, generation, part count; zeros for
     /// none).
-    static func head(table: HATable, lineage: String, snapshot: (seq: UInt64, generation: UInt64, parts: Int))
+    static func head(
+        table: HATable,
+        lineage: String,
+        snapshot: (seq: UInt64, generation: UInt64, parts: Int)
+    )
         -> DynamoDBItem
     {
         var item = table.key(HATable.journalItem)

@@ -58,7 +58,7 @@ public struct HALease: Sendable {
                 safeToRepeat: false
             )
             return try Self.term(DynamoDBItem(json: answer["Attributes"]))
-        } catch where error.kind == .conditionFailed {
+        } catch  where error.kind == .conditionFailed {
             return nil
         }
     }
@@ -82,7 +82,7 @@ public struct HALease: Sendable {
                 ],
                 safeToRepeat: true
             )
-        } catch where error.kind == .conditionFailed {
+        } catch  where error.kind == .conditionFailed {
             return nil
         }
         var renewed = term
@@ -106,7 +106,7 @@ public struct HALease: Sendable {
                 ],
                 safeToRepeat: true
             )
-        } catch where error.kind == .conditionFailed {
+        } catch  where error.kind == .conditionFailed {
             return
         }
     }
