@@ -94,7 +94,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxHATests",
-            dependencies: ["SandboxHA", "SandboxAWS", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"]
+            dependencies: [
+                "SandboxHA", "SandboxAWS", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting", "sandboxd",
+            ]
         ),
         .testTarget(
             name: "SandboxCommandsTests",
