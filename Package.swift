@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "SandboxLocal", dependencies: ["SandboxCore", "SandboxFiles", "SandboxRuntime"]),
         // Adapter: high availability on DynamoDB — the leader's lease with its fencing token, and the journal in the
         // table (docs/behaviour.md §11), over SandboxAWS's signer and retrying sender.
-        .target(name: "SandboxHA", dependencies: ["SandboxAWS", "SandboxCore", "SandboxHTTP", "SandboxRuntime"]),
+        .target(
+            name: "SandboxHA",
+            dependencies: ["SandboxAWS", "SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime"]
+        ),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
         .target(
             name: "SandboxCommands",

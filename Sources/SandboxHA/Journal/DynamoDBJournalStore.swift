@@ -152,7 +152,7 @@ public final class DynamoDBJournalStore: JournalStore {
                             ])
                         ]),
                     ]),
-                    "ClientRequestToken": .string("h\(term.fence)-\(generation)"),
+                    "ClientRequestToken": .string(table.requestToken(lineage: lineage, write: "head \(term.fence) \(generation)")),
                 ],
                 safeToRepeat: true
             )
@@ -163,7 +163,7 @@ public final class DynamoDBJournalStore: JournalStore {
 
     private func fenced(_ items: [DynamoDBItem], token: String) async throws(HAJournalError) {
         do throws(DynamoDBError) {
-            try await table.putFenced(items, term: term, token: "\(lineage.prefix(8))-\(token)")
+            try await table.putFenced(items, term: term, token: table.requestToken(lineage: lineage, write: token))
         } catch {
             throw depose(error)
         }

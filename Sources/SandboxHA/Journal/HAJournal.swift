@@ -111,7 +111,7 @@ public enum HAJournal {
             try await table.putFenced(
                 [head(table: table, lineage: lineage, snapshot: (0, 0, 0))],
                 term: term,
-                token: "j\(term.fence)-\(lineage.prefix(20))"
+                token: table.requestToken(lineage: lineage, write: "journal \(term.fence)")
             )
         } catch  where error.kind == .conditionFailed {
             throw .deposed(fence: term.fence)

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCrypto
 
 /// The DynamoDB table of high-availability mode (docs/behaviour.md §12.4) as one pool sees it: every item of the
 /// pool has the partition key `pool` (its name) and a sort key `item` that says what it is:
@@ -78,9 +79,17 @@ public struct HATable: Sendable {
         return items
     }
 
+    /// A transaction's `ClientRequestToken` for `write` (what it writes, in which term): DynamoDB keeps a token for
+    /// 10 minutes across every table of the account and region, so it names the table, the pool and the journal's
+    /// lineage too — the same term and sequence number of another pool or table is another write.
+    func requestToken(lineage: String, write: String) -> String {
+        String(Hex.encode(SHA256.hash(Array("\(name)\n\(pool)\n\(lineage)\n\(write)".utf8))).prefix(36))
+    }
+
     /// Writes all `puts` if the lease is still `term`'s (docs/behaviour.md §12.2): one `TransactWriteItems` whose
     /// first action checks the lease item and whose puts each require that the item does not exist yet. Its
-    /// `ClientRequestToken` makes a repeated call (after a lost answer) return the first one's result.
+    /// `ClientRequestToken` (``requestToken(lineage:write:)``) makes a repeated call (after a lost answer) return the
+    /// first one's result.
     ///
     /// - Throws: ``DynamoDBError/Kind/conditionFailed`` when the lease is another term's or an item exists.
     func putFenced(_ puts: [DynamoDBItem], term: LeaderTerm, token: String) async throws(DynamoDBError) {
@@ -98,7 +107,7 @@ public struct HATable: Sendable {
         }
         _ = try await client.call(
             .transactWriteItems,
-            ["TransactItems": .array(actions), "ClientRequestToken": .string(String(token.prefix(36)))],
+            ["TransactItems": .array(actions), "ClientRequestToken": .string(token)],
             safeToRepeat: true
         )
     }
