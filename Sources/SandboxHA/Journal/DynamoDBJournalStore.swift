@@ -152,7 +152,9 @@ public final class DynamoDBJournalStore: JournalStore {
                             ])
                         ]),
                     ]),
-                    "ClientRequestToken": .string(table.requestToken(lineage: lineage, write: "head \(term.fence) \(generation)")),
+                    "ClientRequestToken": .string(
+                        table.requestToken(lineage: lineage, write: "head \(term.fence) \(generation)")
+                    ),
                 ],
                 safeToRepeat: true
             )

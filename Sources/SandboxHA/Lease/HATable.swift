@@ -82,7 +82,7 @@ public struct HATable: Sendable {
     /// A transaction's `ClientRequestToken` for `write` (what it writes, in which term): DynamoDB keeps a token for
     /// 10 minutes across every table of the account and region, so it names the table, the pool and the journal's
     /// lineage too — the same term and sequence number of another pool or table is another write.
-    func requestToken(lineage: String, write: String) -> String {
+    public func requestToken(lineage: String, write: String) -> String {
         String(Hex.encode(SHA256.hash(Array("\(name)\n\(pool)\n\(lineage)\n\(write)".utf8))).prefix(36))
     }
 
