@@ -122,6 +122,11 @@ extension Torture {
                         + "best \(format3(seconds.first!)) s (target: lease + 2 s)"
                 )
             }
+            let overruns = leaseOverruns().values.sorted()
+            print(
+                "  expired leases: \(overruns.count), termination late by at most "
+                    + "\(format3(overruns.last ?? 0)) s (median \(format3(overruns.isEmpty ? 0 : overruns[overruns.count / 2])) s)"
+            )
         }
         print("  kills during: \(tally.line)")
         print("  \(requests.count) requests, \(created) products created, \(markers) comments")
