@@ -105,7 +105,7 @@ let package = Package(
             name: "SandboxCommandsTests",
             dependencies: [
                 "SandboxCommands", "SandboxCore", "SandboxCrypto", "SandboxRuntime", "SandboxLocal", "SandboxTesting",
-                "SandboxHTTP", "sandboxd", "sandboxd-rusage",
+                "SandboxHTTP", "SandboxHA", "sandboxd", "sandboxd-rusage",
             ]
         ),
     ]

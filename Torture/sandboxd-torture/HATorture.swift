@@ -133,6 +133,7 @@ extension Torture {
             }
             failures.append(failure)
         }
+        kills = failures.filter { $0.kind == "SIGKILL" }.count
         let seconds = failures.compactMap(\.takeover).sorted()
         note(
             "\(failures.count) leader failures in \(format(elapsed(since: start))) s; takeover median "

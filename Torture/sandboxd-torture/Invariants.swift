@@ -128,7 +128,7 @@ extension Torture {
                     + "\(format3(overruns.last ?? 0)) s (median \(format3(overruns.isEmpty ? 0 : overruns[overruns.count / 2])) s)"
             )
         }
-        print("  kills during: \(tally.line)")
+        if ha == nil { print("  kills during: \(tally.line)") }
         print("  \(requests.count) requests, \(created) products created, \(markers) comments")
         if options.faults {
             let injected = catalog.injectedFaults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

@@ -45,8 +45,13 @@ public enum HACommand: SandboxCommand {
                 "a replica holds the lease of pool \(table.pool) in \(table.name): stop every replica, then import"
             ])
         }
-        defer { Task { try? await lease.release(term, now: Date()) } }
-        let last = try await HAJournal.importing(contents, into: table, term: term)
+        let last: UInt64
+        do {
+            last = try await HAJournal.importing(contents, into: table, term: term)
+        } catch {
+            try? await lease.release(term, now: Date())
+            throw error
+        }
         try await lease.release(term, now: Date())
         output.print(
             "imported the journal of \(context.stateDirectory.path) (lineage \(contents.lineage), \(last) records) "
