@@ -19,23 +19,40 @@ let package = Package(
         // Effects: whole files replaced atomically and durably (tmp, fsync, rename, directory fsync).
         .target(name: "SandboxFiles"),
         // Effects: file journal, executor, clock, logging, metrics, sd_notify, signals.
-        .target(name: "SandboxRuntime", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles"]),
+        .target(
+            name: "SandboxRuntime",
+            dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles"]
+        ),
         // Adapter: AWS Service Catalog over SigV4 (and STS/IMDS/ECS for credentials).
         .target(name: "SandboxAWS", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxHTTP"]),
         // Adapter: GitHub REST (verification and pull-request comments), as a token or a GitHub App (RS256 JWT).
-        .target(name: "SandboxGitHub", dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]),
+        .target(
+            name: "SandboxGitHub",
+            dependencies: ["SandboxLocking", "SandboxCore", "SandboxCrypto", "SandboxFiles", "SandboxHTTP"]
+        ),
         // Effects: the desired state read from a git remote — a bare clone driven by the `git` program,
         // credentials through askpass only, one fetched commit per pass.
         .target(name: "SandboxGit", dependencies: ["SandboxLocking", "SandboxCore", "SandboxFiles"]),
         // Adapter: the embedded Service Catalog simulator and offline GitHub behind `--local`.
-        .target(name: "SandboxLocal", dependencies: ["SandboxLocking", "SandboxCore", "SandboxFiles", "SandboxRuntime"]),
+        .target(
+            name: "SandboxLocal",
+            dependencies: ["SandboxLocking", "SandboxCore", "SandboxFiles", "SandboxRuntime"]
+        ),
+        // Adapter: high availability on DynamoDB — the leader's lease with its fencing token, and the journal in the
+        // table (docs/behaviour.md §11), over SandboxAWS's signer and retrying sender.
+        .target(
+            name: "SandboxHA",
+            dependencies: [
+                "SandboxLocking", "SandboxAWS", "SandboxCore", "SandboxCrypto", "SandboxHTTP", "SandboxRuntime",
+            ]
+        ),
         // The commands (argument parsing, validate/plan/reconcile/status/run), as a library for tests.
         .target(
             name: "SandboxCommands",
             dependencies: [
                 "SandboxLocking",
                 "SandboxCore", "SandboxFiles", "SandboxRuntime", "SandboxAWS", "SandboxGitHub", "SandboxGit",
-                "SandboxLocal",
+                "SandboxLocal", "SandboxHA", "SandboxHTTP",
             ]
         ),
         // `SandboxGit` directly too: the executable answers git's askpass prompts before anything else.
@@ -44,14 +61,19 @@ let package = Package(
         // against SandboxTesting's loopback fakes.
         .executableTarget(
             name: "sandboxd-benchmarks",
-            dependencies: ["SandboxLocking", "SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
+            dependencies: [
+                "SandboxLocking", "SandboxCrypto", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting",
+            ],
             path: "Benchmarks/sandboxd-benchmarks"
         ),
         // The whole-process crash torture of docs/RELIABILITY.md: the `sandboxd` binary of the same build SIGKILLed
         // and restarted against SandboxTesting's loopback fakes (Scripts/torture.sh runs it).
         .executableTarget(
             name: "sandboxd-torture",
-            dependencies: ["SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting"],
+            dependencies: [
+                "SandboxLocking",
+                "SandboxAWS", "SandboxCore", "SandboxHA", "SandboxHTTP", "SandboxRuntime", "SandboxTesting",
+            ],
             path: "Torture/sandboxd-torture"
         ),
         // Test support: fakes (InMemoryCatalog, crash decorators) and a loopback HTTP/1.1 server.
@@ -64,7 +86,10 @@ let package = Package(
         // enough that the figure is the command's (Tests/SandboxCommandsTests/MeasuredProcess.swift says why).
         .executableTarget(name: "sandboxd-rusage", path: "Tests/RusageProbe"),
 
-        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxLocking", "SandboxCore", "SandboxRuntime", "SandboxTesting"]),
+        .testTarget(
+            name: "SandboxCoreTests",
+            dependencies: ["SandboxLocking", "SandboxCore", "SandboxRuntime", "SandboxTesting"]
+        ),
         .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "SandboxRuntimeTests",
@@ -90,14 +115,24 @@ let package = Package(
         // Runs `git` against bare repositories in temporary directories, and `sandboxd` as the askpass program.
         .testTarget(
             name: "SandboxGitTests",
-            dependencies: ["SandboxLocking", "SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP", "sandboxd"]
+            dependencies: [
+                "SandboxLocking", "SandboxGit", "SandboxCore", "SandboxRuntime", "SandboxTesting", "SandboxHTTP",
+                "sandboxd",
+            ]
+        ),
+        .testTarget(
+            name: "SandboxHATests",
+            dependencies: [
+                "SandboxLocking",
+                "SandboxHA", "SandboxAWS", "SandboxCore", "SandboxHTTP", "SandboxRuntime", "SandboxTesting", "sandboxd",
+            ]
         ),
         .testTarget(
             name: "SandboxCommandsTests",
             dependencies: [
                 "SandboxLocking",
                 "SandboxCommands", "SandboxCore", "SandboxCrypto", "SandboxRuntime", "SandboxLocal", "SandboxTesting",
-                "SandboxHTTP", "sandboxd", "sandboxd-rusage",
+                "SandboxHTTP", "SandboxHA", "sandboxd", "sandboxd-rusage",
             ]
         ),
     ]

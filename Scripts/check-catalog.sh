@@ -23,6 +23,9 @@ python3 Scripts/check-catalog.py json --check
 cfn-lint catalog/metaflow-sandbox.yaml
 # A failed check fails this; each one skipped is justified in the resource's Metadata (checkov: skip: id, comment).
 "$checkov_env/bin/checkov" --quiet --compact --skip-download --framework cloudformation -f catalog/metaflow-sandbox.yaml
+# The HA table (docs/behaviour.md §12.4).
+cfn-lint catalog/sandboxd-ha-table.yaml
+"$checkov_env/bin/checkov" --quiet --compact --skip-download --framework cloudformation -f catalog/sandboxd-ha-table.yaml
 python3 Scripts/check-catalog.py parliament
 
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1

@@ -2,18 +2,21 @@
 """moto's server, with the Service Catalog administrator calls catalog/bootstrap.sh makes that moto lacks.
 
 moto (5.2) implements portfolios and products but not provisioning artifacts, constraints or associations. This adds
-them in moto's own in-memory style: the requests still go through the AWS CLI (which checks every parameter against
+them in moto's own in-memory style (and serializes moto's DynamoDB calls, see `serialized`): the requests still go through the AWS CLI (which checks every parameter against
 the botocore model before sending), and the answers have the model's shape. Run as `python3 -m moto.server` is:
 
     python3 Scripts/moto-server.py -H 127.0.0.1 -p PORT
 """
 
+import functools
 import json
 import sys
+import threading
 import uuid
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import main
 from moto.servicecatalog.exceptions import ResourceNotFoundException
 from moto.servicecatalog.models import ServiceCatalogBackend
@@ -149,6 +152,23 @@ for function in [
 ]:
     setattr(ServiceCatalogResponse, function.__name__, function)
 ServiceCatalogResponse.create_product = create_product_with_artifact(ServiceCatalogResponse.create_product)
+
+
+def serialized(call_action, lock=threading.Lock()):
+    """One DynamoDB call at a time. moto's server is threaded, and a TransactWriteItems whose condition fails restores
+    each of its tables from a copy taken when it began: a write that another thread made meanwhile is lost (a new
+    leader's journal record, while a deposed one's append is refused). DynamoDB serializes transactions with other
+    writes; this lock gives moto the same isolation (docs/behaviour.md §12.2)."""
+
+    @functools.wraps(call_action)
+    def call(self, *args, **kwargs):
+        with lock:
+            return call_action(self, *args, **kwargs)
+
+    return call
+
+
+DynamoHandler.call_action = serialized(DynamoHandler.call_action)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -18,6 +18,21 @@ public struct CommandOptions: Sendable, Hashable {
         case run
         case status
         case journal
+        case ha
+    }
+
+    /// `--ha-table` and the other high-availability settings (docs/behaviour.md §12); `nil` without `--ha-table`.
+    public struct HAOptions: Sendable, Hashable {
+        public enum Action: String, Sendable, Hashable {
+            case createTable = "create-table"
+            case importJournal = "import"
+        }
+        public var table: String
+        /// `--ha-id`; `nil` means HOSTNAME-PID.
+        public var replicaID: String?
+        public var lease: LeaseDuration
+        /// The action of `sandboxd ha`.
+        public var action: Action?
     }
 
     /// How `validate` prints its diagnostics (`--format`).
@@ -152,6 +167,8 @@ public struct CommandOptions: Sendable, Hashable {
     /// `--forecast-budget`, `SANDBOXD_FORECAST_BUDGET`, `10` (`run`): the percentage of GitHub's rate limit
     /// forecasts on open pull requests may use; `0`, or `--no-forecast`, turns them off (docs/behaviour.md §6.9).
     public var forecastBudget: Int
+    /// `--ha-table`, `--ha-id`, `--ha-lease` (docs/behaviour.md §12).
+    public var ha: HAOptions?
 
     /// Options with every default, as when nothing is given and the environment is empty.
     public init(command: Command) {
@@ -249,6 +266,7 @@ public struct CommandOptions: Sendable, Hashable {
         local = parsed.flags.contains("local")
         json = parsed.flags.contains("json")
         online = parsed.flags.contains("online")
+        try resolveHA(options, parsed)
         if let (text, source) = options.value("format", nil) {
             guard let parsedFormat = Format(rawValue: text) else {
                 let names = Format.allCases.map(\.rawValue).joined(separator: " or ")
@@ -422,6 +440,41 @@ public struct CommandOptions: Sendable, Hashable {
             )
         }
         if parsed.arguments.count > 1 { stateDirectory = parsed.arguments[1] }
+    }
+
+    /// `--ha-table` (a DynamoDB table name), `--ha-id`, `--ha-lease` (at least 3 s), and `ha`'s action.
+    private mutating func resolveHA(_ options: OptionValues, _ parsed: ArgumentParser.Parsed) throws(UsageError) {
+        let name = parsed.command
+        var action: HAOptions.Action?
+        if command == .ha {
+            guard let given = parsed.arguments.first, let known = HAOptions.Action(rawValue: given) else {
+                let given = parsed.arguments.first.map { "unknown action '\($0)'" } ?? "missing action"
+                throw UsageError("\(given) for 'ha'; use sandboxd ha create-table or sandboxd ha import", command: name)
+            }
+            action = known
+        }
+        guard let (table, source) = options.value("ha-table", "SANDBOXD_HA_TABLE") else {
+            if command == .ha { throw UsageError("'ha' needs --ha-table NAME (or SANDBOXD_HA_TABLE)", command: name) }
+            return
+        }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        guard (3...255).contains(table.count), table.allSatisfy(allowed.contains) else {
+            throw UsageError(
+                "\(source): '\(table)' is not a DynamoDB table name; use 3 to 255 letters, digits, '_', '.' or '-'",
+                command: name
+            )
+        }
+        let lease = try options.duration("ha-lease", "SANDBOXD_HA_LEASE") ?? LeaseDuration("15s")!
+        guard lease.seconds >= 3 else {
+            throw UsageError("--ha-lease (SANDBOXD_HA_LEASE): the lease must be at least 3s", command: name)
+        }
+        if local { throw UsageError("--ha-table needs AWS: it cannot be combined with --local", command: name) }
+        ha = HAOptions(
+            table: table,
+            replicaID: options.value("ha-id", "SANDBOXD_HA_ID")?.value,
+            lease: lease,
+            action: action
+        )
     }
 
     /// An octal file mode of 3 or 4 digits (`644`, `0640`), at most `0777`.

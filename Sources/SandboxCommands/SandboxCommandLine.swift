@@ -68,6 +68,7 @@ public enum SandboxCommandLine {
         case .run: command = RunCommand.self
         case .status: command = StatusCommand.self
         case .journal: command = JournalCommand.self
+        case .ha: command = HACommand.self
         }
         return await command.run(options, environment: environment, output: output)
     }

@@ -19,25 +19,25 @@ public final class CrashingJournalStore: JournalStore {
     public var lineage: String { wrapped.lineage }
 
     /// Appends to the wrapped journal unless the process was killed: one step once it succeeded.
-    public func append(_ payload: [UInt8]) throws -> UInt64 {
+    public func append(_ payload: [UInt8]) async throws -> UInt64 {
         try crash.checkAlive()
-        let seq = try wrapped.append(payload)
+        let seq = try await wrapped.append(payload)
         try crash.step("journal.append")
         return seq
     }
 
     /// Appends the records one by one, each a step: a crash during a group commit leaves a prefix of its
     /// records durable, as a process killed before the journal's flush may (docs/behaviour.md §3.13).
-    public func append(contentsOf payloads: [[UInt8]]) throws -> UInt64 {
+    public func append(contentsOf payloads: [[UInt8]]) async throws -> UInt64 {
         var seq: UInt64 = 0
-        for payload in payloads { seq = try append(payload) }
+        for payload in payloads { seq = try await append(payload) }
         return seq
     }
 
     /// Compacts the wrapped journal unless the process was killed: one step once it succeeded.
-    public func compact(snapshot payload: [UInt8]) throws {
+    public func compact(snapshot payload: [UInt8]) async throws {
         try crash.checkAlive()
-        try wrapped.compact(snapshot: payload)
+        try await wrapped.compact(snapshot: payload)
         try crash.step("journal.compact")
     }
 }

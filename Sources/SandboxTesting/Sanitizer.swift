@@ -43,7 +43,9 @@ public enum Sanitizer: Sendable {
     }
 
     /// The variables through which a sanitizer is configured (`ASAN_OPTIONS`, `LSAN_OPTIONS`, `TSAN_OPTIONS`, …).
-    static let optionVariables = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"]
+    static let optionVariables = [
+        "ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH",
+    ]
 
     /// A child's environment: `environment`, plus this process's sanitizer settings, which the tests' own
     /// environments for children would otherwise drop (so LeakSanitizer, turned off for the run, would still end

@@ -264,6 +264,10 @@ struct CommandOptionsTests {
                 #expect(captured.stdout.contains("USAGE: sandboxd journal verify [STATE-DIR] [options]"))
                 continue
             }
+            guard command != .ha else {
+                #expect(captured.stdout.contains("USAGE: sandboxd ha create-table|import [options]"))
+                continue
+            }
             #expect(captured.stdout.contains("USAGE: sandboxd \(command.rawValue) [options]"))
             #expect(captured.stdout.contains("--desired-state DIR"))
             #expect(captured.stdout.contains("SANDBOXD_DESIRED_STATE"))
@@ -285,7 +289,7 @@ struct CommandOptionsTests {
                 "SANDBOXD_POOL", "--github-repository OWNER/NAME", "GITHUB_REPOSITORY", "--github-token-file PATH",
                 "GITHUB_TOKEN", "CREDENTIALS_DIRECTORY", "--metrics-file PATH", "SANDBOXD_METRICS_FILE", "--local",
                 "--metrics-file-mode MODE", "SANDBOXD_METRICS_FILE_MODE", "default: 0644", "--log-level LEVEL",
-                "SANDBOXD_LOG_LEVEL",
+                "SANDBOXD_LOG_LEVEL", "--ha-table NAME", "SANDBOXD_HA_TABLE", "--ha-id ID", "--ha-lease DURATION",
             ] {
                 #expect(help.contains(option), "\(option)")
             }
@@ -294,6 +298,39 @@ struct CommandOptionsTests {
                 #expect(help.contains(option), "\(option)")
             }
             #expect(!help.contains("--desired-state"))
+        case .ha:
+            for option in ["--ha-table NAME", "--state-dir DIR", "same lineage"] {
+                #expect(help.contains(option), "\(option)")
+            }
+        }
+    }
+
+    @Test("--ha-table: a table name, a lease of at least 3s, not with --local; without it nothing is set")
+    func haOptions() throws {
+        func resolve(_ arguments: [String], _ environment: [String: String] = [:]) throws(UsageError) -> CommandOptions
+        {
+            guard case .run(let options) = try CommandOptions.resolve(arguments: arguments, environment: environment)
+            else { throw UsageError("not a run", command: nil) }
+            return options
+        }
+        #expect(try resolve(["run"]).ha == nil)
+        let ha = try #require(try resolve(["run", "--ha-table", "sandboxd-ha", "--ha-id", "east"]).ha)
+        #expect(ha.table == "sandboxd-ha")
+        #expect(ha.replicaID == "east")
+        #expect(ha.lease.seconds == 15)
+        #expect(ha.action == nil)
+        let fromEnvironment = try resolve(["run"], ["SANDBOXD_HA_TABLE": "t-1", "SANDBOXD_HA_LEASE": "3s"]).ha
+        #expect(fromEnvironment?.lease.seconds == 3)
+        #expect(try resolve(["ha", "import", "--ha-table", "t-1"]).ha?.action == .importJournal)
+        for (arguments, message) in [
+            (["run", "--ha-table", "a b"], "not a DynamoDB table name"),
+            (["run", "--ha-table", "abc", "--ha-lease", "2s"], "at least 3s"),
+            (["run", "--ha-table", "abc", "--local"], "cannot be combined with --local"),
+            (["ha", "import"], "needs --ha-table"),
+            (["ha", "export", "--ha-table", "abc"], "unknown action 'export'"),
+        ] {
+            #expect(throws: UsageError.self) { try resolve(arguments) }
+            do { _ = try resolve(arguments) } catch { #expect(error.message.contains(message), "\(arguments)") }
         }
     }
 

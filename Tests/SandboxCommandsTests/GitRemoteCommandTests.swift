@@ -279,7 +279,10 @@ struct GitRemoteCommandTests {
         )
         let state = ["--state-dir", scene.directory.path("state"), "--git-remote", repository.url]
         for _ in 0..<3 {
-            _ = try await Self.sandboxd(["reconcile", "--wait", "--timeout", "30s"] + state, environment: scene.environment)
+            _ = try await Self.sandboxd(
+                ["reconcile", "--wait", "--timeout", "30s"] + state,
+                environment: scene.environment
+            )
         }
         #expect(scene.catalog.liveProducts.count == 2)
 

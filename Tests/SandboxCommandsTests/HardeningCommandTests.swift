@@ -80,7 +80,8 @@ struct HardeningCommandTests {
         try FileManager.default.copyItem(atPath: exampleDesiredState, toPath: directory.path("desired"))
         let log = directory.path("run.log")
         @Sendable func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        let (survived, reason, status) = try await onOwnThread { () throws -> (Bool, Process.TerminationReason, Int32) in
+        let (survived, reason, status) = try await onOwnThread {
+            () throws -> (Bool, Process.TerminationReason, Int32) in
             let process = Process()
             process.executableURL = sandboxdExecutable
             process.arguments = [

@@ -14,8 +14,10 @@ struct Invariants {
         violations += products()
         violations += journalRequests()
         violations += comments()
-        let verify = try? runProgram(torture.executable, ["journal", "verify", torture.statePath])
-        if verify?.status != 0 {
+        // In HA mode the journal is the table's, replayed by journalRequests().
+        let verify =
+            torture.ha != nil ? nil : try? runProgram(torture.executable, ["journal", "verify", torture.statePath])
+        if torture.ha == nil, verify?.status != 0 {
             violations.append(
                 "journal verify exited \(verify.map { String($0.status) } ?? "-"): \(verify?.output ?? "")"
             )
@@ -108,7 +110,25 @@ extension Torture {
         let created = catalog.createdProducts.count
         let markers = github.allComments.count
         print("torture \(mode): seed \(options.seed), \(kills) SIGKILLs, \(selfExits.count) exits by itself")
-        print("  kills during: \(tally.line)")
+        if ha != nil {
+            let seconds = failures.compactMap(\.takeover).sorted()
+            let kinds = Dictionary(grouping: failures, by: \.kind).map { "\($0.value.count) \($0.key)" }.sorted()
+            print(
+                "  leader failures: \(failures.count) (\(kinds.joined(separator: ", "))), lease \(Int(HAScene.leaseSeconds)) s"
+            )
+            if !seconds.isEmpty {
+                print(
+                    "  takeover: median \(format3(seconds[seconds.count / 2])) s, worst \(format3(seconds.last!)) s, "
+                        + "best \(format3(seconds.first!)) s (target: lease + 2 s)"
+                )
+            }
+            let overruns = leaseOverruns().values.sorted()
+            print(
+                "  expired leases: \(overruns.count), termination late by at most "
+                    + "\(format3(overruns.last ?? 0)) s (median \(format3(overruns.isEmpty ? 0 : overruns[overruns.count / 2])) s)"
+            )
+        }
+        if ha == nil { print("  kills during: \(tally.line)") }
         print("  \(requests.count) requests, \(created) products created, \(markers) comments")
         if options.faults {
             let injected = catalog.injectedFaults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

@@ -79,6 +79,11 @@ final class DaemonProcess {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` and returns (SIGSTOP, SIGCONT).
+    func signal(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
     var status: Int32 { process.terminationStatus }
 
     /// Sends `signal` (unless it already exited) and waits for the exit.

@@ -49,6 +49,9 @@ final class Torture {
     var selfExits: [Int32] = []
     var faultLog: [String] = []
     var kills = 0
+    /// High-availability mode: the table, and every leader failure.
+    var ha: HAScene?
+    var failures: [LeaderFailure] = []
     /// While the disk is full: until when, in seconds into the kill phase.
     var diskFullUntil: Double?
     /// The log's size when the disk became full.
@@ -58,7 +61,8 @@ final class Torture {
         self.options = options
         executable = try sandboxdExecutable(options.sandboxd)
         random = SeededGenerator(seed: options.seed)
-        scratch = try ScratchDirectory(options.faults ? "faults" : "plain")
+        scratch = try ScratchDirectory(options.moto != nil ? "ha" : options.faults ? "faults" : "plain")
+        ha = try options.moto.map(HAScene.init(moto:))
         catalog = try FakeServiceCatalogServer(
             .init(credentials: [Self.credentials], searchPageSize: 100, outputsPageSize: 20, completionTime: 0.4)
         )
@@ -147,6 +151,7 @@ final class Torture {
 
     /// The journal as the daemon left it (a torn tail is ignored), or nil when it cannot be read now.
     func journal() -> JournalState? {
+        if let ha { return ha.journal() }
         guard let contents = try? FileJournal.read(stateDirectory: URL(fileURLWithPath: statePath)) else { return nil }
         return try? JournalCodec.replay(contents)
     }
@@ -159,8 +164,16 @@ final class Torture {
             scratch.remove()
         }
         let start = ContinuousClock.now
-        let mode = options.faults ? "faults" : "plain"
+        let mode = ha != nil ? "ha" : options.faults ? "faults" : "plain"
         note("\(mode) run, seed \(options.seed), \(options.kills) kills, state \(statePath)")
+        if ha != nil {
+            try haKillLoop()
+            let killSeconds = elapsed(since: start)
+            let converged = try haConverge()
+            let checks = Invariants(torture: self).check(converged: converged) + takeoverViolations()
+            printSummary(mode: mode, killSeconds: killSeconds, totalSeconds: elapsed(since: start), violations: checks)
+            return checks
+        }
         if options.faults {
             catalog.setFaults(.init(throttlingPercent: 8, serverErrorPercent: 6, dropPercent: 4, seed: options.seed))
         }

@@ -19,6 +19,8 @@ struct Options {
     var kills = 60
     var faults = false
     var sandboxd: String?
+    /// `--ha URL`: two replicas against moto's DynamoDB at URL; `--kills` counts leader failures.
+    var moto: URL?
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -28,6 +30,11 @@ struct Options {
             case "--kills": kills = Int(try Self.number(rest.popFirst(), argument))
             case "--faults": faults = true
             case "--sandboxd": sandboxd = rest.popFirst()
+            case "--ha":
+                guard let url = rest.popFirst().flatMap(URL.init(string:)) else {
+                    throw TortureError("--ha needs moto's URL (SANDBOXD_TEST_MOTO_URL)")
+                }
+                moto = url
             default: throw TortureError("unknown argument \(argument)")
             }
         }

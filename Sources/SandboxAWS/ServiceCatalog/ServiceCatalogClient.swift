@@ -18,7 +18,7 @@ public struct ServiceCatalogClient: Sendable {
     public let endpoint: URL
     public let region: String
 
-    private let credentials: any AWSCredentialsProvider
+    public let credentials: any AWSCredentialsProvider
     private let sender: AWSRetryingSender
     private let signer: SigV4Signer
     private let now: @Sendable () -> Date

@@ -1,6 +1,6 @@
 public import Foundation
 import SandboxCrypto
-import SandboxHTTP
+public import SandboxHTTP
 import SandboxLocking
 
 /// Signs requests with AWS Signature Version 4 as botocore's `SigV4Auth` does: `content-type`, `host` (from the URL)
@@ -62,7 +62,7 @@ public struct SigV4Signer: Sendable {
 
     /// The request as it is sent: signed when there are credentials, then the headers botocore adds after signing
     /// (`User-Agent`, `amz-sdk-*`).
-    func httpRequest(
+    public func httpRequest(
         _ request: SigV4Request,
         signedWith credentials: AWSCredentials?,
         date: Date,

@@ -1,7 +1,7 @@
-import SandboxHTTP
+public import SandboxHTTP
 
 /// Why an AWS call ended without a successful response, before it becomes the caller's error type.
-enum AWSCallError: Error, Sendable {
+public enum AWSCallError: Error, Sendable {
     /// The service answered with an error status (after any retries); `attempts` counts the first.
     case response(HTTPResponse, attempts: Int)
     /// No complete response arrived (after any retries).

@@ -1,14 +1,14 @@
 import Foundation
-import SandboxHTTP
+public import SandboxHTTP
 
 /// An AWS error response reduced to what callers act on. The JSON form follows botocore's
 /// `BaseJSONParser._do_error_parse` exactly, fallbacks included; the XML form its query-protocol parser (STS).
-struct AWSErrorResponse: Sendable, Hashable {
-    var status: Int
+public struct AWSErrorResponse: Sendable, Hashable {
+    public var status: Int
     /// Without namespace or suffix (`ResourceNotFoundException`); the status as a string when the body names none.
-    var code: String
+    public var code: String
     /// Empty when the service sent none.
-    var message: String
+    public var message: String
     /// `x-amzn-RequestId` (JSON) or `<RequestId>` (XML), for support cases.
     var requestId: String?
     /// The response's `Date` header: clock-skew errors measure the offset with it.
@@ -21,7 +21,7 @@ struct AWSErrorResponse: Sendable, Hashable {
     /// 4. The code is `__type`, else the status; a code with `:` keeps what precedes the first `:`, then one with `#`
     ///    what follows the last `#`.
     /// 5. An `x-amzn-query-error: Code;Type` header replaces the code with `Code`.
-    init(json response: HTTPResponse) {
+    public init(json response: HTTPResponse) {
         self.init(response) { response in
             var body: [String: Any] = [:]
             if !response.body.isEmpty {
@@ -73,7 +73,7 @@ struct AWSErrorResponse: Sendable, Hashable {
     }
 
     /// How the retrying sender treats it: throttling codes are throttled; transient codes and 5xx are transient.
-    var classification: AWSRetryingSender.Classification {
+    public var classification: AWSRetryingSender.Classification {
         if AWSErrorCodes.throttling.contains(code) { return .throttled }
         return AWSErrorCodes.isTransient(code: code, status: status) ? .transient : .final
     }

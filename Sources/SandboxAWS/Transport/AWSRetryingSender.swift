@@ -1,4 +1,4 @@
-import SandboxHTTP
+public import SandboxHTTP
 
 /// Sends one AWS call over a transport, retrying under an ``AWSRetryPolicy`` and an ``AWSRetryQuota``:
 /// - a response classified ``Classification/throttled`` (refused before anything was done), always;
@@ -8,8 +8,8 @@ import SandboxHTTP
 /// No retry starts once the call has run ``AWSRetryPolicy/maxCallDuration`` or spent
 /// ``AWSRetryPolicy/maxTotalBackoff`` backing off, or when the quota is empty: the last failure is returned and the
 /// next pass tries again.
-struct AWSRetryingSender: Sendable {
-    enum Classification: Sendable {
+public struct AWSRetryingSender: Sendable {
+    public enum Classification: Sendable {
         /// 2xx.
         case success
         /// Nothing was done; retry after a delay.
@@ -24,9 +24,13 @@ struct AWSRetryingSender: Sendable {
     let policy: AWSRetryPolicy
     let quota: AWSRetryQuota
 
+    public init(transport: any HTTPTransport, policy: AWSRetryPolicy, quota: AWSRetryQuota) {
+        (self.transport, self.policy, self.quota) = (transport, policy, quota)
+    }
+
     /// Sends a call; `makeRequest` builds and signs attempt `attempt` of `maxAttempts` (each needs a new
     /// `X-Amz-Date`), and its timeout is replaced by the policy's.
-    func send(
+    public func send(
         safeToRepeat: Bool,
         makeRequest: (_ attempt: Int, _ maxAttempts: Int) async throws(AWSCallError) -> HTTPRequest,
         classify: (HTTPResponse) -> Classification

@@ -105,6 +105,45 @@ enum CommandCatalog {
         ),
     ]
 
+    /// High availability on DynamoDB (docs/behaviour.md §12).
+    static let highAvailability: [ArgumentParser.Option] = [
+        .init(
+            name: "ha-table",
+            kind: .value(placeholder: "NAME"),
+            help: "Run as one of several replicas: the leader holds a lease in this DynamoDB table, where the"
+                + " journal lives too; the others stand by.",
+            environment: "SANDBOXD_HA_TABLE",
+            defaultDescription: "none: one host, the file journal"
+        ),
+        .init(
+            name: "ha-id",
+            kind: .value(placeholder: "ID"),
+            help: "This replica's name in the lease.",
+            environment: "SANDBOXD_HA_ID",
+            defaultDescription: "HOSTNAME-PID"
+        ),
+        .init(
+            name: "ha-lease",
+            kind: .value(placeholder: "DURATION"),
+            help: "How long the leader's lease lasts; renewed every third of it. A standby takes over after it.",
+            environment: "SANDBOXD_HA_LEASE",
+            defaultDescription: "15s"
+        ),
+    ]
+
+    /// `sandboxd ha import|create-table` (docs/behaviour.md §12.5).
+    static let ha = ArgumentParser.Command(
+        name: CommandOptions.Command.ha.rawValue,
+        abstract: "High availability: ha create-table, or ha import (a single-host journal into the table).",
+        discussion: """
+            create-table makes --ha-table (on-demand, TTL on expires_at). import copies the journal of
+            --state-dir into --ha-table as one snapshot of the same lineage, while no replica runs: it takes the
+            pool's lease for the copy and refuses a table that already holds the pool's journal.
+            """,
+        options: common + highAvailability,
+        arguments: ["create-table|import"]
+    )
+
     static let json = ArgumentParser.Option(name: "json", kind: .flag, help: "Print JSON instead of text.")
 
     /// `--metrics-file-mode` (docs/behaviour.md §8): the metrics file is read by node_exporter's user.
@@ -214,15 +253,16 @@ enum CommandCatalog {
             name: CommandOptions.Command.run.rawValue,
             abstract: "Run the daemon: a pass on every change and every --interval.",
             discussion: "SIGTERM finishes the call in flight and exits 0; SIGHUP starts a pass at once.",
-            options: common + forecast
+            options: common + forecast + highAvailability
         ),
         .init(
             name: CommandOptions.Command.status.rawValue,
             abstract: "Show every request: state, requester, product, expiry, queue position.",
             discussion: "Only reads the state directory; it never repairs or rewrites anything.",
-            options: common + [json]
+            options: common + [json] + highAvailability
         ),
         journal,
+        ha,
     ]
 
     static let parser = ArgumentParser(programName: "sandboxd", commands: commands)

@@ -10,7 +10,8 @@ public enum RunCommand: SandboxCommand {
             interval: options.interval,
             metricsFile: options.metricsFile,
             metricsFileMode: options.metricsFileMode,
-            forecastBudget: options.forecastBudget
+            forecastBudget: options.forecastBudget,
+            ha: options.ha
         ).run()
     }
 }

@@ -7,7 +7,8 @@ public enum StatusCommand: SandboxCommand {
     ) async -> Int32 {
         await StatusRunner(
             context: CommandContext(options: options, environment: environment, output: output),
-            json: options.json
+            json: options.json,
+            ha: options.ha
         ).run()
     }
 }

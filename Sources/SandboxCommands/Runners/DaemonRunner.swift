@@ -17,12 +17,19 @@ struct DaemonRunner {
     var metricsFileMode: UInt16 = 0o644
     /// `--forecast-budget` (0: `--no-forecast`), docs/behaviour.md §6.9.
     var forecastBudget: Int = 10
+    /// `--ha-table` and the rest: run as a replica (``HAReplica``, docs/behaviour.md §12).
+    var ha: CommandOptions.HAOptions?
+    /// Before every `STATUS=` of a pass (a replica's role and term).
+    var statusPrefix = ""
+    /// After the metrics of every pass (a replica's role gauges).
+    var extraMetrics = ""
 
     /// The longest time between two `WATCHDOG=1` while the loop is alive (a third of `WATCHDOG_USEC`
     /// when that is shorter).
     static let longestWatchdogGap: Duration = .seconds(10)
 
     func run() async -> Int32 {
+        if let ha { return await HAReplica(runner: self, options: ha).run() }
         var context = context
         context.logger.minimumLevel = context.logLevel ?? .info
         let logger = context.logger
@@ -42,22 +49,12 @@ struct DaemonRunner {
         defer { journal.close() }
 
         let shared = SharedGauges()
-        // The hooks and forecasts log with this run's (info-level) logger: `pass finished` is an info line.
-        let wired = DaemonRunner(
-            context: context,
-            interval: interval,
-            metricsFile: metricsFile,
-            metricsFileMode: metricsFileMode,
-            forecastBudget: forecastBudget
-        )
-        let daemon = Daemon(
+        let daemon = makeDaemon(
             reconciler: reconciler,
-            clock: context.clock,
-            interval: TimeInterval(interval.seconds),
-            idPrefix: Self.processTag(),
-            loadDesired: { [context] in await context.loadDesired() },
-            hooks: wired.hooks(notifier: notifier, shared: shared, counter: counter),
-            forecaster: wired.forecaster(github: github)
+            notifier: notifier,
+            counter: counter,
+            shared: shared,
+            forecastGitHub: github
         )
 
         // A directory is watched for changes; a git remote's branch through GitHub's API, when it is there.
@@ -105,6 +102,30 @@ struct DaemonRunner {
             notifier.failing(status: "journal failure: \(error)")
             return 1
         }
+    }
+
+    /// The daemon on `reconciler`, its hooks logging with this run's (info-level) logger: `pass finished` is an
+    /// info line.
+    func makeDaemon(
+        reconciler: Reconciler,
+        notifier: SystemdNotifier,
+        counter: APICallCounter,
+        shared: SharedGauges = SharedGauges(),
+        forecastGitHub: (any GitHubPort)? = nil
+    ) -> Daemon {
+        var context = context
+        context.logger.minimumLevel = context.logLevel ?? .info
+        var runner = self
+        runner.context = context
+        return Daemon(
+            reconciler: reconciler,
+            clock: context.clock,
+            interval: TimeInterval(interval.seconds),
+            idPrefix: Self.processTag(),
+            loadDesired: { [context] in await context.loadDesired() },
+            hooks: runner.hooks(notifier: notifier, shared: shared, counter: counter),
+            forecaster: forecastGitHub.flatMap { runner.forecaster(github: $0) }
+        )
     }
 
     /// SIGUSR1 (docs/behaviour.md §7): one `state` line — the loop's state, what the last pass left, when it
@@ -215,13 +236,14 @@ struct DaemonRunner {
                 runner.log(summary)
                 LastPass(finishedAt: summary.ended, problems: report.problems).write(in: context.stateDirectory)
                 notifier.status(
-                    DaemonStatusLine.summary(
-                        state: summary.journal,
-                        capacity: summary.desired.pool?.capacity,
-                        now: summary.ended,
-                        problems: report.statusFragment,
-                        brake: report.brake != nil
-                    )
+                    runner.statusPrefix
+                        + DaemonStatusLine.summary(
+                            state: summary.journal,
+                            capacity: summary.desired.pool?.capacity,
+                            now: summary.ended,
+                            problems: report.statusFragment,
+                            brake: report.brake != nil
+                        )
                 )
                 runner.writeMetrics(summary, shared: shared, counter: counter)
             },
@@ -299,17 +321,18 @@ struct DaemonRunner {
         guard let metricsFile else { return }
         // Under the gauges' lock: the passes and the comment lane write the same file.
         let failure: (any Error)? = shared.gauges.withLock { schedule in
-            let text = MetricsFile.render(
-                journal: summary.journal,
-                pool: context.poolName,
-                capacity: summary.desired.pool?.capacity,
-                passDuration: summary.ended.timeIntervalSince(summary.started),
-                lastSuccess: shared.lastSuccess.withLock { $0 },
-                problems: summary.report.problemCounts,
-                apiCalls: counter.snapshot,
-                schedule: schedule,
-                now: summary.ended
-            )
+            let text =
+                MetricsFile.render(
+                    journal: summary.journal,
+                    pool: context.poolName,
+                    capacity: summary.desired.pool?.capacity,
+                    passDuration: summary.ended.timeIntervalSince(summary.started),
+                    lastSuccess: shared.lastSuccess.withLock { $0 },
+                    problems: summary.report.problemCounts,
+                    apiCalls: counter.snapshot,
+                    schedule: schedule,
+                    now: summary.ended
+                ) + extraMetrics
             return Result {
                 try AtomicFile.write(
                     Data(text.utf8),

@@ -1,13 +1,17 @@
 import Foundation
 import SandboxCore
+import SandboxHA
 import SandboxRuntime
 
 /// `sandboxd status`: every request with its state; reads the journal only (no credentials needed).
 struct StatusRunner {
     var context: CommandContext
     var json: Bool
+    /// `--ha-table`: the journal is the table's, and the leader is shown (docs/behaviour.md §12.6).
+    var ha: CommandOptions.HAOptions?
 
     func run() async -> Int32 {
+        if let ha { return await runHA(ha) }
         let output = context.output
         // A state directory that does not exist is not an empty pool: say so (docs/behaviour.md §4.5).
         var isDirectory: ObjCBool = false
@@ -27,6 +31,41 @@ struct StatusRunner {
             output.writeError("sandboxd: \(error)\n")
             return 1
         }
+        return await report(journal)
+    }
+
+    /// The leader's term as the table shows it, then the journal of the table.
+    func runHA(_ ha: CommandOptions.HAOptions) async -> Int32 {
+        let output = context.output
+        let journal: JournalState
+        let leader: LeaderTerm?
+        do {
+            let table = try await RemotePorts.haTable(context: context, options: ha)
+            leader = try await HALease(table: table, replica: "status", duration: 0).current()
+            journal =
+                try await HAJournal.read(table: table).map { try JournalCodec.replay($0.contents) }
+                ?? JournalState(lineage: "")
+        } catch {
+            output.printFailure(error)
+            return 1
+        }
+        // On stderr beside --json, so stdout stays one JSON document.
+        let line = Self.leaderLine(leader, table: ha.table, now: context.clock.now()) + "\n"
+        if json { output.writeError(line) } else { output.writeOutput(line) }
+        return await report(journal)
+    }
+
+    /// `leader: ID, term N, lease until T` (`expired` when no replica renewed it), or that none ever led.
+    static func leaderLine(_ leader: LeaderTerm?, table: String, now: Date) -> String {
+        guard let leader else { return "leader: none yet (no replica has taken the lease in \(table))" }
+        let until = NotificationDateFormat.rfc3339(leader.expires)
+        let state = leader.expires > now ? "lease until \(until)" : "lease expired at \(until): a standby takes over"
+        return "leader: \(leader.holder), term \(leader.fence), \(state)"
+    }
+
+    /// The table (or JSON) of `journal` with the desired state as last fetched.
+    func report(_ journal: JournalState) async -> Int32 {
+        let output = context.output
         // status reads what was fetched last: it never fetches (docs/behaviour.md §4.9).
         let desired = await context.loadDesired(fetching: false)
         let now = context.clock.now()

@@ -1,6 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxGit
+import SandboxHTTP
 import SandboxLocal
 import SandboxRuntime
 
@@ -103,7 +104,7 @@ struct CommandContext: Sendable {
     }
 
     /// The GitHub port for this mode.
-    func makeGitHub() async throws -> any GitHubPort {
+    func makeGitHub(transport: any HTTPTransport = URLSessionTransport()) async throws -> any GitHubPort {
         if local {
             let output = output
             let clock = clock
@@ -114,7 +115,7 @@ struct CommandContext: Sendable {
                 printer: { name, body in output.writeOutput("── outbox/\(name) ──\n\(body)\n\n") }
             )
         }
-        return try await RemotePorts.github(context: self)
+        return try await RemotePorts.github(context: self, transport: transport)
     }
 }
 
@@ -132,28 +133,7 @@ extension CommandContext {
     func openReconcilerKeepingGitHub(
         counter: APICallCounter? = nil
     ) async throws -> (reconciler: Reconciler, journal: FileJournal, github: any GitHubPort) {
-        // A state directory of the other mode, or missing configuration, fails before anything is
-        // touched, naming every problem found at once (docs/behaviour.md §4.6).
-        var problems: [String] = []
-        func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
-            do {
-                return try await make()
-            } catch {
-                problems += CommandFailure.lines(of: error)
-                return nil
-            }
-        }
-        _ = await attempt { try state.claim(local: local, record: false) }
-        let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
-        let madeGitHub = await attempt { try await makeGitHub() }
-        guard var catalog = madeCatalog, let made = madeGitHub, problems.isEmpty else {
-            throw CommandFailure(lines: problems)
-        }
-        var github = made
-        if let counter {
-            catalog = InstrumentedCatalog(catalog, counter: counter)
-            github = InstrumentedGitHub(github, counter: counter)
-        }
+        let (catalog, github, uncounted) = try await openPortsKeepingGitHub(counter: counter)
         let (journal, contents) = try FileJournal.openForWriting(stateDirectory: stateDirectory)
         do {
             try state.claim(local: local, record: true)
@@ -168,7 +148,7 @@ extension CommandContext {
                 poolName: poolName,
                 logger: logger
             )
-            return (reconciler, journal, made)
+            return (reconciler, journal, uncounted)
         } catch {
             journal.close()
             throw error
@@ -185,5 +165,43 @@ extension CommandContext {
             return JournalState(lineage: "")
         }
         return try JournalCodec.replay(contents)
+    }
+
+    /// The ports of this mode, counted when `counter` is given; a state directory of the other mode, or missing
+    /// configuration, fails before anything is touched, naming every problem found at once (docs/behaviour.md §4.6).
+    func openPorts(
+        counter: APICallCounter? = nil,
+        githubTransport: any HTTPTransport = URLSessionTransport()
+    ) async throws -> (any CatalogPort, any GitHubPort) {
+        let (catalog, github, _) = try await openPortsKeepingGitHub(counter: counter, githubTransport: githubTransport)
+        return (catalog, github)
+    }
+
+    /// ``openPorts(counter:githubTransport:)``, also giving the GitHub port before it was counted.
+    func openPortsKeepingGitHub(
+        counter: APICallCounter? = nil,
+        githubTransport: any HTTPTransport = URLSessionTransport()
+    ) async throws -> (any CatalogPort, any GitHubPort, uncounted: any GitHubPort) {
+        var problems: [String] = []
+        func attempt<Port>(_ make: () async throws -> Port) async -> Port? {
+            do {
+                return try await make()
+            } catch {
+                problems += CommandFailure.lines(of: error)
+                return nil
+            }
+        }
+        _ = await attempt { try state.claim(local: local, record: false) }
+        let madeCatalog = await attempt { try await makeCatalog(readOnly: false) }
+        let madeGitHub = await attempt { try await makeGitHub(transport: githubTransport) }
+        guard var catalog = madeCatalog, let uncounted = madeGitHub, problems.isEmpty else {
+            throw CommandFailure(lines: problems)
+        }
+        var github = uncounted
+        if let counter {
+            catalog = InstrumentedCatalog(catalog, counter: counter)
+            github = InstrumentedGitHub(github, counter: counter)
+        }
+        return (catalog, github, uncounted)
     }
 }

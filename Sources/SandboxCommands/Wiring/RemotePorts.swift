@@ -2,6 +2,7 @@ import Foundation
 import SandboxAWS
 import SandboxCore
 import SandboxGitHub
+import SandboxHTTP
 import SandboxRuntime
 import SandboxLocking
 
@@ -37,7 +38,10 @@ enum RemotePorts {
     ///
     /// - Throws: ``CommandFailure`` with one line saying what to set, when the repository or the
     ///   credentials are missing or unreadable.
-    static func github(context: CommandContext) async throws -> any GitHubPort {
+    static func github(
+        context: CommandContext,
+        transport: any HTTPTransport = URLSessionTransport()
+    ) async throws -> any GitHubPort {
         // The repository and the credentials are looked at both, so one run names both (docs/behaviour.md §4.6).
         var problems: [String] = []
         if context.githubRepository == nil {
@@ -64,6 +68,7 @@ enum RemotePorts {
                 apiURL: context.githubAPIURL,
                 stateDirectory: context.stateDirectory,
                 now: { clock.now() },
+                transport: transport,
                 report: { notice in logger.warning("GitHub", ["detail": notice]) }
             )
             context.logger.info("GitHub", ["repository": repository, "credentials": credentials.description])

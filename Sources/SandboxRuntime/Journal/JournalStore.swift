@@ -1,24 +1,25 @@
 import SandboxLocking
 
-/// Durable storage of journal records: bytes in, bytes out. ``FileJournal`` is the real one.
+/// Durable storage of journal records: bytes in, bytes out. ``FileJournal`` is the real one; in high-availability
+/// mode it is SandboxHA's DynamoDB store, whose calls go over the network (hence `async`, docs/behaviour.md §12).
 public protocol JournalStore: AnyObject, Sendable {
     /// The journal's identity, made when it was created.
     var lineage: String { get }
     /// Appends one record; durable when it returns. Returns its sequence number.
-    func append(_ payload: [UInt8]) throws -> UInt64
+    func append(_ payload: [UInt8]) async throws -> UInt64
     /// Appends records in order, all durable when it returns, with one flush where the store can (the group
     /// commit, docs/behaviour.md §3.13); a failure may leave a prefix of them stored. Returns the last one's
     /// sequence number.
-    func append(contentsOf payloads: [[UInt8]]) throws -> UInt64
+    func append(contentsOf payloads: [[UInt8]]) async throws -> UInt64
     /// Replaces everything so far by a snapshot.
-    func compact(snapshot payload: [UInt8]) throws
+    func compact(snapshot payload: [UInt8]) async throws
 }
 
 extension JournalStore {
     /// One ``append(_:)`` per record, for stores where a flush costs nothing.
-    public func append(contentsOf payloads: [[UInt8]]) throws -> UInt64 {
+    public func append(contentsOf payloads: [[UInt8]]) async throws -> UInt64 {
         var seq: UInt64 = 0
-        for payload in payloads { seq = try append(payload) }
+        for payload in payloads { seq = try await append(payload) }
         return seq
     }
 }

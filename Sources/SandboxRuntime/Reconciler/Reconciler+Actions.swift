@@ -31,9 +31,9 @@ extension Reconciler {
         // made; a read waits for no flush (docs/behaviour.md §3.13).
         if let intent = ExecutionRules.intent(of: action, now: clock.now()) {
             try record(intent, log: log)
-            try commit()
+            try await commit()
         } else {
-            try commitBeforeRead()
+            try await commitBeforeRead()
         }
         let outcome = try await perform(action, commentBody: body)
         try Task.checkCancellation()

@@ -138,13 +138,13 @@ public actor Reconciler {
     /// every record before it, is durable before the call is made — and before a pass or a comment returns.
     ///
     /// - Throws: ``FatalJournalError`` when the store cannot write them.
-    func commit() throws {
+    func commit() async throws {
         guard !uncommitted.isEmpty else { return }
         let records = uncommitted
         uncommitted = []
         uncommittedSince = nil
         do {
-            _ = try store.append(contentsOf: records)
+            _ = try await store.append(contentsOf: records)
         } catch {
             throw FatalJournalError("cannot write the journal: \(error)")
         }
@@ -152,9 +152,9 @@ public actor Reconciler {
 
     /// Commits before a read once the oldest uncommitted record is ``commitWindow`` old, so that a long
     /// run of reads (verifications) loses at most that much of their answers to a crash.
-    func commitBeforeRead() throws {
+    func commitBeforeRead() async throws {
         guard let since = uncommittedSince, clock.now().timeIntervalSince(since) >= Self.commitWindow else { return }
-        try commit()
+        try await commit()
     }
 
     /// Runs `body`, then commits what it recorded; what was recorded before a failure (a cancelled call, a
@@ -164,10 +164,10 @@ public actor Reconciler {
         do {
             result = try await body()
         } catch {
-            try? commit()
+            try? await commit()
             throw error
         }
-        try commit()
+        try await commit()
         return result
     }
 
@@ -263,7 +263,7 @@ public actor Reconciler {
         report.nextDue = nextDue(desired: desired, live: round.live)
         // Quarantined slots and failed requests are the operator's to look at (docs/behaviour.md §11.1).
         for problem in PassProblem.standing(in: state, failedBefore: failedBefore) { report.add(problem) }
-        try compactIfNeeded(desired: desired)
+        try await compactIfNeeded(desired: desired)
         return report
     }
 
@@ -407,7 +407,7 @@ public actor Reconciler {
         let now = clock.now()
         if let last = productCheck, !last.isDue(for: product, now: now) { return nil }
         var productProblem: PassProblem?
-        try commitBeforeRead()
+        try await commitBeforeRead()
         do {
             try await catalog.checkProduct(product)
         } catch {
@@ -426,7 +426,7 @@ public actor Reconciler {
     /// The pool's products, or `nil` (reported) when they cannot be listed.
     func listProducts(report: inout PassReport) async throws -> [LiveProduct]? {
         var live: [LiveProduct]?
-        try commitBeforeRead()
+        try await commitBeforeRead()
         do {
             live = try await catalog.listProducts(pool: poolName)
         } catch {
@@ -437,17 +437,21 @@ public actor Reconciler {
 
     /// Writes a snapshot when enough records have piled up: final requests whose files are gone are kept
     /// as tombstones (``JournalState/compacted(fileExists:now:)``).
-    func compactIfNeeded(desired: DesiredState) throws {
+    ///
+    /// The snapshot stands for every record up to the store's last: everything recorded is committed first (again
+    /// if the comment lane recorded while a commit waited for a networked store), and from there to the
+    /// store's call nothing suspends, so no record falls between the snapshot and the store's last.
+    func compactIfNeeded(desired: DesiredState) async throws {
         guard recordsSinceCompaction >= compactionThreshold else { return }
-        try commit()  // the snapshot stands for every record up to the store's last
+        repeat { try await commit() } while !uncommitted.isEmpty
         let compacted = state.compacted(fileExists: { desired.requests[$0] != nil }, now: clock.now())
+        state = compacted
+        recordsSinceCompaction = 0
         do {
-            try store.compact(snapshot: JournalCodec.encodeSnapshot(compacted))
+            try await store.compact(snapshot: JournalCodec.encodeSnapshot(compacted))
         } catch {
             throw FatalJournalError("cannot compact the journal: \(error)")
         }
-        state = compacted
-        recordsSinceCompaction = 0
     }
 }
 

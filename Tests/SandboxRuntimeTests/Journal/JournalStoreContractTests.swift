@@ -32,26 +32,27 @@ struct JournalStoreContractTests {
     }
 
     @Test("sequence numbers rise by one from 1", arguments: Kind.allCases)
-    func sequenceNumbers(kind: Kind) throws {
+    func sequenceNumbers(kind: Kind) async throws {
         let (store, cleanup) = try makeStore(kind)
         defer { cleanup() }
-        let seqs = try (0..<5).map { try store.append(Array("record \($0)".utf8)) }
+        var seqs: [UInt64] = []
+        for n in 0..<5 { seqs.append(try await store.append(Array("record \(n)".utf8))) }
         #expect(seqs == [1, 2, 3, 4, 5])
     }
 
     @Test("the lineage is a non-empty id that does not change", arguments: Kind.allCases)
-    func lineage(kind: Kind) throws {
+    func lineage(kind: Kind) async throws {
         let (store, cleanup) = try makeStore(kind)
         defer { cleanup() }
         let lineage = store.lineage
         #expect(!lineage.isEmpty)
-        _ = try store.append([1, 2, 3])
-        try store.compact(snapshot: [4])
+        _ = try await store.append([1, 2, 3])
+        try await store.compact(snapshot: [4])
         #expect(store.lineage == lineage)
     }
 
     @Test("a reconciler's state replays the same from what the store holds", arguments: Kind.allCases)
-    func replay(kind: Kind) throws {
+    func replay(kind: Kind) async throws {
         let (store, cleanup) = try makeStore(kind)
         defer { cleanup() }
         var state = JournalState(lineage: store.lineage)
@@ -64,14 +65,14 @@ struct JournalStoreContractTests {
         var records: [(seq: UInt64, payload: [UInt8])] = []
         for event in events {
             let payload = try JournalCodec.encode(event)
-            records.append((try store.append(payload), payload))
+            records.append((try await store.append(payload), payload))
             state.apply(event)
         }
         let replayed = try JournalCodec.replay(lineage: store.lineage, snapshot: nil, records: records)
         #expect(replayed == state)
         let snapshot = try JournalCodec.encodeSnapshot(state)
-        try store.compact(snapshot: snapshot)
+        try await store.compact(snapshot: snapshot)
         #expect(try JournalCodec.replay(lineage: store.lineage, snapshot: snapshot, records: []) == state)
-        #expect(try store.append([9]) == 4)
+        #expect(try await store.append([9]) == 4)
     }
 }

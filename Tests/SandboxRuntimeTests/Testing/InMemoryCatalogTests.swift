@@ -126,7 +126,7 @@ struct CrashDecoratorTests {
         let catalog = CrashingCatalog(inner, crash: crash)
         let store = InMemoryJournalStore(lineage: "l")
         let journal = CrashingJournalStore(store, crash: crash)
-        _ = try journal.append([1])
+        _ = try await journal.append([1])
         do {
             _ = try await catalog.provision(request("sandbox-a", token: "t1"))
             Issue.record("the answer was not lost")
@@ -138,7 +138,7 @@ struct CrashDecoratorTests {
         #expect(await inner.liveProducts.count == 1)
         await #expect(throws: CatalogError.self) { try await catalog.listProducts(pool: "default") }
         #expect(await inner.calls(.listProducts) == 0)
-        #expect(throws: SimulatedCrash.self) { _ = try journal.append([2]) }
+        await #expect(throws: SimulatedCrash.self) { _ = try await journal.append([2]) }
         #expect(store.stored.records == [[1]])
         #expect(try await crash.run { throw CatalogError(.other, message: "after the kill") })
     }
@@ -148,9 +148,9 @@ struct CrashDecoratorTests {
         let crash = CrashPoint(crashAt: 1)
         let store = InMemoryJournalStore(lineage: "l")
         let journal = CrashingJournalStore(store, crash: crash)
-        #expect(throws: SimulatedCrash.self) { _ = try journal.append([1]) }
+        await #expect(throws: SimulatedCrash.self) { _ = try await journal.append([1]) }
         #expect(store.stored.records == [[1]])
-        #expect(throws: SimulatedCrash.self) { try journal.compact(snapshot: [9]) }
+        await #expect(throws: SimulatedCrash.self) { try await journal.compact(snapshot: [9]) }
         #expect(store.stored.snapshot == nil)
     }
 

@@ -1,0 +1,36 @@
+import Foundation
+import SandboxHA
+import Testing
+
+@testable import SandboxCommands
+
+/// What `status --ha-table` and a replica's metrics say about the leader (docs/behaviour.md §12.5, §12.6).
+@Suite("HA status and metrics wording")
+struct HAStatusTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("the leader line: none yet, a current lease, an expired one")
+    func leaderLine() {
+        #expect(
+            StatusRunner.leaderLine(nil, table: "t", now: now)
+                == "leader: none yet (no replica has taken the lease in t)"
+        )
+        let term = LeaderTerm(holder: "east", fence: 4, expires: now.addingTimeInterval(10))
+        #expect(
+            StatusRunner.leaderLine(term, table: "t", now: now)
+                == "leader: east, term 4, lease until 2027-01-15T08:00:10Z"
+        )
+        #expect(
+            StatusRunner.leaderLine(term, table: "t", now: now.addingTimeInterval(11))
+                == "leader: east, term 4, lease expired at 2027-01-15T08:00:10Z: a standby takes over"
+        )
+    }
+
+    @Test("the role gauges: leader 1 or 0, the term, the pool label escaped")
+    func roleMetrics() {
+        let text = HAReplica.roleMetrics(pool: #"a"b"#, leader: false, term: 9)
+        #expect(text.contains(#"sandboxd_ha_leader{pool="a\"b"} 0"#))
+        #expect(text.contains(#"sandboxd_ha_term{pool="a\"b"} 9"#))
+        #expect(text.contains("# TYPE sandboxd_ha_leader gauge"))
+    }
+}
