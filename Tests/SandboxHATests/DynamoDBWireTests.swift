@@ -50,7 +50,15 @@ struct DynamoDBWireTests {
                 AWSCredentials(accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey)
             ),
             transport: URLSessionTransport(),
-            retryPolicy: AWSRetryPolicy(maxAttempts: 2, sleep: { _ in })
+            // The whole call may take long beside the rest of the suite on 2 cores (once the first attempt alone
+            // passed the default 15 s, and the retry this suite checks was not made): what is tested is the
+            // decision, not the timing.
+            retryPolicy: AWSRetryPolicy(
+                maxAttempts: 2,
+                attemptTimeout: .seconds(120),
+                maxCallDuration: .seconds(600),
+                sleep: { _ in }
+            )
         )
     }
 
