@@ -142,7 +142,9 @@ struct DaemonTimingTests {
         #expect(pings.count >= 3, "\(observed.datagrams.map(\.message))")
         // Busy all along: the slots filled soon, and calls kept reaching the fakes through the window.
         #expect(provisions.count >= 50)
-        #expect(fiftieth.map { seconds(observed.launched, $0) <= Sanitizer.scaled(20) } == true)
+        // 30 s: each request reads its pull request's record (§3.15) before it is provisioned, one GitHub call more
+        // than when this bound was 20 s (the fiftieth came at 20.65–20.78 s beside the suite).
+        #expect(fiftieth.map { seconds(observed.launched, $0) <= Sanitizer.scaled(30) } == true)
         #expect(perSlice.allSatisfy { $0 > 0 }, "\(perSlice)")
         // The comment lane writes once a pass has ended (§6.8). How long the first pass over 200 new
         // requests takes depends on the machine (about 20 s alone in a debug build, longer beside other
@@ -155,10 +157,10 @@ struct DaemonTimingTests {
         #expect(observed.exitStatus == 0, "log:\n\(scene.log)")
     }
 
-    /// How long the watchdog test watches the datagrams, from READY: 15 s past the bound on the fiftieth provisioning,
+    /// How long the watchdog test watches the datagrams, from READY: 5 s past the bound on the fiftieth provisioning,
     /// and at most 150 s. Comments go out at most one a second, so the 200 requests keep the fakes busy for over 200 s
     /// after the first: a longer window (a sanitizer's whole factor) would watch the idle tail after the work.
-    static let watchdogWindow = min(Sanitizer.scaled(20.0) + 15, 150)
+    static let watchdogWindow = min(Sanitizer.scaled(30.0) + 5, 150)
 
     @Test("reconcile --wait --timeout 20s with 150 requests ends within the limit")
     func reconcileWaitIsBounded() async throws {
