@@ -85,7 +85,13 @@ public struct ServiceCatalogClient: Sendable {
         do throws(AWSCallError) {
             response = try await sender.send(
                 safeToRepeat: !operation.isMutating || input.idempotencyToken?.isEmpty == false,
-                makeRequest: signedRequest(operation, body: Array(body), invocationId: UUID().uuidString.lowercased()),
+                makeRequest: signer.attempts(
+                    endpoint: endpoint,
+                    headers: [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)],
+                    body: Array(body),
+                    credentials: credentials,
+                    now: now
+                ),
                 classify: Self.classify
             )
         } catch {
@@ -109,33 +115,6 @@ public struct ServiceCatalogClient: Sendable {
         return output
     }
 
-    /// Builds attempt `attempt` of `maxAttempts`, signed with fresh credentials at the time it is sent.
-    private func signedRequest(
-        _ operation: ServiceCatalog.Operation,
-        body: [UInt8],
-        invocationId: String
-    ) -> @Sendable (Int, Int) async throws(AWSCallError) -> HTTPRequest {
-        let (url, credentials, signer, now) = (requestURL, credentials, signer, now)
-        let headers = [("X-Amz-Target", operation.target), ("Content-Type", Self.contentType)]
-        return { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
-            let signing: AWSCredentials
-            do throws(AWSConfigurationError) {
-                signing = try await credentials.credentials()
-            } catch {
-                throw .credentials(error)
-            }
-            return signer.httpRequest(
-                SigV4Request(method: "POST", url: url, headers: headers, body: body),
-                signedWith: signing,
-                date: now(),
-                unsigned: [
-                    ("amz-sdk-invocation-id", invocationId),
-                    ("amz-sdk-request", "attempt=\(attempt); max=\(maxAttempts)"),
-                ]
-            )
-        }
-    }
-
     /// Member names are the model's with the first letter lowered: `ProvisionToken` is `provisionToken`.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -150,13 +129,6 @@ public struct ServiceCatalogClient: Sendable {
         decoder.keyDecodingStrategy = .custom { path in ModelKey(path.last!.stringValue, upper: false) }
         return decoder
     }()
-
-    var requestURL: URL {
-        guard endpoint.path.isEmpty, var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
-        else { return endpoint }
-        components.path = "/"
-        return components.url ?? endpoint
-    }
 
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
         (200...299).contains(response.status) ? .success : AWSErrorResponse(json: response).classification

@@ -75,6 +75,45 @@ public struct SigV4Signer: Sendable {
         return HTTPRequest(method: request.method, url: request.url, headers: fields, body: Data(request.body))
     }
 
+    /// The attempts of one JSON-protocol call (`POST /` with `X-Amz-Target`): attempt `attempt` of `maxAttempts` signed
+    /// with fresh credentials when it is sent, with botocore's `amz-sdk-invocation-id` (one per call) and
+    /// `amz-sdk-request`. Service Catalog's and DynamoDB's clients both send through it.
+    public func attempts(
+        endpoint: URL,
+        headers: [(String, String)],
+        body: [UInt8],
+        credentials: any AWSCredentialsProvider,
+        now: @escaping @Sendable () -> Date
+    ) -> @Sendable (Int, Int) async throws(AWSCallError) -> HTTPRequest {
+        let url = Self.rootURL(endpoint)
+        let invocationId = UUID().uuidString.lowercased()
+        return { [self] (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
+            let signing: AWSCredentials
+            do throws(AWSConfigurationError) {
+                signing = try await credentials.credentials()
+            } catch {
+                throw .credentials(error)
+            }
+            return httpRequest(
+                SigV4Request(method: "POST", url: url, headers: headers, body: body),
+                signedWith: signing,
+                date: now(),
+                unsigned: [
+                    ("amz-sdk-invocation-id", invocationId),
+                    ("amz-sdk-request", "attempt=\(attempt); max=\(maxAttempts)"),
+                ]
+            )
+        }
+    }
+
+    /// The endpoint with the path `/` when it has none; a path it has is kept.
+    public static func rootURL(_ endpoint: URL) -> URL {
+        guard endpoint.path.isEmpty, var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
+        else { return endpoint }
+        components.path = "/"
+        return components.url ?? endpoint
+    }
+
     /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")` for a `yyyyMMdd` date.
     public func signingKey(secretAccessKey: String, dateStamp: String) -> [UInt8] {
         if let cached = lastKey.entry.withLock({ $0 }), cached.secret == secretAccessKey, cached.dateStamp == dateStamp

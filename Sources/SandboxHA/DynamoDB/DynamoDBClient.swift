@@ -82,7 +82,16 @@ public struct DynamoDBClient: Sendable {
         do throws(AWSCallError) {
             response = try await sender.send(
                 safeToRepeat: safeToRepeat,
-                makeRequest: signedRequest(operation, body: Array(bytes)),
+                makeRequest: signer.attempts(
+                    endpoint: endpoint,
+                    headers: [
+                        ("X-Amz-Target", "\(Self.targetPrefix).\(operation.rawValue)"),
+                        ("Content-Type", Self.contentType),
+                    ],
+                    body: Array(bytes),
+                    credentials: credentials,
+                    now: now
+                ),
                 classify: Self.classify
             )
         } catch {
@@ -108,41 +117,6 @@ public struct DynamoDBClient: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
-
-    private func signedRequest(
-        _ operation: Operation,
-        body: [UInt8]
-    ) -> @Sendable (Int, Int) async throws(AWSCallError) -> HTTPRequest {
-        let (url, credentials, signer, now) = (requestURL, credentials, signer, now)
-        let headers = [
-            ("X-Amz-Target", "\(Self.targetPrefix).\(operation.rawValue)"), ("Content-Type", Self.contentType),
-        ]
-        let invocationId = UUID().uuidString.lowercased()
-        return { (attempt, maxAttempts) throws(AWSCallError) -> HTTPRequest in
-            let signing: AWSCredentials
-            do throws(AWSConfigurationError) {
-                signing = try await credentials.credentials()
-            } catch {
-                throw .credentials(error)
-            }
-            return signer.httpRequest(
-                SigV4Request(method: "POST", url: url, headers: headers, body: body),
-                signedWith: signing,
-                date: now(),
-                unsigned: [
-                    ("amz-sdk-invocation-id", invocationId),
-                    ("amz-sdk-request", "attempt=\(attempt); max=\(maxAttempts)"),
-                ]
-            )
-        }
-    }
-
-    var requestURL: URL {
-        guard endpoint.path.isEmpty, var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
-        else { return endpoint }
-        components.path = "/"
-        return components.url ?? endpoint
-    }
 
     static func classify(_ response: HTTPResponse) -> AWSRetryingSender.Classification {
         (200...299).contains(response.status) ? .success : AWSErrorResponse(json: response).classification
