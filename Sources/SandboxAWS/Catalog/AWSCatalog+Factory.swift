@@ -22,8 +22,7 @@ extension AWSCatalog {
         transport: any HTTPTransport = URLSessionTransport(),
         retryPolicy: AWSRetryPolicy? = nil
     ) async throws(AWSConfigurationError) -> AWSCatalog {
-        let poolProblems = ModelConstraints.tags("pool name", [ServiceCatalog.Tag(key: TagKey.pool, value: poolName)])
-        guard poolProblems.isEmpty else {
+        guard ModelConstraints.isTagValue(poolName) else {
             throw AWSConfigurationError(
                 .invalidValue,
                 "the pool name \"\(poolName)\" cannot be the value of the sandboxd:pool tag: use 1–256 letters, "

@@ -17,7 +17,6 @@ public struct AWSCatalog: CatalogPort {
         public var conditionKey: String { "servicecatalog:\(rawValue.lowercased())Level" }
     }
 
-    /// The client the adapter calls.
     public let client: ServiceCatalogClient
     /// One line for the start-up log: endpoint, region and credential source, without secrets.
     public let summary: String
@@ -79,12 +78,7 @@ public struct AWSCatalog: CatalogPort {
         let output = try await client.send(ServiceCatalog.describeRecord, ServiceCatalog.IdInput(id: id))
         let detail = output.recordDetail ?? ServiceCatalog.RecordDetail()
         let errors = (detail.recordErrors ?? []).map { error in
-            switch (error.code, error.description) {
-            case (let code?, let description?): "\(code): \(description)"
-            case (nil, let description?): description
-            case (let code?, nil): code
-            case (nil, nil): "unspecified error"
-            }
+            [error.code, error.description].compactMap { $0 }.joined(separator: ": ").nonEmpty ?? "unspecified error"
         }
         return CatalogRecord(
             id: detail.recordId ?? id,
@@ -141,10 +135,12 @@ public struct AWSCatalog: CatalogPort {
     /// The port's view of a product; a status it does not know yet (the model's enums grow) reads as
     /// `UNDER_CHANGE`: the planner waits.
     static func live(
-        _ product: ServiceCatalog.ProvisionedProductAttribute,
+        _ product: ServiceCatalog.ProvisionedProductDetail,
         id: String,
         tags: [String: String] = [:]
-    ) -> LiveProduct {
+    )
+        -> LiveProduct
+    {
         LiveProduct(
             id: product.id ?? id,
             name: product.name ?? "",
@@ -210,8 +206,8 @@ public struct AWSCatalog: CatalogPort {
         let artifactName = "provisioning artifact \(artifactId) of product \(productId)"
         let deprecated = CatalogError(
             .invalidRequest,
-            message: "\(artifactName) is deprecated: new products cannot be launched from it; set another "
-                + "provisioningArtifactId in pool.json"
+            message: "\(artifactName) is deprecated: new products cannot be "
+                + "launched from it; set another provisioningArtifactId in pool.json"
         )
         let view: ServiceCatalog.DescribeProductOutput
         do throws(CatalogError) {
@@ -300,9 +296,4 @@ private final class ListingMemory: Sendable {
         }
         if news { observer?(level) }
     }
-}
-
-extension Array {
-    /// `nil` when empty: the model's optional lists are left out of a request rather than sent empty.
-    var nonEmpty: Self? { isEmpty ? nil : self }
 }

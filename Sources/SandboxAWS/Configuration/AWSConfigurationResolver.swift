@@ -143,7 +143,11 @@ struct AWSConfigurationResolver: Sendable {
     }
 }
 
-extension String? {
-    /// The string unless it is empty: an empty environment variable counts as unset.
-    var nonEmpty: String? { self?.isEmpty == false ? self : nil }
+extension Collection {
+    /// `nil` when empty: an empty variable or key counts as unset, and an empty list is left out of a request.
+    var nonEmpty: Self? { isEmpty ? nil : self }
+}
+
+extension Optional where Wrapped: Collection {
+    var nonEmpty: Wrapped? { self?.nonEmpty }
 }

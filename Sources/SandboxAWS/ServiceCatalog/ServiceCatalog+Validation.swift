@@ -1,6 +1,7 @@
 /// A request body that checks, before it is sent, the model's constraints whose breach would cost more than a
-/// refused call: the idempotency token and name a retry depends on, and tags and parameters that come from the pool
-/// (docs/behaviour.md §3.11, §9.4). Everything else is left to the service, which names the member it refuses.
+/// refused call: the idempotency token and name a retry depends on, and the parameters that come from the pool
+/// (docs/behaviour.md §3.11, §9.4). Everything else is left to the service, which names the member it refuses; the
+/// tags are made of validated values (the pool name is checked at start-up, ``AWSCatalog/fromEnvironment``).
 public protocol ServiceCatalogRequest: Encodable, Sendable {
     /// Every member that breaks the model's constraints, as `Member "value": why`; empty when valid.
     func validationProblems() -> [String]
@@ -49,7 +50,7 @@ extension ServiceCatalog.ProvisionProductInput: ServiceCatalogRequest {
                 showValue: false
             )
         }
-        return problems + ModelConstraints.tags("Tags", tags ?? [])
+        return problems
     }
 }
 
@@ -80,19 +81,9 @@ enum ModelConstraints {
         ]
     }
 
-    /// `Tags`: at most 50; keys 1–128 and values 1–256 characters of `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
-    static func tags(_ member: String, _ tags: [ServiceCatalog.Tag]) -> [String] {
-        var problems = tags.count > 50 ? ["\(member): \(tags.count) tags, at most 50 are allowed"] : []
-        for (index, tag) in tags.enumerated() {
-            for (part, value, range) in [("Key", tag.key, 1...128), ("Value", tag.value, 1...256)] {
-                let field = "\(member)[\(index)].\(part)"
-                problems += length(field, value, range)
-                if !value.unicodeScalars.allSatisfy(isTagCharacter) {
-                    problems.append("\(field) \(quoted(value)): only letters, digits, spaces and _.:/=+-@ are allowed")
-                }
-            }
-        }
-        return problems
+    /// A tag value: 1–256 characters of `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
+    static func isTagValue(_ value: String) -> Bool {
+        (1...256).contains(value.unicodeScalars.count) && value.unicodeScalars.allSatisfy(isTagCharacter)
     }
 
     /// A string whose length (in Unicode scalars) is within the model's range.

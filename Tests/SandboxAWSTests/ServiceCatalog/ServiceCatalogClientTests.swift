@@ -61,9 +61,6 @@ struct ServiceCatalogClientTests {
             (String(repeating: "a", count: 129), "sbxok", ["x": "y"], "129 characters"),
             ("sandbox-ok", "sbx.dotted", ["x": "y"], "ProvisionToken \"sbx.dotted\""),
             ("sandbox-ok", "", ["x": "y"], "ProvisionToken is empty"),
-            ("sandbox-ok", "sbxok", ["x": ""], "Tags[3].Value is empty"),
-            ("sandbox-ok", "sbxok", ["x": "semi;colon"], "only letters, digits, spaces"),
-            ("sandbox-ok", "sbxok", ["": "v"], "Tags[0].Key is empty"),
         ]
     )
     func validation(name: String, token: String, extraTags: [String: String], fragment: String) async throws {
@@ -79,16 +76,14 @@ struct ServiceCatalogClientTests {
         #expect(fake.requests.isEmpty)
     }
 
-    @Test("more than 50 tags, or a parameter value over 4096 characters, is refused without showing the value")
+    @Test("a parameter value over 4096 characters is refused without showing the value")
     func limits() async throws {
         let fake = try makeFakeCatalog()
         defer { fake.stop() }
         let catalog = AWSCatalog(client: makeClient(for: fake))
         var request = provisionRequest("sandbox-limits", token: "sbxlimits")
-        for index in 0..<48 { request.tags["k\(index)"] = "v" }
         request.parameters["Secretish"] = String(repeating: "s", count: 4097)
         let error = await catalogError { _ = try await catalog.provision(request) }
-        #expect(error?.message.contains("51 tags, at most 50") == true)
         #expect(error?.message.contains("ProvisioningParameters[2].Value (Secretish): 4097 characters") == true)
         #expect(error?.message.contains("ssss") == false)
         #expect(fake.requests.isEmpty)
