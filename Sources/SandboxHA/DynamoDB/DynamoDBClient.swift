@@ -95,7 +95,7 @@ public struct DynamoDBClient: Sendable {
                 classify: Self.classify
             )
         } catch {
-            throw Self.error(error, operation: operation)
+            throw Self.error(error, operation: operation).advising(table: Self.tableName(in: body))
         }
         guard
             let answer = try? JSONDecoder().decode(
@@ -142,6 +142,15 @@ public struct DynamoDBClient: Sendable {
                 message: "cannot get AWS credentials: \(failure.message)"
             )
         }
+    }
+
+    /// The table a request names: `TableName`, else the first of a transaction's actions or of `RequestItems`.
+    static func tableName(in body: [String: JSONValue]) -> String? {
+        if let name = body["TableName"]?.stringValue { return name }
+        if let action = body["TransactItems"]?.arrayValue?.first?.objectValue?.values.first {
+            return action["TableName"]?.stringValue
+        }
+        return body["RequestItems"]?.objectValue?.keys.sorted().first
     }
 
     /// `CancellationReasons[].Code` of a `TransactionCanceledException`.
