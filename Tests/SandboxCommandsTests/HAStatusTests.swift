@@ -1,4 +1,5 @@
 import Foundation
+import SandboxGitHub
 import SandboxHA
 import Testing
 
@@ -32,5 +33,15 @@ struct HAStatusTests {
         #expect(text.contains(#"sandboxd_ha_leader{pool="a\"b"} 0"#))
         #expect(text.contains(#"sandboxd_ha_term{pool="a\"b"} 9"#))
         #expect(text.contains("# TYPE sandboxd_ha_leader gauge"))
+    }
+
+    @Test("issue 18: the forecasts' calls in the metrics file, by kind, with the window's share")
+    func forecastMetrics() {
+        let text = DaemonRunner.forecastMetrics(ForecastBudget(percent: 10), pool: "p")
+        for kind in ["read", "not_modified", "comment_write", "status_write", "refused"] {
+            #expect(text.contains(#"sandboxd_forecast_github_calls_total{pool="p",kind="\#(kind)"} 0"#))
+        }
+        #expect(text.contains(#"sandboxd_forecast_budget_allowance{pool="p"} 500"#))
+        #expect(text.contains("# TYPE sandboxd_forecast_github_calls_total counter"))
     }
 }
