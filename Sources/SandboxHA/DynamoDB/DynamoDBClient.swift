@@ -21,6 +21,8 @@ public struct DynamoDBClient: Sendable {
         case createTable = "CreateTable"
         case describeTable = "DescribeTable"
         case updateTimeToLive = "UpdateTimeToLive"
+        /// Whether the table's TTL is on (an operator's check; sandboxd itself never calls it).
+        case describeTimeToLive = "DescribeTimeToLive"
 
         /// The IAM actions it needs (docs/behaviour.md §12.4): a transaction needs those of its parts.
         public var iamActions: [String] {
@@ -30,7 +32,7 @@ public struct DynamoDBClient: Sendable {
 
         /// What a replica (and `ha import`) calls; the rest is `ha create-table`'s, an administrator's.
         public static let replicaOperations: [Operation] = [
-            .getItem, .updateItem, .query, .batchWriteItem, .transactWriteItems,
+            .getItem, .putItem, .updateItem, .query, .batchWriteItem, .transactWriteItems,
         ]
     }
 

@@ -37,7 +37,8 @@ public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
         guard kind == .tableMissing else { return self }
         var advised = self
         let name = table ?? "NAME"
-        advised.message = "the HA table \(name) does not exist in this account and region (\(message)): "
+        advised.message =
+            "the HA table \(name) does not exist in this account and region (\(message)): "
             + "run sandboxd ha create-table --ha-table \(name) (or catalog/sandboxd-ha-table.yaml), or check "
             + "--ha-table, the region and AWS_ENDPOINT_URL_DYNAMODB"
         return advised
