@@ -90,9 +90,12 @@ public final class ForecastBudget: Sendable {
     /// Counts `response` when it used the limit, and reads the limit and its window from its headers.
     func record(_ response: HTTPResponse, method: String, path: String, at now: Date) {
         counted.withLock { counts in
-            switch method {
-            case "GET", "HEAD": response.status == 304 ? (counts.notModified += 1) : (counts.reads += 1)
-            default: path.contains("/statuses/") ? (counts.statusWrites += 1) : (counts.commentWrites += 1)
+            if method == "GET" || method == "HEAD" {
+                if response.status == 304 { counts.notModified += 1 } else { counts.reads += 1 }
+            } else if path.contains("/statuses/") {
+                counts.statusWrites += 1
+            } else {
+                counts.commentWrites += 1
             }
         }
         let limit = response.headers["X-RateLimit-Limit"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }

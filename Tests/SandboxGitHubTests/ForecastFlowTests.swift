@@ -250,7 +250,9 @@ struct ForecastFlowTests {
         #expect(!scene.fake.requests.contains { $0.path.contains("/commits/\(pushed)/statuses") })
     }
 
-    @Test("issue 18: a restart after a push sets the new head's status and nothing else; a second restart writes nothing")
+    @Test(
+        "issue 18: a restart after a push sets the new head's status and nothing else; a second restart writes nothing"
+    )
     func restartAfterPush() async throws {
         let scene = try Scene()
         scene.person("bob", id: 102)
