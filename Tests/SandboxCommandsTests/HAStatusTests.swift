@@ -44,4 +44,29 @@ struct HAStatusTests {
         #expect(text.contains(#"sandboxd_forecast_budget_allowance{pool="p"} 500"#))
         #expect(text.contains("# TYPE sandboxd_forecast_github_calls_total counter"))
     }
+
+    @Test("issue 17: each replica's view in a line — a leader's term, a standby's leader and takeover time")
+    func replicaLines() {
+        #expect(StatusRunner.replicaLines([]) == ["replicas: none has written its view (or every view expired)"])
+        let leader = ReplicaView(
+            id: "east",
+            role: .leader,
+            leader: "east",
+            term: 4,
+            seenAt: now,
+            leaseExpires: now.addingTimeInterval(15),
+            cachedSeq: 12,
+            expiresAt: now.addingTimeInterval(120)
+        )
+        var standby = leader
+        (standby.id, standby.role, standby.cachedSeq) = ("west", .standby, 9)
+        #expect(
+            StatusRunner.replicaLines([leader, standby]) == [
+                "replicas:",
+                "  east: leader, term 4, saw the lease at 2027-01-15T08:00:00Z, journal cache at seq 12",
+                "  west: standby, sees leader east, term 4, saw the lease at 2027-01-15T08:00:00Z, may take over at "
+                    + "2027-01-15T08:00:15Z, journal cache at seq 9",
+            ]
+        )
+    }
 }

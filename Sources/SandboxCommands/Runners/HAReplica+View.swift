@@ -22,12 +22,6 @@ extension HAReplica {
             self.logger = logger
         }
 
-        /// Whether a standby's cache should be brought up to the table now (as often as the view is refreshed).
-        func due(now: Date) -> Bool {
-            guard let at = last.withLock({ $0?.at }) else { return true }
-            return now.timeIntervalSince(at) >= refresh
-        }
-
         /// What this replica sees now: `role`, the `lease` it read or renewed, its cache's last seq.
         func saw(_ role: ReplicaView.Role, lease: LeaderTerm?, cachedSeq: UInt64, now: Date = Date()) async {
             let changed = last.withLock { last in

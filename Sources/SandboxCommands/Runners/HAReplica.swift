@@ -35,6 +35,8 @@ struct HAReplica {
         /// The local journal cache (docs/behaviour.md §12.2) and this replica's item in the table (§12.6).
         let cache: HAJournalCache
         let view: ViewWriter
+        /// When the standby last brought the cache up to the table.
+        let cacheSyncedAt = Locked<Date?>(nil)
 
         init(cache: HAJournalCache, view: ViewWriter) {
             self.cache = cache
@@ -159,7 +161,9 @@ struct HAReplica {
     /// A standby brings its journal cache up to the table as often as it refreshes its item: the takeover then
     /// reads only the records written since (docs/behaviour.md §12.2).
     func keepCache(board: Board, table: HATable) async {
-        guard board.view.due(now: Date()) else { return }
+        let now = Date()
+        if let last = board.cacheSyncedAt.withLock({ $0 }), now.timeIntervalSince(last) < board.view.refresh { return }
+        board.cacheSyncedAt.withLock { $0 = now }
         do {
             _ = try await board.cache.synchronize(table: table)
             logCacheReport(board.cache)

@@ -54,7 +54,7 @@ struct StatusRunner {
         // On stderr beside --json, so stdout stays one JSON document.
         let now = context.clock.now()
         let lines =
-            ([Self.leaderLine(leader, table: ha.table, now: now)] + Self.replicaLines(replicas, now: now))
+            ([Self.leaderLine(leader, table: ha.table, now: now)] + Self.replicaLines(replicas))
             .joined(separator: "\n") + "\n"
         if json { output.writeError(lines) } else { output.writeOutput(lines) }
         return await report(journal)
@@ -70,7 +70,7 @@ struct StatusRunner {
 
     /// `replicas:` then one line per replica's view (docs/behaviour.md §12.6): its role, the leader and term it
     /// saw, when it saw the lease, when it may take over, and how far its journal cache goes.
-    static func replicaLines(_ replicas: [ReplicaView], now: Date) -> [String] {
+    static func replicaLines(_ replicas: [ReplicaView]) -> [String] {
         guard !replicas.isEmpty else { return ["replicas: none has written its view (or every view expired)"] }
         return ["replicas:"]
             + replicas.map { view in

@@ -217,7 +217,8 @@ public final class HAJournalCache: Sendable {
     /// Records the leader stored in the table, the last of them at table seq `last`. A cache that does not end
     /// just before them is dropped (rebuilt at the next takeover).
     public func appended(_ payloads: [[UInt8]], last: UInt64) {
-        let fits = state.withLock { $0.origin != nil && $0.lastSeq + UInt64(payloads.count) == last }
+        let (held, fits) = state.withLock { ($0.origin != nil, $0.lastSeq + UInt64(payloads.count) == last) }
+        guard held else { return }
         guard fits else { return drop() }
         let first = last + 1 - UInt64(payloads.count)
         append(payloads.enumerated().map { JournalRecord(seq: first + UInt64($0), payload: $1) })
@@ -225,7 +226,8 @@ public final class HAJournalCache: Sendable {
 
     /// The leader compacted the table at table seq `seq` into snapshot `generation`.
     public func compacted(snapshot payload: [UInt8], seq: UInt64, generation: UInt64) {
-        let journal = state.withLock { $0.origin != nil && $0.lastSeq == seq ? $0.journal : nil }
+        let (held, journal) = state.withLock { ($0.origin != nil, $0.lastSeq == seq ? $0.journal : nil) }
+        guard held else { return }
         guard let journal else { return drop() }
         do {
             try journal.compact(snapshot: payload)
