@@ -115,4 +115,24 @@ struct JournalCacheTests {
         #expect(replaced.contents.records.map(\.payload) == [Self.payload(100)])
         #expect(replaced.contents.lineage == otherStore.lineage)
     }
+
+    @Test("a cache the disk refuses is no cache: the journal goes on in the table, and the takeover reads it all")
+    func diskRefuses() async throws {
+        guard let url = MotoDynamoDB.url("HA cache refused") else { return }
+        let table = try await MotoDynamoDB.freshTable(url)
+        // A state directory that is a file: nothing can be created in it.
+        let file = Self.stateDirectory()
+        try Data("not a directory".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let cache = HAJournalCache(stateDirectory: file)
+        let term = try #require(try await HALease(table: table, replica: "a", duration: 15).acquire(now: start))
+        let (store, _) = try await HAJournal.open(table: table, term: term, cache: cache)
+        #expect(try await store.append(contentsOf: (1...3).map(Self.payload)) == 3)
+        try await store.compact(snapshot: Array("three".utf8))
+        #expect(try await store.append(Self.payload(4)) == 4)
+        #expect(cache.lastSeq == 0)
+        let synced = try #require(try await cache.synchronize(table: table))
+        let inTable = try #require(try await HAJournal.read(table: table)).contents
+        #expect(synced.readSnapshot && synced.contents == inTable)
+    }
 }
