@@ -132,7 +132,7 @@ let package = Package(
             dependencies: [
                 "SandboxLocking",
                 "SandboxCommands", "SandboxCore", "SandboxCrypto", "SandboxRuntime", "SandboxLocal", "SandboxTesting",
-                "SandboxHTTP", "SandboxHA", "sandboxd", "sandboxd-rusage",
+                "SandboxHTTP", "SandboxHA", "SandboxGitHub", "SandboxAWS", "sandboxd", "sandboxd-rusage",
             ]
         ),
     ]

@@ -26,9 +26,36 @@ public final class ForecastBudget: Sendable {
         var endsAt: Date?
     }
 
+    /// The forecasts' GitHub calls since the process started, by kind, for the metrics file (docs/behaviour.md
+    /// §6.9, §8).
+    public struct Counts: Sendable, Hashable {
+        /// Reads GitHub answered with something else than `304` (they use the rate limit).
+        public var reads = 0
+        /// Reads answered `304 Not Modified` (free).
+        public var notModified = 0
+        /// Comments posted or edited.
+        public var commentWrites = 0
+        /// Commit statuses set.
+        public var statusWrites = 0
+        /// Calls not sent because the window's share was used.
+        public var refused = 0
+    }
+
     /// The percentage of the limit forecasts may use, 1 to 100.
     public let percent: Int
     private let window = Locked(Window())
+    private let counted = Locked(Counts())
+
+    /// Every call counted so far.
+    public var counts: Counts { counted.withLock { $0 } }
+
+    /// The calls forecasts may make in the current window, as GitHub's limit stands.
+    public var windowAllowance: Int { window.withLock { allowance(of: $0.limit) } }
+
+    /// A call the spent share kept back.
+    func countRefusal() {
+        counted.withLock { $0.refused += 1 }
+    }
 
     /// - Parameter percent: 1 to 100 (0 turns forecasting off: make no budget then).
     public init(percent: Int) {
@@ -61,7 +88,16 @@ public final class ForecastBudget: Sendable {
     }
 
     /// Counts `response` when it used the limit, and reads the limit and its window from its headers.
-    func record(_ response: HTTPResponse, at now: Date) {
+    func record(_ response: HTTPResponse, method: String, path: String, at now: Date) {
+        counted.withLock { counts in
+            if method == "GET" || method == "HEAD" {
+                if response.status == 304 { counts.notModified += 1 } else { counts.reads += 1 }
+            } else if path.contains("/statuses/") {
+                counts.statusWrites += 1
+            } else {
+                counts.commentWrites += 1
+            }
+        }
         let limit = response.headers["X-RateLimit-Limit"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let reset = response.headers["X-RateLimit-Reset"]
             .flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }

@@ -339,7 +339,10 @@ extension GitHubClient {
         while true {
             attempt += 1
             if let refusal = gate.refusal(at: now(), call: "\(method) \(url.path)") { throw refusal }
-            if let refusal = ForecastBudget.current?.refusal(at: now(), call: "\(method) \(url.path)") { throw refusal }
+            if let refusal = ForecastBudget.current?.refusal(at: now(), call: "\(method) \(url.path)") {
+                ForecastBudget.current?.countRefusal()
+                throw refusal
+            }
             let token = try await authenticator.token(for: scope, client: self)
             headers["Authorization"] = "Bearer \(token.value)"
             let request = HTTPRequest(
@@ -371,7 +374,7 @@ extension GitHubClient {
                     cause: "GitHub could not be reached a moment ago (\(error))"
                 )
             }
-            ForecastBudget.current?.record(response, at: now())
+            ForecastBudget.current?.record(response, method: method, path: url.path, at: now())
             if let limited = gate.observe(response, at: now()) { throw limited }
             if response.status >= 500 {
                 if mayRetry {

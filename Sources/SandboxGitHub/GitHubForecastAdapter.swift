@@ -120,6 +120,21 @@ public struct GitHubForecastAdapter: ForecastPort {
         try await budget.metered { () throws(GitHubError) in try await github.editComment(comment, body: body) }
     }
 
+    /// `GET …/commits/{sha}/statuses`, conditionally: the newest `sandboxd/forecast` status of the commit.
+    public func forecastStatus(commit: String) async throws(GitHubError) -> ForecastStatus? {
+        try await budget.metered { () throws(GitHubError) in
+            let statuses = try await github.list(
+                GitHubPayload.CommitStatus.self,
+                suffix: "/commits/\(GitHubClient.segment(commit))/statuses",
+                doing: "reading the statuses of \(commit.prefix(12))"
+            )
+            guard let newest = statuses.first(where: { $0.context == ForecastStatus.context }),
+                let state = ForecastStatus.State(rawValue: newest.state)
+            else { return nil }
+            return ForecastStatus(state: state, description: newest.description ?? "")
+        }
+    }
+
     /// `POST …/statuses/{sha}` with the context `sandboxd/forecast`.
     public func setStatus(_ status: ForecastStatus, commit: String) async throws(GitHubError) {
         try await budget.metered { () throws(GitHubError) in

@@ -22,6 +22,13 @@ extension GitHubPayload {
         var content: String?
     }
 
+    /// One entry of `GET /repos/{owner}/{repo}/commits/{sha}/statuses` (newest first).
+    struct CommitStatus: Decodable, Sendable, Hashable {
+        var state: String
+        var description: String?
+        var context: String?
+    }
+
     /// The body of `POST /repos/{owner}/{repo}/statuses/{sha}`.
     struct StatusBody: Encodable, Sendable {
         var state: String

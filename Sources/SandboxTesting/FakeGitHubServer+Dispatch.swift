@@ -49,6 +49,8 @@ extension FakeGitHubServer {
             return content(admitted)
         case .createStatus:
             return createStatus(admitted, body: body)
+        case .commitStatuses:
+            return commitStatuses(admitted)
         case .createComment:
             return createComment(admitted, body: body)
         case .editComment:
@@ -69,6 +71,7 @@ extension FakeGitHubServer {
             case .pullRequest, .pullRequestFiles, .pullRequests: grants(["pull_requests"], write: false)
             case .contents: grants(["contents"], write: false)
             case .createStatus: grants(["statuses"], write: true)
+            case .commitStatuses: grants(["statuses"], write: false)
             case .comments: grants(["issues", "pull_requests"], write: false)
             case .createComment, .editComment: grants(["issues", "pull_requests"], write: true)
             default: true

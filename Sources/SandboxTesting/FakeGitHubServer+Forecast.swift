@@ -60,6 +60,16 @@ extension FakeGitHubServer {
         }
     }
 
+    /// `GET …/commits/{sha}/statuses`: newest first, paginated.
+    func commitStatuses(_ admitted: Admitted) -> Answer {
+        state.withLock { state in
+            let items: [Any] = (state.statuses[admitted.rest[1]] ?? []).reversed().map { status in
+                ["state": status.state, "context": status.context, "description": status.description]
+            }
+            return page(items, path: admitted.path, query: admitted.query, state: state)
+        }
+    }
+
     // MARK: - Scripts
 
     /// Pushes a new head commit to pull request `number`, with its files' contents.

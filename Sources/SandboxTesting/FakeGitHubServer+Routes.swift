@@ -35,6 +35,8 @@ extension FakeGitHubServer {
         case contents
         /// `POST /repos/{owner}/{repo}/statuses/{sha}`: a commit status.
         case createStatus
+        /// `GET /repos/{owner}/{repo}/commits/{sha}/statuses`: a commit's statuses, newest first.
+        case commitStatuses
         /// `GET /app`: the App, for its JSON web token.
         case app
         /// `GET /repos/{owner}/{repo}/installation`: the App's installation, for its JSON web token.
@@ -63,6 +65,7 @@ extension FakeGitHubServer {
             case .pullRequests: "GET /repos/{owner}/{repo}/pulls"
             case .contents: "GET /repos/{owner}/{repo}/contents/{path}"
             case .createStatus: "POST /repos/{owner}/{repo}/statuses/{sha}"
+            case .commitStatuses: "GET /repos/{owner}/{repo}/commits/{sha}/statuses"
             case .app: "GET /app"
             case .installation: "GET /repos/{owner}/{repo}/installation"
             case .appInstallation: "GET /app/installations/{installation_id}"
@@ -78,7 +81,7 @@ extension FakeGitHubServer {
                 .app, .appInstallation, .createInstallationToken:
                 false
             case .repository, .pullRequest, .pullRequestFiles, .comments, .createComment, .editComment, .installation,
-                .branch, .pullRequests, .contents, .createStatus:
+                .branch, .pullRequests, .contents, .createStatus, .commitStatuses:
                 true
             }
         }
@@ -124,6 +127,7 @@ extension FakeGitHubServer {
         case ("GET", 1) where rest[0] == "pulls": .pullRequests
         case ("GET", _) where rest.count >= 2 && rest[0] == "contents": .contents
         case ("POST", 2) where rest[0] == "statuses": .createStatus
+        case ("GET", 3) where rest[0] == "commits" && rest[2] == "statuses": .commitStatuses
         case ("GET", 2) where rest[0] == "pulls": .pullRequest
         case ("GET", 2) where rest[0] == "branches": .branch
         case ("GET", 3) where rest[0] == "pulls" && rest[2] == "files": .pullRequestFiles

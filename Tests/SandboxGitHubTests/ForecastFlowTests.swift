@@ -220,6 +220,56 @@ struct ForecastFlowTests {
         #expect(Self.forecasts(scene, on: 200).count == 1)
     }
 
+    /// The comment writes (posts and edits) the fake received.
+    static func commentWrites(_ scene: Scene) -> Int {
+        scene.fake.requests.filter { ($0.method == "POST" || $0.method == "PATCH") && $0.path.contains("/comments") }
+            .count
+    }
+
+    @Test("issue 18: a push that keeps the outcome costs one status write (on the new head) and no comment write")
+    func pushKeepingTheOutcome() async throws {
+        let scene = try Scene()
+        scene.person("bob", id: 102)
+        let text = Self.file("bob", pr: 200)
+        Self.openPullRequest(scene, 200, by: 102, adding: "req-bob", text: text)
+        let journal = JournalState(lineage: "l")
+        let runner = Self.runner(scene)
+        _ = await runner.round(journal: journal, desired: desired([]))
+        let body = try #require(Self.forecasts(scene, on: 200).first?.body)
+        #expect(scene.fake.statusCount == 1 && Self.commentWrites(scene) == 1)
+
+        let pushed = String(repeating: "1", count: 40)
+        scene.fake.push(200, headSHA: pushed, contents: [Scene.path("req-bob"): text])
+        let report = await runner.round(journal: journal, desired: desired([]))
+        #expect(report.stoppedBy == nil && report.writes == 1)
+        #expect(scene.fake.statusCount == 2)
+        #expect(scene.fake.statuses(of: pushed).map(\.state) == ["success"])
+        #expect(Self.commentWrites(scene) == 1)
+        #expect(Self.forecasts(scene, on: 200).map(\.body) == [body])
+        // The new head's status was set without reading it first: it cannot have one of this process's.
+        #expect(!scene.fake.requests.contains { $0.path.contains("/commits/\(pushed)/statuses") })
+    }
+
+    @Test(
+        "issue 18: a restart after a push sets the new head's status and nothing else; a second restart writes nothing"
+    )
+    func restartAfterPush() async throws {
+        let scene = try Scene()
+        scene.person("bob", id: 102)
+        let text = Self.file("bob", pr: 200)
+        Self.openPullRequest(scene, 200, by: 102, adding: "req-bob", text: text)
+        let journal = JournalState(lineage: "l")
+        _ = await Self.runner(scene).round(journal: journal, desired: desired([]))
+        let pushed = String(repeating: "2", count: 40)
+        scene.fake.push(200, headSHA: pushed, contents: [Scene.path("req-bob"): text])
+
+        var report = await Self.runner(scene).round(journal: journal, desired: desired([]))
+        #expect(report.writes == 1 && scene.fake.statusCount == 2 && Self.commentWrites(scene) == 1)
+        #expect(scene.fake.statuses(of: pushed).map(\.state) == ["success"])
+        report = await Self.runner(scene).round(journal: journal, desired: desired([]))
+        #expect(report.writes == 0 && scene.fake.statusCount == 2 && Self.commentWrites(scene) == 1)
+    }
+
     @Test("the forecasts' share of the rate limit stops a round, and the passes are not counted")
     func budgetStopsRound() async throws {
         let scene = try Scene()
@@ -245,11 +295,25 @@ struct ForecastFlowTests {
         #expect(report.stoppedBy?.message.contains("forecasts' share of GitHub's rate limit") == true)
         #expect(scene.fake.costlyCalls - before <= 50)
         #expect(budget.used <= 50)
+        // Issue 18: every call is counted by kind (the metrics file's), and a spent share refuses rather than sends.
+        let counts = budget.counts
+        #expect(counts.reads + counts.commentWrites + counts.statusWrites == budget.used)
+        #expect(counts.refused >= 1 && counts.commentWrites >= 1 && counts.statusWrites >= 1)
+        let spent = scene.fake.costlyCalls
+        let again = await runner.round(journal: JournalState(lineage: "l"), desired: desired([]))
+        #expect(again.stoppedBy?.isRateLimit == true && scene.fake.costlyCalls == spent)
+        #expect(budget.counts.refused == counts.refused + 1)
         // A verification outside the forecasts (a pass's) is not refused by their budget, nor counted.
         let used = budget.used
         scene.pullRequest(700, by: 1_000, adding: "req-x")
         let outcome = await scene.adapter.verify(scene.verification(spec("user0", pr: 700, id: "req-x")))
         #expect(outcome == .verified(userId: 1_000, login: "user0"))
         #expect(budget.used == used)
+
+        // The window ends (GitHub's reset, by the injected clock): the forecasts go on where they stopped.
+        scene.clock.advance(by: 3_601)
+        let resumed = await runner.round(journal: JournalState(lineage: "l"), desired: desired([]))
+        #expect(budget.used > 0 && budget.used <= 50)
+        #expect(resumed.writes > 0)
     }
 }

@@ -132,9 +132,11 @@ struct DynamoDBWireTests {
         _ = try await client.call(.getItem, [:], safeToRepeat: true)
         #expect(calls.withLock { $0 } == 2)
         let missing = await #expect(throws: DynamoDBError.self) {
-            try await client.call(.query, [:], safeToRepeat: true)
+            try await client.call(.query, ["TableName": .string("sandboxd-ha")], safeToRepeat: true)
         }
         #expect(missing?.kind == .tableMissing)
+        // Issue 17: the message says what to do.
+        #expect(missing?.description.contains("run sandboxd ha create-table --ha-table sandboxd-ha") == true)
 
         let wrong = DynamoDBClient(
             endpoint: server.baseURL,

@@ -69,5 +69,6 @@ struct LeaseTests {
         let lease = HALease(table: missing, replica: "a", duration: 15)
         let error = await #expect(throws: DynamoDBError.self) { try await lease.acquire(now: start) }
         #expect(error?.kind == .tableMissing)
+        #expect(error?.description.contains("sandboxd ha create-table --ha-table \(missing.name)") == true)
     }
 }

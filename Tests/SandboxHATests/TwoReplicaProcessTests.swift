@@ -120,6 +120,16 @@ struct TwoReplicaProcessTests {
         let first = try #require(try await lease.current())
         let leader = try #require(replicas[first.holder])
         let standby = first.holder == "a" ? "b" : "a"
+        // Issue 17: each replica's view is in the table for status (docs/behaviour.md §12.6).
+        let views = await Self.eventually(30) {
+            let seen = (try? await scene.table.replicas(now: Date())) ?? []
+            return Set(seen.map { "\($0.id) \($0.role.rawValue) \($0.leader ?? "-") \($0.term)" }) == [
+                "\(first.holder) leader \(first.holder) \(first.fence)",
+                "\(standby) standby \(first.holder) \(first.fence)",
+            ]
+        }
+        let shown = (try? await scene.table.replicas(now: Date())) ?? []
+        #expect(views, "the replicas' views: \(shown)")
         kill(leader.processIdentifier, SIGKILL)
         leader.waitUntilExit()
 
@@ -128,6 +138,10 @@ struct TwoReplicaProcessTests {
             return term.holder == standby && term.fence > first.fence
         }
         #expect(tookOver, "the standby did not take the lease")
+        // The new leader kept the journal it read in its local cache (docs/behaviour.md §12.2).
+        let origin = directory.appendingPathComponent("state-\(standby)/ha-journal-cache/origin.json")
+        let cached = await Self.eventually(10) { FileManager.default.fileExists(atPath: origin.path) }
+        #expect(cached, "no journal cache at \(origin.path): \(scene.logs)")
         // Another file stays, so the release is not an empty requests/ (the safety brake, docs/behaviour.md §4).
         try Data(#"{"requester": "bob", "pullRequest": 2}"#.utf8).write(
             to: desired.appendingPathComponent("requests/bob.json")

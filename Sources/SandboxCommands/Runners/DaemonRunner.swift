@@ -124,7 +124,7 @@ struct DaemonRunner {
             idPrefix: Self.processTag(),
             loadDesired: { [context] in await context.loadDesired() },
             hooks: runner.hooks(notifier: notifier, shared: shared, counter: counter),
-            forecaster: forecastGitHub.flatMap { runner.forecaster(github: $0) }
+            forecaster: forecastGitHub.flatMap { runner.forecaster(github: $0, shared: shared) }
         )
     }
 
@@ -210,12 +210,14 @@ struct DaemonRunner {
     /// What the daemon tells the outside after each pass and comment.
     /// The forecasts on open pull requests (docs/behaviour.md §6.9): against GitHub only (`--local` has no
     /// pull requests), unless `--forecast-budget 0` or `--no-forecast` turns them off.
-    func forecaster(github: any GitHubPort) -> ForecastRunner? {
+    func forecaster(github: any GitHubPort, shared: SharedGauges = SharedGauges()) -> ForecastRunner? {
         guard forecastBudget > 0, let adapter = github as? GitHubAdapter else {
             context.logger.info("forecasts off", ["reason": context.local ? "--local" : "--forecast-budget 0"])
             return nil
         }
-        let port = GitHubForecastAdapter(github: adapter, budget: ForecastBudget(percent: forecastBudget))
+        let budget = ForecastBudget(percent: forecastBudget)
+        shared.forecastBudget.withLock { $0 = budget }
+        let port = GitHubForecastAdapter(github: adapter, budget: budget)
         return ForecastRunner(port: port, clock: context.clock, logger: context.logger)
     }
 
@@ -256,7 +258,11 @@ struct DaemonRunner {
             massReleaseUsed: { context.state.consumeMassReleaseAllowance() },
             // The expiry warning goes out in the lane, not in a pass: its lateness comes this way.
             latenessMeasured: { late in shared.gauges.withLock { $0.lateness[late.kind] = late.seconds } },
-            forecastFinished: { report in runner.log(report) }
+            forecastFinished: { report in
+                runner.log(report)
+                guard let summary = shared.lastSummary.withLock({ $0 }) else { return }
+                runner.writeMetrics(summary, shared: shared, counter: counter)
+            }
         )
     }
 
@@ -333,6 +339,7 @@ struct DaemonRunner {
                     schedule: schedule,
                     now: summary.ended
                 ) + extraMetrics
+                + (shared.forecastBudget.withLock { $0 }.map { Self.forecastMetrics($0, pool: context.poolName) } ?? "")
             return Result {
                 try AtomicFile.write(
                     Data(text.utf8),
@@ -362,4 +369,6 @@ final class SharedGauges: Sendable {
     let lastSummary = Locked<Daemon.PassSummary?>(nil)
     /// The desired-state problems of the last pass, already logged (``DaemonRunner/logNewProblems(of:shared:)``).
     let loggedProblems = Locked<Set<Diagnostic>>([])
+    /// The forecasts' budget, whose counts go into the metrics file; `nil` with forecasts off.
+    let forecastBudget = Locked<ForecastBudget?>(nil)
 }

@@ -21,7 +21,7 @@ extension HAReplica {
         let store: DynamoDBJournalStore
         let reconciler: Reconciler
         do {
-            let opened = try await HAJournal.open(table: lease.table, term: term)
+            let opened = try await HAJournal.open(table: lease.table, term: term, cache: board.cache)
             store = opened.store
             reconciler = try Reconciler.replaying(
                 store: store,
@@ -46,13 +46,18 @@ extension HAReplica {
             return .failed
         }
         board.term.withLock { $0 = term }
+        logCacheReport(board.cache)
+        let read = board.cache.lastReport
         logger.notice(
             "leading",
             [
                 "ha.term": String(term.fence), "journal.last.seq": String(store.lastSeq),
                 "ha.takeover.seconds": String(format: "%.3f", Date().timeIntervalSince(started)),
+                "journal.records.read": read.map { String($0.recordsRead) } ?? "-",
+                "journal.snapshot.read": read.map { $0.readSnapshot ? "yes" : "no" } ?? "-",
             ]
         )
+        await board.view.saw(.leader, lease: term, cachedSeq: board.cache.lastSeq)
         writeRoleMetrics(leader: true, term: term.fence)
         var leader = runner
         leader.statusPrefix = "leader, term \(term.fence): "
@@ -122,6 +127,9 @@ extension HAReplica {
                 (term, renewedAt) = (renewed, sent)
                 guardian.renewed(sentAt: sent)
                 board.term.withLock { $0 = renewed }
+                // Beside the renewals, never delaying the next one.
+                let cachedSeq = board.cache.lastSeq
+                Task { await board.view.saw(.leader, lease: renewed, cachedSeq: cachedSeq) }
             } catch {
                 context.logger.warning("cannot renew the lease", ["error": "\(error)"])
                 if ContinuousClock.now - renewedAt >= every * 2 {

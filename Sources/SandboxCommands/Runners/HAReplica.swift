@@ -32,6 +32,16 @@ struct HAReplica {
         let stopRequested = Locked(false)
         let daemon = Locked<Daemon?>(nil)
         let term = Locked<LeaderTerm?>(nil)
+        /// The local journal cache (docs/behaviour.md §12.2) and this replica's item in the table (§12.6).
+        let cache: HAJournalCache
+        let view: ViewWriter
+        /// When the standby last brought the cache up to the table.
+        let cacheSyncedAt = Locked<Date?>(nil)
+
+        init(cache: HAJournalCache, view: ViewWriter) {
+            self.cache = cache
+            self.view = view
+        }
     }
 
     var context: CommandContext { runner.context }
@@ -63,7 +73,10 @@ struct HAReplica {
             return 1
         }
         defer { lock.release() }
-        let board = Board()
+        let board = Board(
+            cache: HAJournalCache(stateDirectory: context.stateDirectory),
+            view: ViewWriter(table: table, replica: replicaID, lease: leaseDuration, logger: context.logger)
+        )
         let tasks = startTasks(board: board, notifier: notifier, context: context)
         defer { for task in tasks { task.cancel() } }
         notifier.ready(status: "standby: looking for the leader of pool \(context.poolName)")
@@ -126,13 +139,16 @@ struct HAReplica {
             var wait = leaseDuration / 3
             do {
                 if let term = try await lease.acquire(now: Date()) { return term }
-                if let leader = try await lease.current() {
+                let leader = try await lease.current()
+                if let leader {
                     if leader.holder != seen?.holder || leader.fence != seen?.fence {
                         announceStandby(leader: leader, notifier: notifier)
                     }
                     seen = leader
                     wait = min(wait, max(0.05, leader.expires.timeIntervalSinceNow + 0.05))
                 }
+                await keepCache(board: board, table: lease.table)
+                await board.view.saw(.standby, lease: leader, cachedSeq: board.cache.lastSeq)
             } catch {
                 context.logger.warning("cannot reach the HA table", ["error": "\(error)"])
             }
@@ -140,6 +156,29 @@ struct HAReplica {
             await pause(wait, board: board)
         }
         return nil
+    }
+
+    /// A standby brings its journal cache up to the table as often as it refreshes its item: the takeover then
+    /// reads only the records written since (docs/behaviour.md §12.2).
+    func keepCache(board: Board, table: HATable) async {
+        let now = Date()
+        if let last = board.cacheSyncedAt.withLock({ $0 }), now.timeIntervalSince(last) < board.view.refresh { return }
+        board.cacheSyncedAt.withLock { $0 = now }
+        do {
+            _ = try await board.cache.synchronize(table: table)
+            logCacheReport(board.cache)
+        } catch {
+            context.logger.info("cannot bring the journal cache up to the HA table", ["error": "\(error)"])
+        }
+    }
+
+    /// A cache that disagreed with the table, once, at warning level (it was rebuilt from the table).
+    func logCacheReport(_ cache: HAJournalCache) {
+        guard let discarded = cache.lastReport?.discarded else { return }
+        context.logger.warning(
+            "the local journal cache disagreed with the HA table: rebuilt from the table",
+            ["reason": discarded, "path": cache.directory.path]
+        )
     }
 
     func announceStandby(leader: LeaderTerm, notifier: SystemdNotifier) {

@@ -39,9 +39,11 @@ struct StatusRunner {
         let output = context.output
         let journal: JournalState
         let leader: LeaderTerm?
+        let replicas: [ReplicaView]
         do {
             let table = try await RemotePorts.haTable(context: context, options: ha)
             leader = try await HALease(table: table, replica: "status", duration: 0).current()
+            replicas = try await table.replicas(now: context.clock.now())
             journal =
                 try await HAJournal.read(table: table).map { try JournalCodec.replay($0.contents) }
                 ?? JournalState(lineage: "")
@@ -50,8 +52,11 @@ struct StatusRunner {
             return 1
         }
         // On stderr beside --json, so stdout stays one JSON document.
-        let line = Self.leaderLine(leader, table: ha.table, now: context.clock.now()) + "\n"
-        if json { output.writeError(line) } else { output.writeOutput(line) }
+        let now = context.clock.now()
+        let lines =
+            ([Self.leaderLine(leader, table: ha.table, now: now)] + Self.replicaLines(replicas))
+            .joined(separator: "\n") + "\n"
+        if json { output.writeError(lines) } else { output.writeOutput(lines) }
         return await report(journal)
     }
 
@@ -61,6 +66,27 @@ struct StatusRunner {
         let until = NotificationDateFormat.rfc3339(leader.expires)
         let state = leader.expires > now ? "lease until \(until)" : "lease expired at \(until): a standby takes over"
         return "leader: \(leader.holder), term \(leader.fence), \(state)"
+    }
+
+    /// `replicas:` then one line per replica's view (docs/behaviour.md §12.6): its role, the leader and term it
+    /// saw, when it saw the lease, when it may take over, and how far its journal cache goes.
+    static func replicaLines(_ replicas: [ReplicaView]) -> [String] {
+        guard !replicas.isEmpty else { return ["replicas: none has written its view (or every view expired)"] }
+        return ["replicas:"]
+            + replicas.map { view in
+                var parts = ["  \(view.id): \(view.role.rawValue)"]
+                if view.role == .standby {
+                    parts.append(view.leader.map { "sees leader \($0), term \(view.term)" } ?? "sees no leader")
+                } else {
+                    parts.append("term \(view.term)")
+                }
+                parts.append("saw the lease at \(NotificationDateFormat.rfc3339(view.seenAt))")
+                if view.role == .standby, let expires = view.leaseExpires {
+                    parts.append("may take over at \(NotificationDateFormat.rfc3339(expires))")
+                }
+                parts.append("journal cache at seq \(view.cachedSeq)")
+                return parts.joined(separator: ", ")
+            }
     }
 
     /// The table (or JSON) of `journal` with the desired state as last fetched.

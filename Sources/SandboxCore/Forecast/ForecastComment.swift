@@ -19,8 +19,9 @@ public enum ForecastComment {
     /// The hidden marker of the forecast comment.
     public static let marker = "<!-- sandboxd:forecast -->"
 
-    /// The comment's body for the files of a pull request at `commit` (its head).
-    public static func body(_ forecasts: [RequestForecast], commit: String) -> String {
+    /// The comment's body for the files of a pull request at its head. It names no commit: a push that leaves
+    /// the outcome as it was leaves the body as it was, so the comment is not edited (docs/behaviour.md §6.9).
+    public static func body(_ forecasts: [RequestForecast]) -> String {
         var body = NotificationBody()
         body.append("### What merging this pull request would do\n\n")
         for forecast in forecasts {
@@ -34,10 +35,8 @@ public enum ForecastComment {
             "_A forecast, not a promise: nothing is reserved, and the queue is ordered by when a file is merged "
                 + "and first seen. Sandboxes given back early cannot be known, so a slot may come sooner than "
                 + "expected; a lease that is extended makes it later. This comment is updated as the queue moves "
-                + "(forecast for commit `"
+                + "and forecasts the pull request as of its latest commit._\n"
         )
-        body.append(String(commit.prefix(12).filter(\.isHexDigit)))
-        body.append("`)._\n")
         return body.rendered(markerText: marker, maximumBytes: NotificationRenderer.maximumBodyBytes)
     }
 

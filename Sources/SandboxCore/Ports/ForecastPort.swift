@@ -21,6 +21,9 @@ public protocol ForecastPort: Sendable {
     func postComment(on pullRequest: Int, body: String) async throws(GitHubError) -> CommentReference
     /// Replaces the forecast comment's body.
     func editComment(_ comment: CommentReference, body: String) async throws(GitHubError)
+    /// The `sandboxd/forecast` status `commit` has (the newest one set), if any; read conditionally, after a
+    /// restart, so that an unchanged forecast writes nothing.
+    func forecastStatus(commit: String) async throws(GitHubError) -> ForecastStatus?
     /// Sets the `sandboxd/forecast` status of `commit`.
     func setStatus(_ status: ForecastStatus, commit: String) async throws(GitHubError)
 }

@@ -21,6 +21,8 @@ public struct DynamoDBClient: Sendable {
         case createTable = "CreateTable"
         case describeTable = "DescribeTable"
         case updateTimeToLive = "UpdateTimeToLive"
+        /// Whether the table's TTL is on (an operator's check; sandboxd itself never calls it).
+        case describeTimeToLive = "DescribeTimeToLive"
 
         /// The IAM actions it needs (docs/behaviour.md §12.4): a transaction needs those of its parts.
         public var iamActions: [String] {
@@ -30,7 +32,7 @@ public struct DynamoDBClient: Sendable {
 
         /// What a replica (and `ha import`) calls; the rest is `ha create-table`'s, an administrator's.
         public static let replicaOperations: [Operation] = [
-            .getItem, .updateItem, .query, .batchWriteItem, .transactWriteItems,
+            .getItem, .putItem, .updateItem, .query, .batchWriteItem, .transactWriteItems,
         ]
     }
 
@@ -95,7 +97,7 @@ public struct DynamoDBClient: Sendable {
                 classify: Self.classify
             )
         } catch {
-            throw Self.error(error, operation: operation)
+            throw Self.error(error, operation: operation).advising(table: Self.tableName(in: body))
         }
         guard
             let answer = try? JSONDecoder().decode(
@@ -142,6 +144,15 @@ public struct DynamoDBClient: Sendable {
                 message: "cannot get AWS credentials: \(failure.message)"
             )
         }
+    }
+
+    /// The table a request names: `TableName`, else the first of a transaction's actions or of `RequestItems`.
+    static func tableName(in body: [String: JSONValue]) -> String? {
+        if let name = body["TableName"]?.stringValue { return name }
+        if let action = body["TransactItems"]?.arrayValue?.first?.objectValue?.values.first {
+            return action["TableName"]?.stringValue
+        }
+        return body["RequestItems"]?.objectValue?.keys.sorted().first
     }
 
     /// `CancellationReasons[].Code` of a `TransactionCanceledException`.

@@ -32,6 +32,18 @@ public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
         code.isEmpty ? message : "\(code): \(message)"
     }
 
+    /// The error with what to do when it is a missing table: create it (docs/behaviour.md §12.4, §12.5).
+    func advising(table: String?) -> DynamoDBError {
+        guard kind == .tableMissing else { return self }
+        var advised = self
+        let name = table ?? "NAME"
+        advised.message =
+            "the HA table \(name) does not exist in this account and region (\(message)): "
+            + "run sandboxd ha create-table --ha-table \(name) (or catalog/sandboxd-ha-table.yaml), or check "
+            + "--ha-table, the region and AWS_ENDPOINT_URL_DYNAMODB"
+        return advised
+    }
+
     /// The kind of an AWS error code.
     static func kind(ofCode code: String, reasons: [String]) -> Kind {
         switch code {

@@ -25,6 +25,8 @@ public final class DynamoDBJournalStore: JournalStore {
     public let lineage: String
     public let table: HATable
     public let term: LeaderTerm
+    /// The replica's local copy (docs/behaviour.md §12.2), given every record and snapshot once the table holds it.
+    let cache: HAJournalCache?
 
     private struct State {
         var lastSeq: UInt64
@@ -35,10 +37,18 @@ public final class DynamoDBJournalStore: JournalStore {
 
     private let state: Locked<State>
 
-    init(lineage: String, table: HATable, term: LeaderTerm, lastSeq: UInt64, generation: UInt64) {
+    init(
+        lineage: String,
+        table: HATable,
+        term: LeaderTerm,
+        lastSeq: UInt64,
+        generation: UInt64,
+        cache: HAJournalCache? = nil
+    ) {
         self.lineage = lineage
         self.table = table
         self.term = term
+        self.cache = cache
         state = Locked(State(lastSeq: lastSeq, generation: generation))
     }
 
@@ -89,6 +99,7 @@ public final class DynamoDBJournalStore: JournalStore {
             try await fenced(items, token: "r\(term.fence)-\(seq + 1)")
             seq += UInt64(batch.count)
             state.withLock { $0.lastSeq = seq }
+            cache?.appended(Array(batch), last: seq)
         }
         return seq
     }
@@ -118,6 +129,7 @@ public final class DynamoDBJournalStore: JournalStore {
         }
         try await switchHead(seq: seq, generation: generation, parts: parts.count)
         state.withLock { $0.generation = generation }
+        cache?.compacted(snapshot: payload, seq: seq, generation: generation)
         // What the new head no longer names: the folded records and the previous snapshot's parts.
         do throws(DynamoDBError) {
             let folded = try await table.query(from: HATable.recordItem(0), to: HATable.recordItem(seq))

@@ -4,48 +4,70 @@ public import SandboxRuntime
 /// Opening the journal of the HA table (docs/behaviour.md §12.2): the journal item names the lineage and the
 /// snapshot; the records after the snapshot follow it without gaps.
 public enum HAJournal {
+    /// The journal item: the lineage and the snapshot the journal starts from.
+    struct Head: Sendable, Hashable {
+        var lineage: String
+        var snapshotSeq: UInt64
+        var generation: UInt64
+        var parts: UInt64
+    }
+
     /// What the table holds for the pool, read with strongly consistent reads; `nil` when it holds no journal.
     public static func read(
         table: HATable
     ) async throws(HAJournalError) -> (contents: JournalContents, generation: UInt64)? {
+        guard let head = try await readHead(table: table) else { return nil }
+        let snapshot = try await readSnapshot(table: table, head: head)
+        let records = try await readRecords(table: table, after: head.snapshotSeq)
+        return (
+            JournalContents(lineage: head.lineage, snapshot: snapshot, records: records, warnings: []), head.generation
+        )
+    }
+
+    /// The journal item, or `nil` when the table holds no journal for the pool.
+    static func readHead(table: HATable) async throws(HAJournalError) -> Head? {
         let read = { () async throws(DynamoDBError) in try await table.get(HATable.journalItem) }
         guard let head = try await tableCall(read) else { return nil }
         guard let lineage = head["lineage"]?.stringValue, let snapshotSeq = head["snapshot_seq"]?.integerValue,
             let generation = head["snapshot_generation"]?.integerValue,
             let partCount = head["snapshot_parts"]?.integerValue
         else { throw .corrupted("the journal item lacks lineage or the snapshot_* attributes") }
-        var snapshot: JournalSnapshot?
-        if partCount > 0 {
-            let parts = try await tableCall { () async throws(DynamoDBError) in
-                try await table.query(
-                    from: HATable.snapshotItem(generation: generation, part: 0),
-                    to: HATable.snapshotItem(generation: generation, part: 999_999)
-                )
-            }
-            guard parts.count == Int(partCount) else {
-                throw .corrupted("snapshot \(generation) has \(parts.count) of its \(partCount) parts")
-            }
-            snapshot = JournalSnapshot(seq: snapshotSeq, payload: parts.flatMap { $0["payload"]?.binaryValue ?? [] })
-        }
-        let items = try await tableCall { () async throws(DynamoDBError) in
+        return Head(lineage: lineage, snapshotSeq: snapshotSeq, generation: generation, parts: partCount)
+    }
+
+    /// The snapshot the journal item names, from its parts; `nil` when it names none.
+    static func readSnapshot(table: HATable, head: Head) async throws(HAJournalError) -> JournalSnapshot? {
+        guard head.parts > 0 else { return nil }
+        let parts = try await tableCall { () async throws(DynamoDBError) in
             try await table.query(
-                from: HATable.recordItem(snapshotSeq + 1),
-                to: HATable.recordItem(99_999_999_999_999_999)
+                from: HATable.snapshotItem(generation: head.generation, part: 0),
+                to: HATable.snapshotItem(generation: head.generation, part: 999_999)
             )
+        }
+        guard parts.count == Int(head.parts) else {
+            throw .corrupted("snapshot \(head.generation) has \(parts.count) of its \(head.parts) parts")
+        }
+        return JournalSnapshot(seq: head.snapshotSeq, payload: parts.flatMap { $0["payload"]?.binaryValue ?? [] })
+    }
+
+    /// Every record after `seq`, in order and without gaps: one `Query` whose key condition starts at `seq + 1`.
+    static func readRecords(table: HATable, after seq: UInt64) async throws(HAJournalError) -> [JournalRecord] {
+        let items = try await tableCall { () async throws(DynamoDBError) in
+            try await table.query(from: HATable.recordItem(seq + 1), to: HATable.recordItem(99_999_999_999_999_999))
         }
         var records: [JournalRecord] = []
         for (offset, item) in items.enumerated() {
-            let seq = snapshotSeq + UInt64(offset) + 1
-            guard item[HATable.sortKey]?.stringValue == HATable.recordItem(seq),
+            let expected = seq + UInt64(offset) + 1
+            guard item[HATable.sortKey]?.stringValue == HATable.recordItem(expected),
                 let payload = item["payload"]?.binaryValue
             else {
                 throw .corrupted(
-                    "record \(seq) is missing or unreadable (found \(item[HATable.sortKey]?.stringValue ?? "?"))"
+                    "record \(expected) is missing or unreadable (found \(item[HATable.sortKey]?.stringValue ?? "?"))"
                 )
             }
-            records.append(JournalRecord(seq: seq, payload: payload))
+            records.append(JournalRecord(seq: expected, payload: payload))
         }
-        return (JournalContents(lineage: lineage, snapshot: snapshot, records: records, warnings: []), generation)
+        return records
     }
 
     /// A table call whose failure is the journal's.
@@ -61,25 +83,45 @@ public enum HAJournal {
 
     /// Opens the pool's journal for writing in `term`, creating it (with `newLineage`) when the table holds none.
     ///
+    /// With a `cache`, only the records after the cache's last one are read from the table (or the snapshot, when
+    /// the cache cannot be used: ``HAJournalCache/synchronize(table:)``), and the store keeps the cache up to date.
+    ///
     /// - Throws: ``HAJournalError/deposed(fence:)`` when the term is already over.
     public static func open(
         table: HATable,
         term: LeaderTerm,
+        cache: HAJournalCache? = nil,
         newLineage: @autoclosure () -> String = UUID().uuidString.lowercased()
     ) async throws(HAJournalError) -> (store: DynamoDBJournalStore, contents: JournalContents) {
-        if let (contents, generation) = try await read(table: table) {
+        let found: (contents: JournalContents, generation: UInt64)?
+        if let cache {
+            found = try await cache.synchronize(table: table).map { ($0.contents, $0.generation) }
+        } else {
+            found = try await read(table: table)
+        }
+        if let (contents, generation) = found {
             let store = DynamoDBJournalStore(
                 lineage: contents.lineage,
                 table: table,
                 term: term,
                 lastSeq: contents.lastSeq,
-                generation: generation
+                generation: generation,
+                cache: cache
             )
             return (store, contents)
         }
         let lineage = newLineage()
         try await create(table: table, term: term, lineage: lineage)
-        let store = DynamoDBJournalStore(lineage: lineage, table: table, term: term, lastSeq: 0, generation: 0)
+        // The cache starts with the journal: empty, of the new lineage.
+        _ = try await cache?.synchronize(table: table)
+        let store = DynamoDBJournalStore(
+            lineage: lineage,
+            table: table,
+            term: term,
+            lastSeq: 0,
+            generation: 0,
+            cache: cache
+        )
         return (store, JournalContents(lineage: lineage, snapshot: nil, records: [], warnings: []))
     }
 

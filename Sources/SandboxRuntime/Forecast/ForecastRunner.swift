@@ -36,6 +36,9 @@ public actor ForecastRunner {
         var comment: PostedForecast??
         /// The status set on ``head``, once known.
         var status: ForecastStatus?
+        /// Whether ``head`` was pushed while this process watched the pull request: it has no status of
+        /// sandboxd's yet, so none is read before one is set.
+        var headIsNew = false
     }
 
     /// How long facts verification gathered are used before they are read again (conditionally).
@@ -88,7 +91,7 @@ public actor ForecastRunner {
         var memory = remembered[pull.number] ?? Remembered(head: pull.headCommit)
         if memory.head != pull.headCommit {
             // A new commit: its files and facts are read again; the comment stays the one to edit.
-            memory = Remembered(head: pull.headCommit, comment: memory.comment)
+            memory = Remembered(head: pull.headCommit, comment: memory.comment, headIsNew: true)
         }
         defer { remembered[pull.number] = memory }
         let files = try await changedFiles(of: pull, memory: &memory)
@@ -102,7 +105,7 @@ public actor ForecastRunner {
             )
         }
         report.writes += try await write(
-            ForecastComment.body(forecasts, commit: pull.headCommit),
+            ForecastComment.body(forecasts),
             status: ForecastComment.status(forecasts),
             on: pull,
             memory: &memory
@@ -213,11 +216,13 @@ public actor ForecastRunner {
         return result.outcome
     }
 
-    /// Writes the status, then the comment, when what they say changed; how many writes it made.
+    /// Writes the status, then the comment, when what they say changed; how many writes it made
+    /// (docs/behaviour.md §6.9).
     ///
-    /// The comment is looked for once per process (a restart keeps no memory). A comment that already
-    /// says the same counts as having its status set too: its body names the commit, and the status is
-    /// always written before the comment.
+    /// The comment names no commit, so a push that keeps the outcome leaves it alone; a commit status is
+    /// per commit, so the new head gets one (a required check must stay green on it). The comment is
+    /// looked for once per process, and the head's status read once (both conditionally) unless the head
+    /// was pushed while this process watched: a restart rewrites nothing that already says the same.
     func write(
         _ body: String,
         status: ForecastStatus,
@@ -226,7 +231,9 @@ public actor ForecastRunner {
     ) async throws(GitHubError) -> Int {
         if memory.comment == nil { memory.comment = .some(try await port.forecastComment(on: pull.number)) }
         let posted = memory.comment ?? nil
-        if posted?.body == body, memory.status == nil { memory.status = status }
+        if memory.status == nil, !memory.headIsNew {
+            memory.status = try await port.forecastStatus(commit: pull.headCommit)
+        }
         var writes = 0
         if memory.status != status {
             try await port.setStatus(status, commit: pull.headCommit)

@@ -6,18 +6,19 @@ import Testing
 @Suite("Forecast: comment and status")
 struct ForecastCommentTests {
     static let path = "desired-state/requests/n.json"
-    static let commit = "0123456789abcdef0123456789abcdef01234567"
 
-    @Test("a queued forecast names the position, the time, whose lease frees it, the commit and the marker")
+    @Test("a queued forecast names the position, the time, whose lease frees it and the marker, and no commit")
     func queued() {
         let forecast = RequestForecast(
             path: Self.path,
             outcome: .queued(position: 3, slot: .expected(at: at("1d2h5m"), holder: RequestID("alice-recsys")!))
         )
-        let body = ForecastComment.body([forecast], commit: Self.commit)
+        let body = ForecastComment.body([forecast])
         #expect(body.contains("**`desired-state/requests/n.json`**: you would be **#3** in the queue"))
         #expect(body.contains("around \(ForecastComment.shortTime(at("1d2h5m"))) (when `alice-recsys`'s lease ends)"))
-        #expect(body.contains("`0123456789ab`"))
+        // Issue 18: no commit in the body, so a push that keeps the outcome keeps the comment as it is.
+        #expect(!body.contains("0123456789ab"))
+        #expect(body.contains("as of its latest commit"))
         #expect(body.hasSuffix("\n\n" + ForecastComment.marker))
         let status = ForecastComment.status([forecast])
         #expect(status.state == .success && status.description.hasPrefix("Would be #3 in the queue"))
@@ -33,7 +34,7 @@ struct ForecastCommentTests {
                 )
             )
         ]
-        let body = ForecastComment.body(forecasts, commit: "<!--")
+        let body = ForecastComment.body(forecasts)
         #expect(!body.contains("@everyone"))
         #expect(!body.contains("<b>"))
         #expect(body.components(separatedBy: "<!-- sandboxd:").count == 2)
@@ -45,7 +46,7 @@ struct ForecastCommentTests {
         let problems = (1...7).map { (index: Int) in
             Diagnostic(path: Self.path, field: "k\(index)", line: index, column: 3, message: "bad")
         }
-        let body = ForecastComment.body([RequestForecast(path: Self.path, outcome: .invalid(problems))], commit: "ab")
+        let body = ForecastComment.body([RequestForecast(path: Self.path, outcome: .invalid(problems))])
         #expect(body.contains("line 5, column 3: k5: bad"))
         #expect(!body.contains("line 6, column 3"))
         #expect(body.contains("and 2 more"))
