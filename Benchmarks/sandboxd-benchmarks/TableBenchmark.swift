@@ -58,11 +58,13 @@ enum TableBenchmark {
         let firstPassCount = quick ? 1_000 : 10_000
         for count in quick ? [1_000] : [1_000, 10_000, 100_000] {
             // Each tree of request files is written once, and kept for the next run (Synthetic.keptDesired): the
-            // first pass reuses the one of its size.
+            // first pass reuses the one of its size, and its decode floor.
             let root = try TemporaryDirectory("scale-\(count)")
             defer { root.remove() }
-            try scale(count: count, root: root, rows: rows)
-            if count == firstPassCount { try firstPass(root: root, count: count, capacity: 100, rows: rows) }
+            let floor = try scale(count: count, root: root, rows: rows)
+            if count == firstPassCount {
+                try firstPass(root: root, count: count, capacity: 100, floor: floor, rows: rows)
+            }
         }
         try JournalBenchmark.run(records: quick ? 100_000 : 1_000_000, rows: rows)
         try CallsBenchmark.steadyPass(live: 1_000, rows: rows)
@@ -78,7 +80,10 @@ enum TableBenchmark {
     // MARK: plan and steady reconcile at scale
 
     /// `plan` and a steady `reconcile --local` over `count` request files, a tenth live, against the decode floor.
-    static func scale(count: Int, root: TemporaryDirectory, rows: TableRows) throws {
+    ///
+    /// - Returns: the decode floor (s).
+    @discardableResult
+    static func scale(count: Int, root: TemporaryDirectory, rows: TableRows) throws -> Double {
         progress("table: \(count) request files, \(min(count / 10, 1_000)) live")
         // A pool holds at most 1,000 slots (docs/behaviour.md §9.1): at 100,000 files a hundredth is live.
         let capacity = min(count / 10, 1_000)
@@ -90,19 +95,23 @@ enum TableBenchmark {
             let actions = Synthetic.steadyActions(try journalState(state), desired: loaded)
             if !actions.isEmpty { progress("table: the synthetic state is not steady: \(actions.prefix(5))") }
         }
+        // The floor's first read warms the page cache for every request file, and the state directory was just
+        // written: `plan` is measured once, with no run of its own to warm the cache.
         let floor = try decodeFloor(desired)
         let arguments = ["--local", "--desired-state", desired, "--state-dir", state]
-        _ = try measure(["plan"] + arguments)  // warms the page cache as the floor's first read did
         let plan = try measure(["plan"] + arguments)
         let recordsBefore = try journalRecords(state)
         let reconcile = try measure(["reconcile"] + arguments)
         let written = try journalRecords(state) - recordsBefore
         let label = "\(count.formatted()) files, \(capacity.formatted()) live"
+        // Wall over wall, and CPU over the floor's wall (the floor is one busy thread; on a loaded machine the wall
+        // time says how busy the others were).
+        let ratios = "\(format(plan.seconds / floor, 2))×; CPU \(format(plan.cpuSeconds / floor, 2))×"
         rows.add(
             "`plan`, \(label) (s; CPU s)",
             "\(format(plan.seconds)); \(format(plan.cpuSeconds))",
             target: count == 10_000 ? "≤ 1.5× floor" : count == 100_000 ? "< 3" : "",
-            floor: "\(format(floor)) decode (\(format(plan.seconds / floor, 2))×); load \(loadAverage())",
+            floor: "\(format(floor)) decode (\(ratios)); load \(loadAverage())",
             met: count == 10_000 ? plan.seconds <= 1.5 * floor : count == 100_000 ? plan.seconds < 3 : nil
         )
         rows.add(
@@ -118,6 +127,7 @@ enum TableBenchmark {
             floor: "\(format(floor)) decode; \(written) records written, exit \(reconcile.exitCode)",
             met: count == 100_000 ? reconcile.maxRSSMiB < 200 : nil
         )
+        return floor
     }
 
     /// Reading and decoding every request file and `pool.json` with Foundation's `JSONDecoder`, nothing else:
@@ -210,12 +220,12 @@ enum TableBenchmark {
 
     /// One `reconcile --local` over `count` new request files: verification skipped (local mode), the comments
     /// it may write within GitHub's budget written to the outbox. The request files are the kept ones
-    /// (``Synthetic/keptDesired(count:capacity:)``), with a pool of `capacity` and a new state directory.
-    static func firstPass(root: TemporaryDirectory, count: Int, capacity: Int, rows: TableRows) throws {
+    /// (``Synthetic/keptDesired(count:capacity:)``), with a pool of `capacity` and a new state directory; `floor` is
+    /// the decode floor of the same files (``scale(count:root:rows:)`` measured it).
+    static func firstPass(root: TemporaryDirectory, count: Int, capacity: Int, floor: Double, rows: TableRows) throws {
         progress("table: first pass over \(count) new request files")
         let desired = try Synthetic.keptDesired(count: count, capacity: capacity)
         let state = root.path("first-pass-state")
-        let floor = try decodeFloor(desired)
         // Bounded, so that a slow pass does not hold up the table: `--timeout` ends it with work left.
         let pass = try measure([
             "reconcile", "--local", "--timeout", "60s", "--desired-state", desired, "--state-dir", state,

@@ -55,15 +55,16 @@ public struct DueWork: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// waits for a product to settle is followed by the poll cadence instead, so a pass never finds its
     /// own due time already past and spins.
     public static func next(in input: PlannerInput) -> DueWork? {
-        next(in: input, ordered: input.journal.recordsInOrder)
+        next(in: input, ordered: PlannedRecords(input.journal).ordered)
     }
 
     /// ``next(in:)`` with the journal's records already in queue order.
-    static func next(in input: PlannerInput, ordered: [RequestRecord]) -> DueWork? {
+    static func next(in input: PlannerInput, ordered: [PlannedRecord]) -> DueWork? {
         guard let pool = input.desired.pool else { return nil }
         var finder = DueWorkFinder(now: input.now, fileExists: { input.desired.requests[$0] != nil })
-        for record in ordered {
-            finder.consider(record, pool: pool, journal: input.journal)
+        // A final request has nothing due (``DueWorkFinder/consider(_:pool:journal:)``).
+        for planned in ordered where !planned.state.isFinal {
+            finder.consider(planned.record, pool: pool, journal: input.journal)
         }
         for termination in input.journal.terminations.values where termination.owner.request == nil {
             finder.consider(termination, request: nil)

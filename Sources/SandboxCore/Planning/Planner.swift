@@ -12,9 +12,11 @@ public enum Planner {
         guard let pool = input.desired.pool else {
             return Plan(notes: ["pool.json is not valid: nothing is changed until it is fixed"])
         }
+        // The records are boxed once per plan, and every step below reads them in place (``PlannedRecord``).
+        let records = PlannedRecords(input.journal)
         var input = input
-        input.desired = input.desired.refusingServedFiles(journal: input.journal)
-        var planner = RoundPlanner(input: input, pool: pool)
+        input.desired = input.desired.refusingServedFiles(journal: input.journal, records: records)
+        var planner = RoundPlanner(input: input, pool: pool, records: records)
         return planner.run()
     }
 }
@@ -25,21 +27,49 @@ struct RoundPlanner {
     let pool: PoolConfiguration
     let liveByID: [String: LiveProduct]
     let liveByName: [String: LiveProduct]
-    /// The journal's records in queue order, sorted once per plan (every step below walks them).
-    let ordered: [RequestRecord]
+    /// The journal's records, sorted once per plan (every step below walks them, by reference).
+    let records: PlannedRecords
+    /// The queued requests whose files exist, in queue order.
+    let queued: [PlannedRecord]
+    /// Slots the journal's requests occupy (``RequestState/occupiesSlot``).
+    let occupiedSlots: Int
+    /// Requests the safety brake measures (``RequestState/countsForBrake``), and those of them whose file is gone.
+    let brakeCounts: (live: Int, released: Int)
     var actions: [PlannedAction] = []
     var notes: [String] = []
     /// Requests that already have an action this round (their notifications wait for the next round).
     var busy: Set<RequestID> = []
 
-    init(input: PlannerInput, pool: PoolConfiguration) {
+    init(input: PlannerInput, pool: PoolConfiguration, records: PlannedRecords) {
         self.input = input
         self.pool = pool
         let live = input.live ?? []
         liveByID = Dictionary(live.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         liveByName = Dictionary(live.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        ordered = input.journal.recordsInOrder
+        self.records = records
+        // What depends on the journal and the files alone is counted in one walk, not once per step.
+        var queued: [PlannedRecord] = []
+        var occupied = 0
+        var brakeLive = 0
+        var brakeReleased = 0
+        let files = input.desired.requests
+        for planned in records.ordered {
+            let state = planned.state
+            if state.isFinal { continue }
+            if state.occupiesSlot { occupied += 1 }
+            if state.countsForBrake {
+                brakeLive += 1
+                if files[planned.id] == nil { brakeReleased += 1 }
+            }
+            if state == .queued, files[planned.id] != nil { queued.append(planned) }
+        }
+        self.queued = queued
+        occupiedSlots = occupied
+        brakeCounts = (brakeLive, brakeReleased)
     }
+
+    /// The journal's records in queue order.
+    var ordered: [PlannedRecord] { records.ordered }
 
     var now: Date { input.now }
     var journal: JournalState { input.journal }
@@ -60,8 +90,8 @@ struct RoundPlanner {
         // Before progress: a product that matches a request is adopted before the request is verified,
         // admitted or provisioned again (after a lost journal it would otherwise be terminated or doubled).
         planOrphans()
-        for record in ordered {
-            planProgress(of: record)
+        for planned in ordered where !planned.state.isFinal {
+            planProgress(of: planned.record)
         }
         admitVerified()
         dispense()

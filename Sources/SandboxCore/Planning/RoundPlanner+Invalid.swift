@@ -15,10 +15,13 @@ extension RoundPlanner {
     /// The `invalid` comments owed (docs/behaviour.md §2.5, §6.1), in request id order: one per invalid file
     /// whose `requester` and `pullRequest` can still be read, edited in place when its problems change.
     func owedInvalidNotifications() -> [(id: RequestID, plan: NotificationPlan)] {
-        input.desired.requests.sorted(by: { $0.key < $1.key }).compactMap { id, entry in
-            guard !busy.contains(id), let plan = invalidNotification(id, entry) else { return nil }
+        // Only the invalid files are sorted, not every file of a plan.
+        input.desired.requests.compactMap { id, entry -> (id: RequestID, plan: NotificationPlan)? in
+            guard entry.problems != nil, !busy.contains(id), let plan = invalidNotification(id, entry) else {
+                return nil
+            }
             return (id, plan)
-        }
+        }.sorted { $0.id < $1.id }
     }
 
     /// The comment `entry`'s file is owed, if any.
@@ -26,7 +29,7 @@ extension RoundPlanner {
         guard let problems = entry.problems, let recovered = entry.recovered else { return nil }
         // A finished request's file changes nothing any more (docs/behaviour.md §3.1): nothing to tell, unless
         // the file came back after it was removed (§3.16).
-        if let record = journal.requests[id], record.state.isFinal, record.retired == nil { return nil }
+        if let record = records[id], record.state.isFinal, record.retired == nil { return nil }
         let fingerprint = InvalidNotice.problemsFingerprint(problems)
         let notice = journal.invalidNotices[id] ?? InvalidNotice()
         if notice.open, notice.pullRequest == recovered.pullRequest {

@@ -16,35 +16,36 @@ extension RoundPlanner {
         )
         let positions = journal.queuePositions(among: queued.map(\.id).filter { !leaving.contains($0) })
         var owed: [(priority: OutboxPriority, order: UInt64, id: RequestID, plan: NotificationPlan)] = []
-        for record in ordered where !busy.contains(record.id) {
-            for plan in owedNotifications(record, position: positions[record.id]) {
-                owed.append((OutboxPriority(plan), record.order, record.id, plan))
+        for planned in ordered where !busy.contains(planned.id) {
+            for plan in owedNotifications(planned, position: positions[planned.id]) {
+                owed.append((OutboxPriority(plan), planned.record.order, planned.id, plan))
             }
         }
         for item in owedInvalidNotifications() {
             // An invalid file without a record comes after the records (docs/behaviour.md §6.8).
-            let order = journal.requests[item.id]?.order ?? UInt64.max
+            let order = records.byID[item.id]?.record.order ?? UInt64.max
             owed.append((OutboxPriority(item.plan), order, item.id, item.plan))
         }
         owed.sort { ($0.priority, $0.order, $0.id) < ($1.priority, $1.order, $1.id) }
         for item in owed {
             let recovered = item.plan.event == .invalid ? input.desired.requests[item.id]?.recovered : nil
-            let requester = recovered?.requester ?? journal.requests[item.id]?.spec.requester ?? "?"
+            let requester = recovered?.requester ?? records.byID[item.id]?.record.spec.requester ?? "?"
             add(.notify(item.id, item.plan), "tell @\(requester): \(item.plan.event.rawValue)")
         }
     }
 
-    func owedNotifications(_ record: RequestRecord, position: Int?) -> [NotificationPlan] {
+    func owedNotifications(_ planned: PlannedRecord, position: Int?) -> [NotificationPlan] {
         // Its marker is looked for first when a crash may have come between posting and recording.
         func owe(_ event: NotificationEvent, occurrence: Int = 1) -> NotificationPlan? {
-            let log = record.notifications[event] ?? NotificationLog()
+            let log = planned.record.notifications[event] ?? NotificationLog()
             guard log.posted < occurrence else { return nil }
             return NotificationPlan(event: event, occurrence: occurrence, lookFirst: log.unconfirmed == occurrence)
         }
-        switch record.phase {
+        // Read in place: the record is not copied (``PlannedRecord``).
+        switch planned.record.phase {
         case .queued:
             guard let position else { return [] }
-            let log = record.notifications[.queued] ?? NotificationLog()
+            let log = planned.record.notifications[.queued] ?? NotificationLog()
             if log.posted == 0 {
                 return [
                     NotificationPlan(
@@ -64,11 +65,11 @@ extension RoundPlanner {
             guard now < lease.end, now >= lease.end.addingTimeInterval(-pool.expiryWarning.timeInterval),
                 lease.warnedEnd != lease.end
             else { return [] }
-            return owe(.expiring, occurrence: record.expiryWarnings + 1).map { [$0] } ?? []
+            return owe(.expiring, occurrence: planned.record.expiryWarnings + 1).map { [$0] } ?? []
         case .rejected:
-            return owe(.rejected, occurrence: record.rejections).map { [$0] } ?? []
+            return owe(.rejected, occurrence: planned.record.rejections).map { [$0] } ?? []
         case .ended:
-            guard record.verification != nil else { return [] }  // never verified: the PR may not be theirs
+            guard planned.record.verification != nil else { return [] }  // never verified: the PR may not be theirs
             return owe(.ended).map { [$0] } ?? []
         case .failed:
             return owe(.failed).map { [$0] } ?? []

@@ -3,11 +3,15 @@ import Foundation
 extension RoundPlanner {
     /// Verified requests join the queue, unless the policy or the one-live-sandbox rule refuses them.
     mutating func admitVerified() {
+        let candidates = ordered.filter { $0.state == .pending && $0.record.verification != nil }
+        guard !candidates.isEmpty else { return }
+        // The identities of every live request, only when some request is to be admitted (a steady plan has none).
         var liveIdentities = Dictionary(
-            journal.requests.values.filter { $0.state.isLiveForRequester }.map { ($0.identity, $0.id) },
+            records.unordered.filter { $0.state.isLiveForRequester }.map { ($0.record.identity, $0.id) },
             uniquingKeysWith: { first, _ in first }
         )
-        for record in ordered where record.state == .pending && record.verification != nil {
+        for planned in candidates {
+            let record = planned.record
             guard !busy.contains(record.id), fileExists(record.id) else { continue }
             if let reason = policyRefusal(of: record) {
                 add(.reject(record.id, reason: reason), "refused by the pool's policy")
@@ -36,22 +40,18 @@ extension RoundPlanner {
         return nil
     }
 
-    /// Requests in the queue, first seen first.
-    var queued: [RequestRecord] {
-        ordered.filter { $0.state == .queued && fileExists($0.id) }
-    }
-
     /// Free slots go to the head of the queue.
     mutating func dispense() {
         // Adoptions this round take a slot, unless the request already held one (a provisioning call
         // whose answer was lost is adopted by name).
         let adopted = actions.filter { action in
             guard case .adopt = action.kind, let id = action.request else { return false }
-            return !(journal.requests[id]?.state.occupiesSlot ?? false)
+            return !(records[id]?.state.occupiesSlot ?? false)
         }.count
-        let occupied = journal.requests.values.filter { $0.state.occupiesSlot }.count + adopted
+        let occupied = occupiedSlots + adopted
         var free = pool.capacity - occupied
-        for record in queued where free > 0 && !busy.contains(record.id) {
+        for planned in queued where free > 0 && !busy.contains(planned.id) {
+            let record = planned.record
             guard case .queued(let waiting) = record.phase else { continue }
             if let reason = policyRefusal(of: record) {
                 add(.reject(record.id, reason: reason), "refused by the pool's policy when its turn came")
@@ -95,9 +95,9 @@ extension RoundPlanner {
         guard let live = input.live else { return }
         var accountedIDs = Set(journal.terminations.keys)
         var accountedNames = Set<String>()
-        for record in journal.requests.values {
-            if let id = record.productId { accountedIDs.insert(id) }
-            if !record.state.isFinal, let name = record.call?.request.name ?? record.productName {
+        for planned in records.unordered where !planned.state.isFinal {  // a final request has no product
+            if let id = planned.record.productId { accountedIDs.insert(id) }
+            if let name = planned.record.call?.request.name ?? planned.record.productName {
                 accountedNames.insert(name)
             }
         }
@@ -109,7 +109,7 @@ extension RoundPlanner {
         where !accountedIDs.contains(product.id) && !accountedNames.contains(product.name) {
             let requestName = product.requestTag ?? String(product.name.dropFirst(pool.namePrefix.count))
             if let id = RequestID(requestName), product.name == pool.namePrefix + requestName {
-                if let record = journal.requests[id], !record.state.isFinal, record.state != .rejected,
+                if let record = records[id], !record.state.isFinal, record.state != .rejected,
                     record.productId == nil, fileExists(id)
                 {
                     // Adopted once its request is live (verified and queued), not before; left alone meanwhile.
@@ -117,7 +117,7 @@ extension RoundPlanner {
                     add(adoption(of: product, for: record), "a live product \(product.name) matches this request")
                     continue
                 }
-                if journal.requests[id] == nil, input.desired.requests[id]?.spec != nil {
+                if records.byID[id] == nil, input.desired.requests[id]?.spec != nil {
                     continue  // seen for the first time this round: adopted next round
                 }
             }
@@ -141,14 +141,13 @@ extension RoundPlanner {
         }
         // Everything this removal would release, including sandboxes whose product is still changing
         // (their termination waits, but they are part of the same purge), and new orphans.
-        let liveRecords = journal.requests.values.filter { $0.state.countsForBrake }
-        let releasedRequests = liveRecords.filter { !fileExists($0.id) }.count
+        let releasedRequests = brakeCounts.released
         let orphans = actions.filter {
             guard case .terminateOrphan = $0.kind else { return false }
             return isRelease($0)
         }
         let releases = releasedRequests + orphans.count
-        let live = liveRecords.count
+        let live = brakeCounts.live
         let noFiles = !input.desired.requestsDirectoryExists || input.desired.requests.isEmpty
         var reason: String?
         if noFiles && live > 0 {

@@ -18,8 +18,8 @@ extension RoundPlanner {
     /// planned for it (docs/behaviour.md §3.15): after a lost or reset journal every request is new, and
     /// what its pull request shows sandboxd told decides what is left to do.
     mutating func planPullRequestReads() {
-        for record in ordered where !record.state.isFinal && record.pullRequestRead == nil {
-            add(readPullRequest(record), "read what its pull request shows sandboxd told, before acting on it")
+        for planned in ordered where !planned.state.isFinal && planned.record.pullRequestRead == nil {
+            add(readPullRequest(planned.record), "read what its pull request shows sandboxd told, before acting on it")
         }
     }
 
@@ -35,12 +35,12 @@ extension RoundPlanner {
     mutating func readBeforeIrreversibleSteps() {
         var reading: Set<RequestID> = []
         actions = actions.compactMap { action in
-            guard action.isIrreversibleForRequester, let id = action.request, let record = journal.requests[id],
-                pullRequestRecordIsStale(record)
+            guard action.isIrreversibleForRequester, let id = action.request, let planned = records.byID[id],
+                pullRequestRecordIsStale(planned.record)
             else { return action }
             guard reading.insert(id).inserted else { return nil }
             return PlannedAction(
-                readPullRequest(record),
+                readPullRequest(planned.record),
                 reason: "read its pull request again before: \(action.reason)"
             )
         }
@@ -53,8 +53,8 @@ extension RoundPlanner {
     /// Marks each finished request whose file is gone (docs/behaviour.md §3.16): from then on a file of that
     /// name is refused as already served, and compaction keeps a tombstone of it.
     mutating func retireRemovedFiles() {
-        for record in ordered where record.state.isFinal && record.retired == nil && !fileExists(record.id) {
-            add(.retire(record.id), "the finished request's file was removed")
+        for planned in ordered where planned.state.isFinal && planned.record.retired == nil && !fileExists(planned.id) {
+            add(.retire(planned.id), "the finished request's file was removed")
         }
     }
 }
@@ -77,18 +77,20 @@ extension DesiredState {
     /// compaction keeps — is never served again under that name; the file is told so like an invalid
     /// one, on its pull request.
     public func refusingServedFiles(journal: JournalState) -> DesiredState {
+        refusingServedFiles(journal: journal, records: PlannedRecords(journal))
+    }
+
+    /// ``refusingServedFiles(journal:)`` with the journal's records already boxed for the plan.
+    func refusingServedFiles(journal: JournalState, records: PlannedRecords) -> DesiredState {
         // Only the few served ones are sorted (for the order of the diagnostics), not every file of a plan.
-        let served = requests.keys.filter { isServed($0, journal: journal) }
+        let served = requests.keys.filter { id in
+            if let planned = records.byID[id] { return planned.record.retired != nil && planned.state.isFinal }
+            return journal.tombstones[id] != nil
+        }
         guard !served.isEmpty else { return self }
         var copy = self
         for id in served.sorted() { copy.refuseServedFile(id, journal: journal) }
         return copy
-    }
-
-    /// Whether the request `id` was served and its file removed (``refuseServedFile(_:journal:)`` refuses it).
-    func isServed(_ id: RequestID, journal: JournalState) -> Bool {
-        if let record = journal.requests[id] { return record.retired != nil && record.state.isFinal }
-        return journal.tombstones[id] != nil
     }
 
     /// Makes `id`'s file invalid when its request was already served (``refusingServedFiles(journal:)``, for one

@@ -2,22 +2,33 @@ import Foundation
 
 extension RoundPlanner {
     /// New files and new valid versions of known files.
+    ///
+    /// The files are walked as they are held and only what they need is sorted, by id: a steady pass over
+    /// many files observes none.
     mutating func observeFiles() {
-        for (id, entry) in input.desired.requests.sorted(by: { $0.key < $1.key }) {
-            guard let record = journal.requests[id] else {
-                if let spec = entry.spec { add(.observe(spec, isNew: true), "new request file") }
+        var observed: [(id: RequestID, spec: RequestSpec, isNew: Bool)] = []
+        var invalid: [RequestID] = []
+        for (id, entry) in input.desired.requests {
+            guard let planned = records.byID[id] else {
+                if let spec = entry.spec { observed.append((id, spec, true)) }
                 continue
             }
             guard let spec = entry.spec else {
-                if !record.state.isFinal {
-                    notes.append("\(id): the request file is not valid; its last valid version stays in force")
-                }
+                if !planned.state.isFinal { invalid.append(id) }
                 continue
             }
             // The digest only when the file differs from the version kept (an unchanged file is the common case).
-            if spec != record.spec && spec.fingerprint != record.fingerprint && !record.state.isFinal {
-                add(.observe(spec, isNew: false), "the request file changed")
+            if spec != planned.record.spec && spec.fingerprint != planned.record.fingerprint
+                && !planned.state.isFinal
+            {
+                observed.append((id, spec, false))
             }
+        }
+        for item in observed.sorted(by: { $0.id < $1.id }) {
+            add(.observe(item.spec, isNew: item.isNew), item.isNew ? "new request file" : "the request file changed")
+        }
+        for id in invalid.sorted() {
+            notes.append("\(id): the request file is not valid; its last valid version stays in force")
         }
     }
 
@@ -176,7 +187,7 @@ extension RoundPlanner {
     /// product is settled (``LiveProduct/isSettled``), or quarantine a request's slot when retries ran out.
     mutating func planTermination(_ termination: Termination) {
         guard liveKnown else { return }
-        let record = termination.owner.request.flatMap { journal.requests[$0] }
+        let record = termination.owner.request.flatMap { records[$0] }
         guard let live = liveByID[termination.productId] else {
             add(
                 .describeProduct(productId: termination.productId, purpose: .termination(termination.owner)),

@@ -301,6 +301,8 @@ public actor Reconciler {
     /// and that no call before them can change, in queue order (docs/behaviour.md §3.13):
     /// - provisioning: the plan gave each its free slot, and one call's outcome changes no other's — planning
     ///   after each would plan the rest again, over every request;
+    /// - activations (each available product's outputs read): one read's answer activates its own request only,
+    ///   and none changes the catalog;
     /// - when GitHub is answered locally (`--local` without `github.json`: verifications skipped, pull
     ///   requests read from the outbox), every verification and pull request's reading: they take no time, so
     ///   "provisioned as soon as it is verified" still holds.
@@ -309,6 +311,8 @@ public actor Reconciler {
         let alike: (PlannedAction) -> Bool
         if case .provision = next.kind {
             alike = { if case .provision = $0.kind { true } else { false } }
+        } else if case .activate = next.kind {
+            alike = { if case .activate = $0.kind { true } else { false } }
         } else if next.isAnsweredLocally, !github.checksRequesters {
             alike = \.isAnsweredLocally
         } else {

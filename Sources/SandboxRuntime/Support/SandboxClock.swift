@@ -16,12 +16,12 @@ public struct SystemClock: SandboxClock {
     public func now() -> Date { Date() }
 
     /// Sleeps on the monotonic clock, then again for whatever is left if the wall clock is behind
-    /// (so a wake is never early by `now()`).
+    /// (so a wake is never early by `now()`). A cancelled sleep frees its timer at once (``DispatchSleep``).
     public func sleep(until date: Date) async throws {
         while true {
             let left = date.timeIntervalSince(Date())
             guard left > 0 else { return }
-            try await Task.sleep(for: .milliseconds(Int64((left * 1000).rounded(.up))))
+            try await DispatchSleep.sleep(seconds: (left * 1000).rounded(.up) / 1000)
         }
     }
 }
