@@ -10,7 +10,8 @@ let package = Package(
     targets: [
         // Pure: models, desired-state reader, journal codec and state, planner, notification text.
         .target(name: "SandboxCore", dependencies: ["SandboxCrypto"]),
-        // A value behind a pthread mutex: `Synchronization.Mutex`'s interface, seen by ThreadSanitizer.
+        // Concurrency primitives the Linux runtime and the sanitizers get right: a value behind a pthread mutex
+        // (`Synchronization.Mutex`'s interface, seen by ThreadSanitizer), a sleep that frees itself when cancelled.
         .target(name: "SandboxLocking"),
         // Pure: SHA-256, HMAC-SHA256, CRC32C, SHA-1 (only for the names botocore gives files).
         .target(name: "SandboxCrypto"),

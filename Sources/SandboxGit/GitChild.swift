@@ -1,4 +1,5 @@
 import Foundation
+import SandboxLocking
 import Glibc
 
 /// One run of the `git` program: started with `Foundation.Process` in a process group of its own, its
@@ -83,7 +84,9 @@ struct GitChild: Sendable {
         if let inputPipe, let input { GitChildStreams.startWriting(input, to: inputPipe.fileHandleForWriting) }
         let timeout = self.timeout
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            // Not `Task.sleep`, which on Linux keeps a cancelled sleep until its deadline: one per git child.
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            try? await DispatchSleep.sleep(seconds: seconds)
             if !Task.isCancelled { progress.stop(.timedOut) }
         }
         let outcome = await withTaskCancellationHandler {

@@ -1,13 +1,12 @@
 import Dispatch
-import SandboxLocking
 
 /// A wait on a dispatch timer that ends when its task is cancelled, and frees everything then.
 ///
 /// `Task.sleep` on Linux keeps a cancelled sleep's task and timer until the time it was for: the daemon
-/// cancels its wake (up to `--interval` ahead) at every pass, so each pass left its sleep behind for up to an
-/// hour (docs/BENCHMARKS.md, the idle passes). A timer source is cancelled with the task instead; and with
+/// cancels its wake (up to `--interval` ahead) at every pass, and every git child's 30 s timeout is cancelled when
+/// the child ends, so each pass left its sleeps behind for up to an hour (docs/BENCHMARKS.md, the idle passes). A timer source is cancelled with the task instead; and with
 /// nothing else pending, an idle daemon no longer wakes every second for the runtime's re-armed timer.
-enum DispatchSleep {
+public enum DispatchSleep {
     /// The waiter's continuation and timer, shared by the timer's handler and the cancellation handler
     /// (whichever comes first resumes the continuation, once).
     final class Waiter: Sendable {
@@ -36,7 +35,7 @@ enum DispatchSleep {
     /// Waits `seconds` on the monotonic clock.
     ///
     /// - Throws: `CancellationError` when the task is cancelled (at once).
-    static func sleep(seconds: Double) async throws {
+    public static func sleep(seconds: Double) async throws {
         let waiter = Waiter()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
