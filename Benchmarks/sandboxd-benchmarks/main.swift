@@ -12,9 +12,9 @@ import Foundation
 import Glibc
 #endif
 
-let cases = ["table", "sha256", "rsa", "burst", "lateness", "idle"]
+let cases = ["table", "journal", "sha256", "rsa", "burst", "lateness", "idle"]
 /// The cases that need no `sandboxd` binary.
-let standalone: Set = ["sha256", "rsa"]
+let standalone: Set = ["journal", "sha256", "rsa"]
 let groups = ["daemon": ["burst", "lateness", "idle"], "all": cases]
 
 // `generate COUNT DIRECTORY`: the synthetic tree of the table's `plan` case (DIRECTORY/desired and
@@ -77,6 +77,7 @@ do {
     for name in cases where selected.contains(name) {
         switch name {
         case "table": try TableBenchmark.run(exampleDirectory: example)
+        case "journal": try JournalBenchmark.table(records: 1_000_000)
         case "sha256": try SHA256Benchmark.run()
         case "rsa": try RSABenchmark.run()
         case "burst": try BurstBenchmark.run()

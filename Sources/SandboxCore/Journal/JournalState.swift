@@ -100,12 +100,12 @@ public struct JournalState: Hashable, Sendable, Codable {
             for id in ids { requests[id] = nil }
         case .desiredRevision(let revision, _):
             desiredRevision = revision
-        default:
+        case .attemptEnded:
             guard let id = event.requestID, var record = requests[id] else { return }
             let before = record
             record.apply(event)
             requests[id] = record
-            if case .attemptEnded = event, record != before, let productId = record.productId {
+            if record != before, let productId = record.productId {
                 // The failed attempt's product must go before anything else happens to the request.
                 terminations = terminations.filter { $0.value.owner.request != id }
                 terminations[productId] = Termination(
@@ -113,6 +113,10 @@ public struct JournalState: Hashable, Sendable, Codable {
                     owner: .request(id, purpose: .failedAttempt)
                 )
             }
+        default:
+            // In place: the record's box, owned by the dictionary alone, is changed without a copy.
+            guard let id = event.requestID else { return }
+            requests[id]?.apply(event)
         }
     }
 
@@ -122,7 +126,8 @@ public struct JournalState: Hashable, Sendable, Codable {
         case .terminationStarted(let productId, let owner, _, _):
             if let id = owner.request {
                 // A request has one product at a time: an older termination of it is superseded.
-                terminations = terminations.filter { $0.key == productId || $0.value.owner.request != id }
+                let older = terminations.keys.filter { $0 != productId && terminations[$0]?.owner.request == id }
+                for key in older { terminations[key] = nil }
             }
             var termination = terminations[productId] ?? Termination(productId: productId, owner: owner)
             termination.apply(event)

@@ -2,7 +2,10 @@ public import Foundation
 
 /// Where a request is (docs/behaviour.md §3), with exactly the facts that phase has: a phase cannot
 /// be without them, and no phase carries another's.
-public enum RequestPhase: Hashable, Sendable, Codable {
+///
+/// Indirect: each phase's facts are in a box of their own size, so a record is not as large as the largest
+/// phase (an ending's lease and call, about 400 bytes) whatever its phase — most records are final, and small.
+public indirect enum RequestPhase: Hashable, Sendable, Codable {
     /// Seen, waiting for its verification or for admission.
     case pending(Pending)
     /// Refused, with the reason told to the requester.

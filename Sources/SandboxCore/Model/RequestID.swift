@@ -14,11 +14,15 @@ public struct RequestID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Whether `text` matches `^[a-z0-9][a-z0-9-]{0,62}$`.
     public static func isValid(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        guard (1...63).contains(scalars.count) else { return false }
-        for (index, scalar) in scalars.enumerated() {
-            let isLowerOrDigit = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
-            if index == 0 ? !isLowerOrDigit : !(isLowerOrDigit || scalar == "-") { return false }
+        // By UTF-8 byte, without a copy (the journal reads one id a record): every byte allowed is ASCII, so
+        // counting bytes is counting characters.
+        let utf8 = text.utf8
+        guard (1...63).contains(utf8.count) else { return false }
+        for (index, byte) in utf8.enumerated() {
+            let isLowerOrDigit =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            if index == 0 ? !isLowerOrDigit : !(isLowerOrDigit || byte == UInt8(ascii: "-")) { return false }
         }
         return true
     }

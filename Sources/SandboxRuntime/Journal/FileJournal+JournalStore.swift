@@ -6,10 +6,9 @@ extension FileJournal: JournalStore {}
 extension JournalCodec {
     /// Rebuilds the state from what a journal holds.
     public static func replay(_ contents: JournalContents) throws -> JournalState {
-        try replay(
-            lineage: contents.lineage,
-            snapshot: contents.snapshot?.payload,
-            records: contents.records.map { ($0.seq, $0.payload) }
-        )
+        var state =
+            try contents.snapshot.map { try decodeSnapshot($0.payload) } ?? JournalState(lineage: contents.lineage)
+        for record in contents.records { try apply(record.payload, seq: record.seq, to: &state) }
+        return state
     }
 }

@@ -2,15 +2,19 @@ import Foundation
 public import SandboxCore
 
 /// Encodes journal events and snapshots as compact JSON, and replays them into a ``JournalState``.
+///
+/// The bytes are those Foundation's `JSONEncoder` (sorted keys) writes of the types' `Codable` conformances,
+/// written and read by hand (``JournalJSONWriter``, ``JournalJSONReader``): what the fast reader refuses —
+/// records of older formats, damage — is read by Foundation's decoder as before, which also says what is wrong.
 public enum JournalCodec {
     /// The bytes of one event record.
     public static func encode(_ event: JournalEvent) throws -> [UInt8] {
-        Array(try encoder.encode(event))
+        try JournalJSONWriter.event(event)
     }
 
     /// The bytes of a snapshot of `state`, in the current ``snapshotFormat``.
     public static func encodeSnapshot(_ state: JournalState) throws -> [UInt8] {
-        Array(try encoder.encode(VersionedSnapshot(format: snapshotFormat, state: state)))
+        try JournalJSONWriter.snapshot(state, format: snapshotFormat)
     }
 
     /// The snapshot format written now (3: a request's record is an enum of phases, and one termination
@@ -28,29 +32,28 @@ public enum JournalCodec {
     ) throws
         -> JournalState
     {
-        var state = JournalState(lineage: lineage)
-        if let snapshot {
-            state = try decodeSnapshot(snapshot)
-        }
-        for record in records {
-            guard let event = decodeEvent(record.payload, state: state) else {
-                let error = Result { try JSONDecoder().decode(JournalEvent.self, from: Data(record.payload)) }
-                throw JournalReplayError(
-                    seq: record.seq,
-                    message: "journal record \(record.seq) cannot be decoded (written by a newer sandboxd?): "
-                        + "\(error)"
-                )
-            }
-            state.apply(event)
-        }
+        var state = try snapshot.map(decodeSnapshot) ?? JournalState(lineage: lineage)
+        for record in records { try apply(record.payload, seq: record.seq, to: &state) }
         return state
+    }
+
+    /// Folds the record `seq` into `state`.
+    static func apply(_ payload: [UInt8], seq: UInt64, to state: inout JournalState) throws {
+        guard let event = decodeEvent(payload, state: state) else {
+            let error = Result { try JSONDecoder().decode(JournalEvent.self, from: Data(payload)) }
+            throw JournalReplayError(
+                seq: seq,
+                message: "journal record \(seq) cannot be decoded (written by a newer sandboxd?): \(error)"
+            )
+        }
+        state.apply(event)
     }
 
     /// Reads a snapshot of any format up to ``snapshotFormat``.
     static func decodeSnapshot(_ bytes: [UInt8]) throws -> JournalState {
-        // The fast reader scans past the state to find the format; Foundation's would build all of it.
-        let probe = try? JournalJSONDecoder.decode(FormatProbe.self, from: bytes)
-        let format = (probe ?? (try? JSONDecoder().decode(FormatProbe.self, from: Data(bytes))))?.format ?? 1
+        let fast = try? JournalJSONReader.snapshot(bytes, expected: snapshotFormat)
+        if let state = fast?.state { return state }
+        let format = fast?.format ?? (try? JSONDecoder().decode(FormatProbe.self, from: Data(bytes)))?.format ?? 1
         guard format <= snapshotFormat else {
             throw JournalReplayError(
                 seq: nil,
@@ -60,10 +63,7 @@ public enum JournalCodec {
         }
         do {
             if format < snapshotFormat { return try LegacyJournal.decodeSnapshot(Data(bytes), format: format) }
-            if let snapshot = try? JournalJSONDecoder.decode(VersionedSnapshot.self, from: bytes) {
-                return snapshot.state
-            }
-            // The bytes are copied (77 MB for 100,000 requests) only when Foundation must read them.
+            // What the fast reader refused: Foundation reads it, or says what is wrong.
             return try JSONDecoder().decode(VersionedSnapshot.self, from: Data(bytes)).state
         } catch {
             throw JournalReplayError(seq: nil, message: "the journal snapshot cannot be decoded: \(error)")
@@ -72,20 +72,14 @@ public enum JournalCodec {
 
     /// One record's event, reading events of older sandboxd versions too (`nil` when it cannot be read).
     ///
-    /// The fast reader (``JournalJSONDecoder``) first; what it cannot read is read by Foundation's decoder,
+    /// The fast reader (``JournalJSONReader``) first; what it cannot read is read by Foundation's decoder,
     /// as every record was before, so the two can differ only in speed.
     static func decodeEvent(_ payload: [UInt8], state: JournalState) -> JournalEvent? {
-        if let event = try? JournalJSONDecoder.decode(JournalEvent.self, from: payload) { return event }
+        if let event = try? JournalJSONReader.event(payload) { return event }
         let decoder = JSONDecoder()
         let data = Data(payload)
         if let event = try? decoder.decode(JournalEvent.self, from: data) { return event }
         return (try? decoder.decode(LegacyJournal.Event.self, from: data)).map { $0.upgraded(given: state) }
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
 

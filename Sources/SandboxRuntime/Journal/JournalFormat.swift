@@ -200,9 +200,12 @@ enum JournalFormat {
         return bytes
     }
 
-    /// Decodes a whole snapshot file, returning its lineage and contents.
-    static func decodeSnapshot(_ bytes: [UInt8]) -> Result<(lineage: String, snapshot: JournalSnapshot), HeaderProblem>
-    {
+    /// Decodes a whole snapshot file, returning its lineage and contents. The payload is the file's own buffer
+    /// with the header and checksum cut off, not a copy, when `bytes` is passed on (`consume`): a snapshot of
+    /// 100,000 requests is 77 MB.
+    static func decodeSnapshot(
+        _ bytes: consuming [UInt8]
+    ) -> Result<(lineage: String, snapshot: JournalSnapshot), HeaderProblem> {
         var cursor = 0
         let lineage: String
         switch decodePrelude(bytes, magic: snapshotMagic, cursor: &cursor) {
@@ -220,7 +223,10 @@ enum JournalFormat {
         let stored: UInt32 = loadLittleEndian(bytes, at: payloadEnd)
         guard CRC32C.checksum(bytes[0..<payloadEnd]) == stored else { return .failure(.checksumMismatch) }
         guard bytes.count == payloadEnd + 4 else { return .failure(.trailingBytes) }
-        return .success((lineage, JournalSnapshot(seq: seq, payload: Array(bytes[cursor..<payloadEnd]))))
+        var payload = consume bytes
+        payload.removeSubrange(payloadEnd...)
+        payload.removeSubrange(0..<cursor)
+        return .success((lineage, JournalSnapshot(seq: seq, payload: payload)))
     }
 
     // MARK: Helpers

@@ -126,7 +126,26 @@ enum JournalIO {
             return nil
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
+        // One buffer of the file's size, read into directly: growing one chunk by chunk copied it several times
+        // and could hold twice its size (a snapshot of 100,000 requests is 77 MB).
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? max(Int(info.st_size), 0) : 0
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let read = Glibc.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if read < 0 && errno == EINTR { continue }
+                if read <= 0 {
+                    failed = read < 0
+                    return
+                }
+                count += read
+            }
+        }
+        if failed { throw failure(.io, "cannot read \(path)", path: path) }
+        if bytes.count <= size { return bytes }
+        // The file grew while it was read: the rest, chunk by chunk.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }

@@ -150,7 +150,7 @@ struct JournalScan {
     ) throws(JournalError) -> (lineage: String?, snapshot: JournalSnapshot?) {
         let snapshotPath = JournalIO.join(directory, snapshotName)
         guard let bytes = try JournalIO.readFile(snapshotPath) else { return (nil, nil) }
-        switch JournalFormat.decodeSnapshot(bytes) {
+        switch JournalFormat.decodeSnapshot(consume bytes) {
         case .success(let decoded):
             return (decoded.lineage, decoded.snapshot)
         case .failure(let problem):
