@@ -54,6 +54,7 @@ enum CallsBenchmark {
         Thread.sleep(forTimeInterval: 1)
         let catalogBefore = scene.catalog.requests.count
         let githubBefore = scene.github.requests.count
+        let costlyBefore = scene.github.costlyCalls
         let statusBefore = notify.messages.count
         kill(daemon.pid, SIGHUP)
         guard poll(timeout: 30, every: 0.01, until: { notify.messages.count > statusBefore }) else {
@@ -62,6 +63,9 @@ enum CallsBenchmark {
         Thread.sleep(forTimeInterval: 0.5)
         let catalogCalls = scene.catalog.requests[catalogBefore...].map { operation(of: $0) }
         let githubCalls = scene.github.requests.count - githubBefore
+        // What uses GitHub's rate limit: a conditional read answered 304 (the forecasts' listing of open pull
+        // requests, docs/behaviour.md §6.9) costs nothing.
+        let costlyCalls = scene.github.costlyCalls - costlyBefore
         let floor = (live + 99) / 100
         let searches = catalogCalls.filter { $0 == "SearchProvisionedProducts" }.count
         rows.add(
@@ -72,11 +76,11 @@ enum CallsBenchmark {
             met: catalogCalls.count == floor && searches == floor
         )
         rows.add(
-            "steady pass, \(live.formatted()) live: GitHub calls",
-            "\(githubCalls)",
+            "steady pass, \(live.formatted()) live: rate-limited GitHub calls",
+            "\(costlyCalls) (\(githubCalls) sent, the rest answered 304)",
             target: "0",
             floor: "0",
-            met: githubCalls == 0
+            met: costlyCalls == 0
         )
     }
 
@@ -132,7 +136,11 @@ enum CallsBenchmark {
         let elapsed = Date().timeIntervalSince(start)
         Thread.sleep(forTimeInterval: 0.5)
         let catalogCalls = scene.catalog.requests[catalogBefore...].map { operation(of: $0) }
-        let githubCalls = scene.github.requests[githubBefore...].map { "\($0.method) \(template($0.path))" }
+        let sent = scene.github.requests[githubBefore...].map { "\($0.method) \(template($0.path))" }
+        // The forecasts' listing of open pull requests (docs/behaviour.md §6.9) runs beside, whatever the request.
+        let forecastListing = "GET repos/octo-org/sandboxes/pulls"
+        let githubCalls = sent.filter { $0 != forecastListing }
+        let forecasts = sent.count - githubCalls.count
         let floor = [
             "GitHub: the pull request's comments (§3.15)",
             "the pull request, its files, the account (verification)", "ProvisionProduct",
@@ -141,7 +149,8 @@ enum CallsBenchmark {
         ]
         rows.add(
             "one request, file → active and told: calls",
-            "\(catalogCalls.count + githubCalls.count): SC \(summary(catalogCalls)); GitHub \(summary(githubCalls))",
+            "\(catalogCalls.count + githubCalls.count): SC \(summary(catalogCalls)); GitHub \(summary(githubCalls))"
+                + (forecasts > 0 ? " (and the forecasts' listing of open pull requests ×\(forecasts))" : ""),
             target: "= floor",
             floor: "8: " + floor.joined(separator: ", "),
             met: catalogCalls.count + githubCalls.count <= 8
