@@ -111,6 +111,20 @@ extension JournalJSONReader {
         var endReason: EndReason?
         var lease: Lease?
         var pastLease: PastLease?
+
+        /// These fields as a lease (an `active` phase's payload, or a lease of its own); `nil` when one is missing.
+        var asLease: Lease? {
+            guard let productId, let productName, let outputs, let start, let end else { return nil }
+            return Lease(
+                productId: productId,
+                productName: productName,
+                call: call,
+                outputs: outputs,
+                start: start,
+                end: end,
+                warnedEnd: warnedEnd
+            )
+        }
     }
 
     mutating func requestPhase() throws(Failure) -> RequestPhase {
@@ -143,21 +157,7 @@ extension JournalJSONReader {
             let reason = f.reason.flatMap(EndReason.init(rawValue:))
             return reason.map { .ended(Ended(reason: $0, productName: f.productName, lease: f.pastLease)) }
         }
-        if self.is(name, "active") {
-            guard let productId = f.productId, let productName = f.productName, let outputs = f.outputs,
-                let start = f.start, let end = f.end
-            else { return nil }
-            let lease = Lease(
-                productId: productId,
-                productName: productName,
-                call: f.call,
-                outputs: outputs,
-                start: start,
-                end: end,
-                warnedEnd: f.warnedEnd
-            )
-            return .active(lease)
-        }
+        if self.is(name, "active") { return f.asLease.map { .active($0) } }
         if self.is(name, "pending") { return .pending(Pending(reason: f.reason, retryAt: f.retryAt)) }
         if self.is(name, "queued") {
             let queued = Queued(
@@ -256,19 +256,8 @@ extension JournalJSONReader {
 
     mutating func lease() throws(Failure) -> Lease {
         let at = index
-        let f = try phaseFields(lease: false)
-        guard let productId = f.productId, let productName = f.productName, let outputs = f.outputs,
-            let start = f.start, let end = f.end
-        else { throw missing("a lease", from: at) }
-        return Lease(
-            productId: productId,
-            productName: productName,
-            call: f.call,
-            outputs: outputs,
-            start: start,
-            end: end,
-            warnedEnd: f.warnedEnd
-        )
+        guard let lease = try phaseFields(lease: false).asLease else { throw missing("a lease", from: at) }
+        return lease
     }
 
     mutating func provisioningCall() throws(Failure) -> ProvisioningCall {
